@@ -1,0 +1,22 @@
+"""The ``NinjaAPI`` instance: routers, auth and error handlers."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from crossdock.api import custom_statuses, orders
+from crossdock.api.auth import TokenAuth
+from crossdock.api.errors import install_handlers
+
+api = NinjaAPI(
+    title="Crossdock hub API",
+    version="1",
+    description="Orders, channels and fulfillment integrations of one merchant account. "
+    "Authenticate with `Authorization: Bearer <token>` (create one with `crossdock token create`).",
+    auth=TokenAuth(),
+    docs_url="/docs",
+    urls_namespace="api",
+)
+install_handlers(api)
+api.add_router("/orders", orders.router)
+api.add_router("/custom-statuses", custom_statuses.router)

@@ -1,0 +1,103 @@
+"""``/api/v1/orders``: create, list, read, change and cancel orders."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from crossdock.api.auth import caller
+from crossdock.api.order_schemas import (
+    CancelIn,
+    OrderIn,
+    OrderOut,
+    OrderPage,
+    OrderPatch,
+    order_out,
+)
+from crossdock.hub.orders import queries, services
+from crossdock.hub.orders.services import UNSET, OrderChanges
+
+router = Router(tags=["orders"])
+
+
+class OrderFilters(Schema):
+    number: str | None = None
+    status: str | None = None
+    modified_since: datetime | None = None
+    page: int = Field(default=1, ge=1)
+    page_size: int = Field(default=50, ge=1, le=500)
+
+
+@router.post("", response={201: OrderOut}, summary="Create an order on the manual channel")
+def create_order(request: HttpRequest, body: OrderIn) -> Status[OrderOut]:
+    who = caller(request)
+    order = services.create_order(
+        who.account,
+        body.to_order_data(),
+        who.actor,
+        total=body.total,
+        custom_status=body.custom_status,
+    )
+    return Status(201, order_out(queries.get_order(who.account, order.pk)))
+
+
+@router.get("", response=OrderPage, summary="List orders, newest first")
+def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> OrderPage:
+    who = caller(request)
+    found = queries.filter_orders(
+        who.account,
+        number=filters.number,
+        status=filters.status,
+        modified_since=filters.modified_since,
+    )
+    count = found.count()
+    start = (filters.page - 1) * filters.page_size
+    items = [order_out(order) for order in found[start : start + filters.page_size]]
+    return OrderPage(
+        items=items,
+        count=count,
+        page=filters.page,
+        pages=max(1, math.ceil(count / filters.page_size)),
+        page_size=filters.page_size,
+    )
+
+
+@router.get("/{order_id}", response=OrderOut)
+def get_order(request: HttpRequest, order_id: int) -> OrderOut:
+    return order_out(queries.get_order(caller(request).account, order_id))
+
+
+@router.patch(
+    "/{order_id}", response=OrderOut, summary="Change notes, hold, custom status or address"
+)
+def patch_order(request: HttpRequest, order_id: int, body: OrderPatch) -> OrderOut:
+    who = caller(request)
+    sent = body.model_fields_set
+    changes = OrderChanges(
+        internal_notes=body.internal_notes
+        if "internal_notes" in sent and body.internal_notes is not None
+        else UNSET,
+        customer_notes=body.customer_notes
+        if "customer_notes" in sent and body.customer_notes is not None
+        else UNSET,
+        gift_message=body.gift_message
+        if "gift_message" in sent and body.gift_message is not None
+        else UNSET,
+        hold=body.hold if body.hold is not None else UNSET,
+        custom_status=body.custom_status if "custom_status" in sent else UNSET,
+        ship_to=body.ship_to.to_address() if body.ship_to is not None else UNSET,
+        bill_to=body.bill_to.to_address() if body.bill_to is not None else UNSET,
+    )
+    services.update_order(who.account, order_id, changes, who.actor)
+    return order_out(queries.get_order(who.account, order_id))
+
+
+@router.post("/{order_id}/cancel", response=OrderOut)
+def cancel_order(request: HttpRequest, order_id: int, body: CancelIn | None = None) -> OrderOut:
+    who = caller(request)
+    services.cancel_order(who.account, order_id, who.actor, body.reason if body else "")
+    return order_out(queries.get_order(who.account, order_id))

@@ -1,0 +1,23 @@
+"""The root Typer app; each area adds its command group here."""
+
+from __future__ import annotations
+
+import typer
+
+from crossdock.cli import accounts, server
+
+app = typer.Typer(
+    name="crossdock",
+    help="Crossdock: a multichannel order hub with a ShipStation bridge and a shipping desk.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.command()(server.serve)
+app.command()(server.worker)
+app.command()(server.migrate)
+app.command()(server.demo)
+app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
+    server.manage
+)
+app.add_typer(accounts.account_app, name="account")
+app.add_typer(accounts.token_app, name="token")

@@ -1,0 +1,109 @@
+"""Account, user and API token writes."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crossdock.core.secrets import generate_secret, keyed_hash, secret_matches
+from crossdock.hub.accounts.errors import AccountExists, AccountNotFound, InvalidToken
+from crossdock.hub.accounts.models import Account, ApiToken, Membership
+from crossdock.hub.channels.services import ensure_manual_channel
+
+TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedToken:
+    """A token just created: ``secret`` is the whole bearer value, shown once."""
+
+    token: ApiToken
+    secret: str
+
+
+def create_account(name: str, email: str, password: str) -> Account:
+    """Create a merchant account, its owner user and its built-in ``manual`` channel."""
+    user_model = get_user_model()
+    name = name.strip()
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            if Account.objects.filter(name=name).exists():
+                raise AccountExists(f"an account named {name!r} already exists")
+            if user_model.objects.filter(username=email).exists():
+                raise AccountExists(f"a user with e-mail {email!r} already exists")
+            account = Account.objects.create(name=name)
+            user = user_model.objects.create_user(username=email, email=email, password=password)
+            Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
+            ensure_manual_channel(account)
+    except IntegrityError as error:
+        raise AccountExists(f"account {name!r} or user {email!r} already exists") from error
+    return account
+
+
+def add_user(account: Account, email: str, password: str) -> AbstractBaseUser:
+    """Add a staff user to an account."""
+    user_model = get_user_model()
+    email = email.strip().lower()
+    try:
+        with transaction.atomic():
+            user = user_model.objects.create_user(username=email, email=email, password=password)
+            Membership.objects.create(account=account, user=user, role=Membership.Role.STAFF)
+    except IntegrityError as error:
+        raise AccountExists(f"a user with e-mail {email!r} already exists") from error
+    return user
+
+
+def get_account(name: str) -> Account:
+    try:
+        return Account.objects.get(name=name)
+    except Account.DoesNotExist as error:
+        raise AccountNotFound(f"no account named {name!r}") from error
+
+
+def create_token(account: Account, name: str) -> IssuedToken:
+    """Issue an API token. The secret is returned once; only its keyed hash is kept."""
+    prefix = secrets.token_hex(6)
+    secret = generate_secret(24)
+    token = ApiToken.objects.create(
+        account=account,
+        name=name.strip() or "API token",
+        prefix=prefix,
+        secret_hash=keyed_hash(settings.HASH_KEY, secret),
+    )
+    return IssuedToken(token=token, secret=f"{TOKEN_SCHEME}_{prefix}_{secret}")
+
+
+def authenticate_token(bearer: str) -> ApiToken:
+    """The active token a bearer value names; raises :class:`InvalidToken` otherwise."""
+    scheme, _, rest = bearer.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if scheme != TOKEN_SCHEME or not prefix or not secret:
+        raise InvalidToken("malformed token")
+    token = (
+        ApiToken.objects.select_related("account")
+        .filter(prefix=prefix, revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not secret_matches(settings.HASH_KEY, secret, token.secret_hash):
+        raise InvalidToken("unknown or revoked token")
+    now = timezone.now()
+    # Touch at most once a minute: avoids a write per request under load.
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token
+
+
+def revoke_token(account: Account, token_id: int) -> None:
+    """Revoke a token of ``account``; it stops working at once."""
+    updated = ApiToken.objects.filter(account=account, pk=token_id, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    if not updated:
+        raise InvalidToken(f"no active token {token_id} in this account")

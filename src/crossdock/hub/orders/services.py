@@ -1,0 +1,358 @@
+"""Order writes: create, change, hold, cancel, custom statuses, and the event trail.
+
+Every write runs in one transaction, records an :class:`OrderEvent` naming the actor, and
+moves ``modified_at`` only when something a shipper cares about changed (status, address,
+lines, notes, hold): that is what ShipStation's export window reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crossdock.core.actors import Actor
+from crossdock.core.dto import Address, OrderData
+from crossdock.core.money import to_money
+from crossdock.core.rules import PricedLine, order_total
+from crossdock.core.statuses import CLOSED_STATUSES, MAPPABLE_STATUSES, OrderStatus
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.channels.services import ensure_manual_channel
+from crossdock.hub.orders.conversion import address_columns, address_of, weight_columns
+from crossdock.hub.orders.errors import (
+    OrderExists,
+    OrderNotFound,
+    OrderStateError,
+    OrderValidationError,
+)
+from crossdock.hub.orders.models import CustomStatus, Order, OrderDiscount, OrderEvent, OrderLine
+
+
+class Unset:
+    """Marks a change that was not asked for (``None`` can be a real value)."""
+
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = Unset()
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanges:
+    """What a merchant may change on an existing order. Unset fields stay as they are."""
+
+    internal_notes: str | Unset = UNSET
+    customer_notes: str | Unset = UNSET
+    gift_message: str | Unset = UNSET
+    hold: bool | Unset = UNSET
+    custom_status: str | Unset | None = UNSET
+    ship_to: Address | Unset = UNSET
+    bill_to: Address | Unset = UNSET
+
+
+def record_event(
+    order: Order, actor: Actor, kind: str, message: str = "", data: dict[str, Any] | None = None
+) -> OrderEvent:
+    """Append an event to the order's trail."""
+    return OrderEvent.objects.create(
+        account_id=order.account_id,
+        order=order,
+        actor=str(actor),
+        kind=kind,
+        message=message[:500],
+        data=data or {},
+    )
+
+
+def _computed_total(data: OrderData) -> Decimal:
+    return order_total(
+        (PricedLine(line.quantity, line.unit_price) for line in data.lines),
+        (discount.amount for discount in data.discounts),
+        data.shipping_paid,
+        data.tax,
+    )
+
+
+def _order_columns(data: OrderData) -> dict[str, Any]:
+    weight_value, weight_unit = weight_columns(data.weight)
+    return {
+        "external_id": data.external_id or data.number,
+        "number": data.number,
+        "status": data.status.value,
+        "placed_at": data.placed_at,
+        "currency": data.currency.upper(),
+        "customer_code": data.customer.code,
+        "customer_name": data.customer.name,
+        "customer_email": data.customer.email,
+        "customer_phone": data.customer.phone,
+        **address_columns("bill_to", data.bill_to),
+        **address_columns("ship_to", data.ship_to),
+        "payment_method": data.payment_method,
+        "requested_shipping_service": data.requested_shipping_service,
+        "shipping_paid": to_money(data.shipping_paid),
+        "tax": to_money(data.tax),
+        "total": _computed_total(data),
+        "gift": data.gift,
+        "gift_message": data.gift_message,
+        "customer_notes": data.customer_notes,
+        "internal_notes": data.internal_notes,
+        "weight_value": weight_value,
+        "weight_unit": weight_unit,
+        "fulfillment_source": data.fulfillment_source,
+        "marketplace_order_id": data.marketplace_order_id,
+    }
+
+
+def _line_rows(order: Order, data: OrderData) -> list[OrderLine]:
+    rows = []
+    for position, line in enumerate(data.lines):
+        weight_value, weight_unit = weight_columns(line.weight)
+        rows.append(
+            OrderLine(
+                order=order,
+                position=position,
+                external_id=line.external_id,
+                sku=line.sku,
+                name=line.name,
+                quantity=line.quantity,
+                unit_price=to_money(line.unit_price),
+                weight_value=weight_value,
+                weight_unit=weight_unit,
+                image_url=line.image_url,
+                options=[{"name": option.name, "value": option.value} for option in line.options],
+                location=line.location,
+                upc=line.upc,
+            )
+        )
+    return rows
+
+
+def _discount_rows(order: Order, data: OrderData) -> list[OrderDiscount]:
+    return [
+        OrderDiscount(
+            order=order,
+            position=position,
+            code=discount.code,
+            description=discount.description,
+            amount=to_money(discount.amount),
+        )
+        for position, discount in enumerate(data.discounts)
+    ]
+
+
+def check_total(data: OrderData, total: Decimal | None) -> None:
+    """Reject a stated total that disagrees with lines − discounts + shipping + tax."""
+    if total is None:
+        return
+    computed = _computed_total(data)
+    if to_money(total) != computed:
+        raise OrderValidationError(
+            "total",
+            f"{to_money(total)} does not equal lines − discounts + shipping + tax = {computed}",
+        )
+
+
+def resolve_custom_status(
+    account: Account, name: str | None, status: OrderStatus | None = None
+) -> CustomStatus | None:
+    """The account's custom status called ``name``; it must belong to ``status`` if given."""
+    if name is None or name == "":
+        return None
+    custom = CustomStatus.objects.filter(account=account, name=name).first()
+    if custom is None:
+        raise OrderValidationError("custom_status", f"no custom status named {name!r}")
+    if status is not None and custom.status != _mappable(status):
+        raise OrderValidationError(
+            "custom_status",
+            f"{name!r} belongs to status {custom.status!r}, not {status.value!r}",
+        )
+    return custom
+
+
+def _mappable(status: OrderStatus) -> str:
+    """The mappable status a hub status shows as (partially shipped still awaits shipment)."""
+    return OrderStatus.PAID.value if status == OrderStatus.PARTIALLY_SHIPPED else status.value
+
+
+def create_order(
+    account: Account,
+    data: OrderData,
+    actor: Actor,
+    *,
+    channel: Channel | None = None,
+    total: Decimal | None = None,
+    custom_status: str | None = None,
+) -> Order:
+    """Store a new order on ``channel`` (the account's ``manual`` channel by default).
+
+    A number already used on that channel raises :class:`OrderExists` and stores nothing.
+    """
+    check_total(data, total)
+    if channel is not None and channel.account_id != account.pk:
+        raise OrderValidationError("channel", "channel belongs to another account")
+    custom = resolve_custom_status(account, custom_status, data.status)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            target = channel or ensure_manual_channel(account)
+            if Order.objects.filter(channel=target, number=data.number).exists():
+                raise OrderExists(f"order {data.number!r} already exists on {target.name}")
+            order = Order.objects.create(
+                account=account,
+                channel=target,
+                modified_at=now,
+                custom_status=custom,
+                **_order_columns(data),
+            )
+            OrderLine.objects.bulk_create(_line_rows(order, data))
+            OrderDiscount.objects.bulk_create(_discount_rows(order, data))
+            record_event(order, actor, "created", f"order {order.number} created")
+    except IntegrityError as error:
+        # A concurrent create of the same number won the unique constraint.
+        raise OrderExists(f"order {data.number!r} already exists") from error
+    return order
+
+
+def _locked_order(account: Account, order_id: int) -> Order:
+    try:
+        return Order.objects.select_for_update().get(account=account, pk=order_id)
+    except Order.DoesNotExist as error:
+        raise OrderNotFound(f"no order {order_id}") from error
+
+
+def update_order(account: Account, order_id: int, changes: OrderChanges, actor: Actor) -> Order:
+    """Apply a merchant's changes; an event per change, ``modified_at`` moved once if needed."""
+    with transaction.atomic():
+        order = _locked_order(account, order_id)
+        changed: list[str] = []
+        for field in ("internal_notes", "customer_notes", "gift_message"):
+            value = getattr(changes, field)
+            if not isinstance(value, Unset) and value != getattr(order, field):
+                setattr(order, field, value)
+                changed.append(field)
+                record_event(order, actor, "notes_changed", f"{field} changed", {"field": field})
+        for prefix in ("ship_to", "bill_to"):
+            address = getattr(changes, prefix)
+            if not isinstance(address, Unset) and address != address_of(order, prefix):
+                for column, value in address_columns(prefix, address).items():
+                    setattr(order, column, value)
+                changed.append(prefix)
+                record_event(order, actor, "address_changed", f"{prefix} changed")
+        if not isinstance(changes.hold, Unset):
+            changed += _apply_hold(order, changes.hold, actor)
+        if not isinstance(changes.custom_status, Unset):
+            custom = resolve_custom_status(account, changes.custom_status)
+            if custom is not None and custom.status != _mappable(OrderStatus(order.status)):
+                raise OrderValidationError(
+                    "custom_status",
+                    f"{custom.name!r} belongs to status {custom.status!r}, "
+                    f"but the order is {order.status!r}",
+                )
+            if custom != order.custom_status:
+                order.custom_status = custom
+                changed.append("custom_status")
+                record_event(
+                    order,
+                    actor,
+                    "custom_status_changed",
+                    f"custom status set to {custom.name if custom else 'none'}",
+                )
+        if changed:
+            order.modified_at = timezone.now()
+            order.save()
+        return order
+
+
+def _apply_hold(order: Order, hold: bool, actor: Actor) -> list[str]:
+    status = OrderStatus(order.status)
+    if hold:
+        if status == OrderStatus.ON_HOLD:
+            return []
+        if status in CLOSED_STATUSES:
+            raise OrderStateError(f"a {status.value} order cannot be put on hold")
+        order.status_before_hold = status.value
+        order.status = OrderStatus.ON_HOLD.value
+        order.custom_status = None
+        record_event(order, actor, "held", "order put on hold")
+        return ["status"]
+    if status != OrderStatus.ON_HOLD:
+        return []
+    order.status = order.status_before_hold or OrderStatus.PAID.value
+    order.status_before_hold = ""
+    order.custom_status = None
+    record_event(order, actor, "released", f"hold released, back to {order.status}")
+    return ["status"]
+
+
+def cancel_order(account: Account, order_id: int, actor: Actor, reason: str = "") -> Order:
+    """Cancel an order that has not shipped; cancelling twice is a no-op."""
+    with transaction.atomic():
+        order = _locked_order(account, order_id)
+        status = OrderStatus(order.status)
+        if status == OrderStatus.CANCELLED:
+            return order
+        if status in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+            raise OrderStateError(f"a {status.value} order cannot be cancelled")
+        order.status = OrderStatus.CANCELLED.value
+        order.status_before_hold = ""
+        order.custom_status = None
+        order.modified_at = timezone.now()
+        order.save()
+        record_event(order, actor, "cancelled", reason or "order cancelled")
+        return order
+
+
+def create_custom_status(account: Account, name: str, status: str) -> CustomStatus:
+    """Add a custom status; its name is unique in the account."""
+    name = name.strip()
+    if not name:
+        raise OrderValidationError("name", "must not be empty")
+    if status not in {mappable.value for mappable in MAPPABLE_STATUSES}:
+        raise OrderValidationError("status", f"{status!r} is not one of the five mappable statuses")
+    try:
+        with transaction.atomic():
+            return CustomStatus.objects.create(account=account, name=name, status=status)
+    except IntegrityError as error:
+        raise OrderExists(f"a custom status named {name!r} already exists") from error
+
+
+def update_custom_status(
+    account: Account, custom_status_id: int, *, name: str | None = None, status: str | None = None
+) -> CustomStatus:
+    """Rename or remap a custom status; orders using it move in the export window."""
+    with transaction.atomic():
+        custom = (
+            CustomStatus.objects.select_for_update()
+            .filter(account=account, pk=custom_status_id)
+            .first()
+        )
+        if custom is None:
+            raise OrderNotFound(f"no custom status {custom_status_id}")
+        if name is not None:
+            if not name.strip():
+                raise OrderValidationError("name", "must not be empty")
+            custom.name = name.strip()
+        remapped = False
+        if status is not None:
+            if status not in {mappable.value for mappable in MAPPABLE_STATUSES}:
+                raise OrderValidationError("status", f"{status!r} is not a mappable status")
+            remapped = status != custom.status
+            custom.status = status
+        try:
+            with transaction.atomic():
+                custom.save()
+        except IntegrityError as error:
+            raise OrderExists(f"a custom status named {custom.name!r} already exists") from error
+        # Orders carrying it export a new status string: they move in the export window.
+        # After a remap they no longer belong to its standard status and drop it.
+        users = Order.objects.filter(custom_status=custom)
+        if remapped:
+            users.update(custom_status=None, modified_at=timezone.now())
+        else:
+            users.update(modified_at=timezone.now())
+        return custom
