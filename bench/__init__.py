@@ -1,0 +1,1 @@
+"""Benchmarks (``make bench``): each module measures one thing against a raw baseline."""
