@@ -113,7 +113,7 @@ def test_typed_values_left_out_read_as_none() -> None:
 
 
 printable = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=60
+    alphabet=st.characters(exclude_categories=["Cs"], exclude_characters="\r"), max_size=60
 )
 
 

@@ -198,7 +198,7 @@ def _text(children: dict[str, etree._Element], tag: str) -> str:
     element = children.get(tag)
     if element is None:
         return ""
-    return "".join(element.itertext())
+    return "".join(str(part) for part in element.itertext())
 
 
 def _code(children: dict[str, etree._Element], tag: str) -> str:
