@@ -5,10 +5,16 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from crossdock.web import views
+from crossdock.web.views import (
+    custom_statuses,
+    dashboard,
+    order_actions,
+    orders,
+    settings,
+)
 
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
+    path("", dashboard.dashboard, name="dashboard"),
     path(
         "login/",
         auth_views.LoginView.as_view(
@@ -17,4 +23,28 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("orders/", orders.order_list, name="orders"),
+    path("orders/<int:order_id>/", orders.order_detail, name="order_detail"),
+    path("orders/<int:order_id>/hold", order_actions.order_hold, name="order_hold"),
+    path("orders/<int:order_id>/release", order_actions.order_release, name="order_release"),
+    path("orders/<int:order_id>/cancel", order_actions.order_cancel, name="order_cancel"),
+    path(
+        "orders/<int:order_id>/custom-status",
+        order_actions.order_custom_status,
+        name="order_custom_status",
+    ),
+    path("orders/<int:order_id>/notes", order_actions.order_notes, name="order_notes"),
+    path("orders/<int:order_id>/address", order_actions.order_address, name="order_address"),
+    path("custom-statuses/", custom_statuses.custom_status_list, name="custom_statuses"),
+    path(
+        "custom-statuses/<int:custom_status_id>",
+        custom_statuses.custom_status_update,
+        name="custom_status_update",
+    ),
+    path("settings/", settings.settings_page, name="settings"),
+    path("settings/users", settings.add_user, name="settings_add_user"),
+    path("settings/tokens", settings.create_token, name="settings_create_token"),
+    path(
+        "settings/tokens/<int:token_id>/revoke", settings.revoke_token, name="settings_revoke_token"
+    ),
 ]

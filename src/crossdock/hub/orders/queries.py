@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.errors import OrderNotFound
@@ -55,3 +56,67 @@ def order_events(order: Order) -> QuerySet[OrderEvent]:
 
 def custom_statuses(account: Account) -> QuerySet[CustomStatus]:
     return CustomStatus.objects.filter(account=account).order_by("name")
+
+
+@dataclass(frozen=True, slots=True)
+class OrderSearch:
+    """The filters of the merchant's order list; empty values filter nothing."""
+
+    text: str = ""
+    status: str = ""
+    channel_id: int | None = None
+    custom_status_id: int | None = None
+    placed_from: date | None = None
+    placed_to: date | None = None
+
+
+def search_orders(account: Account, search: OrderSearch) -> QuerySet[Order]:
+    """Orders matching ``search``, newest first, with channel, custom status and lines loaded.
+
+    ``text`` matches the order number, the buyer (name or e-mail, on the order or on either
+    address) or a line's SKU, case-insensitively. Dates are the placed date in UTC, inclusive.
+    """
+    found = (
+        Order.objects.filter(account=account)
+        .select_related("channel", "custom_status")
+        .prefetch_related(Prefetch("lines", queryset=OrderLine.objects.order_by("position", "id")))
+    )
+    text = search.text.strip()
+    if text:
+        with_sku = OrderLine.objects.filter(order=OuterRef("pk"), sku__icontains=text)
+        found = found.filter(
+            Q(number__icontains=text)
+            | Q(marketplace_order_id__icontains=text)
+            | Q(customer_name__icontains=text)
+            | Q(customer_email__icontains=text)
+            | Q(ship_to_name__icontains=text)
+            | Q(bill_to_name__icontains=text)
+            | Q(Exists(with_sku))
+        )
+    if search.status:
+        found = found.filter(status=search.status)
+    if search.channel_id is not None:
+        found = found.filter(channel_id=search.channel_id)
+    if search.custom_status_id is not None:
+        found = found.filter(custom_status_id=search.custom_status_id)
+    if search.placed_from is not None:
+        found = found.filter(placed_at__date__gte=search.placed_from)
+    if search.placed_to is not None:
+        found = found.filter(placed_at__date__lte=search.placed_to)
+    return found.order_by("-placed_at", "-id")
+
+
+def status_counts(account: Account) -> dict[str, int]:
+    """How many of the account's orders are in each status (statuses with none are absent)."""
+    rows = (
+        Order.objects.filter(account=account)
+        .values("status")
+        .annotate(count=Count("id"))
+        .order_by("status")
+    )
+    return {row["status"]: row["count"] for row in rows}
+
+
+def custom_status_usage(account: Account) -> QuerySet[CustomStatus]:
+    """The account's custom statuses, each annotated with ``order_count``."""
+    return custom_statuses(account).annotate(order_count=Count("orders"))

@@ -1,0 +1,44 @@
+"""Who is asking: the signed-in user's account and actor, resolved once per view.
+
+Every hub page works inside one merchant account. :func:`account_view` turns a view that
+takes ``(request, account, ...)`` into a plain Django view: anonymous visitors go to the
+sign-in page, users without an account get a 403 page, everyone else gets their account.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Concatenate, ParamSpec
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from crossdock.core.actors import Actor, ActorKind
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.accounts.queries import account_for_user
+
+P = ParamSpec("P")
+
+
+def account_view(
+    view: Callable[Concatenate[HttpRequest, Account, P], HttpResponse],
+) -> Callable[Concatenate[HttpRequest, P], HttpResponse]:
+    """Resolve the signed-in user's account and pass it to ``view``."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, /, *args: P.args, **kwargs: P.kwargs) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        account = account_for_user(request.user)
+        if account is None:
+            return render(request, "web/no_account.html", status=403)
+        return view(request, account, *args, **kwargs)
+
+    return wrapper
+
+
+def actor_of(request: HttpRequest) -> Actor:
+    """The actor recorded on order events for a change made by the signed-in user."""
+    return Actor(ActorKind.USER, request.user.get_username())

@@ -1,0 +1,1 @@
+"""Views of the merchant UI, one module per area: they read via queries, write via services."""

@@ -1,0 +1,30 @@
+"""The dashboard: what needs the merchant's attention today."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from crossdock.core.statuses import OrderStatus
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.orders import queries as order_queries
+from crossdock.web.access import account_view
+
+
+@account_view
+def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
+    counts = order_queries.status_counts(account)
+    to_ship = order_queries.search_orders(
+        account, order_queries.OrderSearch(status=OrderStatus.PAID.value)
+    )
+    context = {
+        "section": "dashboard",
+        "account": account,
+        "to_ship_count": counts.get(OrderStatus.PAID.value, 0)
+        + counts.get(OrderStatus.PARTIALLY_SHIPPED.value, 0),
+        "partially_shipped_count": counts.get(OrderStatus.PARTIALLY_SHIPPED.value, 0),
+        "on_hold_count": counts.get(OrderStatus.ON_HOLD.value, 0),
+        "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
+        "to_ship": to_ship[:8],
+    }
+    return render(request, "web/dashboard.html", context)

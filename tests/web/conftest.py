@@ -1,0 +1,17 @@
+"""A signed-in browser-less client for the merchant UI."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from crossdock.hub.accounts.models import Account
+
+
+@pytest.fixture
+def web(account: Account) -> Client:
+    """The Django test client, signed in as the owner of ``account``."""
+    client = Client()
+    client.force_login(get_user_model().objects.get(username="acme@example.com"))
+    return client
