@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "crossdock.hub.channels",
     "crossdock.hub.orders",
     "crossdock.hub.fulfillment",
+    "crossdock.hub.shipstation",
     "crossdock.web",
 ]
 

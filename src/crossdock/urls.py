@@ -12,5 +12,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("shipstation/", include("crossdock.hub.shipstation.urls")),
     path("", include("crossdock.web.urls")),
 ]

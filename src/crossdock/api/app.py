@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from crossdock.api import custom_statuses, orders
+from crossdock.api import custom_statuses, integrations, orders
 from crossdock.api.auth import TokenAuth
 from crossdock.api.errors import install_handlers
 
@@ -20,3 +20,5 @@ api = NinjaAPI(
 install_handlers(api)
 api.add_router("/orders", orders.router)
 api.add_router("/custom-statuses", custom_statuses.router)
+integrations.install_handlers(api)
+api.add_router("/integrations", integrations.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, server
+from crossdock.cli import accounts, server, shipstation
 
 app = typer.Typer(
     name="crossdock",
@@ -21,3 +21,4 @@ app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options"
 )
 app.add_typer(accounts.account_app, name="account")
 app.add_typer(accounts.token_app, name="token")
+app.add_typer(shipstation.shipstation_app, name="shipstation")

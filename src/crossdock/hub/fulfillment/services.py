@@ -1,0 +1,307 @@
+"""Recording shipments: a fulfillment and its lines, shipped quantities, status, write-back.
+
+One function serves every source: ShipStation's ship notices (lenient: lines that no
+longer match mean the whole order, quantities are capped at what is left) and a merchant
+recording a shipment by hand (strict: every line must exist and have that much left).
+
+Idempotency is the unique ``(order, dedupe_key)`` constraint: the key is derived from what
+the shipment *is* (carrier case-folded and tracking number; without a tracking number,
+carrier, service, ship date and lines), so a retry, a manual resend or two identical posts
+at the same moment land on one row and queue one write-back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from crossdock.core.actors import Actor
+from crossdock.core.carriers import canonical_carrier
+from crossdock.core.money import to_money
+from crossdock.core.statuses import OrderStatus, shipment_status
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.models import MANUAL_KIND
+from crossdock.hub.fulfillment.errors import FulfillmentValidationError
+from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
+from crossdock.hub.fulfillment.outbox import queue_write_back
+from crossdock.hub.orders.errors import OrderNotFound
+from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.orders.services import record_event
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentLine:
+    """A line in a shipment: by the order line's id, else (leniently) by SKU."""
+
+    quantity: int
+    line_id: int | None = None
+    sku: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Shipment:
+    """What was shipped. No ``lines`` means everything the order has left to ship."""
+
+    carrier: str = ""
+    service: str = ""
+    tracking_number: str = ""
+    shipping_cost: Decimal | None = None
+    ship_date: date | None = None
+    label_created_at: datetime | None = None
+    notes_to_buyer: str = ""
+    notify_customer: bool = True
+    lines: tuple[ShipmentLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedShipment:
+    """The fulfillment row; ``created`` is false when the shipment was already recorded."""
+
+    fulfillment: Fulfillment
+    created: bool
+
+
+def dedupe_key(shipment: Shipment) -> str:
+    """The key that makes one shipment one row, however often it is reported.
+
+    With a tracking number: carrier (case-folded) and tracking number. Without one:
+    carrier, service, ship date and the lines as reported.
+    """
+    carrier = shipment.carrier.strip().casefold()
+    tracking = shipment.tracking_number.strip()
+    if tracking:
+        basis = f"tracking\0{carrier}\0{tracking}"
+    else:
+        lines = sorted(
+            f"{line.line_id if line.line_id is not None else ''}:{line.sku}:{line.quantity}"
+            for line in shipment.lines
+        )
+        basis = "\0".join(
+            (
+                "untracked",
+                carrier,
+                shipment.service.strip().casefold(),
+                shipment.ship_date.isoformat() if shipment.ship_date else "",
+                "|".join(lines),
+            )
+        )
+    return hashlib.sha256(basis.encode("utf-8")).hexdigest()
+
+
+def _remaining(line: OrderLine) -> int:
+    return line.quantity - line.quantity_shipped
+
+
+def _whole_order(lines: Sequence[OrderLine]) -> dict[int, int]:
+    return {line.pk: _remaining(line) for line in lines if _remaining(line) > 0}
+
+
+def _allocate_strict(lines: Sequence[OrderLine], wanted: Sequence[ShipmentLine]) -> dict[int, int]:
+    by_id = {line.pk: line for line in lines}
+    allocation: dict[int, int] = {}
+    for position, request in enumerate(wanted):
+        field = f"lines.{position}"
+        line = by_id.get(request.line_id) if request.line_id is not None else None
+        if line is None:
+            raise FulfillmentValidationError(f"{field}.line_id", "no such line on this order")
+        if request.quantity < 1:
+            raise FulfillmentValidationError(f"{field}.quantity", "must be at least 1")
+        allocation[line.pk] = allocation.get(line.pk, 0) + request.quantity
+        if allocation[line.pk] > _remaining(line):
+            raise FulfillmentValidationError(
+                f"{field}.quantity", f"only {_remaining(line)} left to ship on this line"
+            )
+    return allocation
+
+
+def _allocate_lenient(
+    lines: Sequence[OrderLine], wanted: Sequence[ShipmentLine]
+) -> tuple[dict[int, int], bool]:
+    """Match by line id, then SKU, capping at what is left; ``True`` when nothing matched."""
+    by_id = {line.pk: line for line in lines}
+    allocation: dict[int, int] = {}
+    matched = False
+    for request in wanted:
+        if request.quantity <= 0:
+            continue
+        line = by_id.get(request.line_id) if request.line_id is not None else None
+        if line is None and request.sku:
+            same_sku = [candidate for candidate in lines if candidate.sku == request.sku]
+            line = next(
+                (c for c in same_sku if _remaining(c) - allocation.get(c.pk, 0) > 0),
+                same_sku[0] if same_sku else None,
+            )
+        if line is None:
+            continue
+        matched = True
+        take = min(request.quantity, _remaining(line) - allocation.get(line.pk, 0))
+        if take > 0:
+            allocation[line.pk] = allocation.get(line.pk, 0) + take
+    return allocation, not matched
+
+
+def _allocate(lines: Sequence[OrderLine], shipment: Shipment, *, strict: bool) -> dict[int, int]:
+    if not shipment.lines:
+        allocation = _whole_order(lines)
+        if strict and not allocation:
+            raise FulfillmentValidationError("lines", "nothing is left to ship on this order")
+        return allocation
+    if strict:
+        return _allocate_strict(lines, shipment.lines)
+    allocation, nothing_matched = _allocate_lenient(lines, shipment.lines)
+    # Items that no longer match the order mean the whole order, never a rejection.
+    return _whole_order(lines) if nothing_matched else allocation
+
+
+def _validate(shipment: Shipment) -> None:
+    if shipment.shipping_cost is not None and to_money(shipment.shipping_cost) < 0:
+        raise FulfillmentValidationError("shipping_cost", "must not be negative")
+    for field, value, limit in (
+        ("carrier", shipment.carrier, 100),
+        ("service", shipment.service, 100),
+        ("tracking_number", shipment.tracking_number, 100),
+    ):
+        if len(value.strip()) > limit:
+            raise FulfillmentValidationError(field, f"must be at most {limit} characters")
+
+
+def record_fulfillment(
+    account: Account,
+    order_id: int,
+    shipment: Shipment,
+    actor: Actor,
+    *,
+    source: Fulfillment.Source = Fulfillment.Source.MANUAL,
+    write_back: bool = True,
+    strict: bool | None = None,
+) -> RecordedShipment:
+    """Record a shipment of an order of ``account``, exactly once.
+
+    In one transaction: the fulfillment and its lines, ``quantity_shipped`` on the order
+    lines, the order's status (``partially_shipped`` until every line has shipped, then
+    ``shipped``), an event, ``modified_at``, and, when ``write_back`` is wanted and the
+    order came from a real channel, the queued write-back. A shipment already recorded
+    (same dedupe key) returns the existing row with ``created=False`` and writes nothing.
+
+    ``strict`` (default: for manual shipments) refuses lines that do not exist or have
+    too little left; otherwise lines are matched by id, then SKU, and capped.
+    """
+    strict = source == Fulfillment.Source.MANUAL if strict is None else strict
+    _validate(shipment)
+    key = dedupe_key(shipment)
+    with transaction.atomic():
+        order = (
+            Order.objects.select_for_update()
+            .select_related("channel")
+            .filter(account=account, pk=order_id)
+            .first()
+        )
+        if order is None:
+            raise OrderNotFound(f"no order {order_id}")
+        lines = list(
+            OrderLine.objects.select_for_update().filter(order=order).order_by("position", "id")
+        )
+        allocation = _allocate(lines, shipment, strict=strict)
+        carrier = shipment.carrier.strip()
+        try:
+            # The unique (order, dedupe_key) constraint decides, not a prior read: a
+            # concurrent identical notice fails here and returns the row that won.
+            with transaction.atomic():
+                fulfillment = Fulfillment.objects.create(
+                    account=account,
+                    order=order,
+                    source=source,
+                    carrier=carrier,
+                    carrier_code=canonical_carrier(carrier).value if carrier else "",
+                    service=shipment.service.strip(),
+                    tracking_number=shipment.tracking_number.strip(),
+                    shipping_cost=(
+                        to_money(shipment.shipping_cost)
+                        if shipment.shipping_cost is not None
+                        else None
+                    ),
+                    ship_date=shipment.ship_date,
+                    label_created_at=shipment.label_created_at,
+                    notes_to_buyer=shipment.notes_to_buyer,
+                    notify_customer=shipment.notify_customer,
+                    dedupe_key=key,
+                )
+        except IntegrityError:
+            existing = Fulfillment.objects.get(order=order, dedupe_key=key)
+            return RecordedShipment(fulfillment=existing, created=False)
+        _apply(order, lines, allocation, fulfillment, actor, write_back=write_back)
+        return RecordedShipment(fulfillment=fulfillment, created=True)
+
+
+def _apply(
+    order: Order,
+    lines: Sequence[OrderLine],
+    allocation: dict[int, int],
+    fulfillment: Fulfillment,
+    actor: Actor,
+    *,
+    write_back: bool,
+) -> None:
+    FulfillmentLine.objects.bulk_create(
+        FulfillmentLine(fulfillment=fulfillment, line_id=line.pk, quantity=allocation[line.pk])
+        for line in lines
+        if allocation.get(line.pk)
+    )
+    for line_id, quantity in allocation.items():
+        OrderLine.objects.filter(pk=line_id).update(
+            quantity_shipped=F("quantity_shipped") + quantity
+        )
+    ordered = sum(line.quantity for line in lines)
+    shipped = sum(line.quantity_shipped for line in lines) + sum(allocation.values())
+    previous = OrderStatus(order.status)
+    status = shipment_status(ordered, shipped)
+    if status is not None and status != previous:
+        order.status = status.value
+        order.status_before_hold = ""
+        order.custom_status = None
+    order.modified_at = timezone.now()
+    order.save(
+        update_fields=["status", "status_before_hold", "custom_status", "modified_at", "updated_at"]
+    )
+    described = " ".join(
+        part for part in (fulfillment.carrier, fulfillment.tracking_number) if part
+    )
+    units = sum(allocation.values())
+    if units:
+        message = f"{units} unit(s) shipped" + (f" ({described})" if described else "")
+    else:
+        message = "shipment recorded; nothing was left to ship" + (
+            f" ({described})" if described else ""
+        )
+    if previous == OrderStatus.CANCELLED:
+        message += "; the order had been cancelled"
+    record_event(
+        order,
+        actor,
+        "shipment_recorded",
+        message,
+        {
+            "fulfillment_id": fulfillment.pk,
+            "source": fulfillment.source,
+            "carrier": fulfillment.carrier,
+            "tracking_number": fulfillment.tracking_number,
+            "lines": {str(line_id): quantity for line_id, quantity in allocation.items()},
+            "status": order.status,
+        },
+    )
+    # Nothing to tell a marketplace about: hand-entered orders, shipments with no lines,
+    # and orders cancelled before they shipped (the channel would refuse the tracking).
+    if (
+        write_back
+        and units
+        and order.channel.kind != MANUAL_KIND
+        and previous != OrderStatus.CANCELLED
+    ):
+        queue_write_back(fulfillment)

@@ -1,0 +1,1 @@
+"""The ShipStation fulfillment integration: credentials, options and the Custom Store endpoint."""

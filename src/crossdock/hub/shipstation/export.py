@@ -1,0 +1,344 @@
+"""Export pages for ShipStation: which orders, in which order, on which page.
+
+**Window.** Every order of the account whose ``modified_at`` is in ``[start, end + 1 min)``,
+whatever its status, restricted by the integration's options (channels; orders fulfilled
+by a marketplace or third party). Orders ShipStation could not import are left out of the
+page and recorded as :class:`ExportSkip` rows, which a later successful export clears.
+
+**Paging never loses an order.** Orders are read in ``(modified_at, id)`` order. Page 1
+counts the window and fixes the page count ``P`` in an :class:`ExportRun`; every page
+``k`` records the key of its last order, and page ``k + 1`` starts strictly after it
+(keyset paging, not offsets). An order edited while ShipStation pages gets a new
+``modified_at`` later than every key served so far, so:
+
+- it can only leave a served page, never push an unserved order onto one (offsets
+  would); every order not edited is on exactly one page ``1..P``: page ``k`` takes the
+  first ``n`` keys after page ``k - 1``'s, and no more than ``(P - k + 1)·n`` of the
+  window's original orders are left after page ``k - 1``;
+- if its new ``modified_at`` is still in the window, it sorts after every boundary and is
+  served by a later page: the last page (``k = P``) is not cut at ``n`` but runs to the end
+  of the window, streamed in chunks of ``n`` so memory stays bounded. It is served late
+  (a duplicate, which ShipStation merges by order number) rather than never;
+- if its new ``modified_at`` is past the window, it belongs to ShipStation's next window,
+  which starts where this one ended.
+
+A page asked for without its predecessor's boundary (the run expired, or pages were
+skipped) falls back to counting ``(k - 1)·n`` orders into the current window.
+
+**Queries.** A chunk is three reads (orders with their channel and custom status, their
+lines, their discounts) and two writes for skip records, whatever its size: never a query
+per order or per line.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from crossdock.core.money import to_money
+from crossdock.customstore.export import ExportItem, ExportOrder, WeightUnits, unexportable_reason
+from crossdock.customstore.query import MAX_PAGE, ExportQuery
+from crossdock.hub.orders.conversion import address_of, line_options, weight_of
+from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
+from crossdock.hub.shipstation.models import (
+    CustomFieldSource,
+    ExportRun,
+    ExportSkip,
+    ShipStationIntegration,
+    WeightUnitsChoice,
+)
+
+logger = logging.getLogger(__name__)
+
+#: Fulfilment sources the merchant ships themselves (anything else is a marketplace or 3PL).
+MERCHANT_FULFILLED = ("merchant", "")
+
+#: Paging runs older than this are forgotten when a new one starts.
+RUN_RETENTION = timedelta(days=2)
+
+_UNITS: dict[str, WeightUnits | None] = {
+    WeightUnitsChoice.AS_RECORDED.value: None,
+    WeightUnitsChoice.GRAMS.value: WeightUnits.GRAMS,
+    WeightUnitsChoice.OUNCES.value: WeightUnits.OUNCES,
+    WeightUnitsChoice.POUNDS.value: WeightUnits.POUNDS,
+}
+
+Key = tuple[datetime, int]
+
+
+@dataclass(frozen=True, slots=True)
+class ExportPage:
+    """One page, ready to stream: the first chunk is read, the rest are read on demand."""
+
+    pages: int
+    units: WeightUnits | None
+    first: list[ExportOrder]
+    rest: Iterator[list[ExportOrder]]
+
+    def orders(self) -> Iterator[ExportOrder]:
+        yield from self.first
+        for chunk in self.rest:
+            yield from chunk
+
+
+# --- rows to protocol values -------------------------------------------------------------
+
+
+def _custom_field(source: str, order: Order, discounts: list[OrderDiscount]) -> str:
+    if source == CustomFieldSource.COUPON_CODES:
+        return ", ".join(d.code for d in discounts if d.code)
+    if source == CustomFieldSource.CHANNEL:
+        return order.channel.name
+    if source == CustomFieldSource.MARKETPLACE_ORDER_ID:
+        return order.marketplace_order_id
+    if source == CustomFieldSource.CHANNEL_ORDER_ID:
+        return order.external_id
+    if source == CustomFieldSource.PAYMENT_METHOD:
+        return order.payment_method
+    return ""
+
+
+def _discount_item(discount: OrderDiscount) -> ExportItem:
+    label = discount.description or "Discount"
+    name = f"Coupon {discount.code}: {label}" if discount.code else label
+    return ExportItem(
+        line_item_id="",
+        sku="",
+        name=name,
+        quantity=1,
+        unit_price=-to_money(discount.amount),
+        adjustment=True,
+    )
+
+
+def _line_item(line: OrderLine) -> ExportItem:
+    return ExportItem(
+        line_item_id=str(line.pk),
+        sku=line.sku,
+        name=line.name,
+        quantity=line.quantity,
+        unit_price=line.unit_price,
+        image_url=line.image_url,
+        weight=weight_of(line.weight_value, line.weight_unit),
+        location=line.location,
+        options=line_options(line),
+        upc=line.upc,
+    )
+
+
+def export_order(
+    order: Order,
+    lines: list[OrderLine],
+    discounts: list[OrderDiscount],
+    integration: ShipStationIntegration,
+) -> ExportOrder:
+    """An order row (channel and custom status joined) as the protocol's DTO."""
+    sources = (integration.custom_field1, integration.custom_field2, integration.custom_field3)
+    customer_code = (
+        order.customer_code
+        or order.customer_email
+        or order.bill_to_email
+        or order.ship_to_email
+        or f"order-{order.pk}"
+    )
+    return ExportOrder(
+        order_id=str(order.pk),
+        order_number=order.number,
+        order_date=order.placed_at,
+        last_modified=order.modified_at,
+        status=order.custom_status.name if order.custom_status else order.status,
+        customer_code=customer_code,
+        bill_to=address_of(order, "bill_to"),
+        ship_to=address_of(order, "ship_to"),
+        items=(
+            *(_line_item(line) for line in lines),
+            *(_discount_item(discount) for discount in discounts),
+        ),
+        shipping_method=order.requested_shipping_service,
+        payment_method=order.payment_method,
+        currency_code=order.currency,
+        tax_amount=order.tax,
+        shipping_amount=order.shipping_paid,
+        customer_notes=order.customer_notes,
+        internal_notes=order.internal_notes if integration.send_internal_notes else "",
+        gift=order.gift,
+        gift_message=order.gift_message,
+        custom_fields=(
+            _custom_field(sources[0], order, discounts),
+            _custom_field(sources[1], order, discounts),
+            _custom_field(sources[2], order, discounts),
+        ),
+        source=order.channel.name,
+        weight=weight_of(order.weight_value, order.weight_unit),
+    )
+
+
+# --- the window and its pages ------------------------------------------------------------
+
+
+def window_orders(
+    integration: ShipStationIntegration, start: datetime, end: datetime
+) -> QuerySet[Order]:
+    """The integration's orders modified in ``[start, end)``, in ``(modified_at, id)`` order."""
+    found = Order.objects.filter(
+        account_id=integration.account_id, modified_at__gte=start, modified_at__lt=end
+    )
+    channel_ids = list(integration.channels.values_list("pk", flat=True))
+    if channel_ids:
+        found = found.filter(channel_id__in=channel_ids)
+    if integration.exclude_external_fulfillment:
+        found = found.filter(fulfillment_source__in=MERCHANT_FULFILLED)
+    return found.order_by("modified_at", "id")
+
+
+def _after(orders: QuerySet[Order], key: Key | None) -> QuerySet[Order]:
+    if key is None:
+        return orders
+    modified_at, order_id = key
+    return orders.filter(
+        Q(modified_at__gt=modified_at) | Q(modified_at=modified_at, id__gt=order_id)
+    )
+
+
+def _key_json(key: Key) -> dict[str, object]:
+    return {"modified_at": key[0].isoformat(), "id": key[1]}
+
+
+def _key_of(value: object) -> Key | None:
+    if not isinstance(value, dict):
+        return None
+    moment = parse_datetime(str(value.get("modified_at", "")))
+    order_id = value.get("id")
+    if moment is None or not isinstance(order_id, int):
+        return None
+    return moment, order_id
+
+
+def _offset_key(orders: QuerySet[Order], offset: int) -> Key | None:
+    if offset <= 0:
+        return None
+    row = orders.values_list("modified_at", "id")[offset - 1 : offset].first()
+    return (row[0], row[1]) if row else None
+
+
+def _read_chunk(
+    integration: ShipStationIntegration, orders: QuerySet[Order], after: Key | None, size: int
+) -> tuple[list[ExportOrder], Key | None]:
+    """Up to ``size`` orders after ``after``: exportable ones as DTOs, the rest recorded."""
+    rows = list(_after(orders, after).select_related("channel", "custom_status")[:size])
+    if not rows:
+        return [], None
+    ids = [row.pk for row in rows]
+    lines: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in OrderLine.objects.filter(order_id__in=ids).order_by("order_id", "position", "id"):
+        lines[line.order_id].append(line)
+    discounts: dict[int, list[OrderDiscount]] = defaultdict(list)
+    for discount in OrderDiscount.objects.filter(order_id__in=ids).order_by(
+        "order_id", "position", "id"
+    ):
+        discounts[discount.order_id].append(discount)
+    exported: list[ExportOrder] = []
+    skipped: list[ExportSkip] = []
+    now = timezone.now()
+    for row in rows:
+        value = export_order(row, lines[row.pk], discounts[row.pk], integration)
+        reason = unexportable_reason(value)
+        if reason:
+            skipped.append(
+                ExportSkip(integration=integration, order=row, reason=reason[:500], skipped_at=now)
+            )
+        else:
+            exported.append(value)
+    _record_skips(integration, skipped, [int(value.order_id) for value in exported])
+    return exported, (rows[-1].modified_at, rows[-1].pk)
+
+
+def _record_skips(
+    integration: ShipStationIntegration, skipped: list[ExportSkip], exported_ids: list[int]
+) -> None:
+    if exported_ids:
+        ExportSkip.objects.filter(integration=integration, order_id__in=exported_ids).delete()
+    if skipped:
+        ExportSkip.objects.bulk_create(
+            skipped,
+            update_conflicts=True,
+            unique_fields=["integration", "order"],
+            update_fields=["reason", "skipped_at"],
+        )
+        logger.info(
+            "shipstation integration %s: %d order(s) left out of the export",
+            integration.pk,
+            len(skipped),
+        )
+
+
+def _run(
+    integration: ShipStationIntegration, query: ExportQuery, orders: QuerySet[Order]
+) -> ExportRun:
+    """The paging run of this window; page 1 (or a page with no run) starts it afresh."""
+    now = timezone.now()
+    run = None
+    if query.page > 1:
+        run = ExportRun.objects.filter(
+            integration=integration, start_date=query.start_date, end_date=query.end_date
+        ).first()
+    if run is not None:
+        return run
+    ExportRun.objects.filter(integration=integration, started_at__lt=now - RUN_RETENTION).delete()
+    size = integration.page_size
+    pages = min(MAX_PAGE, max(1, math.ceil(orders.count() / size)))
+    run, _ = ExportRun.objects.update_or_create(
+        integration=integration,
+        start_date=query.start_date,
+        end_date=query.end_date,
+        defaults={"page_size": size, "pages": pages, "boundaries": [], "started_at": now},
+    )
+    return run
+
+
+def _later_chunks(
+    integration: ShipStationIntegration, orders: QuerySet[Order], after: Key | None, size: int
+) -> Iterator[list[ExportOrder]]:
+    while after is not None:
+        chunk, after = _read_chunk(integration, orders, after, size)
+        if chunk:
+            yield chunk
+
+
+def export_page(integration: ShipStationIntegration, query: ExportQuery) -> ExportPage:
+    """Plan and read the first chunk of page ``query.page`` (see the module docstring).
+
+    Every read that can fail happens here, before the answer starts; on the last page
+    the chunks after the first are read while the answer streams.
+    """
+    units = _UNITS.get(integration.weight_units)
+    orders = window_orders(integration, query.start, query.end)
+    with transaction.atomic():
+        run = _run(integration, query, orders)
+        if query.page > run.pages:
+            return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
+        size = run.page_size
+        boundaries: list[object] = list(run.boundaries)
+        if len(boundaries) >= query.page - 1:
+            after = _key_of(boundaries[query.page - 2]) if query.page > 1 else None
+        else:
+            after = _offset_key(orders, (query.page - 1) * size)
+            if after is None and query.page > 1:
+                return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
+        first, last_key = _read_chunk(integration, orders, after, size)
+        end_key = last_key or after
+        if query.page < run.pages and end_key is not None:
+            run.boundaries = [*boundaries[: query.page - 1], _key_json(end_key)]
+            run.save(update_fields=["boundaries", "updated_at"])
+    is_last = query.page >= run.pages
+    rest = _later_chunks(integration, orders, last_key, size) if is_last else iter(())
+    return ExportPage(pages=run.pages, units=units, first=first, rest=rest)
