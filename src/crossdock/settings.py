@@ -39,7 +39,13 @@ INSTALLED_APPS = [
     "crossdock.hub.orders",
     "crossdock.hub.fulfillment",
     "crossdock.hub.shipstation",
+    "crossdock.sandbox",
     "crossdock.web",
+    "crossdock.desk",
+    "crossdock.desk.accounts",
+    "crossdock.desk.stores",
+    "crossdock.desk.orders",
+    "crossdock.desk.shipments",
 ]
 
 MIDDLEWARE = [
@@ -138,5 +144,7 @@ LOGGING: dict[str, Any] = {
         # Request lines can carry SS-Password in the query; Crossdock logs its own lines.
         "django.request": {"level": "ERROR"},
         "django_tasks_db": {"level": "WARNING"},
+        # httpx logs each request URL; a desk export URL carries SS-Password in its query.
+        "httpx": {"level": "WARNING"},
     },
 }

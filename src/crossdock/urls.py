@@ -12,6 +12,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),
+    path("sandbox/", include("crossdock.sandbox.urls")),
     path("shipstation/", include("crossdock.hub.shipstation.urls")),
+    path("desk/", include("crossdock.desk.urls")),
     path("", include("crossdock.web.urls")),
 ]

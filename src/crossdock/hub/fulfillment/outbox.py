@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
+from crossdock.hub.fulfillment.tasks import push_write_back
 
 
 def queue_write_back(fulfillment: Fulfillment) -> WriteBack:
@@ -12,10 +13,12 @@ def queue_write_back(fulfillment: Fulfillment) -> WriteBack:
 
     Idempotent: the unique ``(fulfillment, channel)`` key makes a second call return the
     same row. The idempotency key sent to the channel is derived from the fulfillment, so a
-    re-sent push after a crash carries the same key.
+    re-sent push after a crash carries the same key. The delivery job is enqueued in the
+    same transaction (the task queue is a table), so it exists exactly when the row does;
+    the periodic sweep picks up any row whose job was lost.
     """
     order = fulfillment.order
-    write_back, _ = WriteBack.objects.get_or_create(
+    write_back, created = WriteBack.objects.get_or_create(
         fulfillment=fulfillment,
         channel_id=order.channel_id,
         defaults={
@@ -25,4 +28,6 @@ def queue_write_back(fulfillment: Fulfillment) -> WriteBack:
             "idempotency_key": f"crossdock-fulfillment-{fulfillment.pk}",
         },
     )
+    if created:
+        push_write_back.enqueue(write_back.pk)
     return write_back

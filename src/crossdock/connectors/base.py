@@ -1,0 +1,251 @@
+"""What a connector is: capability protocols, the typed spec, the values they exchange, errors.
+
+A *connector* is the code for one kind of channel; a *channel* is a merchant's connected
+account of that kind. Each connector declares what it can do in one :class:`ConnectorSpec`
+(capabilities, settings schema, settle time, carrier fallback) and implements the matching
+capability protocols. Capabilities a channel lacks are declared, never faked.
+
+Connectors receive an ``httpx.Client`` and a :class:`ChannelConfig`; they never build their
+own client and never read Django settings. Nothing here imports Django.
+
+Errors are a small tree; retryable versus terminal is a type, not a string::
+
+    ConnectorError                  anything a connector reports
+    ├── RetryableError              try again later: network, timeout, 429, 5xx
+    │                               (``retry_after`` in seconds when the channel said so)
+    └── TerminalError               retrying cannot help: show the reason to the merchant
+        ├── AuthenticationError     401 / 403: the credentials are wrong or revoked
+        └── ValidationError         4xx: the channel refused what we sent
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import StrEnum
+from typing import Protocol, runtime_checkable
+
+import httpx
+
+from crossdock.core.dto import OrderData
+
+# ---------------------------------------------------------------------------------------------
+# Errors
+
+
+class ConnectorError(Exception):
+    """A connector could not do what was asked."""
+
+
+class RetryableError(ConnectorError):
+    """A transient failure (network, timeout, 429, 5xx); ``retry_after`` is in seconds."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class TerminalError(ConnectorError):
+    """A failure retrying cannot fix (authentication, validation)."""
+
+
+class AuthenticationError(TerminalError):
+    """The channel refused the credentials."""
+
+
+class ValidationError(TerminalError):
+    """The channel refused the request's content, or answered something we cannot read."""
+
+
+# ---------------------------------------------------------------------------------------------
+# The spec
+
+
+class Capability(StrEnum):
+    PULL_ORDERS = "pull_orders"
+    PUSH_SHIPMENT = "push_shipment"
+    SET_STOCK = "set_stock"
+    PULL_LISTINGS = "pull_listings"
+
+
+class FieldKind(StrEnum):
+    TEXT = "text"
+    URL = "url"
+    SECRET = "secret"  # noqa: S105 - a form field kind, not a secret
+    INTEGER = "integer"
+    BOOLEAN = "boolean"
+
+
+@dataclass(frozen=True, slots=True)
+class SettingField:
+    """One setting a channel of this kind needs; ``secret`` ones are stored encrypted."""
+
+    name: str
+    label: str
+    kind: FieldKind = FieldKind.TEXT
+    required: bool = True
+    secret: bool = False
+    help: str = ""
+    default: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelConfig:
+    """The settings and decrypted secrets of one channel, as the connector receives them."""
+
+    settings: Mapping[str, str]
+    secrets: Mapping[str, str]
+
+    def value(self, name: str, default: str = "") -> str:
+        if name in self.secrets:
+            return self.secrets[name]
+        return self.settings.get(name, default)
+
+    def __repr__(self) -> str:
+        # Secrets never show in a repr (logs, tracebacks, debuggers).
+        return f"ChannelConfig(settings={dict(self.settings)!r}, secrets=<{len(self.secrets)}>)"
+
+
+ConnectorFactory = Callable[[httpx.Client, ChannelConfig], object]
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectorSpec:
+    """Everything the hub needs to know about one kind of channel.
+
+    ``settle_time`` is the overlap subtracted from the order cursor: orders a channel
+    settles late (Amazon: 30 minutes or more) still come back on the next pull.
+    ``carrier_fallback`` is what the channel gets when no carrier mapping exists; the
+    carrier as reported then travels as ``carrier_name``.
+    """
+
+    slug: str
+    display_name: str
+    capabilities: frozenset[Capability]
+    factory: ConnectorFactory
+    settings_schema: tuple[SettingField, ...] = ()
+    settle_time: timedelta = timedelta(minutes=5)
+    carrier_fallback: str = "Other"
+    description: str = ""
+
+    def can(self, capability: Capability) -> bool:
+        return capability in self.capabilities
+
+    def field(self, name: str) -> SettingField | None:
+        return next((item for item in self.settings_schema if item.name == name), None)
+
+    def build(self, client: httpx.Client, config: ChannelConfig) -> object:
+        """A connector instance talking through ``client`` with ``config``."""
+        return self.factory(client, config)
+
+
+# ---------------------------------------------------------------------------------------------
+# Values exchanged with connectors
+
+
+@dataclass(frozen=True, slots=True)
+class PulledOrder:
+    """One order read from a channel, or why it could not be read (``problem``).
+
+    A problem order is recorded and skipped by the sync engine, never blocking the others.
+    ``updated_at`` is the channel's own modification time (it drives the cursor).
+    """
+
+    external_id: str
+    updated_at: datetime
+    data: OrderData | None = None
+    problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class OrderBatch:
+    """One page of changed orders; ``next_page`` is an opaque token, ``None`` at the end."""
+
+    orders: tuple[PulledOrder, ...]
+    next_page: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ShippedLine:
+    external_line_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ShipmentData:
+    """A shipment to write back, already in the channel's carrier vocabulary.
+
+    ``carrier`` is the channel's carrier code (the spec's fallback when unmapped);
+    ``carrier_name`` carries the carrier as reported when the fallback is used.
+    """
+
+    order_external_id: str
+    carrier: str
+    service: str
+    tracking_number: str
+    ship_date: date | None
+    lines: tuple[ShippedLine, ...]
+    carrier_name: str = ""
+    tracking_url: str = ""
+    note_to_buyer: str = ""
+    notify_buyer: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    """The channel accepted a shipment; ``external_id`` is its id there (may be empty)."""
+
+    external_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class StockLevel:
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class ListingData:
+    external_id: str
+    sku: str
+    title: str
+    quantity: int
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------
+# Capabilities
+
+
+@runtime_checkable
+class PullOrders(Protocol):
+    def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
+        """One page of orders changed at or after ``since``, oldest change first."""
+        ...
+
+
+@runtime_checkable
+class PushShipment(Protocol):
+    def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
+        """Record a shipment on the channel; the same key never records it twice."""
+        ...
+
+    def find_shipment(self, order_external_id: str, idempotency_key: str) -> PushResult | None:
+        """The shipment sent earlier with ``idempotency_key``, if the channel holds it."""
+        ...
+
+
+@runtime_checkable
+class SetStock(Protocol):
+    def set_stock(self, levels: Sequence[StockLevel]) -> None:
+        """Set the available quantity of each listing."""
+        ...
+
+
+@runtime_checkable
+class PullListings(Protocol):
+    def fetch_listings(self) -> Sequence[ListingData]:
+        """Every listing of the channel account."""
+        ...

@@ -1,0 +1,83 @@
+"""The ``sandbox`` connector: Crossdock's own simulated marketplace, reached over HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from urllib.parse import quote
+
+import httpx
+
+from crossdock.connectors.base import (
+    Capability,
+    ChannelConfig,
+    ConnectorSpec,
+    FieldKind,
+    ListingData,
+    OrderBatch,
+    PushResult,
+    SettingField,
+    ShipmentData,
+    StockLevel,
+)
+from crossdock.connectors.sandbox import mapping
+from crossdock.connectors.sandbox.client import SandboxClient
+
+
+class SandboxConnector:
+    """Pulls orders, pushes shipments, sets stock and reads listings of one sandbox shop."""
+
+    def __init__(self, client: httpx.Client, config: ChannelConfig) -> None:
+        self._api = SandboxClient(client, config.value("base_url"), config.value("api_token"))
+
+    def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
+        return mapping.parse_order_page(self._api.fetch_orders_page(since, page))
+
+    def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
+        answer = self._api.push_shipment(
+            quote(shipment.order_external_id, safe=""),
+            mapping.render_shipment(shipment),
+            idempotency_key,
+        )
+        return mapping.parse_shipment(answer)
+
+    def find_shipment(self, order_external_id: str, idempotency_key: str) -> PushResult | None:
+        found = mapping.parse_shipment_list(
+            self._api.find_shipments(quote(order_external_id, safe=""), idempotency_key)
+        )
+        return found[0] if found else None
+
+    def set_stock(self, levels: Sequence[StockLevel]) -> None:
+        self._api.set_stock(mapping.render_stock(levels))
+
+    def fetch_listings(self) -> Sequence[ListingData]:
+        return mapping.parse_listings(self._api.fetch_listings())
+
+
+SPEC = ConnectorSpec(
+    slug="sandbox",
+    display_name="Sandbox marketplace",
+    description="A simulated marketplace served by Crossdock itself under /sandbox/.",
+    capabilities=frozenset(
+        {
+            Capability.PULL_ORDERS,
+            Capability.PUSH_SHIPMENT,
+            Capability.SET_STOCK,
+            Capability.PULL_LISTINGS,
+        }
+    ),
+    factory=SandboxConnector,
+    settings_schema=(
+        SettingField(
+            "base_url",
+            "API base URL",
+            kind=FieldKind.URL,
+            help="e.g. http://127.0.0.1:8000/sandbox/api/v1",
+        ),
+        SettingField(
+            "api_token", "API token", kind=FieldKind.SECRET, secret=True, help="The shop's token."
+        ),
+    ),
+    settle_time=timedelta(minutes=2),
+    carrier_fallback=mapping.OTHER_CARRIER,
+)

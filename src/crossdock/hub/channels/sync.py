@@ -1,0 +1,240 @@
+"""The order pull: read what changed on a channel since its cursor and store it, once.
+
+One pull of one channel at a time: a pull holds a lease on the channel row (a conditional
+``UPDATE``, so it works the same on SQLite and PostgreSQL and no transaction stays open
+across HTTP calls); a worker that dies leaves a lease that simply expires.
+
+The window starts at the cursor minus the connector's settle time, so orders a channel
+settles late, and orders that changed while the last pull was paging, are read again; the
+upsert makes re-reads free. The cursor (the newest channel change time stored) moves only
+after a page is stored, and only forward. An order that cannot be read or stored is
+recorded in the run's ``problems`` and skipped; it never blocks the others.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+from django.db import DatabaseError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from crossdock.connectors.base import ConnectorError, OrderBatch, PullOrders
+from crossdock.connectors.registry import UnknownConnector
+from crossdock.core.actors import Actor, ActorKind
+from crossdock.hub.channels.connections import connected, spec_of
+from crossdock.hub.channels.crypto import SecretsUnreadable
+from crossdock.hub.channels.models import Channel, SyncRun
+from crossdock.hub.orders.errors import OrderError
+from crossdock.hub.orders.sync import UpsertOutcome, upsert_channel_order
+
+logger = logging.getLogger(__name__)
+
+#: How long a pull may hold a channel before another worker may take it over.
+LEASE = timedelta(minutes=10)
+#: How far back the first pull of a channel looks.
+INITIAL_LOOKBACK = timedelta(days=30)
+#: A safety stop for a channel that keeps answering "there is another page".
+MAX_PAGES = 10_000
+#: At most this many problems are kept on a run (the count is exact).
+MAX_PROBLEMS = 100
+
+
+@dataclass(slots=True)
+class _Tally:
+    fetched: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    cancelled: int = 0
+    failed: int = 0
+    problems: list[dict[str, str]] = field(default_factory=list)
+
+    def problem(self, external_id: str, error: str) -> None:
+        self.failed += 1
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append({"external_id": external_id, "error": error[:500]})
+
+
+def claim_channel(channel_id: int, owner: str, now: datetime) -> bool:
+    """Take the channel's pull lease unless another live pull holds it."""
+    claimed = Channel.objects.filter(
+        Q(sync_lease_until__isnull=True) | Q(sync_lease_until__lte=now) | Q(sync_lease_owner=owner),
+        pk=channel_id,
+        is_active=True,
+    ).update(sync_lease_until=now + LEASE, sync_lease_owner=owner)
+    return claimed == 1
+
+
+def _renew(channel_id: int, owner: str) -> None:
+    Channel.objects.filter(pk=channel_id, sync_lease_owner=owner).update(
+        sync_lease_until=timezone.now() + LEASE
+    )
+
+
+def window_start(cursor: datetime | None, settle_time: timedelta, now: datetime) -> datetime:
+    """Where a pull starts reading: the cursor minus the overlap, or the initial look-back."""
+    if cursor is None:
+        return now - INITIAL_LOOKBACK
+    return cursor - settle_time
+
+
+def _store_batch(channel: Channel, batch: OrderBatch, tally: _Tally, actor: Actor) -> None:
+    for pulled in batch.orders:
+        tally.fetched += 1
+        if pulled.data is None:
+            tally.problem(pulled.external_id, pulled.problem or "unreadable order")
+            continue
+        try:
+            _, outcome = upsert_channel_order(channel, pulled.data, actor)
+        except (OrderError, ValueError, DatabaseError) as error:
+            logger.warning(
+                "channel %s: order %s skipped: %s", channel.pk, pulled.external_id, error
+            )
+            tally.problem(pulled.external_id, str(error))
+            continue
+        if outcome == UpsertOutcome.CREATED:
+            tally.created += 1
+        elif outcome == UpsertOutcome.UPDATED:
+            tally.updated += 1
+        elif outcome == UpsertOutcome.CANCELLED:
+            tally.cancelled += 1
+        else:
+            tally.unchanged += 1
+
+
+def _advance_cursor(channel: Channel, batch: OrderBatch, owner: str) -> None:
+    """Move the cursor to the newest change stored, never backwards, while still leased."""
+    newest = max((pulled.updated_at for pulled in batch.orders), default=None)
+    if newest is None or (channel.order_cursor is not None and newest <= channel.order_cursor):
+        return
+    Channel.objects.filter(pk=channel.pk, sync_lease_owner=owner).update(order_cursor=newest)
+    channel.order_cursor = newest
+
+
+def _pull_pages(
+    channel: Channel, connector: PullOrders, since: datetime, tally: _Tally, owner: str
+) -> None:
+    actor = Actor(ActorKind.CHANNEL, channel.name)
+    page: str | None = None
+    for _ in range(MAX_PAGES):
+        batch = connector.fetch_orders(since, page)
+        _store_batch(channel, batch, tally, actor)
+        _advance_cursor(channel, batch, owner)
+        _renew(channel.pk, owner)
+        if batch.next_page is None:
+            return
+        page = batch.next_page
+    raise ConnectorError(f"more than {MAX_PAGES} pages; stopped")
+
+
+def pull_orders(
+    channel_id: int, *, client: httpx.Client | None = None, owner: str | None = None
+) -> SyncRun | None:
+    """Run one order pull of a channel; ``None`` when another pull holds it (or it is off)."""
+    owner = owner or uuid.uuid4().hex
+    started_at = timezone.now()
+    if not claim_channel(channel_id, owner, started_at):
+        return None
+    clock = time.monotonic()
+    channel = Channel.objects.get(pk=channel_id)
+    spec = spec_of(channel)
+    since = window_start(
+        channel.order_cursor, spec.settle_time if spec else timedelta(0), started_at
+    )
+    run = SyncRun.objects.create(
+        account_id=channel.account_id,
+        channel=channel,
+        kind=SyncRun.Kind.ORDERS,
+        started_at=started_at,
+        since=since,
+    )
+    tally = _Tally()
+    error = ""
+    try:
+        with connected(channel, client) as connector:
+            if not isinstance(connector, PullOrders):
+                raise ConnectorError(f"{channel.kind} channels do not pull orders")
+            _pull_pages(channel, connector, since, tally, owner)
+    except (ConnectorError, UnknownConnector, SecretsUnreadable) as failure:
+        error = f"{type(failure).__name__}: {failure}"
+        logger.warning("channel %s: order pull failed: %s", channel.pk, error)
+    finally:
+        _finish(channel, run, tally, error, owner, clock)
+    return run
+
+
+def _finish(
+    channel: Channel, run: SyncRun, tally: _Tally, error: str, owner: str, clock: float
+) -> None:
+    finished_at = timezone.now()
+    if error:
+        outcome = SyncRun.Outcome.FAILED
+    elif tally.failed:
+        outcome = SyncRun.Outcome.PARTIAL
+    else:
+        outcome = SyncRun.Outcome.SUCCEEDED
+    counts: dict[str, Any] = {
+        "fetched": tally.fetched,
+        "created": tally.created,
+        "updated": tally.updated,
+        "unchanged": tally.unchanged,
+        "cancelled": tally.cancelled,
+        "failed": tally.failed,
+    }
+    with transaction.atomic():
+        SyncRun.objects.filter(pk=run.pk).update(
+            outcome=outcome,
+            finished_at=finished_at,
+            duration_ms=int((time.monotonic() - clock) * 1000),
+            problems=tally.problems,
+            error=error,
+            **counts,
+        )
+        health: dict[str, Any] = {
+            "last_sync_at": finished_at,
+            "next_sync_at": finished_at + timedelta(seconds=channel.sync_interval),
+            "sync_lease_until": None,
+            "sync_lease_owner": "",
+        }
+        if outcome == SyncRun.Outcome.FAILED:
+            health["last_error"] = error
+        else:
+            health["last_success_at"] = finished_at
+            health["last_error"] = (
+                f"{tally.failed} order(s) could not be stored; see sync run {run.pk}"
+                if tally.failed
+                else ""
+            )
+        Channel.objects.filter(pk=channel.pk, sync_lease_owner=owner).update(**health)
+    run.refresh_from_db()
+
+
+def enqueue_due_pulls(now: datetime | None = None) -> int:
+    """Periodic tick: enqueue a pull for every active channel whose sync time has come.
+
+    Each channel's ``next_sync_at`` is moved with a conditional update before its job is
+    enqueued (in the same transaction), so workers ticking at once enqueue it once.
+    """
+    from crossdock.hub.channels.tasks import pull_channel_orders  # the task module imports us
+
+    moment = now or timezone.now()
+    due = Channel.objects.filter(is_active=True, next_sync_at__lte=moment).values_list(
+        "pk", "next_sync_at", "sync_interval"
+    )
+    enqueued = 0
+    for channel_id, scheduled, interval in due:
+        with transaction.atomic():
+            moved = Channel.objects.filter(pk=channel_id, next_sync_at=scheduled).update(
+                next_sync_at=moment + timedelta(seconds=interval)
+            )
+            if moved:
+                pull_channel_orders.enqueue(channel_id)
+                enqueued += 1
+    return enqueued

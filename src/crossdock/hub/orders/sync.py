@@ -1,0 +1,247 @@
+"""Upserting orders pulled from a channel: one row per ``(channel, external id)``, never two.
+
+The sync engine calls :func:`upsert_channel_order` for every order a pull reads, including
+the ones an overlap window reads again. A payload whose digest matches the stored one is
+no change at all: no write, no event, ``modified_at`` untouched (so ShipStation's export
+window does not fill with re-reads). A changed payload updates the channel-owned fields,
+records one event and moves ``modified_at``.
+
+What the channel owns and what the merchant owns:
+
+- The channel owns buyer, addresses, lines, prices, coupons, gift, buyer notes, weight.
+- The merchant owns holds, custom statuses and internal notes (set from the channel only
+  when the order is created).
+- Statuses only move forward: a shipped or cancelled hub order keeps its status; a held
+  order stays held and remembers the channel's status for its release. A cancellation on
+  the channel cancels the hub order unless something has shipped.
+- Lines are matched by the channel's line id; a line already (partly) shipped is never
+  deleted or reduced below what shipped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from enum import StrEnum
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from crossdock.core.actors import Actor
+from crossdock.core.dto import LineData, OrderData
+from crossdock.core.money import to_money
+from crossdock.core.rules import PricedLine, order_total
+from crossdock.core.statuses import OrderStatus
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.orders.conversion import address_columns, weight_columns
+from crossdock.hub.orders.errors import OrderExists
+from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
+from crossdock.hub.orders.services import create_order, record_event
+
+
+class UpsertOutcome(StrEnum):
+    CREATED = "created"
+    UPDATED = "updated"
+    UNCHANGED = "unchanged"
+    CANCELLED = "cancelled"
+
+
+def order_digest(data: OrderData) -> str:
+    """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
+    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _channel_columns(data: OrderData) -> dict[str, Any]:
+    """The order columns a channel owns, from its latest payload."""
+    weight_value, weight_unit = weight_columns(data.weight)
+    return {
+        "number": data.number,
+        "placed_at": data.placed_at,
+        "currency": data.currency.upper(),
+        "customer_code": data.customer.code,
+        "customer_name": data.customer.name,
+        "customer_email": data.customer.email,
+        "customer_phone": data.customer.phone,
+        **address_columns("bill_to", data.bill_to),
+        **address_columns("ship_to", data.ship_to),
+        "payment_method": data.payment_method,
+        "requested_shipping_service": data.requested_shipping_service,
+        "shipping_paid": to_money(data.shipping_paid),
+        "tax": to_money(data.tax),
+        "total": order_total(
+            (PricedLine(line.quantity, line.unit_price) for line in data.lines),
+            (discount.amount for discount in data.discounts),
+            data.shipping_paid,
+            data.tax,
+        ),
+        "gift": data.gift,
+        "gift_message": data.gift_message,
+        "customer_notes": data.customer_notes,
+        "weight_value": weight_value,
+        "weight_unit": weight_unit,
+        "fulfillment_source": data.fulfillment_source,
+        "marketplace_order_id": data.marketplace_order_id,
+    }
+
+
+def _line_columns(line: LineData, position: int) -> dict[str, Any]:
+    weight_value, weight_unit = weight_columns(line.weight)
+    return {
+        "position": position,
+        "external_id": line.external_id,
+        "sku": line.sku,
+        "name": line.name,
+        "quantity": line.quantity,
+        "unit_price": to_money(line.unit_price),
+        "weight_value": weight_value,
+        "weight_unit": weight_unit,
+        "image_url": line.image_url,
+        "options": [{"name": option.name, "value": option.value} for option in line.options],
+        "location": line.location,
+        "upc": line.upc,
+    }
+
+
+def _reconcile_lines(order: Order, data: OrderData) -> bool:
+    """Bring the order's lines in line with the payload; ``True`` when any row changed."""
+    existing = list(order.lines.all())
+    by_id = {line.external_id: line for line in existing if line.external_id}
+    unmatched = [line for line in existing if not line.external_id]
+    changed = False
+    kept: set[int] = set()
+    for position, incoming in enumerate(data.lines):
+        row = by_id.get(incoming.external_id) if incoming.external_id else None
+        if row is None:
+            row = next((line for line in unmatched if line.sku == incoming.sku), None)
+            if row is not None:
+                unmatched.remove(row)
+        columns = _line_columns(incoming, position)
+        if row is None:
+            OrderLine.objects.create(order=order, **columns)
+            changed = True
+            continue
+        kept.add(row.pk)
+        # Never below what already shipped (the row's check constraint says the same).
+        columns["quantity"] = max(columns["quantity"], row.quantity_shipped)
+        updates = {key: value for key, value in columns.items() if getattr(row, key) != value}
+        if updates:
+            for key, value in updates.items():
+                setattr(row, key, value)
+            row.save(update_fields=list(updates))
+            changed = True
+    for row in existing:
+        if row.pk in kept or row.quantity_shipped or row.fulfillment_lines.exists():
+            continue
+        row.delete()
+        changed = True
+    return changed
+
+
+def _replace_discounts(order: Order, data: OrderData) -> bool:
+    current = [(d.code, d.description, d.amount) for d in order.discounts.all()]
+    incoming = [(d.code, d.description, to_money(d.amount)) for d in data.discounts]
+    if current == incoming:
+        return False
+    order.discounts.all().delete()
+    OrderDiscount.objects.bulk_create(
+        OrderDiscount(order=order, position=index, code=code, description=text, amount=amount)
+        for index, (code, text, amount) in enumerate(incoming)
+    )
+    return True
+
+
+_STICKY = frozenset({OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED, OrderStatus.CANCELLED})
+
+
+def _apply_status(order: Order, incoming: OrderStatus, actor: Actor) -> str | None:
+    """Move the status forward from the channel's; the event kind recorded, or ``None``."""
+    current = OrderStatus(order.status)
+    if incoming == OrderStatus.CANCELLED:
+        if current == OrderStatus.CANCELLED:
+            return None
+        if current in (OrderStatus.SHIPPED, OrderStatus.PARTIALLY_SHIPPED):
+            record_event(
+                order,
+                actor,
+                "channel_cancel_ignored",
+                f"the channel cancelled the order, but it is already {current.value}",
+            )
+            return "channel_cancel_ignored"
+        order.status = OrderStatus.CANCELLED.value
+        order.status_before_hold = ""
+        order.custom_status = None
+        record_event(order, actor, "cancelled", "cancelled on the channel")
+        return "cancelled"
+    if current in _STICKY or current == incoming:
+        return None
+    if current == OrderStatus.ON_HOLD and incoming in (OrderStatus.UNPAID, OrderStatus.PAID):
+        order.status_before_hold = incoming.value
+        return None
+    order.status = incoming.value
+    order.status_before_hold = ""
+    order.custom_status = None
+    record_event(
+        order, actor, "status_changed", f"{current.value} → {incoming.value} on the channel"
+    )
+    return "status_changed"
+
+
+def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertOutcome:
+    changed = [
+        column
+        for column, value in _channel_columns(data).items()
+        if getattr(order, column) != value
+    ]
+    for column, value in _channel_columns(data).items():
+        setattr(order, column, value)
+    if _reconcile_lines(order, data):
+        changed.append("lines")
+    if _replace_discounts(order, data):
+        changed.append("discounts")
+    status_event = _apply_status(order, data.status, actor)
+    if changed:
+        record_event(
+            order,
+            actor,
+            "channel_updated",
+            "updated from the channel: " + ", ".join(changed),
+            {"fields": changed},
+        )
+    order.payload_digest = digest
+    order.modified_at = timezone.now()
+    order.save()
+    return UpsertOutcome.CANCELLED if status_event == "cancelled" else UpsertOutcome.UPDATED
+
+
+def upsert_channel_order(
+    channel: Channel, data: OrderData, actor: Actor
+) -> tuple[Order, UpsertOutcome]:
+    """Store or update the order ``data`` describes on ``channel``; idempotent per digest."""
+    digest = order_digest(data)
+    external_id = data.external_id or data.number
+    for _ in range(2):
+        with transaction.atomic():
+            order = (
+                Order.objects.select_for_update()
+                .filter(channel=channel, external_id=external_id)
+                .first()
+            )
+            if order is not None:
+                if order.payload_digest == digest:
+                    return order, UpsertOutcome.UNCHANGED
+                return order, _update(order, data, digest, actor)
+        try:
+            created = create_order(channel.account, data, actor, channel=channel)
+        except OrderExists:
+            # Either a concurrent pull created it (loop: update it) or another order of the
+            # channel already uses this number (the loop finds nothing and raises below).
+            continue
+        Order.objects.filter(pk=created.pk).update(payload_digest=digest)
+        created.payload_digest = digest
+        return created, UpsertOutcome.CREATED
+    raise OrderExists(
+        f"order number {data.number!r} is taken on {channel.name} by another external id"
+    )

@@ -1,0 +1,122 @@
+"""The sandbox marketplace's reads and the JSON documents its API serves."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Q
+
+from crossdock.sandbox.errors import SandboxInvalid
+from crossdock.sandbox.models import (
+    SandboxListing,
+    SandboxOrder,
+    SandboxShipment,
+    SandboxShop,
+    SandboxStockUpdate,
+)
+
+MAX_PAGE = 200
+
+
+def stamp(value: datetime) -> str:
+    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def order_document(order: SandboxOrder) -> dict[str, Any]:
+    return {
+        **order.document,
+        "status": order.status,
+        "created_at": stamp(order.created_at),
+        "updated_at": stamp(order.updated_at),
+    }
+
+
+def shipment_document(shipment: SandboxShipment) -> dict[str, Any]:
+    return {
+        "id": shipment.public_id,
+        "order_id": shipment.order.public_id,
+        "carrier": shipment.carrier,
+        "carrier_name": shipment.carrier_name,
+        "service": shipment.service,
+        "tracking_number": shipment.tracking_number,
+        "tracking_url": shipment.tracking_url,
+        "shipped_on": shipment.shipped_on.isoformat() if shipment.shipped_on else None,
+        "lines": shipment.lines,
+        "note_to_buyer": shipment.note_to_buyer,
+        "notify_buyer": shipment.notify_buyer,
+        "idempotency_key": shipment.idempotency_key,
+        "received_at": stamp(shipment.received_at),
+    }
+
+
+def listing_document(listing: SandboxListing) -> dict[str, Any]:
+    return {
+        "id": listing.public_id,
+        "sku": listing.sku,
+        "title": listing.title,
+        "price": str(listing.price),
+        "quantity": listing.quantity,
+        "image_url": listing.image_url,
+        "weight": {"value": str(listing.weight_value), "unit": listing.weight_unit},
+        "options": listing.options,
+    }
+
+
+def stock_update_document(update: SandboxStockUpdate) -> dict[str, Any]:
+    return {
+        "sku": update.sku,
+        "quantity": update.quantity,
+        "received_at": stamp(update.received_at),
+    }
+
+
+def fault_document(shop: SandboxShop) -> dict[str, Any]:
+    return {
+        "error_rate": str(shop.error_rate),
+        "rate_limit_rate": str(shop.rate_limit_rate),
+        "retry_after_seconds": shop.retry_after_seconds,
+        "delay_ms": shop.delay_ms,
+        "timeout_rate": str(shop.timeout_rate),
+        "timeout_seconds": str(shop.timeout_seconds),
+        "fault_seed": shop.fault_seed,
+        "request_count": shop.request_count,
+    }
+
+
+def _encode_page(order: SandboxOrder) -> str:
+    raw = f"{order.updated_at.isoformat()}|{order.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode("ascii")
+
+
+def _decode_page(token: str) -> tuple[datetime, int]:
+    try:
+        moment, _, pk = base64.urlsafe_b64decode(token.encode("ascii")).decode().partition("|")
+        return datetime.fromisoformat(moment), int(pk)
+    except (binascii.Error, UnicodeError, ValueError) as error:
+        raise SandboxInvalid("page_token is not one this API issued") from error
+
+
+def changed_orders(
+    shop: SandboxShop, since: datetime | None, page_token: str | None, limit: int
+) -> tuple[list[SandboxOrder], str | None]:
+    """Orders changed at or after ``since``, oldest change first, keyset paged.
+
+    Paging on ``(updated_at, id)`` instead of an offset means an order changed while a
+    client pages moves to the end of the list and is served again: it is never skipped.
+    """
+    if not 1 <= limit <= MAX_PAGE:
+        raise SandboxInvalid(f"limit must be between 1 and {MAX_PAGE}")
+    found = SandboxOrder.objects.filter(shop=shop).order_by("updated_at", "id")
+    if since is not None:
+        found = found.filter(updated_at__gte=since)
+    if page_token:
+        moment, pk = _decode_page(page_token)
+        found = found.filter(Q(updated_at__gt=moment) | Q(updated_at=moment, id__gt=pk))
+    page = list(found[: limit + 1])
+    if len(page) > limit:
+        page = page[:limit]
+        return page, _encode_page(page[-1])
+    return page, None
