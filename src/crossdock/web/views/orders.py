@@ -7,9 +7,10 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
+from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
 from crossdock.core.statuses import OrderStatus
@@ -49,16 +50,34 @@ def order_list(request: HttpRequest, account: Account) -> HttpResponse:
     )
     found = order_queries.search_orders(account, form.search())
     page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = _filled(request.GET, form)
     context = {
         "section": "orders",
         "form": form,
         "page": page,
-        "filtered": any(form.data.get(name) for name in form.fields),
+        "query": query,
+        "filtered": bool(query),
     }
-    template = "web/orders/_results.html" if is_htmx(request) else "web/orders/list.html"
-    response = render(request, template, context)
+    if not is_htmx(request):
+        return render(request, "web/orders/list.html", context)
+    response = render(request, "web/orders/_results.html", context)
+    shown = query.copy()
+    if page.number > 1:
+        shown["page"] = str(page.number)
+    # The address bar shows only the filters in use, so the URL can be shared or bookmarked.
+    push_url(response, f"{request.path}?{shown.urlencode()}" if shown else request.path)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _filled(params: QueryDict, form: OrderFilterForm) -> QueryDict:
+    """The filter parameters that hold a value (the page number is not a filter)."""
+    query = QueryDict(mutable=True)
+    for name in form.fields:
+        value = params.get(name, "").strip()
+        if value:
+            query[name] = value
+    return query
 
 
 @dataclass(frozen=True, slots=True)

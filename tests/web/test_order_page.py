@@ -1,0 +1,73 @@
+"""The order page shows every field of an order, and only to its own account."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from django.test import Client
+
+from crossdock.hub.accounts.models import Account
+from tests.web.builders import make_order
+
+
+def test_the_order_page_shows_every_field(web: Client, account: Account) -> None:
+    order = make_order(account, "F-1")
+
+    response = web.get(f"/orders/{order.pk}/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    for shown in [
+        "Order F-1",
+        "Kungsgatan 2",  # ship-to street
+        "Lgh 1102",
+        "Göteborg",
+        "411 19",
+        "Drottninggatan 1",  # bill-to street
+        "Stockholm",
+        "+46 70 000 00 00",  # ship-to phone
+        "Ångström &amp; Co &lt;AB&gt;",  # company, escaped
+        "Klarna",  # payment method
+        "PostNord MyPack Home",  # requested service
+        "WINTER5",  # coupon code
+        "Winter sale",
+        "−5.00 EUR",
+        "Grattis på födelsedagen!",  # gift message
+        "Ring the bell twice",  # customer notes
+        "Fragile — pack with care",  # internal notes
+        "1.25 kg",  # order weight
+        "350 g",  # line weight
+        "6 oz",
+        'src="https://images.example.com/mug-1.jpg"',  # thumbnail
+        "Colour: Sea green",  # option
+        "A-01-02",  # bin location
+        "012345678905",  # UPC
+        "MP-99",  # marketplace order id
+        "5.90 EUR",  # shipping paid
+        "12.35 EUR",  # tax
+        "58.25 EUR",  # total: 25 + 20 - 5 + 5.90 + 12.35
+        "order F-1 created",  # event trail
+    ]:
+        assert shown in html, shown
+
+
+def test_another_accounts_order_is_not_found(
+    web: Client, make_account: Callable[[str], Account]
+) -> None:
+    theirs = make_order(make_account("Other"), "X-1")
+
+    response = web.get(f"/orders/{theirs.pk}/")
+
+    assert response.status_code == 404
+
+
+def test_every_input_on_the_order_page_has_a_label(web: Client, account: Account) -> None:
+    order = make_order(account, "F-1")
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    ids = re.findall(r'<(?:input|select|textarea)[^>]*\bid="([^"]+)"', html)
+    assert ids
+    for element_id in ids:
+        assert f'for="{element_id}"' in html, element_id
