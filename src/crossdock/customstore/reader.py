@@ -1,0 +1,403 @@
+"""The lenient reader of a store's ``<Orders>`` export page, as ShipStation reads it.
+
+Any conformant store may answer an export, so the reader assumes little: unknown elements
+are ignored, CDATA and entity-escaped text read the same, dates are parsed tolerantly, and
+each typed field is checked on its own. An order that fails a check is left out of the page
+and reported with the reason (:class:`SkippedOrder`); it never breaks the rest of the page.
+
+Errors (a tree)::
+
+    ValueError
+     ├─ safexml.MalformedXmlError   the body is not XML (line and column)
+     ├─ safexml.UnsafeXmlError      a DOCTYPE or entity declaration
+     ├─ safexml.XmlTooLargeError    over the size cap
+     └─ OrdersDocumentError         XML, but its root is not ``<Orders>``
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+
+from lxml import etree
+
+from crossdock.core.weights import Weight, WeightUnit
+from crossdock.customstore.dates import DateError, parse_wire_datetime
+from crossdock.customstore.safexml import parse_untrusted
+
+#: ``pages`` is an ``xs:short``: a store can never announce more pages than this.
+MAX_PAGES = 32767
+#: Export pages may be large; a few megabytes at most.
+MAX_PAGE_BYTES = 20_000_000
+#: The longest order key the desk stores (the protocol allows 50; a lenient reader, 100).
+MAX_KEY_LENGTH = 100
+
+_WEIGHT_UNITS = {
+    "pound": WeightUnit.POUND,
+    "pounds": WeightUnit.POUND,
+    "lb": WeightUnit.POUND,
+    "lbs": WeightUnit.POUND,
+    "gram": WeightUnit.GRAM,
+    "grams": WeightUnit.GRAM,
+    "gm": WeightUnit.GRAM,
+    "g": WeightUnit.GRAM,
+    "oz": WeightUnit.OUNCE,
+    "ounce": WeightUnit.OUNCE,
+    "ounces": WeightUnit.OUNCE,
+}
+_TRUE = frozenset({"true", "1", "yes"})
+_FALSE = frozenset({"false", "0", "no"})
+
+
+class OrdersDocumentError(ValueError):
+    """Well-formed XML whose root element is not ``<Orders>``."""
+
+
+class _FieldError(ValueError):
+    """One field of one order failed its check; the order is skipped with this reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadAddress:
+    name: str = ""
+    company: str = ""
+    phone: str = ""
+    email: str = ""
+    address1: str = ""
+    address2: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOption:
+    name: str
+    value: str
+    weight: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReadItem:
+    line_item_id: str
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    adjustment: bool = False
+    image_url: str = ""
+    #: Weight of one unit, in the unit the store wrote.
+    weight: Weight | None = None
+    upc: str = ""
+    location: str = ""
+    options: tuple[ReadOption, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOrder:
+    """One order of an export page, every field the protocol defines."""
+
+    order_id: str
+    order_number: str
+    order_date: datetime
+    last_modified: datetime
+    order_status: str
+    order_total: Decimal
+    tax_amount: Decimal
+    shipping_amount: Decimal
+    customer_code: str
+    bill_to: ReadAddress
+    ship_to: ReadAddress
+    items: tuple[ReadItem, ...]
+    shipping_method: str = ""
+    payment_method: str = ""
+    currency_code: str = ""
+    customer_notes: str = ""
+    internal_notes: str = ""
+    gift: bool = False
+    gift_message: str = ""
+    custom_fields: tuple[str, str, str] = ("", "", "")
+    requested_warehouse: str = ""
+    source: str = ""
+
+    @property
+    def key(self) -> str:
+        """How the desk recognises the order again: its ``OrderID``, else its number."""
+        return self.order_id or self.order_number
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedOrder:
+    """An order left out of a page, and why (shown to the merchant in the import history)."""
+
+    order_number: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class OrdersPage:
+    pages: int
+    orders: tuple[ReadOrder, ...]
+    skipped: tuple[SkippedOrder, ...]
+    #: Why the ``pages`` attribute was unusable ("" when it was fine or absent).
+    pages_problem: str = ""
+
+
+def read_pages(value: str | None) -> tuple[int, str]:
+    """The page count from a ``pages`` attribute, and the problem with it if any.
+
+    A missing attribute means one page; a bad one also means one page (the reader stays
+    lenient) but the problem is reported so that "test connection" can show it.
+    """
+    if value is None:
+        return 1, ""
+    text = value.strip()
+    try:
+        pages = int(text)
+    except ValueError:
+        return 1, f'the pages attribute "{text[:20]}" is not a whole number'
+    if pages < 1:
+        return 1, f"the pages attribute is {pages}; it must be at least 1"
+    if pages > MAX_PAGES:
+        return MAX_PAGES, f"the pages attribute is {pages}; it must be at most {MAX_PAGES}"
+    return pages, ""
+
+
+def parse_orders(body: bytes, *, max_bytes: int = MAX_PAGE_BYTES) -> OrdersPage:
+    """Read one export page; raises the errors in the module docstring, never for one order."""
+    root = parse_untrusted(body, max_bytes=max_bytes)
+    if _local(root) != "Orders":
+        raise OrdersDocumentError(f"the root element is <{_local(root)}>, not <Orders>")
+    pages, pages_problem = read_pages(root.get("pages"))
+    orders: list[ReadOrder] = []
+    skipped: list[SkippedOrder] = []
+    for node in root:
+        if not isinstance(node.tag, str) or _local(node) != "Order":
+            continue
+        try:
+            orders.append(_order(node))
+        except _FieldError as error:
+            number = _text(_child(node, "OrderNumber")) or _text(_child(node, "OrderID"))
+            skipped.append(SkippedOrder(order_number=number[:MAX_KEY_LENGTH], reason=str(error)))
+    return OrdersPage(
+        pages=pages, orders=tuple(orders), skipped=tuple(skipped), pages_problem=pages_problem
+    )
+
+
+def _local(node: etree._Element) -> str:
+    return etree.QName(node).localname
+
+
+def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
+    """The first child named ``name`` (namespaces ignored); later duplicates are ignored."""
+    if parent is None:
+        return None
+    for node in parent:
+        if isinstance(node.tag, str) and _local(node) == name:
+            return node
+    return None
+
+
+def _text(node: etree._Element | None) -> str:
+    """All text of a node (CDATA sections included, split ones joined), trimmed."""
+    if node is None:
+        return ""
+    parts = (part if isinstance(part, str) else part.decode("utf-8") for part in node.itertext())
+    return "".join(parts).strip()
+
+
+def _string(parent: etree._Element | None, name: str) -> str:
+    return _text(_child(parent, name))
+
+
+def _required(parent: etree._Element, name: str, where: str = "") -> str:
+    value = _string(parent, name)
+    if not value:
+        raise _FieldError(f"{where}{name} is missing")
+    return value
+
+
+def _decimal(parent: etree._Element, name: str, where: str = "") -> Decimal | None:
+    text = _string(parent, name)
+    if not text:
+        return None
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:
+        raise _FieldError(f'{where}{name} "{text[:30]}" is not a number') from error
+    if not value.is_finite():
+        raise _FieldError(f'{where}{name} "{text[:30]}" is not a finite number')
+    return value
+
+
+def _money(parent: etree._Element, name: str, where: str = "") -> Decimal | None:
+    value = _decimal(parent, name, where)
+    return None if value is None else value.quantize(Decimal("0.01"))
+
+
+def _date(parent: etree._Element, name: str) -> datetime | None:
+    text = _string(parent, name)
+    if not text:
+        return None
+    try:
+        return parse_wire_datetime(text)
+    except DateError as error:
+        raise _FieldError(f'{name} "{text[:40]}" is not a date') from error
+
+
+def _boolean(parent: etree._Element, name: str, where: str = "") -> bool:
+    text = _string(parent, name).lower()
+    if not text or text in _FALSE:
+        return False
+    if text in _TRUE:
+        return True
+    raise _FieldError(f'{where}{name} "{text[:20]}" is not true or false')
+
+
+def _address(node: etree._Element | None) -> ReadAddress:
+    return ReadAddress(
+        name=_string(node, "Name"),
+        company=_string(node, "Company"),
+        phone=_string(node, "Phone"),
+        email=_string(node, "Email"),
+        address1=_string(node, "Address1"),
+        address2=_string(node, "Address2"),
+        city=_string(node, "City"),
+        state=_string(node, "State"),
+        postal_code=_string(node, "PostalCode"),
+        country=_string(node, "Country").upper(),
+    )
+
+
+def _weight(item: etree._Element, where: str) -> Weight | None:
+    value = _decimal(item, "Weight", where)
+    if value is None:
+        return None
+    if value < 0:
+        raise _FieldError(f"{where}Weight {value} is negative")
+    units = _string(item, "WeightUnits")
+    if not units:
+        # ShipStation's own default unit for a bare weight.
+        return Weight(value, WeightUnit.OUNCE)
+    unit = _WEIGHT_UNITS.get(units.lower())
+    if unit is None:
+        raise _FieldError(f'{where}WeightUnits "{units[:20]}" is not Pounds, Ounces or Grams')
+    return Weight(value, unit)
+
+
+def _options(item: etree._Element, where: str) -> tuple[ReadOption, ...]:
+    options: list[ReadOption] = []
+    container = _child(item, "Options")
+    for node in container if container is not None else ():
+        if not isinstance(node.tag, str) or _local(node) != "Option":
+            continue
+        name = _string(node, "Name")
+        value = _string(node, "Value")
+        if not name and not value:
+            continue
+        options.append(ReadOption(name, value, _decimal(node, "Weight", f"{where}option ")))
+    return tuple(options)
+
+
+def _item(node: etree._Element, position: int) -> ReadItem:
+    where = f"item {position}: "
+    quantity_text = _string(node, "Quantity")
+    if not quantity_text:
+        raise _FieldError(f"{where}Quantity is missing")
+    try:
+        quantity = int(quantity_text)
+    except ValueError as error:
+        raise _FieldError(
+            f'{where}Quantity "{quantity_text[:20]}" is not a whole number'
+        ) from error
+    if quantity < 0:
+        raise _FieldError(f"{where}Quantity {quantity} is negative")
+    adjustment = _boolean(node, "Adjustment", where)
+    name = _string(node, "Name")
+    sku = _string(node, "SKU")
+    if not name and not sku:
+        raise _FieldError(f"{where}has neither SKU nor Name")
+    return ReadItem(
+        line_item_id=_string(node, "LineItemID"),
+        sku=sku,
+        name=name or sku,
+        quantity=quantity,
+        unit_price=_money(node, "UnitPrice", where) or Decimal("0.00"),
+        adjustment=adjustment,
+        image_url=_string(node, "ImageUrl"),
+        weight=_weight(node, where),
+        upc=_string(node, "UPC"),
+        location=_string(node, "Location"),
+        options=_options(node, where),
+    )
+
+
+def _order(node: etree._Element) -> ReadOrder:
+    order_id = _string(node, "OrderID")
+    number = _required(node, "OrderNumber")
+    for label, value in (("OrderID", order_id), ("OrderNumber", number)):
+        if len(value) > MAX_KEY_LENGTH:
+            raise _FieldError(f"{label} is longer than {MAX_KEY_LENGTH} characters")
+    status = _required(node, "OrderStatus")
+    order_date = _date(node, "OrderDate")
+    last_modified = _date(node, "LastModified")
+    if order_date is None:
+        if last_modified is None:
+            raise _FieldError("OrderDate and LastModified are missing")
+        order_date = last_modified
+    if last_modified is None:
+        last_modified = order_date
+    customer = _child(node, "Customer")
+    ship_to_node = _child(customer, "ShipTo") if customer is not None else None
+    if ship_to_node is None:
+        raise _FieldError("Customer/ShipTo is missing")
+    items_node = _child(node, "Items")
+    if items_node is None:
+        raise _FieldError("Items is missing")
+    items = tuple(
+        _item(item, position)
+        for position, item in enumerate(
+            (
+                child
+                for child in items_node
+                if isinstance(child.tag, str) and _local(child) == "Item"
+            ),
+            start=1,
+        )
+    )
+    tax = _money(node, "TaxAmount") or Decimal("0.00")
+    shipping = _money(node, "ShippingAmount") or Decimal("0.00")
+    total = _money(node, "OrderTotal")
+    if total is None:
+        goods = sum((item.unit_price * item.quantity for item in items), Decimal("0.00"))
+        total = goods + tax + shipping
+    return ReadOrder(
+        order_id=order_id,
+        order_number=number,
+        order_date=order_date,
+        last_modified=last_modified,
+        order_status=status,
+        order_total=total,
+        tax_amount=tax,
+        shipping_amount=shipping,
+        customer_code=_string(customer, "CustomerCode"),
+        bill_to=_address(_child(customer, "BillTo")),
+        ship_to=_address(ship_to_node),
+        items=items,
+        shipping_method=_string(node, "ShippingMethod"),
+        payment_method=_string(node, "PaymentMethod"),
+        currency_code=_string(node, "CurrencyCode").upper()[:3],
+        customer_notes=_string(node, "CustomerNotes"),
+        internal_notes=_string(node, "InternalNotes"),
+        gift=_boolean(node, "Gift"),
+        gift_message=_string(node, "GiftMessage"),
+        custom_fields=(
+            _string(node, "CustomField1"),
+            _string(node, "CustomField2"),
+            _string(node, "CustomField3"),
+        ),
+        requested_warehouse=_string(node, "RequestedWarehouse"),
+        source=_string(node, "Source"),
+    )

@@ -1,0 +1,1 @@
+"""Desk accounts: the shipping desk's own tenants, their users and API tokens."""

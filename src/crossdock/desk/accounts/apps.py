@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class DeskAccountsConfig(AppConfig):
+    name = "crossdock.desk.accounts"
+    label = "desk_accounts"
+    verbose_name = "Desk accounts"

@@ -1,0 +1,20 @@
+"""Desk account reads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+from crossdock.desk.accounts.models import DeskAccount, DeskMembership
+
+
+def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | None:
+    """The desk account a signed-in user works in (their first desk seat), if any."""
+    if not user.is_authenticated:
+        return None
+    membership = (
+        DeskMembership.objects.select_related("account")
+        .filter(user_id=user.pk)
+        .order_by("pk")
+        .first()
+    )
+    return membership.account if membership else None

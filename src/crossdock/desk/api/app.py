@@ -1,0 +1,24 @@
+"""The desk's ``NinjaAPI`` instance (namespace ``desk_api``), mounted at ``/desk/api/v1/``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from crossdock.desk.api import orders, shipments, stores
+from crossdock.desk.api.auth import DeskTokenAuth
+from crossdock.desk.api.errors import install_handlers
+
+desk_api = NinjaAPI(
+    title="Crossdock shipping desk API",
+    version="1",
+    description="Stores connected over the ShipStation Custom Store protocol, their imported "
+    "orders and shipments. Authenticate with `Authorization: Bearer <token>` "
+    "(create one with `crossdock desk token create`).",
+    auth=DeskTokenAuth(),
+    docs_url="/docs",
+    urls_namespace="desk_api",
+)
+install_handlers(desk_api)
+desk_api.add_router("/stores", stores.router)
+desk_api.add_router("/orders", orders.router)
+desk_api.add_router("/shipments", shipments.router)

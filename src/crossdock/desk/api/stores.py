@@ -1,0 +1,86 @@
+"""``/desk/api/v1/stores``: connect, read, change settings, reconnect, import now."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router, Status
+
+from crossdock.desk.api.auth import caller
+from crossdock.desk.api.schemas import (
+    ConnectOut,
+    ImportSummaryOut,
+    ReconnectIn,
+    StoreIn,
+    StoreOut,
+    StorePatch,
+    report_out,
+    store_out,
+    summary_out,
+)
+from crossdock.desk.stores import queries, services
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.models import ImportRun
+
+router = Router(tags=["stores"])
+
+
+@router.get("", response=list[StoreOut], summary="List the desk's stores")
+def list_stores(request: HttpRequest) -> list[StoreOut]:
+    return [store_out(store) for store in queries.stores(caller(request).account)]
+
+
+@router.post(
+    "",
+    response={201: ConnectOut},
+    summary="Connect a store (tests the connection; a failure answers 422 and stores nothing)",
+)
+def connect_store(request: HttpRequest, body: StoreIn) -> Status[ConnectOut]:
+    store, report = services.connect_store(
+        caller(request).account,
+        kind=body.kind,
+        name=body.name,
+        url=body.url,
+        username=body.username,
+        password=body.password,
+        status_mapping=body.status_mapping.model_dump() if body.status_mapping else None,
+    )
+    return Status(201, ConnectOut(store=store_out(store), test=report_out(report)))
+
+
+@router.get("/{store_id}", response=StoreOut, summary="A store's settings")
+def get_store(request: HttpRequest, store_id: int) -> StoreOut:
+    return store_out(services.get_store(caller(request).account, store_id))
+
+
+@router.patch("/{store_id}", response=StoreOut, summary="Change settings (all or nothing)")
+def patch_store(request: HttpRequest, store_id: int, body: StorePatch) -> StoreOut:
+    changes: dict[str, Any] = {
+        field: getattr(body, field) for field in body.model_fields_set if field != "status_mapping"
+    }
+    if "status_mapping" in body.model_fields_set and body.status_mapping is not None:
+        changes["status_mapping"] = body.status_mapping.model_dump()
+    return store_out(services.update_settings(caller(request).account, store_id, changes))
+
+
+@router.post(
+    "/{store_id}/connection",
+    response=ConnectOut,
+    summary="Change the URL or credentials (tested first; blank password keeps the stored one)",
+)
+def reconnect_store(request: HttpRequest, store_id: int, body: ReconnectIn) -> ConnectOut:
+    store, report = services.reconnect_store(
+        caller(request).account,
+        store_id,
+        url=body.url,
+        username=body.username,
+        password=body.password,
+    )
+    return ConnectOut(store=store_out(store), test=report_out(report))
+
+
+@router.post("/{store_id}/import", response=ImportSummaryOut, summary="Import now")
+def import_now(request: HttpRequest, store_id: int) -> ImportSummaryOut:
+    store = services.get_store(caller(request).account, store_id)
+    return summary_out(run_import(store.pk, ImportRun.Trigger.API))

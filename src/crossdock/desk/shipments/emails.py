@@ -1,0 +1,104 @@
+"""The buyer's shipment e-mail: branded, with item images and options, tracking and the note.
+
+Sent through Django's e-mail backend (the console by default) at most once per shipment:
+the :class:`~crossdock.desk.shipments.models.BuyerEmail` row is claimed (pending → sending)
+before sending, so a repeated job never sends twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from crossdock.desk.shipments.carriers import CARRIERS, tracking_url
+from crossdock.desk.shipments.models import BuyerEmail, Shipment
+from crossdock.desk.stores.tokens import render_tokens
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RenderedEmail:
+    subject: str
+    text: str
+    html: str
+
+
+def token_values(shipment: Shipment) -> dict[str, str]:
+    order = shipment.order
+    store = order.store
+    return {
+        "Order #": order.order_number,
+        "Order Date": f"{order.order_date:%m/%d/%Y}",
+        "Ship Date": f"{shipment.ship_date:%m/%d/%Y}",
+        "Buyer Name": order.buyer_name,
+        "Store Company Name": store.company_name or store.name,
+        "Carrier": CARRIERS.get(shipment.carrier, shipment.carrier),
+        "Service": shipment.service,
+        "Tracking #": shipment.tracking_number,
+        "Tracking URL": tracking_url(shipment.carrier, shipment.tracking_number),
+        "Notes to Buyer": shipment.notes_to_buyer,
+    }
+
+
+def render_email(shipment: Shipment) -> RenderedEmail:
+    order = shipment.order
+    store = order.store
+    values = token_values(shipment)
+    intro = render_tokens(store.email_body, values)
+    items = list(shipment.lines.select_related("line").order_by("line__position"))
+    context = {
+        "store": store,
+        "order": order,
+        "shipment": shipment,
+        "items": items,
+        "intro": intro,
+        "values": values,
+    }
+    subject = " ".join(render_tokens(store.email_subject, values).split())[:200]
+    return RenderedEmail(
+        subject=subject,
+        text=render_to_string("desk/email/shipment.txt", context),
+        html=render_to_string("desk/email/shipment.html", context),
+    )
+
+
+def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
+    """Send the shipment's e-mail if it is still pending; a no-op otherwise."""
+    claimed = BuyerEmail.objects.filter(
+        shipment_id=shipment_id, state=BuyerEmail.State.PENDING
+    ).update(state=BuyerEmail.State.SENDING)
+    if not claimed:
+        return BuyerEmail.objects.filter(shipment_id=shipment_id).first()
+    email = BuyerEmail.objects.select_related(
+        "shipment", "shipment__order", "shipment__order__store"
+    ).get(shipment_id=shipment_id)
+    shipment = email.shipment
+    store = shipment.order.store
+    rendered = render_email(shipment)
+    message = EmailMultiAlternatives(
+        subject=rendered.subject,
+        body=rendered.text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.recipient],
+        reply_to=[store.public_email] if store.public_email else None,
+    )
+    message.attach_alternative(rendered.html, "text/html")
+    try:
+        message.send(fail_silently=False)
+    except (smtplib.SMTPException, OSError) as error:
+        BuyerEmail.objects.filter(pk=email.pk).update(
+            state=BuyerEmail.State.FAILED, error=str(error)[:500]
+        )
+        logger.warning("desk e-mail of shipment %s failed", shipment_id)
+    else:
+        BuyerEmail.objects.filter(pk=email.pk).update(
+            state=BuyerEmail.State.SENT, sent_at=timezone.now(), error=""
+        )
+    return BuyerEmail.objects.get(pk=email.pk)

@@ -1,0 +1,1 @@
+"""Desk stores: connections to Custom Store URLs, their settings and their imports."""

@@ -1,0 +1,243 @@
+"""Importing a store's orders, as ShipStation does (custom-store-protocol.md §8).
+
+The window runs from the end of the last fully successful import, minus an overlap, to now
+truncated to the minute (the first import looks back ``first_import_days``). Pages are
+fetched in order; orders are de-duplicated by key; each is mapped and upserted in its own
+transaction. The mark advances only when every page succeeded. A failed import never turns
+auto-import off: it retries with back-off and shows the store in error.
+
+No transaction is held across an HTTP call: the store may be served by this very process.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import DatabaseError
+from django.db.models import Q
+from django.utils import timezone
+
+from crossdock.customstore.reader import ReadOrder, SkippedOrder
+from crossdock.desk.accounts.models import DeskMembership
+from crossdock.desk.orders.services import Outcome, upsert_order
+from crossdock.desk.stores.client import StoreError, fetch_export_page, make_client
+from crossdock.desk.stores.crypto import SecretUnreadable
+from crossdock.desk.stores.errors import ImportAlreadyRunning, StoreNotFound
+from crossdock.desk.stores.mapping import MappingError
+from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.services import connection_of
+
+logger = logging.getLogger(__name__)
+
+#: Re-read this much before the mark: harmless (orders are recognised again) and it
+#: catches orders a store committed late with an earlier ``LastModified``.
+OVERLAP = timedelta(minutes=5)
+#: An import that has not finished after this long is presumed dead; another may start.
+STALE_CLAIM = timedelta(minutes=30)
+#: The longest wait between retries of a failing store.
+MAX_RETRY_DELAY = timedelta(hours=1)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportSummary:
+    run_id: int
+    fetched: int
+    created: int
+    updated: int
+    unchanged: int
+    skipped: tuple[SkippedOrder, ...]
+    succeeded: bool
+    error: str
+    mark_advanced: bool
+
+
+def retry_delay(failures: int) -> timedelta:
+    """1, 2, 4, 8 … minutes after consecutive failures, at most an hour."""
+    minutes = 2 ** max(failures - 1, 0)
+    return min(timedelta(minutes=minutes), MAX_RETRY_DELAY)
+
+
+def import_window(store: DeskStore, now: datetime) -> tuple[datetime, datetime]:
+    end = now.replace(second=0, microsecond=0)
+    if store.import_mark is None:
+        return end - timedelta(days=store.first_import_days), end
+    return min(store.import_mark - OVERLAP, end), end
+
+
+def _claim(store_id: int, now: datetime) -> DeskStore:
+    claimed = DeskStore.objects.filter(
+        Q(importing_since__isnull=True) | Q(importing_since__lt=now - STALE_CLAIM), pk=store_id
+    ).update(importing_since=now)
+    if not claimed:
+        if not DeskStore.objects.filter(pk=store_id).exists():
+            raise StoreNotFound(f"no store {store_id}")
+        raise ImportAlreadyRunning("an import of this store is already running")
+    return DeskStore.objects.get(pk=store_id)
+
+
+def _fetch_all(
+    store: DeskStore, run: ImportRun, client: httpx.Client
+) -> tuple[list[ReadOrder], list[SkippedOrder], str]:
+    """Every page in order; stops at the first failing page and returns its error."""
+    connection = connection_of(store)
+    orders: list[ReadOrder] = []
+    skipped: list[SkippedOrder] = []
+    page_number, pages = 1, 1
+    while page_number <= pages:
+        try:
+            fetched = fetch_export_page(
+                client, connection, run.window_start, run.window_end, page_number
+            )
+        except StoreError as error:
+            return orders, skipped, f"page {page_number} of {pages}: {error.message}"
+        if page_number == 1:
+            pages = fetched.page.pages
+            run.pages_total = pages
+        run.pages_fetched = page_number
+        orders.extend(fetched.page.orders)
+        skipped.extend(fetched.page.skipped)
+        page_number += 1
+    return orders, skipped, ""
+
+
+def _unique(orders: list[ReadOrder]) -> list[ReadOrder]:
+    """De-duplicate by key; the copy with the latest ``LastModified`` wins (ties: the later)."""
+    chosen: dict[str, ReadOrder] = {}
+    for order in orders:
+        current = chosen.get(order.key)
+        if current is None or order.last_modified >= current.last_modified:
+            chosen[order.key] = order
+    return list(chosen.values())
+
+
+def _apply(store: DeskStore, run: ImportRun, orders: list[ReadOrder]) -> list[SkippedOrder]:
+    skipped: list[SkippedOrder] = []
+    mapping = store.status_mapping
+    for read in orders:
+        status = mapping.desk_status(read.order_status)
+        if status is None:
+            skipped.append(
+                SkippedOrder(
+                    read.order_number,
+                    f'status "{read.order_status}" is not mapped to a desk status',
+                )
+            )
+            continue
+        try:
+            result = upsert_order(store, read, status)
+        except DatabaseError as error:
+            logger.warning("desk store %s: order %s not stored", store.pk, read.order_number)
+            skipped.append(SkippedOrder(read.order_number, f"could not be stored: {error}"[:300]))
+            continue
+        if result.outcome == Outcome.CREATED:
+            run.created += 1
+        elif result.outcome == Outcome.UPDATED:
+            run.updated += 1
+        elif result.outcome == Outcome.UNCHANGED:
+            run.unchanged += 1
+        else:
+            skipped.append(SkippedOrder(read.order_number, result.reason))
+    return skipped
+
+
+def _tell_merchant(store: DeskStore, error: str) -> None:
+    recipients = list(
+        DeskMembership.objects.filter(account_id=store.account_id)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+    )
+    if recipients:
+        send_mail(
+            f"Crossdock desk: importing from {store.name} failed",
+            f"The desk could not import from {store.name}:\n\n{error}\n\n"
+            "Auto-import stays on; the desk retries with back-off.",
+            settings.DEFAULT_FROM_EMAIL,
+            recipients,
+            fail_silently=True,
+        )
+
+
+def run_import(store_id: int, trigger: str, *, client: httpx.Client | None = None) -> ImportSummary:
+    """Import one store now; raises :class:`ImportAlreadyRunning` if one is under way."""
+    now = timezone.now()
+    store = _claim(store_id, now)
+    try:
+        return _run(store, trigger, now, client)
+    except BaseException:
+        # An unexpected failure must not leave the store locked until the claim goes stale.
+        DeskStore.objects.filter(pk=store.pk).update(importing_since=None)
+        raise
+
+
+def _run(
+    store: DeskStore, trigger: str, now: datetime, client: httpx.Client | None
+) -> ImportSummary:
+    start, end = import_window(store, now)
+    run = ImportRun.objects.create(
+        store=store, trigger=trigger, started_at=now, window_start=start, window_end=end
+    )
+    owned = client is None
+    http = client or make_client()
+    orders: list[ReadOrder] = []
+    skipped: list[SkippedOrder] = []
+    try:
+        store.status_mapping  # noqa: B018 - fails early on an empty mapping
+        orders, skipped, error = _fetch_all(store, run, http)
+    except (MappingError, SecretUnreadable) as problem:
+        error = f"the store's settings are unusable: {problem}"
+    finally:
+        if owned:
+            http.close()
+    unique = _unique(orders)
+    run.fetched = len(unique) + len(skipped)
+    skipped.extend(_apply(store, run, unique))
+    succeeded = not error
+    finished = timezone.now()
+    run.skipped = [{"order_number": s.order_number, "reason": s.reason} for s in skipped]
+    run.state = ImportRun.State.SUCCEEDED if succeeded else ImportRun.State.FAILED
+    run.error = error
+    run.finished_at = finished
+    run.mark_advanced = succeeded
+    run.save()
+    failures = 0 if succeeded else store.import_failures + 1
+    changes: dict[str, object] = {
+        "importing_since": None,
+        "last_import_at": finished,
+        "import_failures": failures,
+    }
+    if succeeded:
+        changes.update(
+            import_mark=end,
+            connection=DeskStore.Connection.OK,
+            last_error="",
+            last_error_at=None,
+            next_import_at=finished + timedelta(minutes=store.import_interval_minutes),
+        )
+    else:
+        changes.update(
+            connection=DeskStore.Connection.ERROR,
+            last_error=error,
+            last_error_at=finished,
+            next_import_at=finished + retry_delay(failures),
+        )
+    DeskStore.objects.filter(pk=store.pk).update(**changes)
+    if not succeeded:
+        logger.warning("desk store %s import failed: %s", store.pk, error)
+        if failures == 1:
+            _tell_merchant(store, error)
+    return ImportSummary(
+        run_id=run.pk,
+        fetched=run.fetched,
+        created=run.created,
+        updated=run.updated,
+        unchanged=run.unchanged,
+        skipped=tuple(skipped),
+        succeeded=succeeded,
+        error=error,
+        mark_advanced=succeeded,
+    )

@@ -1,0 +1,152 @@
+"""A desk store (a connection to one Custom Store URL with its settings) and its imports."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.stores.mapping import StatusMapping
+
+DEFAULT_EMAIL_SUBJECT = "Your order [Order #] from [Store Company Name] has shipped"
+DEFAULT_EMAIL_BODY = (
+    "Hello [Buyer Name],\n\n"
+    "Good news: your order [Order #] left us on [Ship Date] with [Carrier]. "
+    "Tracking number: [Tracking #].\n\nThank you for shopping with [Store Company Name]."
+)
+
+
+class DeskStore(models.Model):
+    """One store the desk imports from and reports shipments to."""
+
+    class Kind(models.TextChoices):
+        CROSSDOCK = "crossdock", "Crossdock"
+        CUSTOM = "custom", "Custom Store"
+
+    class Connection(models.TextChoices):
+        UNVERIFIED = "unverified", "Not yet verified"
+        OK = "ok", "Connected"
+        ERROR = "error", "In error"
+
+    class NotifyStore(models.TextChoices):
+        IMMEDIATELY = "immediately", "As soon as a shipment is made"
+        NEVER = "never", "Never"
+
+    class WeightSource(models.TextChoices):
+        STORE = "store", "The store's weights win"
+        DESK = "desk", "The desk's product weights win"
+
+    account = models.ForeignKey(DeskAccount, on_delete=models.CASCADE, related_name="stores")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(default=True)
+    # Connection: the URL and the credentials the store generated (never the store's login).
+    url = models.URLField(max_length=500)
+    username = models.CharField(max_length=200)
+    password_encrypted = models.TextField()
+    connection = models.CharField(
+        max_length=20, choices=Connection.choices, default=Connection.UNVERIFIED
+    )
+    last_error = models.TextField(blank=True, default="")
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    # Branding: packing slips and e-mails.
+    company_name = models.CharField(max_length=100, blank=True, default="")
+    logo_url = models.URLField(max_length=500, blank=True, default="")
+    brand_colour = models.CharField(max_length=7, default="#12314f")
+    accent_colour = models.CharField(max_length=7, default="#2f7d5b")
+    phone = models.CharField(max_length=50, blank=True, default="")
+    public_email = models.EmailField(max_length=254, blank=True, default="")
+    website = models.URLField(max_length=500, blank=True, default="")
+    return_address = models.TextField(blank=True, default="")
+    footer_text = models.TextField(blank=True, default="")
+    # Notifications.
+    email_buyer = models.BooleanField(default=False)
+    email_subject = models.CharField(max_length=200, default=DEFAULT_EMAIL_SUBJECT)
+    email_body = models.TextField(default=DEFAULT_EMAIL_BODY)
+    notify_store = models.CharField(
+        max_length=20, choices=NotifyStore.choices, default=NotifyStore.IMMEDIATELY
+    )
+    # Product handling.
+    create_products = models.BooleanField(default=True)
+    weight_source = models.CharField(
+        max_length=10, choices=WeightSource.choices, default=WeightSource.STORE
+    )
+    locations_from_store = models.BooleanField(default=True)
+    # Status mapping: five comma-separated, case-sensitive lists of the store's strings.
+    status_unpaid = models.CharField(max_length=500, blank=True, default="")
+    status_paid = models.CharField(max_length=500, blank=True, default="")
+    status_shipped = models.CharField(max_length=500, blank=True, default="")
+    status_cancelled = models.CharField(max_length=500, blank=True, default="")
+    status_on_hold = models.CharField(max_length=500, blank=True, default="")
+    # Auto-import.
+    auto_import = models.BooleanField(default=True)
+    import_interval_minutes = models.PositiveIntegerField(default=15)
+    first_import_days = models.PositiveIntegerField(default=30)
+    #: End of the window of the last import in which every page succeeded.
+    import_mark = models.DateTimeField(null=True, blank=True)
+    next_import_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    import_failures = models.PositiveIntegerField(default=0)
+    #: Set while an import runs, so two never run at once for one store.
+    importing_since = models.DateTimeField(null=True, blank=True)
+    last_import_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["account", "name"], name="desk_store_account_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def status_mapping(self) -> StatusMapping:
+        return StatusMapping.parse(
+            {
+                "unpaid": self.status_unpaid,
+                "paid": self.status_paid,
+                "shipped": self.status_shipped,
+                "cancelled": self.status_cancelled,
+                "on_hold": self.status_on_hold,
+            }
+        )
+
+
+class ImportRun(models.Model):
+    """One import of one store: its window, what it fetched, created, updated and skipped."""
+
+    class Trigger(models.TextChoices):
+        MANUAL = "manual", "Import now"
+        SCHEDULE = "schedule", "Schedule"
+        API = "api", "API"
+        CLI = "cli", "Command line"
+
+    class State(models.TextChoices):
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Succeeded"
+        FAILED = "failed", "Failed"
+
+    store = models.ForeignKey(DeskStore, on_delete=models.CASCADE, related_name="imports")
+    trigger = models.CharField(max_length=10, choices=Trigger.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.RUNNING)
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    pages_total = models.PositiveIntegerField(default=0)
+    pages_fetched = models.PositiveIntegerField(default=0)
+    fetched = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    #: ``[{"order_number": …, "reason": …}]``: every order left out, and why.
+    skipped = models.JSONField(default=list, blank=True)
+    error = models.TextField(blank=True, default="")
+    mark_advanced = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-started_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"import {self.pk} of {self.store_id} ({self.state})"

@@ -1,0 +1,218 @@
+"""Validation of store settings and connection input, shared by the API, the UI and the CLI.
+
+Pure (no database): each function returns the cleaned values or raises
+:class:`~crossdock.desk.stores.errors.StoreInvalid` with one message per bad field, so a
+form can show each message next to its field and nothing is half-saved.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from urllib.parse import urlsplit
+
+from crossdock.desk.stores.errors import StoreInvalid
+from crossdock.desk.stores.mapping import FIELD_NAMES, MappingError, StatusMapping
+from crossdock.desk.stores.tokens import unknown_tokens
+
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+KINDS = ("crossdock", "custom")
+_PASSWORD = "password"  # noqa: S105 - the name of a form field, not a secret
+NOTIFY_STORE = ("immediately", "never")
+WEIGHT_SOURCES = ("store", "desk")
+
+
+def check_url(value: str) -> str:
+    """An absolute http(s) URL; raises ``ValueError`` with the message to show."""
+    url = value.strip()
+    if not url:
+        raise ValueError("enter the store's URL")
+    if len(url) > 500:
+        raise ValueError("at most 500 characters")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("enter a full http:// or https:// URL")
+    if parts.username or parts.password:
+        raise ValueError("put the username and password in their own fields, not in the URL")
+    return url
+
+
+def _text(limit: int, required: bool = False) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            raise ValueError("must be text")
+        text = value.strip()
+        if required and not text:
+            raise ValueError("this field is required")
+        if len(text) > limit:
+            raise ValueError(f"at most {limit} characters")
+        return text
+
+    return check
+
+
+def _optional_url(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    return check_url(value) if value.strip() else ""
+
+
+def _colour(value: object) -> object:
+    if not isinstance(value, str) or not _COLOUR.match(value.strip()):
+        raise ValueError("a colour like #12314f")
+    return value.strip().lower()
+
+
+def _email(value: object) -> object:
+    if not isinstance(value, str):
+        raise ValueError("must be text")
+    text = value.strip()
+    if text and (len(text) > 254 or not _EMAIL.match(text)):
+        raise ValueError("enter an e-mail address")
+    return text
+
+
+def _flag(value: object) -> object:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _choice(choices: tuple[str, ...]) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if value not in choices:
+            raise ValueError(f"one of {', '.join(choices)}")
+        return value
+
+    return check
+
+
+def _whole(low: int, high: int) -> Callable[[object], object]:
+    def check(value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError("a whole number")
+        if not low <= value <= high:
+            raise ValueError(f"between {low} and {high}")
+        return value
+
+    return check
+
+
+def _template(limit: int) -> Callable[[object], object]:
+    base = _text(limit, required=True)
+
+    def check(value: object) -> object:
+        text = base(value)
+        unknown = unknown_tokens(str(text))
+        if unknown:
+            names = ", ".join(f"[{name}]" for name in unknown)
+            raise ValueError(f"unknown field replacement {names}")
+        return text
+
+    return check
+
+
+#: Every setting of a store's settings page, with its check.
+SETTINGS: dict[str, Callable[[object], object]] = {
+    "name": _text(100, required=True),
+    "is_active": _flag,
+    "company_name": _text(100),
+    "logo_url": _optional_url,
+    "brand_colour": _colour,
+    "accent_colour": _colour,
+    "phone": _text(50),
+    "public_email": _email,
+    "website": _optional_url,
+    "return_address": _text(500),
+    "footer_text": _text(1000),
+    "email_buyer": _flag,
+    "email_subject": _template(200),
+    "email_body": _template(5000),
+    "notify_store": _choice(NOTIFY_STORE),
+    "create_products": _flag,
+    "weight_source": _choice(WEIGHT_SOURCES),
+    "locations_from_store": _flag,
+    "auto_import": _flag,
+    "import_interval_minutes": _whole(1, 1440),
+    "first_import_days": _whole(1, 365),
+}
+
+
+def clean_settings(changes: Mapping[str, object]) -> dict[str, object]:
+    """Check every given setting; the status mapping comes as ``status_mapping`` (five texts).
+
+    Returns model field values (the mapping as ``status_<field>`` texts).
+    """
+    errors: dict[str, str] = {}
+    cleaned: dict[str, object] = {}
+    for field, value in changes.items():
+        if field == "status_mapping":
+            continue
+        check = SETTINGS.get(field)
+        if check is None:
+            errors[field] = "not a store setting"
+            continue
+        try:
+            cleaned[field] = check(value)
+        except ValueError as error:
+            errors[field] = str(error)
+    mapping = changes.get("status_mapping")
+    if mapping is not None:
+        try:
+            cleaned.update(clean_mapping(mapping))
+        except StoreInvalid as error:
+            errors.update(error.errors)
+    if errors:
+        raise StoreInvalid(errors)
+    return cleaned
+
+
+def clean_mapping(mapping: object) -> dict[str, str]:
+    """The five mapping texts as ``status_<field>`` values, normalised (``"a, b"``)."""
+    if not isinstance(mapping, Mapping) or not all(
+        isinstance(mapping.get(name, ""), str) for name in FIELD_NAMES
+    ):
+        raise StoreInvalid({"status_mapping": "five comma-separated texts"})
+    unknown = [key for key in mapping if key not in FIELD_NAMES]
+    if unknown:
+        raise StoreInvalid({"status_mapping": f"unknown field {unknown[0]!r}"})
+    try:
+        parsed = StatusMapping.parse({name: str(mapping.get(name, "")) for name in FIELD_NAMES})
+    except MappingError as error:
+        raise StoreInvalid({f"status_mapping.{error.field}": error.message}) from error
+    return {f"status_{name}": text for name, text in parsed.as_text().items()}
+
+
+def clean_connection(
+    kind: str, name: str, url: str, username: str, password: str
+) -> dict[str, str]:
+    """Check the connect form; the password is required (it is never shown again)."""
+    errors: dict[str, str] = {}
+    cleaned: dict[str, str] = {}
+    if kind not in KINDS:
+        errors["kind"] = f"one of {', '.join(KINDS)}"
+    else:
+        cleaned["kind"] = kind
+    for field, value, limit in (("name", name, 100), ("username", username, 200)):
+        text = value.strip()
+        if not text:
+            errors[field] = "this field is required"
+        elif len(text) > limit:
+            errors[field] = f"at most {limit} characters"
+        else:
+            cleaned[field] = text
+    try:
+        cleaned["url"] = check_url(url)
+    except ValueError as error:
+        errors["url"] = str(error)
+    if not password:
+        errors[_PASSWORD] = "enter the password the store generated"
+    elif len(password) > 500:
+        errors[_PASSWORD] = "at most 500 characters"
+    else:
+        cleaned["password"] = password
+    if errors:
+        raise StoreInvalid(errors)
+    return cleaned

@@ -1,0 +1,240 @@
+"""Store writes: connect (with a real test call), reconnect, settings, activation.
+
+Connecting tests the connection with a real export call before anything is stored, and a
+failure says precisely what went wrong. The password is encrypted before it is stored and
+never read back out except to call the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+import httpx
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.stores import rules
+from crossdock.desk.stores.client import (
+    StoreConnection,
+    StoreError,
+    fetch_export_page,
+    make_client,
+)
+from crossdock.desk.stores.crypto import decrypt_secret, encrypt_secret
+from crossdock.desk.stores.errors import StoreConnectionFailed, StoreInvalid, StoreNotFound
+from crossdock.desk.stores.mapping import CROSSDOCK_DEFAULT, CUSTOM_DEFAULT, StatusMapping
+from crossdock.desk.stores.models import DeskStore
+
+#: The window a connection test exports: recent enough to be quick, wide enough to show data.
+TEST_WINDOW = timedelta(days=7)
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionReport:
+    """What a successful connection test saw."""
+
+    status: int
+    content_type: str
+    elapsed_ms: int
+    pages: int
+    orders: int
+    #: Store status strings seen that no mapping field covers (those orders won't import).
+    unmapped_statuses: tuple[str, ...]
+    skipped: int
+
+
+def connection_of(store: DeskStore) -> StoreConnection:
+    return StoreConnection(
+        url=store.url, username=store.username, password=decrypt_secret(store.password_encrypted)
+    )
+
+
+def default_mapping(kind: str) -> StatusMapping:
+    return CROSSDOCK_DEFAULT if kind == DeskStore.Kind.CROSSDOCK else CUSTOM_DEFAULT
+
+
+def check_connection(
+    connection: StoreConnection, mapping: StatusMapping, client: httpx.Client | None = None
+) -> ConnectionReport:
+    """Make a real export call; raise :class:`StoreConnectionFailed` with the precise reason."""
+    end = timezone.now().replace(second=0, microsecond=0)
+    owned = client is None
+    http = client or make_client()
+    try:
+        fetched = fetch_export_page(http, connection, end - TEST_WINDOW, end, 1)
+    except StoreError as error:
+        field = "password" if error.status in (401, 403) else "url"
+        raise StoreConnectionFailed(error.message, field) from error
+    finally:
+        if owned:
+            http.close()
+    if fetched.page.pages_problem:
+        raise StoreConnectionFailed(
+            f"The store's answer has a bad page count: {fetched.page.pages_problem}."
+        )
+    unmapped = sorted(
+        {
+            order.order_status
+            for order in fetched.page.orders
+            if mapping.desk_status(order.order_status) is None
+        }
+    )
+    return ConnectionReport(
+        status=fetched.status,
+        content_type=fetched.content_type,
+        elapsed_ms=fetched.elapsed_ms,
+        pages=fetched.page.pages,
+        orders=len(fetched.page.orders),
+        unmapped_statuses=tuple(unmapped),
+        skipped=len(fetched.page.skipped),
+    )
+
+
+def _mapping_values(kind: str, status_mapping: dict[str, str] | None) -> dict[str, str]:
+    if status_mapping is None:
+        return {f"status_{name}": text for name, text in default_mapping(kind).as_text().items()}
+    return rules.clean_mapping(status_mapping)
+
+
+def _mapping_from_values(values: dict[str, str]) -> StatusMapping:
+    return StatusMapping.parse({key.removeprefix("status_"): text for key, text in values.items()})
+
+
+def _check_name_free(account: DeskAccount, name: str, exclude: int | None = None) -> None:
+    taken = DeskStore.objects.filter(account=account, name=name)
+    if exclude is not None:
+        taken = taken.exclude(pk=exclude)
+    if taken.exists():
+        raise StoreInvalid({"name": f"a store named {name!r} already exists"})
+
+
+def connect_store(
+    account: DeskAccount,
+    *,
+    kind: str,
+    name: str,
+    url: str,
+    username: str,
+    password: str,
+    status_mapping: dict[str, str] | None = None,
+    client: httpx.Client | None = None,
+) -> tuple[DeskStore, ConnectionReport]:
+    """Test the connection, then create the store; a failure stores nothing."""
+    cleaned = rules.clean_connection(kind, name, url, username, password)
+    mapping_values = _mapping_values(cleaned["kind"], status_mapping)
+    _check_name_free(account, cleaned["name"])
+    connection = StoreConnection(cleaned["url"], cleaned["username"], cleaned["password"])
+    report = check_connection(connection, _mapping_from_values(mapping_values), client)
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            store = DeskStore.objects.create(
+                account=account,
+                kind=cleaned["kind"],
+                name=cleaned["name"],
+                url=cleaned["url"],
+                username=cleaned["username"],
+                password_encrypted=encrypt_secret(cleaned["password"]),
+                connection=DeskStore.Connection.OK,
+                company_name=cleaned["name"],
+                next_import_at=now,
+                **mapping_values,
+            )
+    except IntegrityError as error:
+        raise StoreInvalid({"name": f"a store named {cleaned['name']!r} already exists"}) from error
+    return store, report
+
+
+def add_unverified_store(
+    account: DeskAccount,
+    *,
+    kind: str,
+    name: str,
+    url: str,
+    username: str,
+    password: str,
+    status_mapping: dict[str, str] | None = None,
+) -> DeskStore:
+    """Create a store without a test call (its server may not be up yet, as in the demo).
+
+    It is marked "not yet verified" and due for import at once: the first scheduled import
+    verifies the connection.
+    """
+    cleaned = rules.clean_connection(kind, name, url, username, password)
+    mapping_values = _mapping_values(cleaned["kind"], status_mapping)
+    with transaction.atomic():
+        _check_name_free(account, cleaned["name"])
+        return DeskStore.objects.create(
+            account=account,
+            kind=cleaned["kind"],
+            name=cleaned["name"],
+            url=cleaned["url"],
+            username=cleaned["username"],
+            password_encrypted=encrypt_secret(cleaned["password"]),
+            connection=DeskStore.Connection.UNVERIFIED,
+            company_name=cleaned["name"],
+            next_import_at=timezone.now(),
+            **mapping_values,
+        )
+
+
+def reconnect_store(
+    account: DeskAccount,
+    store_id: int,
+    *,
+    url: str,
+    username: str,
+    password: str = "",
+    client: httpx.Client | None = None,
+) -> tuple[DeskStore, ConnectionReport]:
+    """Change the URL or credentials (a blank password keeps the stored one), after a test."""
+    store = get_store(account, store_id)
+    kept = password or decrypt_secret(store.password_encrypted)
+    cleaned = rules.clean_connection(store.kind, store.name, url, username, kept)
+    connection = StoreConnection(cleaned["url"], cleaned["username"], cleaned["password"])
+    report = check_connection(connection, store.status_mapping, client)
+    with transaction.atomic():
+        locked = DeskStore.objects.select_for_update().get(pk=store.pk)
+        locked.url = cleaned["url"]
+        locked.username = cleaned["username"]
+        locked.password_encrypted = encrypt_secret(cleaned["password"])
+        locked.connection = DeskStore.Connection.OK
+        locked.last_error = ""
+        locked.last_error_at = None
+        locked.import_failures = 0
+        locked.next_import_at = timezone.now()
+        locked.save()
+    return locked, report
+
+
+def get_store(account: DeskAccount, store_id: int) -> DeskStore:
+    store = DeskStore.objects.filter(account=account, pk=store_id).first()
+    if store is None:
+        raise StoreNotFound(f"no store {store_id} in this desk account")
+    return store
+
+
+def update_settings(account: DeskAccount, store_id: int, changes: dict[str, Any]) -> DeskStore:
+    """Apply settings changes all or nothing; raises :class:`StoreInvalid` per field."""
+    cleaned = rules.clean_settings(changes)
+    with transaction.atomic():
+        store = DeskStore.objects.select_for_update().filter(account=account, pk=store_id).first()
+        if store is None:
+            raise StoreNotFound(f"no store {store_id} in this desk account")
+        if "name" in cleaned:
+            _check_name_free(account, str(cleaned["name"]), exclude=store.pk)
+        interval_changed = (
+            "import_interval_minutes" in cleaned
+            and cleaned["import_interval_minutes"] != store.import_interval_minutes
+        )
+        for field, value in cleaned.items():
+            setattr(store, field, value)
+        if cleaned.get("auto_import") is True and store.next_import_at is None:
+            store.next_import_at = timezone.now()
+        if interval_changed and store.import_failures == 0:
+            store.next_import_at = timezone.now() + timedelta(minutes=store.import_interval_minutes)
+        store.save()
+    return store

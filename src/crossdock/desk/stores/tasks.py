@@ -1,0 +1,49 @@
+"""Background work of desk stores: scheduled imports per store interval."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django_tasks import task
+
+from crossdock.desk.stores.errors import ImportAlreadyRunning, StoreNotFound
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.models import DeskStore, ImportRun
+
+logger = logging.getLogger(__name__)
+
+#: How long a claimed schedule slot waits for its task before it may be enqueued again.
+CLAIM_GRACE = timedelta(minutes=10)
+
+
+@task(queue_name="desk")
+def import_store(store_id: int, trigger: str = ImportRun.Trigger.SCHEDULE) -> None:
+    """Import one store (idempotent: an import already running makes this a no-op)."""
+    try:
+        run_import(store_id, trigger)
+    except (ImportAlreadyRunning, StoreNotFound) as reason:
+        logger.info("desk import of store %s skipped: %s", store_id, reason)
+
+
+def enqueue_due_imports() -> None:
+    """Periodic: enqueue an import for every active auto-import store that is due.
+
+    Each due store is claimed by moving its ``next_import_at`` forward with a conditional
+    update, so workers ticking at once enqueue it once; the import sets the real next time.
+    """
+    now = timezone.now()
+    due = DeskStore.objects.filter(
+        Q(next_import_at__lte=now) | Q(next_import_at__isnull=True),
+        is_active=True,
+        auto_import=True,
+        importing_since__isnull=True,
+    ).values_list("pk", "next_import_at")
+    for store_id, due_at in due:
+        claimed = DeskStore.objects.filter(pk=store_id, next_import_at=due_at).update(
+            next_import_at=now + CLAIM_GRACE
+        )
+        if claimed:
+            import_store.enqueue(store_id, ImportRun.Trigger.SCHEDULE)

@@ -1,0 +1,1 @@
+"""The desk's web UI: server-rendered pages under ``/desk/``."""

@@ -1,0 +1,7 @@
+"""Desk UI routes (filled in by the views module)."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,54 @@
+"""Desk fixtures: a desk account, an API client with a desk token, an independent store."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.accounts.services import create_account, create_token
+from tests.desk.independent_store import IndependentStore
+
+
+class DeskApiClient:
+    """A Django test client sending a desk bearer token and JSON bodies to ``/desk/api/v1``."""
+
+    def __init__(self, token: str) -> None:
+        self.client = Client()
+        self.headers = {"Authorization": f"Bearer {token}"}
+
+    def get(self, path: str, **params: Any) -> Any:
+        return self.client.get(f"/desk/api/v1{path}", params, headers=self.headers)
+
+    def post(self, path: str, body: Any = None) -> Any:
+        return self.client.post(
+            f"/desk/api/v1{path}",
+            body if body is not None else {},
+            content_type="application/json",
+            headers=self.headers,
+        )
+
+    def patch(self, path: str, body: Any) -> Any:
+        return self.client.patch(
+            f"/desk/api/v1{path}", body, content_type="application/json", headers=self.headers
+        )
+
+
+@pytest.fixture
+def desk_account(db: None) -> DeskAccount:
+    return create_account("Parcel Pals", "packer@parcelpals.test", "packing-pass-1")
+
+
+@pytest.fixture
+def desk_api(desk_account: DeskAccount) -> DeskApiClient:
+    return DeskApiClient(create_token(desk_account, "tests").secret)
+
+
+@pytest.fixture
+def independent_store() -> Iterator[IndependentStore]:
+    store = IndependentStore().start()
+    yield store
+    store.stop()
