@@ -11,6 +11,7 @@ from crossdock.web.views import (
     order_actions,
     orders,
     settings,
+    shipments,
 )
 
 urlpatterns = [
@@ -35,6 +36,7 @@ urlpatterns = [
     ),
     path("orders/<int:order_id>/notes", order_actions.order_notes, name="order_notes"),
     path("orders/<int:order_id>/address", order_actions.order_address, name="order_address"),
+    path("orders/<int:order_id>/shipments", shipments.order_shipment, name="order_shipment"),
     path("custom-statuses/", custom_statuses.custom_status_list, name="custom_statuses"),
     path(
         "custom-statuses/<int:custom_status_id>",

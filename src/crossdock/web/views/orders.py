@@ -29,6 +29,7 @@ from crossdock.web.forms.orders import (
     NotesForm,
     OrderFilterForm,
 )
+from crossdock.web.forms.shipments import COMMON_CARRIERS, ShipmentForm
 
 PAGE_SIZE = 25
 
@@ -174,6 +175,8 @@ def render_order_page(
         ),
         "custom_status_options": options,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
+        "shipment_form": forms.get("shipment_form") or ShipmentForm(lines=lines),
+        "carriers": COMMON_CARRIERS,
     }
     context.update({name: form for name, form in forms.items() if name not in context})
     return render(request, "web/orders/detail.html", context, status=status)
