@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from ninja import NinjaAPI
 
-from crossdock.api import custom_statuses, integrations, orders
+from crossdock.api import (
+    carrier_mappings,
+    channels,
+    custom_statuses,
+    integrations,
+    orders,
+    write_backs,
+)
 from crossdock.api.auth import TokenAuth
 from crossdock.api.errors import install_handlers
 
@@ -22,3 +29,7 @@ api.add_router("/orders", orders.router)
 api.add_router("/custom-statuses", custom_statuses.router)
 integrations.install_handlers(api)
 api.add_router("/integrations", integrations.router)
+channels.install_handlers(api)
+api.add_router("/channels", channels.router)
+api.add_router("/write-backs", write_backs.router)
+api.add_router("/carrier-mappings", carrier_mappings.router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, server, shipstation
+from crossdock.cli import accounts, channels, server, shipstation
 
 app = typer.Typer(
     name="crossdock",
@@ -22,3 +22,5 @@ app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options"
 app.add_typer(accounts.account_app, name="account")
 app.add_typer(accounts.token_app, name="token")
 app.add_typer(shipstation.shipstation_app, name="shipstation")
+app.add_typer(channels.channels_app, name="channels")
+app.add_typer(channels.writebacks_app, name="writebacks")

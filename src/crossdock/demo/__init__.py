@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 
 from crossdock.core.actors import Actor, ActorKind
+from crossdock.demo.channels import add_demo_channels
 from crossdock.demo.orders import demo_orders
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_account
@@ -42,6 +43,7 @@ def load_demo(*, only_if_empty: bool = False) -> dict[str, Any]:
         create_custom_status(account, "Ready to pack", "paid")
         for data, custom_status in demo_orders():
             create_order(account, data, actor, custom_status=custom_status)
+        add_demo_channels(account)
     return {
         "loaded": True,
         "account": account.name,

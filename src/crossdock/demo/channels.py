@@ -1,0 +1,56 @@
+"""Demo channels: two sandbox marketplaces with orders, connected to the demo account.
+
+The sandbox shops live in this same Crossdock (under ``/sandbox/``) and the hub channels
+reach them over HTTP at the server's own address, so ``make run`` shows the real loop: the
+worker pulls their orders at its first tick, and shipments go back to them.
+"""
+
+from __future__ import annotations
+
+import os
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.channels.services import add_channel
+from crossdock.sandbox.services import create_shop, generate_orders
+
+#: (channel and shop name, order-number prefix, currency, orders to start with)
+DEMO_MARKETPLACES = (
+    ("Nordic Crafts Market", "NC", "EUR", 8),
+    ("Maple Goods Bazaar", "MG", "USD", 6),
+)
+
+
+def sandbox_base_url() -> str:
+    """The sandbox API as the worker reaches it: the public URL, else the serving address."""
+    base = settings.PUBLIC_URL or "http://{}:{}".format(
+        os.environ.get("CROSSDOCK_HOST", "127.0.0.1"), os.environ.get("CROSSDOCK_PORT", "8000")
+    )
+    return f"{base.rstrip('/')}/sandbox/api/v1"
+
+
+def add_demo_channels(account: Account) -> list[Channel]:
+    """Create the demo sandbox shops with orders and connect them as channels of ``account``."""
+    channels = []
+    with transaction.atomic():
+        for name, code, currency, count in DEMO_MARKETPLACES:
+            try:
+                with transaction.atomic():
+                    shop = create_shop(name, code, currency=currency)
+            except IntegrityError:
+                # A shop of that name is left from an earlier demo; the channel needs a fresh one.
+                shop = create_shop(f"{name} ({account.pk})", code, currency=currency)
+            generate_orders(shop.shop, count)
+            channels.append(
+                add_channel(
+                    account,
+                    "sandbox",
+                    name,
+                    {"base_url": sandbox_base_url(), "api_token": shop.token},
+                    sync_interval=120,
+                )
+            )
+    return channels

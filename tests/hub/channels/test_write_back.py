@@ -1,0 +1,344 @@
+"""Delivering write-backs to the sandbox: faults, back-off, crashes, rejections, replay."""
+
+from __future__ import annotations
+
+import random
+from datetime import datetime, timedelta
+
+import httpx
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.carriers import set_mapping
+from crossdock.hub.channels.errors import ChannelConflict
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.channels.services import ensure_manual_channel
+from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
+from crossdock.hub.fulfillment.outbox import queue_write_back
+from crossdock.hub.fulfillment.writeback import (
+    RetryPolicy,
+    backoff_delay,
+    deliver_write_back,
+    replay_write_back,
+    sweep_write_backs,
+)
+from crossdock.hub.orders.models import Order
+from crossdock.sandbox import services as sandbox
+from crossdock.sandbox.models import SandboxShipment, SandboxShop
+from crossdock.sandbox.services import configure_faults
+from tests.hub.channels.conftest import pull, ship
+from tests.sandbox.support import sandbox_http
+
+pytestmark = pytest.mark.django_db
+FAST = RetryPolicy(base=timedelta(seconds=1), cap=timedelta(seconds=60), max_attempts=12)
+State = WriteBack.State
+
+
+class Clock:
+    """A clock the test moves by hand, so back-off waits take no real time."""
+
+    def __init__(self) -> None:
+        self.now = timezone.now() + timedelta(seconds=1)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+class WorkerKilled(BaseException):
+    """Stands for the process dying: nothing in the delivery code may catch it."""
+
+
+def _pulled_orders(channel: Channel, shop: SandboxShop, count: int) -> list[Order]:
+    sandbox.generate_orders(shop, count)
+    pull(channel)
+    return list(Order.objects.filter(channel=channel).order_by("number"))
+
+
+def _deliver(row_id: int, clock: Clock, client: httpx.Client | None = None) -> WriteBack | None:
+    with client or sandbox_http() as http:
+        return deliver_write_back(
+            row_id, client=http, clock=clock, policy=FAST, rng=random.Random(7)
+        )
+
+
+def test_recording_a_shipment_queues_one_write_back_and_its_job(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+
+    fulfillment = ship(order)
+
+    row = WriteBack.objects.get()
+    assert (row.fulfillment_id, row.channel_id, row.state) == (
+        fulfillment.pk,
+        channel.pk,
+        "pending",
+    )
+    assert row.idempotency_key == f"crossdock-fulfillment-{fulfillment.pk}"
+    job = DBTaskResult.objects.get(task_path="crossdock.hub.fulfillment.tasks.push_write_back")
+    assert job.args_kwargs == {"args": [row.pk], "kwargs": {}}
+    assert queue_write_back(fulfillment) == row
+    assert DBTaskResult.objects.filter(task_path=job.task_path).count() == 1
+
+
+def test_a_write_back_reaches_the_sandbox_with_the_mapped_carrier(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order, carrier="USPS", service="Priority Mail", tracking_number="9400TRACK1")
+
+    row = _deliver(WriteBack.objects.get().pk, Clock())
+
+    assert row is not None
+    assert (row.state, row.attempts, row.last_error) == ("accepted", 1, "")
+    shipment = SandboxShipment.objects.get()
+    assert (shipment.carrier, shipment.service, shipment.tracking_number) == (
+        "usps",
+        "priority",
+        "9400TRACK1",
+    )
+    assert shipment.order.public_id == order.external_id
+    assert shipment.idempotency_key == row.idempotency_key
+    assert row.external_id == shipment.public_id
+    expected = {line.external_id: line.quantity for line in order.lines.all()}
+    assert {line["line_id"]: line["quantity"] for line in shipment.lines} == expected
+
+
+def test_an_unknown_carrier_goes_as_the_channels_fallback_with_its_name(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order, carrier="OnTrac", service="Ground", tracking_number="C1234")
+
+    row = _deliver(WriteBack.objects.get().pk, Clock())
+
+    assert row is not None
+    assert row.state == "accepted"
+    shipment = SandboxShipment.objects.get()
+    assert (shipment.carrier, shipment.carrier_name, shipment.service) == (
+        "other",
+        "OnTrac",
+        "Ground",
+    )
+
+
+def test_with_30_percent_errors_and_429s_every_write_back_is_accepted_exactly_once(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    orders = _pulled_orders(channel, shop[0], 20)
+    for index, order in enumerate(orders):
+        ship(order, tracking_number=f"9400FAULT{index:04d}")
+    configure_faults(
+        shop[0],
+        {"error_rate": "0.3", "rate_limit_rate": "0.15", "retry_after_seconds": 9, "fault_seed": 3},
+    )
+    clock = Clock()
+    rate_limited = 0
+    failures_after_write = 0
+
+    for _ in range(500):
+        open_rows = list(
+            WriteBack.objects.filter(state__in=(State.PENDING, State.SENDING)).order_by(
+                "next_attempt_at"
+            )
+        )
+        if not open_rows:
+            break
+        row = open_rows[0]
+        assert row.next_attempt_at is not None
+        clock.now = max(clock.now, row.next_attempt_at)
+        had_shipment = SandboxShipment.objects.filter(idempotency_key=row.idempotency_key).exists()
+        result = _deliver(row.pk, clock)
+        assert result is not None
+        if result.state == State.PENDING:
+            assert result.next_attempt_at is not None
+            waited = result.next_attempt_at - clock.now
+            if "→ 429" in result.last_error:
+                rate_limited += 1
+                assert waited >= timedelta(seconds=9)
+            stored = SandboxShipment.objects.filter(idempotency_key=row.idempotency_key).exists()
+            failures_after_write += int(stored and not had_shipment)
+
+    states = list(WriteBack.objects.values_list("state", flat=True))
+    assert states == ["accepted"] * 20
+    assert rate_limited > 0
+    assert failures_after_write > 0
+    assert SandboxShipment.objects.count() == 20
+    assert sorted(SandboxShipment.objects.values_list("tracking_number", flat=True)) == [
+        f"9400FAULT{index:04d}" for index in range(20)
+    ]
+    for row in WriteBack.objects.all():
+        assert SandboxShipment.objects.get(idempotency_key=row.idempotency_key).public_id == (
+            row.external_id
+        )
+
+
+def _killing_transport(*, after_forwarding: bool) -> httpx.Client:
+    """A client whose POST kills the worker, before or after the channel received it."""
+    forward = sandbox_http()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and not after_forwarding:
+            raise WorkerKilled
+        response = forward.send(request)
+        if request.method == "POST":
+            raise WorkerKilled
+        response.read()
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=response.content
+        )
+
+    return httpx.Client(transport=httpx.MockTransport(handle))
+
+
+@pytest.mark.parametrize("channel_received_it", [True, False])
+def test_a_worker_killed_mid_push_loses_nothing_and_duplicates_nothing(
+    channel: Channel, shop: tuple[SandboxShop, str], channel_received_it: bool
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order)
+    row_id = WriteBack.objects.get().pk
+    clock = Clock()
+
+    with pytest.raises(WorkerKilled):
+        _deliver(row_id, clock, _killing_transport(after_forwarding=channel_received_it))
+    left = WriteBack.objects.get()
+    assert (left.state, left.attempts) == ("sending", 1)
+    assert SandboxShipment.objects.count() == (1 if channel_received_it else 0)
+
+    # Within its lease the row still belongs to the dead worker: nobody touches it.
+    assert _deliver(row_id, clock) is None
+    clock.now += FAST.lease + timedelta(seconds=1)
+    requests: list[httpx.Request] = []
+    row = _deliver(row_id, clock, sandbox_http(log=requests))
+
+    assert row is not None
+    assert (row.state, row.attempts) == ("accepted", 2)
+    assert SandboxShipment.objects.count() == 1
+    assert row.external_id == SandboxShipment.objects.get().public_id
+    # The abandoned row is looked up first; it is sent only when the channel lacks it.
+    methods = [request.method for request in requests]
+    assert methods == (["GET"] if channel_received_it else ["GET", "POST"])
+
+
+def test_the_sweep_enqueues_rows_whose_job_was_lost(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order)
+    DBTaskResult.objects.all().delete()
+    row = WriteBack.objects.get()
+
+    assert sweep_write_backs(timezone.now()) == 0
+    assert sweep_write_backs(timezone.now() + timedelta(minutes=5)) == 1
+    job = DBTaskResult.objects.get()
+    assert job.args_kwargs == {"args": [row.pk], "kwargs": {}}
+
+
+def test_a_refused_write_back_is_rejected_with_the_reason_then_replayed(
+    channel: Channel, shop: tuple[SandboxShop, str], account: Account
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    # A merchant mapping the sandbox refuses: its carriers are lower case.
+    set_mapping(account, channel_kind="sandbox", carrier="USPS", channel_carrier="USPS")
+    ship(order)
+    clock = Clock()
+
+    rejected = _deliver(WriteBack.objects.get().pk, clock)
+
+    assert rejected is not None
+    assert rejected.state == "rejected"
+    assert rejected.last_error.startswith("ValidationError: POST ")
+    assert "→ 422" in rejected.last_error
+    assert "carrier 'USPS' is not one of" in rejected.last_error
+    assert SandboxShipment.objects.count() == 0
+
+    set_mapping(account, channel_kind="sandbox", carrier="USPS", channel_carrier="usps")
+    replayed = replay_write_back(account, rejected.pk)
+    assert (replayed.state, replayed.attempts, replayed.last_error) == ("pending", 0, "")
+    clock.now = timezone.now() + timedelta(seconds=1)
+    accepted = _deliver(rejected.pk, clock)
+    assert accepted is not None
+    assert accepted.state == "accepted"
+    assert SandboxShipment.objects.get().carrier == "usps"
+
+
+def test_a_write_back_out_of_attempts_is_dead_and_only_failed_rows_replay(
+    channel: Channel, shop: tuple[SandboxShop, str], account: Account
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order)
+    configure_faults(shop[0], {"error_rate": "1"})
+    row_id = WriteBack.objects.get().pk
+    clock = Clock()
+    policy = RetryPolicy(base=timedelta(seconds=1), max_attempts=3)
+
+    with pytest.raises(ChannelConflict):
+        replay_write_back(account, row_id)
+    for _ in range(3):
+        row = WriteBack.objects.get()
+        assert row.next_attempt_at is not None
+        clock.now = max(clock.now, row.next_attempt_at)
+        with sandbox_http() as http:
+            deliver_write_back(row_id, client=http, clock=clock, policy=policy)
+
+    dead = WriteBack.objects.get()
+    assert (dead.state, dead.attempts, dead.next_attempt_at) == ("dead", 3, None)
+    assert dead.last_error.startswith("gave up after 3 attempts; last: RetryableError: POST")
+    # Some of those 503s came after the marketplace stored the shipment: a replay must
+    # still leave exactly one there.
+    configure_faults(shop[0], {"error_rate": "0"})
+    assert replay_write_back(account, row_id).state == "pending"
+    clock.now = timezone.now() + timedelta(seconds=1)
+    assert _deliver(row_id, clock) is not None
+    assert WriteBack.objects.get().state == "accepted"
+    assert SandboxShipment.objects.count() == 1
+
+
+def test_a_write_back_of_another_account_cannot_be_replayed(
+    channel: Channel, shop: tuple[SandboxShop, str], make_account: object
+) -> None:
+    from crossdock.hub.channels.errors import ChannelNotFound
+
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order)
+    row = WriteBack.objects.get()
+    WriteBack.objects.filter(pk=row.pk).update(state=State.DEAD)
+    assert callable(make_account)
+    stranger = make_account("Stranger")
+
+    with pytest.raises(ChannelNotFound):
+        replay_write_back(stranger, row.pk)
+    assert WriteBack.objects.get().state == "dead"
+
+
+def test_the_manual_channel_accepts_write_backs_as_a_no_op(account: Account) -> None:
+    from crossdock.core.actors import SYSTEM
+    from crossdock.hub.orders.services import create_order
+    from tests.hub.shipstation.conftest import order_data
+
+    order = create_order(account, order_data("M-1"), SYSTEM, channel=ensure_manual_channel(account))
+    fulfillment = Fulfillment.objects.create(
+        account=account, order=order, source="manual", carrier="UPS", dedupe_key="k"
+    )
+    row = queue_write_back(fulfillment)
+
+    delivered = deliver_write_back(row.pk, client=httpx.Client(), clock=Clock())
+
+    assert delivered is not None
+    assert (delivered.state, delivered.external_id) == ("accepted", "")
+
+
+def test_backoff_doubles_with_jitter_is_capped_and_honours_retry_after() -> None:
+    policy = RetryPolicy(base=timedelta(seconds=10), cap=timedelta(seconds=100))
+    rng = random.Random(1)
+
+    delays = [backoff_delay(attempt, None, policy, rng) for attempt in range(1, 8)]
+
+    for attempt, delay in enumerate(delays, start=1):
+        ceiling = min(timedelta(seconds=100), timedelta(seconds=10 * 2 ** (attempt - 1)))
+        assert ceiling / 2 <= delay <= ceiling
+    assert backoff_delay(1, 300.0, policy, rng) == timedelta(seconds=300)
+    assert backoff_delay(10_000, None, policy, rng) <= timedelta(seconds=100)
