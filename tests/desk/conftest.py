@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account, create_token
@@ -37,6 +39,12 @@ class DeskApiClient:
         )
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: Any) -> None:
+    # Creating users is most of a desk test's cost with the real hasher; tests need no cost.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def desk_account(db: None) -> DeskAccount:
     return create_account("Parcel Pals", "packer@parcelpals.test", "packing-pass-1")
@@ -52,3 +60,19 @@ def independent_store() -> Iterator[IndependentStore]:
     store = IndependentStore().start()
     yield store
     store.stop()
+
+
+def run_tasks(queues: tuple[str, ...] = ("desk",)) -> None:
+    """Run every queued background task of ``queues`` now, in this thread."""
+    Worker(
+        queue_names=list(queues),
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="tests",
+        excluded_queue_names=[],
+    ).run()
+    failed = DBTaskResult.objects.failed()
+    assert not failed.exists(), [result.traceback for result in failed]

@@ -60,6 +60,7 @@ def render_email(shipment: Shipment) -> RenderedEmail:
         "items": items,
         "intro": intro,
         "values": values,
+        "tracking": values["Tracking URL"],
     }
     subject = " ".join(render_tokens(store.email_subject, values).split())[:200]
     return RenderedEmail(

@@ -87,6 +87,7 @@ def _claim(notice_id: int, now: datetime) -> bool:
         ).update(
             state=StoreNotice.State.SENDING,
             claimed_at=now,
+            updated_at=now,
             attempts=F("attempts") + 1,
         )
     )
@@ -119,11 +120,15 @@ def deliver_notice(notice_id: int, *, client: httpx.Client | None = None) -> Sto
             answer_status=error.status,
             answer=error.message,
             next_attempt_at=now + retry_delay(notice.attempts) if retry else None,
+            updated_at=timezone.now(),
         )
         logger.warning("desk notice %s failed (attempt %s)", notice_id, notice.attempts)
     except SecretUnreadable as error:
         StoreNotice.objects.filter(pk=notice_id).update(
-            state=StoreNotice.State.FAILED, answer=str(error), next_attempt_at=None
+            state=StoreNotice.State.FAILED,
+            answer=str(error),
+            next_attempt_at=None,
+            updated_at=timezone.now(),
         )
     else:
         StoreNotice.objects.filter(pk=notice_id).update(
@@ -132,6 +137,7 @@ def deliver_notice(notice_id: int, *, client: httpx.Client | None = None) -> Sto
             answer_status=answer.status,
             answer=answer.excerpt,
             next_attempt_at=None,
+            updated_at=timezone.now(),
         )
     finally:
         if owned:

@@ -204,9 +204,11 @@ def fetch_export_page(
     try:
         orders = parse_orders(body)
     except MalformedXmlError as error:
+        reason = str(error).removeprefix("not well-formed XML: ")
+        if error.line and f"line {error.line}" not in reason:
+            reason += f", line {error.line}, column {error.column}"
         raise StoreAnswerNotXml(
-            f"The store's answer is not XML (line {error.line}, column {error.column}: "
-            f"{error}).{shown}",
+            f"The store's answer is not XML ({reason}).{shown}",
             status=response.status_code,
             excerpt=text,
         ) from error

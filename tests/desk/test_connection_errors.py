@@ -1,0 +1,156 @@
+"""Connecting tests the connection with a real export call and says precisely what failed."""
+
+from __future__ import annotations
+
+import socket
+from typing import Any
+
+import pytest
+
+from crossdock.desk.stores.models import DeskStore
+from tests.desk.conftest import DeskApiClient
+from tests.desk.independent_store import Answer, IndependentStore
+
+
+def _connect(desk_api: DeskApiClient, url: str, password: str = "s3cret pass/+") -> Any:  # noqa: S107 - the test store's login
+    return desk_api.post(
+        "/stores",
+        {
+            "kind": "custom",
+            "name": "Corner Shop",
+            "url": url,
+            "username": "shipper",
+            "password": password,
+        },
+    )
+
+
+def _closed_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_unreachable_store_is_named(desk_api: DeskApiClient) -> None:
+    port = _closed_port()
+
+    answer = _connect(desk_api, f"http://127.0.0.1:{port}/feed")
+
+    assert answer.status_code == 422
+    (detail,) = answer.json()["detail"]
+    assert detail["loc"] == ["body", "url"]
+    assert detail["msg"].startswith(f"The store at 127.0.0.1:{port} could not be reached: ")
+    assert "refused" in detail["msg"].lower()
+    assert DeskStore.objects.count() == 0
+
+
+def test_wrong_credentials_are_a_401(
+    desk_api: DeskApiClient, independent_store: IndependentStore
+) -> None:
+    answer = _connect(desk_api, independent_store.url, password="not-it")
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"] == [
+        {
+            "type": "value_error",
+            "loc": ["body", "password"],
+            "msg": "The store refused the username and password (HTTP 401). It said: 'Bad login'",
+        }
+    ]
+    assert DeskStore.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            Answer(200, b""),
+            "The store's answer is not XML: the body is empty.",
+        ),
+        (
+            Answer(200, b"<!doctype html><html><body>Welcome</body></html>", "text/html"),
+            "The store's answer was refused: DOCTYPE and entity declarations are not allowed.",
+        ),
+        (
+            Answer(200, b"Orders: none today"),
+            "The store's answer is not XML (Start tag expected, '<' not found, line 1, "
+            "column 1). We received: 'Orders: none today'",
+        ),
+        (
+            Answer(200, b"<html><body>Log in</body></html>", "text/html"),
+            "The store's answer is XML but the root element is <html>, not <Orders>. "
+            "We received: '<html><body>Log in</body></html>'",
+        ),
+        (
+            Answer(200, b'<Orders pages="many"/>', "text/xml"),
+            'The store\'s answer has a bad page count: the pages attribute "many" is not a '
+            "whole number.",
+        ),
+        (
+            Answer(200, b'<Orders pages="0"/>', "text/xml"),
+            "The store's answer has a bad page count: the pages attribute is 0; "
+            "it must be at least 1.",
+        ),
+        (
+            Answer(500, b"Fatal error: Allowed memory size exhausted"),
+            "The store answered HTTP 500. It said: 'Fatal error: Allowed memory size exhausted'",
+        ),
+        (
+            Answer(404, b""),
+            "The store answered HTTP 404.",
+        ),
+        (
+            Answer(301, b"", headers={"Location": "https://shop.example/feed"}),
+            "The store answered HTTP 301, a redirect to 'https://shop.example/feed': "
+            "enter the final URL instead.",
+        ),
+    ],
+)
+def test_each_bad_answer_has_a_precise_message(
+    desk_api: DeskApiClient, independent_store: IndependentStore, answer: Answer, message: str
+) -> None:
+    # given a store that answers the export badly
+    independent_store.answer = answer
+
+    # when the merchant connects
+    response = _connect(desk_api, independent_store.url)
+
+    # then the reason is precise, and nothing is stored
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["msg"] == message
+    assert DeskStore.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("url", "ftp://shop.example/feed", "enter a full http:// or https:// URL"),
+        ("url", "https://user:pw@shop.example/", "put the username and password in their own"),
+        ("name", "  ", "this field is required"),
+        ("password", "", "enter the password the store generated"),
+    ],
+)
+def test_bad_input_is_refused_before_any_call(
+    desk_api: DeskApiClient,
+    independent_store: IndependentStore,
+    field: str,
+    value: str,
+    message: str,
+) -> None:
+    body = {
+        "kind": "custom",
+        "name": "Corner Shop",
+        "url": independent_store.url,
+        "username": "shipper",
+        "password": "s3cret pass/+",
+        field: value,
+    }
+
+    answer = desk_api.post("/stores", body)
+
+    assert answer.status_code == 422
+    (detail,) = answer.json()["detail"]
+    assert detail["loc"] == ["body", field]
+    assert detail["msg"].startswith(message)
+    assert independent_store.exports == []
+    assert DeskStore.objects.count() == 0
