@@ -11,6 +11,7 @@ import functools
 from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -42,3 +43,9 @@ def account_view(
 def actor_of(request: HttpRequest) -> Actor:
     """The actor recorded on order events for a change made by the signed-in user."""
     return Actor(ActorKind.USER, request.user.get_username())
+
+
+def public_base_url(request: HttpRequest) -> str:
+    """``CROSSDOCK_PUBLIC_URL`` when set, else the scheme and host this request came to."""
+    public: str = settings.PUBLIC_URL
+    return public or f"{request.scheme}://{request.get_host()}"

@@ -8,6 +8,7 @@ from django.urls import path
 from crossdock.web.views import (
     custom_statuses,
     dashboard,
+    integrations,
     order_actions,
     orders,
     settings,
@@ -42,6 +43,31 @@ urlpatterns = [
         "custom-statuses/<int:custom_status_id>",
         custom_statuses.custom_status_update,
         name="custom_status_update",
+    ),
+    path(
+        "integrations/fulfillment/",
+        integrations.fulfillment_integrations,
+        name="fulfillment_integrations",
+    ),
+    path(
+        "integrations/fulfillment/shipstation/new",
+        integrations.shipstation_new,
+        name="shipstation_new",
+    ),
+    path(
+        "integrations/fulfillment/shipstation/<int:integration_id>/",
+        integrations.shipstation_detail,
+        name="shipstation_detail",
+    ),
+    path(
+        "integrations/fulfillment/shipstation/<int:integration_id>/rotate",
+        integrations.shipstation_rotate,
+        name="shipstation_rotate",
+    ),
+    path(
+        "integrations/fulfillment/shipstation/<int:integration_id>/revoke",
+        integrations.shipstation_revoke,
+        name="shipstation_revoke",
     ),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/users", settings.add_user, name="settings_add_user"),

@@ -1,9 +1,13 @@
-// Copy buttons: <button data-copy="ID"> copies the value (or text) of the element #ID.
+// Small progressive enhancements; every page works without them.
+//  - <button data-copy="ID"> copies the value (or text) of the element #ID.
+//  - Open menus (<details class="nav-menu">) close on Escape or on a click elsewhere.
 (function () {
   "use strict";
+
   function valueOf(target) {
     return "value" in target ? target.value : target.textContent.trim();
   }
+
   function fallbackCopy(target) {
     if (typeof target.select === "function") {
       target.select();
@@ -11,11 +15,8 @@
     }
     return false;
   }
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-copy]");
-    if (!button) {
-      return;
-    }
+
+  function copy(button) {
     var target = document.getElementById(button.getAttribute("data-copy"));
     if (!target) {
       return;
@@ -35,6 +36,33 @@
       );
     } else {
       done(fallbackCopy(target));
+    }
+  }
+
+  function closeMenus(except) {
+    document.querySelectorAll("details.nav-menu[open]").forEach(function (menu) {
+      if (menu !== except) {
+        menu.removeAttribute("open");
+      }
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-copy]");
+    if (button) {
+      copy(button);
+    }
+    closeMenus(event.target.closest("details.nav-menu"));
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var menu = event.target.closest && event.target.closest("details.nav-menu[open]");
+    closeMenus(null);
+    if (menu) {
+      menu.querySelector("summary").focus();
     }
   });
 })();
