@@ -284,6 +284,12 @@ def test_an_older_last_modified_never_resurrects_a_closed_order(
     assert [s.order_number for s in summary.skipped] == ["401", "402"]
     assert "is older than the desk's copy" in summary.skipped[0].reason
 
+    # nor does a copy of the same minute that would reopen the shipped one
+    independent_store.orders = [StoreOrder("401", "Processing", now - timedelta(minutes=10), item)]
+    tie = run_import(store.pk, ImportRun.Trigger.MANUAL)
+    assert (tie.updated, tie.unchanged) == (0, 1)
+    assert DeskOrder.objects.get(order_number="401").status == "shipped"
+
     # but a newer change from the store is applied
     independent_store.orders = [StoreOrder("402", "Ready", now - timedelta(minutes=1), item)]
     assert run_import(store.pk, ImportRun.Trigger.MANUAL).updated == 1

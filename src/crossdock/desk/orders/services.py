@@ -210,8 +210,8 @@ def _fully_shipped(order: DeskOrder) -> bool:
 def upsert_order(store: DeskStore, read: ReadOrder, status: DeskStatus) -> UpsertResult:
     """Create or update one imported order in its own transaction.
 
-    An older ``LastModified`` than the desk's copy is stale and changes nothing; so does an
-    equal one on a shipped or cancelled order. An order the desk has fully shipped stays
+    An older ``LastModified`` than the desk's copy is stale and changes nothing; an equal one
+    never reopens a shipped or cancelled order. An order the desk has fully shipped stays
     shipped unless the store cancels it.
     """
     digest = _digest(read, status, store)
@@ -240,8 +240,11 @@ def upsert_order(store: DeskStore, read: ReadOrder, status: DeskStatus) -> Upser
             )
         if (
             DeskStatus(order.status) in CLOSED_STATUSES
+            and status not in CLOSED_STATUSES
             and read.last_modified == order.last_modified
         ):
+            # Minute-resolution dates cannot order two copies of the same minute: never
+            # reopen a closed order on such a tie.
             return UpsertResult(Outcome.UNCHANGED, order)
         if order.digest == digest:
             return UpsertResult(Outcome.UNCHANGED, order)
