@@ -286,6 +286,7 @@ def test_an_older_last_modified_never_resurrects_a_closed_order(
 
     # nor does a copy of the same minute that would reopen the shipped one
     independent_store.orders = [StoreOrder("401", "Processing", now - timedelta(minutes=10), item)]
+    DeskStore.objects.filter(pk=store.pk).update(import_mark=None)
     tie = run_import(store.pk, ImportRun.Trigger.MANUAL)
     assert (tie.updated, tie.unchanged) == (0, 1)
     assert DeskOrder.objects.get(order_number="401").status == "shipped"
