@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from crossdock.web.views import (
+    channels,
     custom_statuses,
     dashboard,
     integrations,
@@ -43,6 +44,22 @@ urlpatterns = [
         "custom-statuses/<int:custom_status_id>",
         custom_statuses.custom_status_update,
         name="custom_status_update",
+    ),
+    path("channels/", channels.channel_list, name="channels"),
+    path("channels/connect/<slug:kind>", channels.channel_connect, name="channel_connect"),
+    path("channels/<int:channel_id>/", channels.channel_detail, name="channel_detail"),
+    path("channels/<int:channel_id>/sync", channels.channel_sync, name="channel_sync"),
+    path("channels/write-backs/", channels.write_back_list, name="write_backs"),
+    path(
+        "channels/write-backs/<int:write_back_id>/replay",
+        channels.write_back_replay,
+        name="write_back_replay",
+    ),
+    path("channels/carriers/", channels.carrier_mappings, name="carrier_mappings"),
+    path(
+        "channels/carriers/<int:mapping_id>/delete",
+        channels.carrier_mapping_delete,
+        name="carrier_mapping_delete",
     ),
     path(
         "integrations/fulfillment/",

@@ -1,4 +1,7 @@
-"""The dashboard: what needs the merchant's attention today."""
+"""The dashboard: what needs the merchant's attention today.
+
+Low stock joins it once the hub keeps stock levels; until then there is no such section.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +10,10 @@ from django.shortcuts import render
 
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.orders import queries as order_queries
 from crossdock.web.access import account_view
+from crossdock.web.views.channels import failed_write_backs
 
 
 @account_view
@@ -26,5 +31,11 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "on_hold_count": counts.get(OrderStatus.ON_HOLD.value, 0),
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
         "to_ship": to_ship[:8],
+        "failed_write_backs": failed_write_backs(account),
+        "channels_in_error": [
+            channel
+            for channel in channel_queries.channels(account).order_by("name")
+            if channel.is_active and channel.last_error
+        ],
     }
     return render(request, "web/dashboard.html", context)

@@ -1,0 +1,250 @@
+"""Channels: connect (a form per connector, from its settings schema), health, sync now,
+write-backs that failed (with replay), and the carrier-mapping table."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from crossdock.connectors.base import Capability, ConnectorSpec
+from crossdock.connectors.registry import UnknownConnector, registry
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels import carriers, queries, services
+from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
+from crossdock.hub.channels.models import MANUAL_KIND, Channel
+from crossdock.hub.fulfillment.models import WriteBack
+from crossdock.hub.fulfillment.writeback import replay_write_back
+from crossdock.web.access import account_view
+from crossdock.web.forms.channels import CarrierMappingForm, ChannelForm
+
+FAILED_STATES = (WriteBack.State.DEAD.value, WriteBack.State.REJECTED.value)
+
+
+def connectable() -> list[ConnectorSpec]:
+    """Connectors a merchant can add (the manual channel is built in)."""
+    return [spec for spec in registry().all() if spec.slug != MANUAL_KIND]
+
+
+def _spec(kind: str) -> ConnectorSpec:
+    try:
+        return registry().get(kind)
+    except UnknownConnector as error:
+        raise Http404("no such connector") from error
+
+
+def _channel(account: Account, channel_id: int) -> Channel:
+    try:
+        return queries.get_channel(account, channel_id)
+    except ChannelNotFound as error:
+        raise Http404("no such channel") from error
+
+
+def failed_write_backs(account: Account) -> list[WriteBack]:
+    """Dead and rejected write-backs of the account, newest first."""
+    rows = [row for state in FAILED_STATES for row in queries.write_backs(account, state=state)]
+    return sorted(rows, key=lambda row: (row.updated_at, row.pk), reverse=True)
+
+
+@account_view
+def channel_list(request: HttpRequest, account: Account) -> HttpResponse:
+    rows = []
+    for channel in queries.channels(account).order_by("name"):
+        spec = registry().get(channel.kind) if channel.kind in registry() else None
+        rows.append(
+            {
+                "channel": channel,
+                "spec": spec,
+                "health": queries.health(channel),
+                "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
+            }
+        )
+    context = {
+        "section": "channels",
+        "rows": rows,
+        "connectors": connectable(),
+        "failed_count": len(failed_write_backs(account)),
+    }
+    return render(request, "web/channels/list.html", context)
+
+
+@account_view
+def channel_connect(request: HttpRequest, account: Account, kind: str) -> HttpResponse:
+    spec = _spec(kind)
+    if spec.slug == MANUAL_KIND:
+        raise Http404("the manual channel is built in")
+    form = ChannelForm(request.POST or None, spec=spec)
+    if request.method == "POST" and form.is_valid():
+        try:
+            channel = services.add_channel(
+                account,
+                spec.slug,
+                form.cleaned_data["name"],
+                form.values(),
+                sync_interval=form.sync_interval(),
+            )
+        except ChannelValidationError as error:
+            form.add_error(form.field_for_error(error.field), error.message)
+        except ChannelConflict:
+            form.add_error("name", "A channel with this name exists already.")
+        else:
+            messages.success(request, f"{channel.name} connected.")
+            return redirect("channel_detail", channel_id=channel.pk)
+    status = 400 if request.method == "POST" else 200
+    context = {"section": "channels", "spec": spec, "form": form}
+    return render(request, "web/channels/connect.html", context, status=status)
+
+
+def _render_channel(
+    request: HttpRequest,
+    account: Account,
+    channel: Channel,
+    *,
+    form: ChannelForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    spec = registry().get(channel.kind) if channel.kind in registry() else None
+    editable = spec is not None and channel.kind != MANUAL_KIND
+    context: dict[str, Any] = {
+        "section": "channels",
+        "channel": channel,
+        "spec": spec,
+        "health": queries.health(channel),
+        "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
+        "runs": list(queries.sync_runs(account, channel.pk)[:15]),
+        "write_backs": list(queries.write_backs(account, channel_id=channel.pk)[:20]),
+        "failed_states": FAILED_STATES,
+        "settings": sorted(channel.settings.items()),
+        "form": form
+        or (
+            ChannelForm(
+                spec=spec,
+                editing=True,
+                initial=ChannelForm.initial_of(
+                    channel.name, channel.sync_interval, channel.settings
+                ),
+            )
+            if editable and spec is not None
+            else None
+        ),
+    }
+    return render(request, "web/channels/detail.html", context, status=status)
+
+
+@account_view
+def channel_detail(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
+    channel = _channel(account, channel_id)
+    if request.method != "POST":
+        return _render_channel(request, account, channel)
+    spec = _spec(channel.kind)
+    if spec.slug == MANUAL_KIND:
+        raise Http404("the manual channel has no settings")
+    form = ChannelForm(request.POST, spec=spec, editing=True)
+    if form.is_valid():
+        try:
+            services.update_channel(
+                account,
+                channel.pk,
+                name=form.cleaned_data["name"],
+                values=form.values(),
+                sync_interval=form.sync_interval(),
+            )
+        except ChannelValidationError as error:
+            form.add_error(form.field_for_error(error.field), error.message)
+        except ChannelConflict:
+            form.add_error("name", "A channel with this name exists already.")
+        else:
+            messages.success(request, "Channel settings saved.")
+            return redirect("channel_detail", channel_id=channel.pk)
+    return _render_channel(request, account, channel, form=form, status=400)
+
+
+@require_POST
+@account_view
+def channel_sync(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
+    channel = _channel(account, channel_id)
+    try:
+        services.request_sync(account, channel.pk)
+    except ChannelConflict as error:
+        messages.error(request, f"Cannot sync: {error}.")
+    else:
+        messages.success(request, f"Sync of {channel.name} queued; new orders appear shortly.")
+    if request.POST.get("back") == "list":
+        return redirect("channels")
+    return redirect("channel_detail", channel_id=channel.pk)
+
+
+@account_view
+def write_back_list(request: HttpRequest, account: Account) -> HttpResponse:
+    context = {
+        "section": "channels",
+        "failed": failed_write_backs(account),
+        "failed_states": FAILED_STATES,
+    }
+    return render(request, "web/channels/write_backs.html", context)
+
+
+@require_POST
+@account_view
+def write_back_replay(request: HttpRequest, account: Account, write_back_id: int) -> HttpResponse:
+    try:
+        row = replay_write_back(account, write_back_id)
+    except ChannelNotFound as error:
+        raise Http404("no such write-back") from error
+    except ChannelConflict as error:
+        messages.error(request, f"Not replayed: {error}.")
+    else:
+        messages.success(request, f"Write-back {row.pk} queued again.")
+    return redirect("write_backs")
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [(spec.slug, spec.display_name) for spec in registry().all()]
+
+
+@account_view
+def carrier_mappings(request: HttpRequest, account: Account) -> HttpResponse:
+    form = CarrierMappingForm(request.POST or None, kinds=_kinds())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            carriers.set_mapping(
+                account,
+                channel_kind=data["channel_kind"],
+                carrier=data["carrier"],
+                service=data["service"],
+                channel_carrier=data["channel_carrier"],
+                channel_service=data["channel_service"],
+            )
+        except ChannelValidationError as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        except ChannelConflict as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Carrier mapping saved.")
+            return redirect("carrier_mappings")
+    names = dict(_kinds())
+    context = {
+        "section": "channels",
+        "form": form,
+        "rows": [
+            (mapping, names.get(mapping.channel_kind, mapping.channel_kind))
+            for mapping in carriers.mappings(account)
+        ],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "web/channels/carriers.html", context, status=status)
+
+
+@require_POST
+@account_view
+def carrier_mapping_delete(request: HttpRequest, account: Account, mapping_id: int) -> HttpResponse:
+    try:
+        carriers.delete_mapping(account, mapping_id)
+    except ChannelNotFound as error:
+        raise Http404("no such mapping") from error
+    messages.success(request, "Your mapping was removed; the default applies again.")
+    return redirect("carrier_mappings")
