@@ -1,0 +1,182 @@
+"""record_fulfillment for shipments a merchant records by hand (strict) and its dedupe key."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+
+from crossdock.core.actors import Actor, ActorKind
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.fulfillment.errors import FulfillmentValidationError
+from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
+from crossdock.hub.fulfillment.services import (
+    Shipment,
+    ShipmentLine,
+    dedupe_key,
+    record_fulfillment,
+)
+from crossdock.hub.orders.errors import OrderNotFound
+from crossdock.hub.orders.models import Order, OrderLine
+
+MERCHANT = Actor(ActorKind.USER, "owner@example.com")
+
+
+def _lines(order: Order) -> list[OrderLine]:
+    return list(OrderLine.objects.filter(order=order).order_by("position"))
+
+
+def test_a_manual_shipment_of_some_lines_then_the_rest(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("M-1")
+    mug, tee = _lines(order)
+
+    first = record_fulfillment(
+        account,
+        order.pk,
+        Shipment(carrier="DHL", tracking_number="JD01", lines=(ShipmentLine(2, line_id=mug.pk),)),
+        MERCHANT,
+    )
+    status_after_first = Order.objects.get(pk=order.pk).status
+    second = record_fulfillment(
+        account, order.pk, Shipment(carrier="DHL", tracking_number="JD02"), MERCHANT
+    )
+
+    assert (first.created, second.created) == (True, True)
+    assert first.fulfillment.source == "manual"
+    assert first.fulfillment.carrier_code == "dhl_express"
+    assert status_after_first == "partially_shipped"
+    assert Order.objects.get(pk=order.pk).status == "shipped"
+    assert list(
+        FulfillmentLine.objects.filter(fulfillment=second.fulfillment).values_list(
+            "line_id", "quantity"
+        )
+    ) == [(tee.pk, 1)]
+
+
+@pytest.mark.parametrize(
+    ("lines", "field"),
+    [
+        ((ShipmentLine(1, line_id=0),), "lines.0.line_id"),
+        ((ShipmentLine(1, sku="MUG-RED"),), "lines.0.line_id"),
+        ((ShipmentLine(3, line_id=-1),), "lines.0.line_id"),
+        ((ShipmentLine(0, line_id=None),), "lines.0.line_id"),
+    ],
+)
+def test_strict_shipments_refuse_unknown_lines(
+    account: Account,
+    make_order: Callable[..., Order],
+    lines: tuple[ShipmentLine, ...],
+    field: str,
+) -> None:
+    order = make_order("M-2")
+
+    with pytest.raises(FulfillmentValidationError) as error:
+        record_fulfillment(account, order.pk, Shipment(carrier="UPS", lines=lines), MERCHANT)
+
+    assert error.value.field == field
+    assert Fulfillment.objects.count() == 0
+
+
+def test_strict_shipments_refuse_more_than_is_left(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("M-3")
+    mug = _lines(order)[0]
+
+    with pytest.raises(FulfillmentValidationError) as error:
+        record_fulfillment(
+            account,
+            order.pk,
+            Shipment(carrier="UPS", lines=(ShipmentLine(3, line_id=mug.pk),)),
+            MERCHANT,
+        )
+
+    assert (error.value.field, error.value.message) == (
+        "lines.0.quantity",
+        "only 2 left to ship on this line",
+    )
+    assert [line.quantity_shipped for line in _lines(order)] == [0, 0]
+    assert Order.objects.get(pk=order.pk).status == "paid"
+
+
+def test_nothing_left_to_ship_is_refused_for_a_manual_shipment(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("M-4")
+    record_fulfillment(account, order.pk, Shipment(carrier="UPS", tracking_number="1"), MERCHANT)
+
+    with pytest.raises(FulfillmentValidationError):
+        record_fulfillment(
+            account, order.pk, Shipment(carrier="UPS", tracking_number="2"), MERCHANT
+        )
+
+    assert Fulfillment.objects.count() == 1
+
+
+def test_a_lenient_reship_of_a_shipped_order_records_the_label_without_lines(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("M-5")
+    record_fulfillment(account, order.pk, Shipment(carrier="UPS", tracking_number="1"), MERCHANT)
+
+    again = record_fulfillment(
+        account, order.pk, Shipment(carrier="UPS", tracking_number="2"), MERCHANT, strict=False
+    )
+
+    assert again.created is True
+    assert again.fulfillment.lines.count() == 0
+    assert [line.quantity_shipped for line in _lines(order)] == [2, 1]
+
+
+def test_another_accounts_order_is_not_found(
+    make_account: Callable[[str], Account], make_order: Callable[..., Order]
+) -> None:
+    order = make_order("M-6")
+    other = make_account("Intruder")
+
+    with pytest.raises(OrderNotFound):
+        record_fulfillment(other, order.pk, Shipment(carrier="UPS"), MERCHANT)
+
+    assert Fulfillment.objects.count() == 0
+
+
+def test_the_dedupe_key_folds_carrier_case_and_ignores_the_rest_when_tracked() -> None:
+    tracked = Shipment(carrier="FedEx", tracking_number="123", service="Ground")
+
+    assert dedupe_key(tracked) == dedupe_key(Shipment(carrier=" fedex ", tracking_number="123"))
+    assert dedupe_key(tracked) != dedupe_key(Shipment(carrier="UPS", tracking_number="123"))
+    assert dedupe_key(tracked) != dedupe_key(Shipment(carrier="FedEx", tracking_number="124"))
+
+
+def test_without_tracking_the_key_is_carrier_service_date_and_lines() -> None:
+    base = Shipment(
+        carrier="Other", service="Courier", ship_date=date(2026, 3, 1), lines=(ShipmentLine(1, 5),)
+    )
+
+    assert dedupe_key(base) == dedupe_key(
+        Shipment(
+            carrier="other",
+            service="courier",
+            ship_date=date(2026, 3, 1),
+            lines=(ShipmentLine(1, 5),),
+        )
+    )
+    assert dedupe_key(base) != dedupe_key(
+        Shipment(
+            carrier="Other",
+            service="Courier",
+            ship_date=date(2026, 3, 2),
+            lines=(ShipmentLine(1, 5),),
+        )
+    )
+    assert dedupe_key(base) != dedupe_key(
+        Shipment(
+            carrier="Other",
+            service="Courier",
+            ship_date=date(2026, 3, 1),
+            lines=(ShipmentLine(2, 5),),
+        )
+    )
