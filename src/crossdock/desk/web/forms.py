@@ -1,0 +1,220 @@
+"""Desk UI forms: they parse and type the input; the services check it and save it.
+
+A service error names its field, so :func:`add_service_errors` puts each message next to
+its field; nothing is saved unless every field passed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+
+from crossdock.desk.orders.models import DeskOrderLine
+from crossdock.desk.shipments.carriers import CARRIERS
+from crossdock.desk.stores.mapping import MAPPING_FIELDS
+from crossdock.desk.stores.tokens import TOKENS
+
+
+class ConnectForm(forms.Form):
+    name = forms.CharField(label="Store name", max_length=100, help_text="Shown in the desk.")
+    url = forms.CharField(
+        label="Store URL",
+        max_length=500,
+        help_text="The Custom Store URL the store gave you (HTTPS advised).",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    username = forms.CharField(
+        label="Username",
+        max_length=200,
+        help_text="The username the store generated for ShipStation, not your store login.",
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=500,
+        strip=False,
+        help_text="The password the store generated. It is stored encrypted and never shown again.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class ReconnectForm(forms.Form):
+    url = ConnectForm.base_fields["url"]
+    username = ConnectForm.base_fields["username"]
+    password = forms.CharField(
+        label="New password",
+        required=False,
+        strip=False,
+        max_length=500,
+        help_text="Leave blank to keep the stored password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def _colour(label: str) -> forms.CharField:
+    return forms.CharField(
+        label=label, max_length=7, widget=forms.TextInput(attrs={"type": "color"})
+    )
+
+
+class GeneralForm(forms.Form):
+    name = forms.CharField(label="Store name", max_length=100)
+    is_active = forms.BooleanField(
+        label="Active (inactive stores are hidden and never import)", required=False
+    )
+
+
+class BrandingForm(forms.Form):
+    company_name = forms.CharField(label="Company name", max_length=100, required=False)
+    logo_url = forms.CharField(
+        label="Logo URL", max_length=500, required=False, widget=forms.URLInput()
+    )
+    brand_colour = _colour("Brand colour")
+    accent_colour = _colour("Accent colour")
+    phone = forms.CharField(label="Phone", max_length=50, required=False)
+    public_email = forms.CharField(
+        label="E-mail shown to buyers", max_length=254, required=False, widget=forms.EmailInput()
+    )
+    website = forms.CharField(
+        label="Website", max_length=500, required=False, widget=forms.URLInput()
+    )
+    return_address = forms.CharField(
+        label="Return address", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    footer_text = forms.CharField(
+        label="Footer text (packing slips and e-mails)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class NotificationsForm(forms.Form):
+    email_buyer = forms.BooleanField(
+        label="E-mail the buyer when an order ships (the default for each shipment)",
+        required=False,
+    )
+    email_subject = forms.CharField(
+        label="E-mail subject",
+        max_length=200,
+        help_text="Field replacements: " + ", ".join(f"[{token}]" for token in TOKENS),
+    )
+    email_body = forms.CharField(label="E-mail message", widget=forms.Textarea(attrs={"rows": 6}))
+    notify_store = forms.ChoiceField(
+        label="Tell the store about shipments",
+        choices=[("immediately", "As soon as a shipment is made"), ("never", "Never")],
+    )
+
+
+class ProductsForm(forms.Form):
+    create_products = forms.BooleanField(
+        label="Create a product record for SKUs not seen before", required=False
+    )
+    weight_source = forms.ChoiceField(
+        label="Whose weights win",
+        choices=[("store", "The store's weights"), ("desk", "The desk's product weights")],
+    )
+    locations_from_store = forms.BooleanField(
+        label="Take item locations from the store (else from the desk's products)",
+        required=False,
+    )
+
+
+class StatusMappingForm(forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, _, label in MAPPING_FIELDS:
+            self.fields[f"status_mapping.{name}"] = forms.CharField(
+                label=label,
+                required=False,
+                max_length=500,
+                help_text="Comma-separated store statuses, matched case-sensitively.",
+            )
+
+    def changes(self) -> dict[str, Any]:
+        return {
+            "status_mapping": {
+                name: self.cleaned_data[f"status_mapping.{name}"] for name, _, _ in MAPPING_FIELDS
+            }
+        }
+
+
+class AutoImportForm(forms.Form):
+    auto_import = forms.BooleanField(label="Import automatically", required=False)
+    import_interval_minutes = forms.IntegerField(
+        label="Every (minutes)", min_value=1, max_value=1440
+    )
+    first_import_days = forms.IntegerField(
+        label="First import looks back (days)", min_value=1, max_value=365
+    )
+
+
+#: The settings page's sections: (slug, title, form class).
+SECTIONS: tuple[tuple[str, str, type[forms.Form]], ...] = (
+    ("general", "General", GeneralForm),
+    ("branding", "Branding", BrandingForm),
+    ("notifications", "Notifications", NotificationsForm),
+    ("products", "Product handling", ProductsForm),
+    ("statuses", "Status mapping", StatusMappingForm),
+    ("import", "Auto-import", AutoImportForm),
+)
+
+
+def section_changes(form: forms.Form) -> dict[str, Any]:
+    if isinstance(form, StatusMappingForm):
+        return form.changes()
+    return dict(form.cleaned_data)
+
+
+def add_service_errors(form: forms.Form, errors: dict[str, str]) -> None:
+    """Put each service error next to its field (or on the form when no field matches)."""
+    for field, message in errors.items():
+        name = field if field in form.fields else f"status_mapping.{field.split('.')[-1]}"
+        form.add_error(name if name in form.fields else None, message)
+
+
+class ShipForm(forms.Form):
+    carrier = forms.ChoiceField(label="Carrier", choices=list(CARRIERS.items()))
+    service = forms.CharField(label="Service", max_length=100, required=False)
+    tracking_number = forms.CharField(label="Tracking number", max_length=100, required=False)
+    shipping_cost = forms.DecimalField(
+        label="Carrier fee", required=False, min_value=Decimal("0"), decimal_places=2
+    )
+    ship_date = forms.DateField(label="Ship date", widget=forms.DateInput(attrs={"type": "date"}))
+    notes_to_buyer = forms.CharField(
+        label="Note to the buyer",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    notify_buyer = forms.BooleanField(label="E-mail the buyer", required=False)
+
+    def __init__(self, *args: Any, lines: Iterable[DeskOrderLine] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.line_fields: list[tuple[DeskOrderLine, str]] = []
+        for line in lines:
+            if line.quantity_to_ship <= 0:
+                continue
+            name = f"line_{line.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=f"{line.sku or line.name}: quantity to ship",
+                min_value=0,
+                max_value=line.quantity_to_ship,
+                initial=line.quantity_to_ship,
+            )
+            self.line_fields.append((line, name))
+
+    def chosen_lines(self) -> list[tuple[int, int]]:
+        """``(line id, quantity)`` for each line with a quantity above zero."""
+        return [
+            (line.pk, self.cleaned_data[name])
+            for line, name in self.line_fields
+            if self.cleaned_data.get(name)
+        ]
+
+    def everything(self) -> bool:
+        return all(
+            self.cleaned_data.get(name) == line.quantity_to_ship for line, name in self.line_fields
+        )

@@ -1,0 +1,1 @@
+"""Desk UI views: thin, they read through queries and write through services."""

@@ -1,0 +1,211 @@
+"""Store pages: the list, the connect tiles and form, the settings page, imports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.stores import queries, services
+from crossdock.desk.stores.errors import (
+    ImportAlreadyRunning,
+    StoreConnectionFailed,
+    StoreInvalid,
+)
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.mapping import MAPPING_FIELDS
+from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.services import ConnectionReport
+from crossdock.desk.web.access import desk_view
+from crossdock.desk.web.forms import (
+    SECTIONS,
+    ConnectForm,
+    ReconnectForm,
+    add_service_errors,
+    section_changes,
+)
+
+KINDS = {
+    "crossdock": (
+        "Crossdock",
+        "A Crossdock hub: paste the endpoint URL, username and password from its "
+        "ShipStation integration page.",
+    ),
+    "custom": (
+        "Custom Store",
+        "Any store that speaks ShipStation's Custom Store protocol: its XML URL and the "
+        "username and password it generated.",
+    ),
+}
+
+
+def _store(account: DeskAccount, store_id: int) -> DeskStore:
+    store = queries.store(account, store_id)
+    if store is None:
+        raise Http404("no such store")
+    return store
+
+
+def _report_message(request: HttpRequest, report: ConnectionReport) -> None:
+    text = (
+        f"Connected: HTTP {report.status} in {report.elapsed_ms} ms, {report.orders} order(s) "
+        f"in the last week on {report.pages} page(s)."
+    )
+    messages.success(request, text)
+    if report.unmapped_statuses:
+        statuses = ", ".join(f'"{status}"' for status in report.unmapped_statuses)
+        messages.warning(
+            request,
+            f"No status mapping covers {statuses}: those orders will not import until you "
+            "map them below.",
+        )
+
+
+@desk_view
+def store_list(request: HttpRequest, account: DeskAccount) -> HttpResponse:
+    return render(
+        request,
+        "desk/stores/list.html",
+        {"section": "stores", "stores": queries.stores(account)},
+    )
+
+
+@desk_view
+def connect_tiles(request: HttpRequest, account: DeskAccount) -> HttpResponse:
+    return render(request, "desk/stores/tiles.html", {"section": "stores", "kinds": KINDS})
+
+
+@desk_view
+def connect(request: HttpRequest, account: DeskAccount, kind: str) -> HttpResponse:
+    if kind not in KINDS:
+        raise Http404("no such store kind")
+    form = ConnectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            store, report = services.connect_store(account, kind=kind, **form.cleaned_data)
+        except StoreInvalid as error:
+            add_service_errors(form, error.errors)
+        except StoreConnectionFailed as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _report_message(request, report)
+            return redirect("desk_store_settings", store_id=store.pk)
+    return render(
+        request,
+        "desk/stores/connect.html",
+        {"section": "stores", "form": form, "kind": kind, "kind_title": KINDS[kind][0]},
+    )
+
+
+@desk_view
+def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    store = _store(account, store_id)
+    form = ReconnectForm(
+        request.POST or None, initial={"url": store.url, "username": store.username}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            _, report = services.reconnect_store(account, store.pk, **form.cleaned_data)
+        except StoreInvalid as error:
+            add_service_errors(form, error.errors)
+        except StoreConnectionFailed as error:
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+        else:
+            _report_message(request, report)
+            return redirect("desk_store_settings", store_id=store.pk)
+    return render(
+        request, "desk/stores/reconnect.html", {"section": "stores", "store": store, "form": form}
+    )
+
+
+def _initial(store: DeskStore) -> dict[str, object]:
+    initial: dict[str, object] = {
+        field: getattr(store, field)
+        for field in (
+            "name",
+            "is_active",
+            "company_name",
+            "logo_url",
+            "brand_colour",
+            "accent_colour",
+            "phone",
+            "public_email",
+            "website",
+            "return_address",
+            "footer_text",
+            "email_buyer",
+            "email_subject",
+            "email_body",
+            "notify_store",
+            "create_products",
+            "weight_source",
+            "locations_from_store",
+            "auto_import",
+            "import_interval_minutes",
+            "first_import_days",
+        )
+    }
+    for name, _, _ in MAPPING_FIELDS:
+        initial[f"status_mapping.{name}"] = getattr(store, f"status_{name}")
+    return initial
+
+
+@desk_view
+def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    store = _store(account, store_id)
+    slug = request.GET.get("tab", "general")
+    section = next((entry for entry in SECTIONS if entry[0] == slug), SECTIONS[0])
+    form_class = section[2]
+    form = form_class(request.POST or None, initial=_initial(store))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_settings(account, store.pk, section_changes(form))
+        except StoreInvalid as error:
+            add_service_errors(form, error.errors)
+        else:
+            messages.success(request, f"{section[1]} settings saved.")
+            return redirect(f"{request.path}?tab={section[0]}")
+    return render(
+        request,
+        "desk/stores/settings.html",
+        {
+            "section": "stores",
+            "store": store,
+            "tabs": [(entry[0], entry[1]) for entry in SECTIONS],
+            "tab": section[0],
+            "tab_title": section[1],
+            "form": form,
+        },
+    )
+
+
+@require_POST
+@desk_view
+def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    store = _store(account, store_id)
+    try:
+        summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
+    except ImportAlreadyRunning:
+        messages.info(request, f"An import of {store.name} is already running.")
+        return redirect("desk_store_imports", store_id=store.pk)
+    if summary.succeeded:
+        messages.success(
+            request,
+            f"Imported from {store.name}: {summary.fetched} fetched, {summary.created} new, "
+            f"{summary.updated} updated, {len(summary.skipped)} skipped.",
+        )
+    else:
+        messages.error(request, f"Import from {store.name} failed: {summary.error}")
+    return redirect("desk_store_imports", store_id=store.pk)
+
+
+@desk_view
+def import_history(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    store = _store(account, store_id)
+    return render(
+        request,
+        "desk/stores/imports.html",
+        {"section": "stores", "store": store, "runs": queries.imports(account, store.pk)[:50]},
+    )

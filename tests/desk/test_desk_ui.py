@@ -1,0 +1,214 @@
+"""The desk's web UI: sign-in, connect, settings, the orders grid, shipping, slips."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.test import Client
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.models import DeskOrder
+from crossdock.desk.shipments.models import Shipment
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.services import connect_store
+from crossdock.hub.accounts.services import create_account as create_hub_account
+from tests.desk.independent_store import IndependentStore
+from tests.desk.test_independent_store import MAPPING, full_order
+
+
+@pytest.fixture
+def browser(desk_account: DeskAccount) -> Client:
+    client = Client()
+    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
+    return client
+
+
+@pytest.fixture
+def store(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
+    independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
+    connected, _ = connect_store(
+        desk_account,
+        kind="custom",
+        name="Corner Shop",
+        url=independent_store.url,
+        username=independent_store.username,
+        password=independent_store.password,
+        status_mapping=MAPPING,
+    )
+    run_import(connected.pk, ImportRun.Trigger.MANUAL)
+    return connected
+
+
+def test_sign_in_is_required_and_needs_a_desk_seat(desk_account: DeskAccount) -> None:
+    anonymous = Client()
+    assert anonymous.get("/desk/").url == "/desk/login/?next=/desk/"  # type: ignore[attr-defined]
+    page = anonymous.get("/desk/login/")
+    assert b'<label for="id_username">' in page.content
+    assert b"crossdock/app.css" in page.content
+
+    signed_in = anonymous.post(
+        "/desk/login/", {"username": "packer@parcelpals.test", "password": "packing-pass-1"}
+    )
+    assert signed_in.status_code == 302
+    assert signed_in.url == "/desk/"  # type: ignore[attr-defined]
+
+    create_hub_account("Hub Only", "hub@example.com", "hub-pass-123")
+    hub_user = Client()
+    assert hub_user.login(username="hub@example.com", password="hub-pass-123")
+    assert hub_user.get("/desk/").status_code == 403
+
+
+def test_connecting_shows_tiles_then_a_form_with_errors_next_to_fields(
+    browser: Client, independent_store: IndependentStore
+) -> None:
+    tiles = browser.get("/desk/stores/connect/").content.decode()
+    assert "Crossdock" in tiles
+    assert "Custom Store" in tiles
+
+    # when the URL is not a URL, the message sits under the URL field and nothing is saved
+    bad = browser.post(
+        "/desk/stores/connect/custom/",
+        {"name": "Corner", "url": "shop.example", "username": "u", "password": "p"},
+    ).content.decode()
+    assert 'id="id_url_errors"><li>enter a full http:// or https:// URL</li>' in bad
+    # when the password is wrong, the store's 401 is shown under the password field
+    refused = browser.post(
+        "/desk/stores/connect/custom/",
+        {"name": "Corner", "url": independent_store.url, "username": "shipper", "password": "x"},
+    ).content.decode()
+    assert 'id="id_password_errors"><li>The store refused the username and password' in refused
+    assert DeskStore.objects.count() == 0
+
+    # when everything is right, the merchant lands on the new store's settings page
+    connected = browser.post(
+        "/desk/stores/connect/custom/",
+        {
+            "name": "Corner",
+            "url": independent_store.url,
+            "username": "shipper",
+            "password": independent_store.password,
+        },
+        follow=True,
+    )
+    store = DeskStore.objects.get()
+    assert connected.redirect_chain == [(f"/desk/stores/{store.pk}/settings/", 302)]
+    assert "Connected: HTTP 200" in connected.content.decode()
+    assert store.password_encrypted != independent_store.password
+    assert independent_store.password not in connected.content.decode()
+
+
+def test_settings_sections_save_all_or_nothing(browser: Client, store: DeskStore) -> None:
+    url = f"/desk/stores/{store.pk}/settings/"
+    for tab in ("general", "branding", "notifications", "products", "statuses", "import"):
+        assert browser.get(f"{url}?tab={tab}").status_code == 200
+
+    # when one branding field is bad, the other is not saved either
+    bad = browser.post(
+        f"{url}?tab=branding",
+        {
+            "company_name": "Corner Shop Ltd",
+            "brand_colour": "blue",
+            "accent_colour": "#2f7d5b",
+        },
+    ).content.decode()
+    assert 'id="id_brand_colour_errors"><li>a colour like #12314f</li>' in bad
+    store.refresh_from_db()
+    assert store.company_name == "Corner Shop"
+
+    # a status string in two fields, and an unknown template token, are refused by field
+    mapping = browser.post(
+        f"{url}?tab=statuses",
+        {f"status_mapping.{key}": value for key, value in {**MAPPING, "shipped": "Ready"}.items()},
+    ).content.decode()
+    assert "&quot;Ready&quot; is already mapped to Paid" in mapping
+    template = browser.post(
+        f"{url}?tab=notifications",
+        {"email_subject": "Order [Order Number]", "email_body": "Hi", "notify_store": "never"},
+    ).content.decode()
+    assert 'id="id_email_subject_errors"><li>unknown field replacement [Order Number]' in template
+    store.refresh_from_db()
+    assert (store.status_shipped, store.notify_store) == ("Complete", "immediately")
+
+    # a good section saves
+    saved = browser.post(
+        f"{url}?tab=import",
+        {"auto_import": "on", "import_interval_minutes": "5", "first_import_days": "14"},
+    )
+    assert saved.status_code == 302
+    store.refresh_from_db()
+    assert (store.import_interval_minutes, store.first_import_days) == (5, 14)
+
+
+def test_grid_order_page_ship_form_and_slips(
+    browser: Client, store: DeskStore, independent_store: IndependentStore
+) -> None:
+    order = DeskOrder.objects.get()
+    grid = browser.get("/desk/?status=awaiting_shipment").content.decode()
+    assert f'href="/desk/orders/{order.pk}/"' in grid
+    assert 'src="https://img.example/tee.jpg"' in grid
+    assert "Awaiting shipment" in grid
+
+    page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
+    for detail in (
+        "Royal Mail Tracked 24",
+        "PayPal",
+        "Forest green",
+        "A-01",
+        "Coupon SPRING",
+        "Happy birthday!",
+        "Leave with the neighbour",
+        "VIP &lt;customer&gt;",
+    ):
+        assert detail in page, detail
+
+    # when the packer ships one tee only
+    tee, mug = (line for line in order.lines.all() if not line.adjustment)
+    form = {
+        "carrier": "USPS",
+        "tracking_number": "9400111899223100000077",
+        "ship_date": "2026-03-02",
+        f"line_{tee.pk}": "1",
+        f"line_{mug.pk}": "0",
+    }
+    shipped = browser.post(f"/desk/orders/{order.pk}/ship/", form)
+    assert shipped.status_code == 302
+    shipment = Shipment.objects.get()
+    assert [(item.line_id, item.quantity) for item in shipment.lines.all()] == [(tee.pk, 1)]
+
+    # a bad quantity is refused next to its field
+    too_many = browser.post(
+        f"/desk/orders/{order.pk}/ship/", {**form, "tracking_number": "X2", f"line_{tee.pk}": "5"}
+    ).content.decode()
+    assert f'id="id_line_{tee.pk}_errors">' in too_many
+    assert Shipment.objects.count() == 1
+
+    # the slip is sorted for picking, shows the gift message and no prices on a gift order
+    slip = browser.get(f"/desk/orders/{order.pk}/packing-slip/").content.decode()
+    assert slip.index("A-01") < slip.index("Camp mug")
+    assert "Happy birthday! ]]&gt; from us" in slip
+    assert "20.00" not in slip
+    pdf = browser.get(f"/desk/orders/{order.pk}/packing-slip.pdf")
+    assert pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF")
+
+    # resend and void from the order page
+    assert browser.post(f"/desk/shipments/{shipment.pk}/resend/").status_code == 302
+    assert browser.post(f"/desk/shipments/{shipment.pk}/void/").status_code == 302
+    shipment.refresh_from_db()
+    assert shipment.voided_at is not None
+
+    history = browser.get(f"/desk/stores/{store.pk}/imports/").content.decode()
+    assert "Succeeded" in history
+
+
+def test_a_store_in_error_shows_on_the_grid(browser: Client, store: DeskStore) -> None:
+    DeskStore.objects.filter(pk=store.pk).update(
+        connection="error", last_error="page 1 of 1: The store answered HTTP 500."
+    )
+
+    grid = browser.get("/desk/").content.decode()
+
+    assert "Corner Shop is in error:" in grid
+    assert "The store answered HTTP 500." in grid
