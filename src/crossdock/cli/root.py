@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, channels, server, shipstation
+from crossdock.cli import accounts, channels, desk, server, shipstation
 
 app = typer.Typer(
     name="crossdock",
@@ -24,3 +24,4 @@ app.add_typer(accounts.token_app, name="token")
 app.add_typer(shipstation.shipstation_app, name="shipstation")
 app.add_typer(channels.channels_app, name="channels")
 app.add_typer(channels.writebacks_app, name="writebacks")
+app.add_typer(desk.desk_app, name="desk")
