@@ -1,0 +1,126 @@
+"""Store settings over the API, the encrypted password, and scheduled imports in error."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from django.core import mail
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.stores.crypto import decrypt_secret
+from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.services import connect_store
+from crossdock.desk.stores.tasks import enqueue_due_imports
+from tests.desk.conftest import DeskApiClient, run_tasks
+from tests.desk.independent_store import Answer, IndependentStore
+
+
+def _store(account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
+    store, _ = connect_store(
+        account,
+        kind="custom",
+        name="Corner Shop",
+        url=independent_store.url,
+        username=independent_store.username,
+        password=independent_store.password,
+    )
+    return store
+
+
+def test_settings_are_read_and_changed_all_or_nothing(
+    desk_api: DeskApiClient, desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    store = _store(desk_account, independent_store)
+
+    read = desk_api.get(f"/stores/{store.pk}").json()
+    bad = desk_api.patch(
+        f"/stores/{store.pk}",
+        {
+            "company_name": "Corner Shop Ltd",
+            "logo_url": "javascript:alert(1)",
+            "import_interval_minutes": 0,
+            "status_mapping": {"paid": "paid", "shipped": "paid"},
+        },
+    )
+    good = desk_api.patch(
+        f"/stores/{store.pk}",
+        {
+            "company_name": "Corner Shop Ltd",
+            "email_buyer": True,
+            "weight_source": "desk",
+            "status_mapping": {
+                "unpaid": "Pending",
+                "paid": "Processing, Paid ",
+                "shipped": "Shipped",
+                "cancelled": "",
+                "on_hold": "",
+            },
+        },
+    )
+
+    assert read["status_mapping"] == {
+        "unpaid": "unpaid, pending",
+        "paid": "paid, processing",
+        "shipped": "shipped, completed",
+        "cancelled": "cancelled, refunded",
+        "on_hold": "on_hold, on-hold",
+    }
+    assert "password" not in read
+    assert "password_encrypted" not in read
+    assert bad.status_code == 422
+    assert {tuple(d["loc"]): d["msg"] for d in bad.json()["detail"]} == {
+        ("body", "logo_url"): "enter a full http:// or https:// URL",
+        ("body", "import_interval_minutes"): "between 1 and 1440",
+        ("body", "status_mapping", "shipped"): '"paid" is already mapped to Paid',
+    }
+    assert good.status_code == 200
+    assert good.json()["company_name"] == "Corner Shop Ltd"
+    assert good.json()["status_mapping"]["paid"] == "Processing, Paid"
+    store.refresh_from_db()
+    assert (store.company_name, store.weight_source, store.email_buyer) == (
+        "Corner Shop Ltd",
+        "desk",
+        True,
+    )
+
+
+def test_the_password_is_encrypted_at_rest(
+    desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    store = _store(desk_account, independent_store)
+
+    assert independent_store.password not in store.password_encrypted
+    assert decrypt_secret(store.password_encrypted) == independent_store.password
+
+
+def test_a_failing_store_keeps_auto_import_on_and_backs_off(
+    desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    # given a connected store that now answers 503
+    store = _store(desk_account, independent_store)
+    independent_store.answer = Answer(503, b"Maintenance")
+
+    # when the schedule ticks twice (the second time after the retry delay)
+    DeskStore.objects.update(next_import_at=datetime.now(UTC) - timedelta(seconds=1))
+    enqueue_due_imports()
+    run_tasks()
+    store.refresh_from_db()
+    first_retry = store.next_import_at
+    DeskStore.objects.update(next_import_at=datetime.now(UTC) - timedelta(seconds=1))
+    enqueue_due_imports()
+    run_tasks()
+
+    # then the store is in error with auto-import on, the delays grow, the merchant was told once
+    store.refresh_from_db()
+    assert store.auto_import is True
+    assert store.connection == "error"
+    assert store.last_error == "page 1 of 1: The store answered HTTP 503. It said: 'Maintenance'"
+    assert store.import_failures == 2
+    assert first_retry is not None
+    assert store.next_import_at is not None
+    assert store.last_import_at is not None
+    assert store.next_import_at - store.last_import_at > timedelta(minutes=1, seconds=30)
+    assert ImportRun.objects.filter(state="failed").count() == 2
+    (alert,) = mail.outbox
+    assert alert.to == ["packer@parcelpals.test"]
+    assert "Corner Shop" in alert.subject
