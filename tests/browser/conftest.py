@@ -52,7 +52,7 @@ _SWATCH = (
 )
 
 
-def _offline(route: Route) -> None:
+def offline(route: Route) -> None:
     """Answer a request for anything beyond the live server without leaving the machine."""
     url = route.request.url
     if route.request.resource_type != "image":
@@ -84,7 +84,7 @@ def context(
     made = browser.new_context(viewport=LAPTOP, base_url=live_server.url)
     made.set_default_timeout(10_000)
     # Nothing leaves loopback: remote product images are answered with a local swatch.
-    made.route(lambda url: not url.startswith(live_server.url), _offline)
+    made.route(lambda url: not url.startswith(live_server.url), offline)
     yield made
     made.close()
 
