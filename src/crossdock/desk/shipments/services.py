@@ -114,7 +114,7 @@ def _refresh_status(order: DeskOrder) -> None:
 
 def _locked_order(account: DeskAccount, order_id: int) -> DeskOrder:
     order = (
-        DeskOrder.objects.select_for_update()
+        DeskOrder.objects.select_for_update(of=("self",))
         .select_related("store")
         .filter(account=account, pk=order_id)
         .first()
@@ -215,7 +215,7 @@ def void_shipment(account: DeskAccount, shipment_id: int) -> Shipment:
     """
     with transaction.atomic():
         shipment = (
-            Shipment.objects.select_for_update()
+            Shipment.objects.select_for_update(of=("self",))
             .filter(account=account, pk=shipment_id)
             .select_related("order")
             .first()
