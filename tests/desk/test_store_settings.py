@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.core import mail
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores.crypto import decrypt_secret
+from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from crossdock.desk.stores.tasks import enqueue_due_imports
@@ -124,3 +126,18 @@ def test_a_failing_store_keeps_auto_import_on_and_backs_off(
     (alert,) = mail.outbox
     assert alert.to == ["packer@parcelpals.test"]
     assert "Corner Shop" in alert.subject
+
+
+def test_a_password_that_no_longer_decrypts_fails_the_import_with_a_reason(
+    desk_account: DeskAccount, independent_store: IndependentStore, settings: Any
+) -> None:
+    store = _store(desk_account, independent_store)
+    settings.ENCRYPTION_KEY = "a-rotated-key"
+
+    summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
+
+    assert summary.succeeded is False
+    assert summary.error == (
+        "the store's settings are unusable: the stored password cannot be decrypted; re-enter it"
+    )
+    assert len(independent_store.exports) == 1  # only the connection test called the store

@@ -25,10 +25,15 @@ from django.utils import timezone
 from crossdock.customstore.reader import ReadOrder, SkippedOrder
 from crossdock.desk.accounts.models import DeskMembership
 from crossdock.desk.orders.services import Outcome, upsert_order
-from crossdock.desk.stores.client import StoreError, fetch_export_page, make_client
+from crossdock.desk.stores.client import (
+    StoreConnection,
+    StoreError,
+    fetch_export_page,
+    make_client,
+)
 from crossdock.desk.stores.crypto import SecretUnreadable
 from crossdock.desk.stores.errors import ImportAlreadyRunning, StoreNotFound
-from crossdock.desk.stores.mapping import MappingError
+from crossdock.desk.stores.mapping import MappingError, StatusMapping
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connection_of
 
@@ -81,10 +86,9 @@ def _claim(store_id: int, now: datetime) -> DeskStore:
 
 
 def _fetch_all(
-    store: DeskStore, run: ImportRun, client: httpx.Client
+    connection: StoreConnection, run: ImportRun, client: httpx.Client
 ) -> tuple[list[ReadOrder], list[SkippedOrder], str]:
     """Every page in order; stops at the first failing page and returns its error."""
-    connection = connection_of(store)
     orders: list[ReadOrder] = []
     skipped: list[SkippedOrder] = []
     page_number, pages = 1, 1
@@ -115,9 +119,10 @@ def _unique(orders: list[ReadOrder]) -> list[ReadOrder]:
     return list(chosen.values())
 
 
-def _apply(store: DeskStore, run: ImportRun, orders: list[ReadOrder]) -> list[SkippedOrder]:
+def _apply(
+    store: DeskStore, mapping: StatusMapping, run: ImportRun, orders: list[ReadOrder]
+) -> list[SkippedOrder]:
     skipped: list[SkippedOrder] = []
-    mapping = store.status_mapping
     for read in orders:
         status = mapping.desk_status(read.order_status)
         if status is None:
@@ -181,21 +186,24 @@ def _run(
     run = ImportRun.objects.create(
         store=store, trigger=trigger, started_at=now, window_start=start, window_end=end
     )
-    owned = client is None
-    http = client or make_client()
     orders: list[ReadOrder] = []
     skipped: list[SkippedOrder] = []
     try:
-        store.status_mapping  # noqa: B018 - fails early on an empty mapping
-        orders, skipped, error = _fetch_all(store, run, http)
+        mapping = store.status_mapping
+        connection = connection_of(store)
     except (MappingError, SecretUnreadable) as problem:
         error = f"the store's settings are unusable: {problem}"
-    finally:
-        if owned:
-            http.close()
+    else:
+        http = client or make_client()
+        try:
+            orders, skipped, error = _fetch_all(connection, run, http)
+        finally:
+            if client is None:
+                http.close()
     unique = _unique(orders)
     run.fetched = len(unique) + len(skipped)
-    skipped.extend(_apply(store, run, unique))
+    if unique:
+        skipped.extend(_apply(store, mapping, run, unique))
     succeeded = not error
     finished = timezone.now()
     run.skipped = [{"order_number": s.order_number, "reason": s.reason} for s in skipped]
