@@ -30,7 +30,7 @@ def serve(
     """Serve the hub, the desk and the sandbox with gunicorn (and an in-process worker)."""
     from gunicorn.app.base import BaseApplication
 
-    from crossdock.demo import demo_login
+    from crossdock.demo import demo_login, desk_demo_login
     from crossdock.wsgi import application
 
     class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
@@ -55,9 +55,11 @@ def serve(
     url = f"http://{host}:{port}/"
     console.print(f"Crossdock hub   [bold]{url}[/bold]")
     console.print(f"Shipping desk   [bold]{url}desk/[/bold]")
-    login = demo_login()
+    login, desk_login = demo_login(), desk_demo_login()
     if login:
-        console.print(f"Demo login      {login[0]} / {login[1]}")
+        console.print(f"Demo login      {login[0]} / {login[1]}  (hub)")
+    if desk_login:
+        console.print(f"                {desk_login[0]} / {desk_login[1]}  (desk)")
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
     worker = WorkerThread() if with_worker else None
@@ -104,7 +106,8 @@ def demo(
     if as_json:
         emit_json(result)
     elif result["loaded"]:
-        console.print(f"Demo loaded: login {result['email']} / {result['password']}")
+        console.print(f"Demo loaded: hub login {result['email']} / {result['password']}")
+        console.print(f"             desk login {result['desk_email']} / {result['desk_password']}")
     else:
         console.print("Demo data already present; nothing loaded.")
 

@@ -7,11 +7,9 @@ worker pulls their orders at its first tick, and shipments go back to them.
 
 from __future__ import annotations
 
-import os
-
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from crossdock.demo.address import serving_url
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
@@ -26,10 +24,7 @@ DEMO_MARKETPLACES = (
 
 def sandbox_base_url() -> str:
     """The sandbox API as the worker reaches it: the public URL, else the serving address."""
-    base = settings.PUBLIC_URL or "http://{}:{}".format(
-        os.environ.get("CROSSDOCK_HOST", "127.0.0.1"), os.environ.get("CROSSDOCK_PORT", "8000")
-    )
-    return f"{base.rstrip('/')}/sandbox/api/v1"
+    return f"{serving_url()}/sandbox/api/v1"
 
 
 def add_demo_channels(account: Account) -> list[Channel]:
