@@ -176,51 +176,67 @@ def parse_orders(body: bytes, *, max_bytes: int = MAX_PAGE_BYTES) -> OrdersPage:
     for node in root:
         if not isinstance(node.tag, str) or _local(node) != "Order":
             continue
+        fields = _fields(node)
         try:
-            orders.append(_order(node))
+            orders.append(_order(fields))
         except _FieldError as error:
-            number = _text(_child(node, "OrderNumber")) or _text(_child(node, "OrderID"))
+            number = _string(fields, "OrderNumber") or _string(fields, "OrderID")
             skipped.append(SkippedOrder(order_number=number[:MAX_KEY_LENGTH], reason=str(error)))
     return OrdersPage(
         pages=pages, orders=tuple(orders), skipped=tuple(skipped), pages_problem=pages_problem
     )
 
 
+Fields = dict[str, etree._Element]
+
+
 def _local(node: etree._Element) -> str:
-    return etree.QName(node).localname
+    tag = node.tag
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
-def _child(parent: etree._Element | None, name: str) -> etree._Element | None:
-    """The first child named ``name`` (namespaces ignored); later duplicates are ignored."""
-    if parent is None:
-        return None
-    for node in parent:
-        if isinstance(node.tag, str) and _local(node) == name:
-            return node
-    return None
+def _fields(node: etree._Element | None) -> Fields:
+    """Child elements by local name (namespaces ignored); the first of a repeated name wins."""
+    found: Fields = {}
+    if node is not None:
+        for child in node:
+            name = _local(child)
+            if name and name not in found:
+                found[name] = child
+    return found
+
+
+def _elements(node: etree._Element | None, name: str) -> list[etree._Element]:
+    """Every child named ``name`` (the repeated ``Item`` and ``Option`` elements)."""
+    if node is None:
+        return []
+    return [child for child in node if _local(child) == name]
 
 
 def _text(node: etree._Element | None) -> str:
     """All text of a node (CDATA sections included, split ones joined), trimmed."""
     if node is None:
         return ""
+    if not len(node):
+        # The usual case: a leaf, whose CDATA sections lxml has already joined into .text.
+        return (node.text or "").strip()
     parts = (part if isinstance(part, str) else part.decode("utf-8") for part in node.itertext())
     return "".join(parts).strip()
 
 
-def _string(parent: etree._Element | None, name: str) -> str:
-    return _text(_child(parent, name))
+def _string(fields: Fields, name: str) -> str:
+    return _text(fields.get(name))
 
 
-def _required(parent: etree._Element, name: str, where: str = "") -> str:
-    value = _string(parent, name)
+def _required(fields: Fields, name: str, where: str = "") -> str:
+    value = _string(fields, name)
     if not value:
         raise _FieldError(f"{where}{name} is missing")
     return value
 
 
-def _decimal(parent: etree._Element, name: str, where: str = "") -> Decimal | None:
-    text = _string(parent, name)
+def _decimal(fields: Fields, name: str, where: str = "") -> Decimal | None:
+    text = _string(fields, name)
     if not text:
         return None
     try:
@@ -232,13 +248,13 @@ def _decimal(parent: etree._Element, name: str, where: str = "") -> Decimal | No
     return value
 
 
-def _money(parent: etree._Element, name: str, where: str = "") -> Decimal | None:
-    value = _decimal(parent, name, where)
+def _money(fields: Fields, name: str, where: str = "") -> Decimal | None:
+    value = _decimal(fields, name, where)
     return None if value is None else value.quantize(Decimal("0.01"))
 
 
-def _date(parent: etree._Element, name: str) -> datetime | None:
-    text = _string(parent, name)
+def _date(fields: Fields, name: str) -> datetime | None:
+    text = _string(fields, name)
     if not text:
         return None
     try:
@@ -247,8 +263,8 @@ def _date(parent: etree._Element, name: str) -> datetime | None:
         raise _FieldError(f'{name} "{text[:40]}" is not a date') from error
 
 
-def _boolean(parent: etree._Element, name: str, where: str = "") -> bool:
-    text = _string(parent, name).lower()
+def _boolean(fields: Fields, name: str, where: str = "") -> bool:
+    text = _string(fields, name).lower()
     if not text or text in _FALSE:
         return False
     if text in _TRUE:
@@ -257,27 +273,28 @@ def _boolean(parent: etree._Element, name: str, where: str = "") -> bool:
 
 
 def _address(node: etree._Element | None) -> ReadAddress:
+    fields = _fields(node)
     return ReadAddress(
-        name=_string(node, "Name"),
-        company=_string(node, "Company"),
-        phone=_string(node, "Phone"),
-        email=_string(node, "Email"),
-        address1=_string(node, "Address1"),
-        address2=_string(node, "Address2"),
-        city=_string(node, "City"),
-        state=_string(node, "State"),
-        postal_code=_string(node, "PostalCode"),
-        country=_string(node, "Country").upper(),
+        name=_string(fields, "Name"),
+        company=_string(fields, "Company"),
+        phone=_string(fields, "Phone"),
+        email=_string(fields, "Email"),
+        address1=_string(fields, "Address1"),
+        address2=_string(fields, "Address2"),
+        city=_string(fields, "City"),
+        state=_string(fields, "State"),
+        postal_code=_string(fields, "PostalCode"),
+        country=_string(fields, "Country").upper(),
     )
 
 
-def _weight(item: etree._Element, where: str) -> Weight | None:
-    value = _decimal(item, "Weight", where)
+def _weight(fields: Fields, where: str) -> Weight | None:
+    value = _decimal(fields, "Weight", where)
     if value is None:
         return None
     if value < 0:
         raise _FieldError(f"{where}Weight {value} is negative")
-    units = _string(item, "WeightUnits")
+    units = _string(fields, "WeightUnits")
     if not units:
         # ShipStation's own default unit for a bare weight.
         return Weight(value, WeightUnit.OUNCE)
@@ -287,23 +304,22 @@ def _weight(item: etree._Element, where: str) -> Weight | None:
     return Weight(value, unit)
 
 
-def _options(item: etree._Element, where: str) -> tuple[ReadOption, ...]:
+def _options(fields: Fields, where: str) -> tuple[ReadOption, ...]:
     options: list[ReadOption] = []
-    container = _child(item, "Options")
-    for node in container if container is not None else ():
-        if not isinstance(node.tag, str) or _local(node) != "Option":
-            continue
-        name = _string(node, "Name")
-        value = _string(node, "Value")
+    for node in _elements(fields.get("Options"), "Option"):
+        option = _fields(node)
+        name = _string(option, "Name")
+        value = _string(option, "Value")
         if not name and not value:
             continue
-        options.append(ReadOption(name, value, _decimal(node, "Weight", f"{where}option ")))
+        options.append(ReadOption(name, value, _decimal(option, "Weight", f"{where}option ")))
     return tuple(options)
 
 
 def _item(node: etree._Element, position: int) -> ReadItem:
     where = f"item {position}: "
-    quantity_text = _string(node, "Quantity")
+    fields = _fields(node)
+    quantity_text = _string(fields, "Quantity")
     if not quantity_text:
         raise _FieldError(f"{where}Quantity is missing")
     try:
@@ -314,62 +330,55 @@ def _item(node: etree._Element, position: int) -> ReadItem:
         ) from error
     if quantity < 0:
         raise _FieldError(f"{where}Quantity {quantity} is negative")
-    adjustment = _boolean(node, "Adjustment", where)
-    name = _string(node, "Name")
-    sku = _string(node, "SKU")
+    adjustment = _boolean(fields, "Adjustment", where)
+    name = _string(fields, "Name")
+    sku = _string(fields, "SKU")
     if not name and not sku:
         raise _FieldError(f"{where}has neither SKU nor Name")
     return ReadItem(
-        line_item_id=_string(node, "LineItemID"),
+        line_item_id=_string(fields, "LineItemID"),
         sku=sku,
         name=name or sku,
         quantity=quantity,
-        unit_price=_money(node, "UnitPrice", where) or Decimal("0.00"),
+        unit_price=_money(fields, "UnitPrice", where) or Decimal("0.00"),
         adjustment=adjustment,
-        image_url=_string(node, "ImageUrl"),
-        weight=_weight(node, where),
-        upc=_string(node, "UPC"),
-        location=_string(node, "Location"),
-        options=_options(node, where),
+        image_url=_string(fields, "ImageUrl"),
+        weight=_weight(fields, where),
+        upc=_string(fields, "UPC"),
+        location=_string(fields, "Location"),
+        options=_options(fields, where),
     )
 
 
-def _order(node: etree._Element) -> ReadOrder:
-    order_id = _string(node, "OrderID")
-    number = _required(node, "OrderNumber")
+def _order(fields: Fields) -> ReadOrder:
+    order_id = _string(fields, "OrderID")
+    number = _required(fields, "OrderNumber")
     for label, value in (("OrderID", order_id), ("OrderNumber", number)):
         if len(value) > MAX_KEY_LENGTH:
             raise _FieldError(f"{label} is longer than {MAX_KEY_LENGTH} characters")
-    status = _required(node, "OrderStatus")
-    order_date = _date(node, "OrderDate")
-    last_modified = _date(node, "LastModified")
+    status = _required(fields, "OrderStatus")
+    order_date = _date(fields, "OrderDate")
+    last_modified = _date(fields, "LastModified")
     if order_date is None:
         if last_modified is None:
             raise _FieldError("OrderDate and LastModified are missing")
         order_date = last_modified
     if last_modified is None:
         last_modified = order_date
-    customer = _child(node, "Customer")
-    ship_to_node = _child(customer, "ShipTo") if customer is not None else None
-    if ship_to_node is None:
+    customer = _fields(fields.get("Customer"))
+    ship_to = customer.get("ShipTo")
+    if ship_to is None:
         raise _FieldError("Customer/ShipTo is missing")
-    items_node = _child(node, "Items")
+    items_node = fields.get("Items")
     if items_node is None:
         raise _FieldError("Items is missing")
     items = tuple(
         _item(item, position)
-        for position, item in enumerate(
-            (
-                child
-                for child in items_node
-                if isinstance(child.tag, str) and _local(child) == "Item"
-            ),
-            start=1,
-        )
+        for position, item in enumerate(_elements(items_node, "Item"), start=1)
     )
-    tax = _money(node, "TaxAmount") or Decimal("0.00")
-    shipping = _money(node, "ShippingAmount") or Decimal("0.00")
-    total = _money(node, "OrderTotal")
+    tax = _money(fields, "TaxAmount") or Decimal("0.00")
+    shipping = _money(fields, "ShippingAmount") or Decimal("0.00")
+    total = _money(fields, "OrderTotal")
     if total is None:
         goods = sum((item.unit_price * item.quantity for item in items), Decimal("0.00"))
         total = goods + tax + shipping
@@ -383,21 +392,21 @@ def _order(node: etree._Element) -> ReadOrder:
         tax_amount=tax,
         shipping_amount=shipping,
         customer_code=_string(customer, "CustomerCode"),
-        bill_to=_address(_child(customer, "BillTo")),
-        ship_to=_address(ship_to_node),
+        bill_to=_address(customer.get("BillTo")),
+        ship_to=_address(ship_to),
         items=items,
-        shipping_method=_string(node, "ShippingMethod"),
-        payment_method=_string(node, "PaymentMethod"),
-        currency_code=_string(node, "CurrencyCode").upper()[:3],
-        customer_notes=_string(node, "CustomerNotes"),
-        internal_notes=_string(node, "InternalNotes"),
-        gift=_boolean(node, "Gift"),
-        gift_message=_string(node, "GiftMessage"),
+        shipping_method=_string(fields, "ShippingMethod"),
+        payment_method=_string(fields, "PaymentMethod"),
+        currency_code=_string(fields, "CurrencyCode").upper()[:3],
+        customer_notes=_string(fields, "CustomerNotes"),
+        internal_notes=_string(fields, "InternalNotes"),
+        gift=_boolean(fields, "Gift"),
+        gift_message=_string(fields, "GiftMessage"),
         custom_fields=(
-            _string(node, "CustomField1"),
-            _string(node, "CustomField2"),
-            _string(node, "CustomField3"),
+            _string(fields, "CustomField1"),
+            _string(fields, "CustomField2"),
+            _string(fields, "CustomField3"),
         ),
-        requested_warehouse=_string(node, "RequestedWarehouse"),
-        source=_string(node, "Source"),
+        requested_warehouse=_string(fields, "RequestedWarehouse"),
+        source=_string(fields, "Source"),
     )
