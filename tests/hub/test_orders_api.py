@@ -228,3 +228,11 @@ def test_list_filters_and_paginates(api: ApiClient) -> None:
     assert {order["number"] for order in unpaid["items"]} == {"N-1", "N-3"}
     assert [order["number"] for order in by_number["items"]] == ["N-3"]
     assert later["count"] == 0
+
+
+def test_a_custom_status_name_with_a_comma_is_refused(api: ApiClient) -> None:
+    answer = api.post("/custom-statuses", {"name": "Packed, waiting", "status": "paid"})
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "name"]
+    assert api.get("/custom-statuses").json() == []

@@ -307,11 +307,21 @@ def cancel_order(account: Account, order_id: int, actor: Actor, reason: str = ""
         return order
 
 
-def create_custom_status(account: Account, name: str, status: str) -> CustomStatus:
-    """Add a custom status; its name is unique in the account."""
+def _check_custom_status_name(name: str) -> str:
+    """A custom status name as ShipStation's comma-separated status fields can carry it."""
     name = name.strip()
     if not name:
         raise OrderValidationError("name", "must not be empty")
+    if "," in name:
+        raise OrderValidationError(
+            "name", "must not contain a comma (ShipStation's status fields are comma-separated)"
+        )
+    return name
+
+
+def create_custom_status(account: Account, name: str, status: str) -> CustomStatus:
+    """Add a custom status; its name is unique in the account."""
+    name = _check_custom_status_name(name)
     if status not in {mappable.value for mappable in MAPPABLE_STATUSES}:
         raise OrderValidationError("status", f"{status!r} is not one of the five mappable statuses")
     try:
@@ -334,9 +344,7 @@ def update_custom_status(
         if custom is None:
             raise OrderNotFound(f"no custom status {custom_status_id}")
         if name is not None:
-            if not name.strip():
-                raise OrderValidationError("name", "must not be empty")
-            custom.name = name.strip()
+            custom.name = _check_custom_status_name(name)
         remapped = False
         if status is not None:
             if status not in {mappable.value for mappable in MAPPABLE_STATUSES}:
