@@ -193,7 +193,10 @@ def test_grid_order_page_ship_form_and_slips(
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
 
-    # resend and void from the order page
+    # the shipments page lists it with its notice state; resend and void from the order page
+    listed = browser.get("/desk/shipments/?notice=pending").content.decode()
+    assert "9400111899223100000077" in listed
+    assert "Pending" in listed
     assert browser.post(f"/desk/shipments/{shipment.pk}/resend/").status_code == 302
     assert browser.post(f"/desk/shipments/{shipment.pk}/void/").status_code == 302
     shipment.refresh_from_db()

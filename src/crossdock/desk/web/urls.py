@@ -27,6 +27,7 @@ urlpatterns = [
         orders.packing_slip_pdf,
         name="desk_packing_slip_pdf",
     ),
+    path("shipments/", orders.shipment_list, name="desk_shipments"),
     path("shipments/<int:shipment_id>/resend/", orders.resend_notice, name="desk_resend"),
     path("shipments/<int:shipment_id>/void/", orders.void, name="desk_void"),
     path("stores/", stores.store_list, name="desk_stores"),

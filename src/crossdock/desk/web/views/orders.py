@@ -19,6 +19,7 @@ from crossdock.desk.shipments.errors import (
     ShipmentNotFound,
     ShipmentStateError,
 )
+from crossdock.desk.shipments.models import StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
 from crossdock.desk.shipments.slips import picking_order, render_slip_pdf
 from crossdock.desk.stores import queries as store_queries
@@ -166,6 +167,24 @@ def packing_slip_pdf(request: HttpRequest, account: DeskAccount, order_id: int) 
     return response
 
 
+@desk_view
+def shipment_list(request: HttpRequest, account: DeskAccount) -> HttpResponse:
+    state = request.GET.get("notice", "")
+    found = shipment_queries.shipments(account).order_by("-created_at", "-id")
+    if state:
+        found = found.filter(notice__state=state)
+    return render(
+        request,
+        "desk/orders/shipments.html",
+        {
+            "section": "shipments",
+            "shipments": found[:GRID_SIZE],
+            "state": state,
+            "states": StoreNotice.State.choices,
+        },
+    )
+
+
 @require_POST
 @desk_view
 def resend_notice(request: HttpRequest, account: DeskAccount, shipment_id: int) -> HttpResponse:
@@ -178,6 +197,9 @@ def resend_notice(request: HttpRequest, account: DeskAccount, shipment_id: int) 
         messages.error(request, str(error))
     else:
         messages.success(request, f"The notice of {shipment} is queued to be sent again.")
+    back = request.POST.get("next", "")
+    if back == "shipments":
+        return redirect("desk_shipments")
     return redirect("desk_order", order_id=shipment.order_id)
 
 
