@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -26,6 +27,8 @@ from crossdock.hub.orders.services import (
 )
 from crossdock.hub.shipstation.models import ExportSkip
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
+from tests.conftest import ApiClient
+from tests.hub.order_payloads import order_payload
 from tests.hub.shipstation.conftest import SHIP_TO, StoreClient, content
 
 BASE = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
@@ -347,3 +350,38 @@ def test_an_unexpected_failure_is_a_short_plain_503(
     assert response.status_code == 503
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content == b"Crossdock could not answer just now; please try again.\n"
+
+
+XSD = Path(__file__).parents[3] / ".." / "shared" / "specs" / "shipstation-custom-store-orders.xsd"
+
+
+def test_an_order_stored_through_the_api_exports_valid_against_the_schema(
+    store: StoreClient, api: ApiClient
+) -> None:
+    hostile = "Tom &amp; Jerry <b>]]></b> \x07 😀 &#128512;"
+    payload = order_payload(
+        customer_notes=hostile, internal_notes=hostile, gift_message=hostile, total=None
+    )
+    payload["lines"][0]["name"] = hostile
+    created = api.post("/orders", payload)
+    assert created.status_code == 201, created.content
+    Order.objects.filter(pk=created.json()["id"]).update(modified_at=BASE)
+
+    document = content(_window(store))
+
+    root = etree.fromstring(document)
+    for element in [*root.iter("CurrencyCode"), *root.iter("UPC")]:
+        parent = element.getparent()
+        assert parent is not None
+        parent.remove(element)
+    validator = etree.XMLSchema(etree.parse(str(XSD)))
+    assert validator.validate(root), validator.error_log
+    order = root.find("Order")
+    assert order is not None
+    assert order.findtext("CustomerNotes") == "Tom & Jerry <b>]]></b>  😀 😀"
+    assert order.findtext("OrderTotal") == created.json()["total"]
+    assert [item.findtext("UnitPrice") for item in order.iter("Item")] == [
+        "12.50",
+        "33.00",
+        "-5.00",
+    ]
