@@ -79,3 +79,12 @@ def test_an_accounts_row_overrides_the_default_for_that_account_only(
     assert _resolve(account, "shopify", "DHL").carrier == "DHL Parcel"
     assert _resolve(other, "shopify", "DHL").carrier == "DHL Express"
     assert CarrierMapping.objects.filter(account=account).count() == 1
+
+
+def test_the_migration_seeded_every_default_once() -> None:
+    from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS, seed_default_mappings
+
+    expected = sum(len(rows) for rows in DEFAULT_MAPPINGS.values())
+
+    assert CarrierMapping.objects.filter(account__isnull=True).count() == expected
+    assert seed_default_mappings(CarrierMapping) == 0

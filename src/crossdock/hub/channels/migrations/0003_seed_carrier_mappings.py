@@ -1,65 +1,16 @@
-"""Seed the default carrier mappings (rows without an account) from docs/channels.md."""
+"""Seed the default carrier mappings (rows without an account)."""
 
 from django.db import migrations
 
-# (ShipStation carrier, ShipStation service or "", channel carrier, channel service or "")
-_COMMON = ("USPS", "UPS", "FedEx", "DHL")
-SEEDS = {
-    "shopify": [
-        ("USPS", "", "USPS", ""),
-        ("UPS", "", "UPS", ""),
-        ("FedEx", "", "FedEx", ""),
-        ("DHL", "", "DHL Express", ""),
-        ("UPSMI", "", "UPS", ""),
-        ("FedExInternationalMailService", "", "FedEx", ""),
-        ("DHLGlobalMail", "", "DHL eCommerce", ""),
-    ],
-    "amazon": [(name, "", name, "") for name in _COMMON],
-    "ebay": [(name, "", name, "") for name in _COMMON],
-    "walmart": [(name, "", name, "") for name in _COMMON],
-    "bigcommerce": [
-        ("USPS", "", "usps", ""),
-        ("UPS", "", "ups", ""),
-        ("FedEx", "", "fedex", ""),
-        # An empty carrier means "use the channel's fallback" (a comment with the tracking).
-        ("DHL", "", "", ""),
-    ],
-    "sandbox": [
-        ("USPS", "", "usps", ""),
-        ("USPS", "Priority Mail", "usps", "priority"),
-        ("USPS", "usps_priority_mail", "usps", "priority"),
-        ("USPS", "First Class Mail", "usps", "first_class"),
-        ("USPS", "usps_first_class_mail", "usps", "first_class"),
-        ("UPS", "", "ups", ""),
-        ("UPS", "UPS® Ground", "ups", "ground"),
-        ("UPS", "ups_ground", "ups", "ground"),
-        ("UPSMI", "", "ups", "mail_innovations"),
-        ("FedEx", "", "fedex", ""),
-        ("FedEx", "FedEx Ground®", "fedex", "ground"),
-        ("FedEx", "fedex_ground", "fedex", "ground"),
-        ("FedExInternationalMailService", "", "fedex", "international_mail"),
-        ("DHL", "", "dhl_express", ""),
-        ("DHLGlobalMail", "", "dhl_ecommerce", ""),
-    ],
-}
+from crossdock.hub.channels.carrier_defaults import seed_default_mappings
 
 
 def seed(apps, schema_editor):
-    CarrierMapping = apps.get_model("channels", "CarrierMapping")
-    for kind, rows in SEEDS.items():
-        for carrier, service, channel_carrier, channel_service in rows:
-            CarrierMapping.objects.get_or_create(
-                account=None,
-                channel_kind=kind,
-                carrier=carrier,
-                service=service,
-                defaults={"channel_carrier": channel_carrier, "channel_service": channel_service},
-            )
+    seed_default_mappings(apps.get_model("channels", "CarrierMapping"))
 
 
 def unseed(apps, schema_editor):
-    CarrierMapping = apps.get_model("channels", "CarrierMapping")
-    CarrierMapping.objects.filter(account__isnull=True).delete()
+    apps.get_model("channels", "CarrierMapping").objects.filter(account__isnull=True).delete()
 
 
 class Migration(migrations.Migration):
