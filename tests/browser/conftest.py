@@ -23,6 +23,7 @@ from playwright.sync_api import (
     ViewportSize,
     sync_playwright,
 )
+from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -118,3 +119,9 @@ def sign_in(page: Page, email: str, password: str) -> None:
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: "/login/" not in url)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings: Settings) -> None:
+    """A fast hasher for the users these tests make: the tests are not about hashing cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
