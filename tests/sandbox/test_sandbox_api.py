@@ -354,3 +354,16 @@ def test_an_error_after_write_stores_the_shipment_but_answers_503() -> None:
 
     assert response.status_code == 503
     assert SandboxShipment.objects.filter(idempotency_key="k").count() == 1
+
+
+def test_slow_answers_still_answer_and_timeouts_hang_then_give_up() -> None:
+    client = Client()
+    shop, token = make_shop(delay_ms=5)
+
+    slow = client.get(f"{API}/orders", headers=auth(token))
+    services.configure_faults(shop, {"delay_ms": 0, "timeout_rate": "1", "timeout_seconds": "0.01"})
+    hung = client.get(f"{API}/orders", headers=auth(token))
+
+    assert slow.status_code == 200
+    # A real client gave up long before: its read timeout is shorter than the hang.
+    assert hung.status_code == 504

@@ -277,3 +277,12 @@ def test_inactive_channels_are_neither_scheduled_nor_pulled(channel: Channel) ->
 
     assert enqueue_due_pulls() == 0
     assert pull_orders(channel.pk, client=httpx.Client()) is None
+
+
+def test_the_worker_ticks_pulls_and_the_write_back_sweep() -> None:
+    from crossdock.scheduling import registered
+
+    ticks = {periodic.name: periodic.every_seconds for periodic in registered()}
+
+    assert ticks["channels.enqueue_due_pulls"] == 15
+    assert ticks["fulfillment.sweep_write_backs"] == 30
