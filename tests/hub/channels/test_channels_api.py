@@ -261,3 +261,35 @@ def test_connectors_are_listed_with_their_settings_schema(api: ApiClient) -> Non
         ("api_token", True),
     ]
     assert connectors["sandbox"]["settle_time_seconds"] == 120
+
+
+def test_the_admin_replays_failed_write_backs(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from crossdock.hub.orders.models import Order
+    from crossdock.sandbox.services import generate_orders
+
+    generate_orders(shop[0], 2)
+    pull(channel)
+    first, second = Order.objects.order_by("number")
+    ship(first, tracking_number="T-1")
+    ship(second, tracking_number="T-2")
+    dead = WriteBack.objects.get(fulfillment__order=first)
+    WriteBack.objects.filter(pk=dead.pk).update(state="dead", attempts=12)
+    staff = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345678")
+    client = Client()
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/fulfillment/writeback/",
+        {"action": "replay", "_selected_action": [str(row.pk) for row in WriteBack.objects.all()]},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    states = dict(WriteBack.objects.values_list("fulfillment__tracking_number", "state"))
+    assert states == {"T-1": "pending", "T-2": "pending"}
+    assert WriteBack.objects.get(pk=dead.pk).attempts == 0
+    assert "1 write-back(s) queued again." in response.content.decode()
