@@ -17,6 +17,8 @@ from crossdock.desk.accounts.services import create_account as create_desk_accou
 from crossdock.desk.accounts.services import create_token as create_desk_token
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.hub.accounts.services import create_account
+from crossdock.hub.channels.carrier_defaults import seed_default_mappings
+from crossdock.hub.channels.models import CarrierMapping
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.channels.sync import pull_orders
 from crossdock.hub.fulfillment.models import Fulfillment
@@ -33,6 +35,8 @@ pytestmark = pytest.mark.usefixtures("transactional_db")
 
 def _hub_with_orders(live_server: LiveServer) -> dict[str, Any]:
     """A hub account with orders using every feature, a sandbox channel and an integration."""
+    # A transactional test run earlier flushes the carrier mappings the migration seeded.
+    seed_default_mappings(CarrierMapping)
     account = create_account("Demo Outfitters", "owner@outfitters.test", "owner-pass-1")
     create_custom_status(account, "Awaiting engraving", "on_hold")
     create_custom_status(account, "Ready to pack", "paid")
