@@ -134,3 +134,40 @@ def test_the_order_list_fits_a_tablet(page: Page, shoot: Shoot) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= TABLET["width"]
     shoot(page, "hub-orders-tablet")
+
+
+UNLABELLED_CONTROLS = """
+() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea, button')]
+  .filter((el) => {
+    const named = (el.labels && el.labels.length > 0) || el.getAttribute('aria-label')
+      || el.getAttribute('aria-labelledby') || (el.tagName === 'BUTTON' && el.textContent.trim());
+    return !named;
+  })
+  .map((el) => el.outerHTML.slice(0, 120))
+"""
+
+
+def test_every_main_page_has_one_heading_a_main_landmark_and_labelled_controls(
+    page: Page,
+) -> None:
+    merchant_with_orders()
+    order = Order.objects.get(number="DEMO-1003")
+    sign_in(page, EMAIL, PASSWORD)
+
+    for path in [
+        "/",
+        "/orders/",
+        f"/orders/{order.pk}/",
+        "/channels/",
+        "/channels/connect/sandbox",
+        "/channels/carriers/",
+        "/channels/write-backs/",
+        "/integrations/fulfillment/",
+        "/integrations/fulfillment/shipstation/new",
+        "/custom-statuses/",
+        "/settings/",
+    ]:
+        page.goto(path)
+        expect(page.locator("h1"), path).to_have_count(1)
+        expect(page.get_by_role("main"), path).to_have_count(1)
+        assert page.evaluate(UNLABELLED_CONTROLS) == [], path
