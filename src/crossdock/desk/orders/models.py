@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
+from crossdock.core.numbers import plain_decimal
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
@@ -13,6 +14,13 @@ from crossdock.desk.stores.models import DeskStore
 
 STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]
 WEIGHT_UNIT_CHOICES = [(unit.value, unit.value) for unit in WeightUnit]
+
+
+def weight_text(value: Decimal | None, unit: str) -> str:
+    """``"3.5 oz"``: a weight for people, to the hundredth, without trailing zeros."""
+    if value is None or not unit:
+        return ""
+    return f"{plain_decimal(value.quantize(Decimal('0.01')))} {unit}"
 
 
 def _weight(value: Decimal | None, unit: str) -> Weight | None:
@@ -101,6 +109,10 @@ class DeskOrder(models.Model):
         return _weight(self.weight_value, self.weight_unit)
 
     @property
+    def weight_text(self) -> str:
+        return weight_text(self.weight_value, self.weight_unit)
+
+    @property
     def status_label(self) -> str:
         return STATUS_LABELS[DeskStatus(self.status)]
 
@@ -162,6 +174,10 @@ class DeskOrderLine(models.Model):
     @property
     def weight(self) -> Weight | None:
         return _weight(self.weight_value, self.weight_unit)
+
+    @property
+    def weight_text(self) -> str:
+        return weight_text(self.weight_value, self.weight_unit)
 
     @property
     def is_shippable(self) -> bool:
