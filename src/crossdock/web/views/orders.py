@@ -20,7 +20,7 @@ from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders import queries as order_queries
 from crossdock.hub.orders.conversion import address_of
 from crossdock.hub.orders.errors import OrderNotFound
-from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.orders.models import CustomStatus, Order, OrderLine
 from crossdock.web.access import account_view
 from crossdock.web.forms.orders import (
     AddressForm,
@@ -115,7 +115,7 @@ def load_order(account: Account, order_id: int) -> Order:
         raise Http404("no such order") from error
 
 
-def custom_status_options(account: Account, order: Order) -> list[Any]:
+def custom_status_options(account: Account, order: Order) -> list[CustomStatus]:
     """The custom statuses the order may carry: those of its (mappable) status."""
     status = OrderStatus(order.status)
     mappable = OrderStatus.PAID if status == OrderStatus.PARTIALLY_SHIPPED else status
