@@ -24,7 +24,9 @@ def serve(
     workers: int = typer.Option(2, help="Web worker processes."),
     threads: int = typer.Option(8, help="Threads per web worker."),
     with_worker: bool = typer.Option(
-        True, "--with-worker/--no-worker", help="Run a background worker thread in process."
+        True,
+        "--with-worker/--no-worker",
+        help="Run a background worker thread in each web process.",
     ),
 ) -> None:
     """Serve the hub, the desk and the sandbox with gunicorn (and an in-process worker)."""
@@ -32,6 +34,18 @@ def serve(
 
     from crossdock.demo import demo_login, desk_demo_login
     from crossdock.wsgi import application
+
+    def _start_worker(web_worker: Any) -> None:
+        # After the fork: a database handle (SQLite above all) must never cross a fork, so
+        # each web process starts its own worker thread on its own connections.
+        thread = WorkerThread()
+        thread.start()
+        web_worker.crossdock_worker = thread
+
+    def _stop_worker(server: Any, web_worker: Any) -> None:
+        thread = getattr(web_worker, "crossdock_worker", None)
+        if isinstance(thread, WorkerThread):
+            thread.stop()
 
     class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
         def load_config(self) -> None:
@@ -46,6 +60,9 @@ def serve(
                 "errorlog": "-",
                 "loglevel": "warning",
             }
+            if with_worker:
+                options["post_worker_init"] = _start_worker
+                options["worker_exit"] = _stop_worker
             for key, value in options.items():
                 self.cfg.set(key, value)
 
@@ -60,16 +77,11 @@ def serve(
         console.print(f"Demo login      {login[0]} / {login[1]}  (hub)")
     if desk_login:
         console.print(f"                {desk_login[0]} / {desk_login[1]}  (desk)")
+    if with_worker:
+        console.print(f"Background work runs in each of the {workers} web processes.")
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
-    worker = WorkerThread() if with_worker else None
-    if worker is not None:
-        worker.start()
-    try:
-        _Server().run()
-    finally:
-        if worker is not None:
-            worker.stop()
+    _Server().run()
 
 
 def worker(
