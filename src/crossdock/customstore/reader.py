@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from crossdock.core.dto import Address
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.customstore.dates import DateError, parse_wire_datetime
 from crossdock.customstore.safexml import parse_untrusted
@@ -56,20 +57,6 @@ class OrdersDocumentError(ValueError):
 
 class _FieldError(ValueError):
     """One field of one order failed its check; the order is skipped with this reason."""
-
-
-@dataclass(frozen=True, slots=True)
-class ReadAddress:
-    name: str = ""
-    company: str = ""
-    phone: str = ""
-    email: str = ""
-    address1: str = ""
-    address2: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +95,8 @@ class ReadOrder:
     tax_amount: Decimal
     shipping_amount: Decimal
     customer_code: str
-    bill_to: ReadAddress
-    ship_to: ReadAddress
+    bill_to: Address
+    ship_to: Address
     items: tuple[ReadItem, ...]
     shipping_method: str = ""
     payment_method: str = ""
@@ -272,9 +259,9 @@ def _boolean(fields: Fields, name: str, where: str = "") -> bool:
     raise _FieldError(f'{where}{name} "{text[:20]}" is not true or false')
 
 
-def _address(node: etree._Element | None) -> ReadAddress:
+def _address(node: etree._Element | None) -> Address:
     fields = _fields(node)
-    return ReadAddress(
+    return Address(
         name=_string(fields, "Name"),
         company=_string(fields, "Company"),
         phone=_string(fields, "Phone"),

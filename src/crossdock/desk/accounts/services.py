@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -10,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crossdock.core.secrets import generate_secret, keyed_hash, secret_matches
+from crossdock.core.secrets import issue_token, secret_matches, split_token, usage_is_stale
 from crossdock.desk.accounts.errors import (
     DeskAccountExists,
     DeskAccountNotFound,
@@ -58,23 +57,22 @@ def get_account(name: str) -> DeskAccount:
 
 def create_token(account: DeskAccount, name: str) -> IssuedDeskToken:
     """Issue a desk API token. The secret is returned once; only its keyed hash is kept."""
-    prefix = secrets.token_hex(6)
-    secret = generate_secret(24)
+    new = issue_token(TOKEN_SCHEME, settings.HASH_KEY)
     token = DeskApiToken.objects.create(
         account=account,
         name=name.strip() or "API token",
-        prefix=prefix,
-        secret_hash=keyed_hash(settings.HASH_KEY, secret),
+        prefix=new.prefix,
+        secret_hash=new.secret_hash,
     )
-    return IssuedDeskToken(token=token, secret=f"{TOKEN_SCHEME}_{prefix}_{secret}")
+    return IssuedDeskToken(token=token, secret=new.bearer)
 
 
 def authenticate_token(bearer: str) -> DeskApiToken:
     """The active token a bearer value names; raises :class:`InvalidDeskToken` otherwise."""
-    scheme, _, rest = bearer.partition("_")
-    prefix, _, secret = rest.partition("_")
-    if scheme != TOKEN_SCHEME or not prefix or not secret:
+    parts = split_token(TOKEN_SCHEME, bearer)
+    if parts is None:
         raise InvalidDeskToken("malformed token")
+    prefix, secret = parts
     token = (
         DeskApiToken.objects.select_related("account")
         .filter(prefix=prefix, revoked_at__isnull=True)
@@ -83,6 +81,6 @@ def authenticate_token(bearer: str) -> DeskApiToken:
     if token is None or not secret_matches(settings.HASH_KEY, secret, token.secret_hash):
         raise InvalidDeskToken("unknown or revoked token")
     now = timezone.now()
-    if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+    if usage_is_stale(token.last_used_at, now):
         DeskApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token

@@ -18,8 +18,9 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 
+from crossdock.core.dto import Address
 from crossdock.core.weights import Weight, WeightUnit
-from crossdock.customstore.reader import ReadAddress, ReadItem, ReadOrder
+from crossdock.customstore.reader import ReadItem, ReadOrder
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine, DeskProduct
 from crossdock.desk.stores.mapping import CLOSED_STATUSES, DeskStatus
 from crossdock.desk.stores.models import DeskStore
@@ -50,7 +51,7 @@ def total_weight(weighted: Iterable[tuple[Weight | None, int]]) -> Weight | None
     return Weight(total.quantize(Decimal("0.0001")), unit)
 
 
-def _address(address: ReadAddress) -> dict[str, str]:
+def _address(address: Address) -> dict[str, str]:
     return {
         "name": address.name,
         "company": address.company,
