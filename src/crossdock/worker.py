@@ -1,8 +1,8 @@
 """Background workers: run queued tasks (``django-tasks-db``) and tick the periodic schedule.
 
-``crossdock serve`` runs one :class:`WorkerThread` beside the web server; production runs
-``crossdock worker`` processes. Several workers may run at once against PostgreSQL: claims
-use ``SELECT … FOR UPDATE SKIP LOCKED`` so no job runs twice.
+``crossdock serve`` runs a :class:`WorkerThread` in each web process (started after the fork);
+production may run ``crossdock worker`` processes instead. Several workers may run at once
+against PostgreSQL: claims use ``SELECT … FOR UPDATE SKIP LOCKED`` so no job runs twice.
 """
 
 from __future__ import annotations
@@ -21,21 +21,26 @@ from crossdock.scheduling import run_due
 logger = logging.getLogger(__name__)
 
 
-class _StoppableWorker(Worker):
-    """The task runner of ``django-tasks-db``, without signal handling (it runs in a thread)."""
+#: Tasks run per drain before the loop checks for a stop request and ticks the schedule again.
+TASKS_PER_DRAIN = 50
 
-    def __init__(self, worker_id: str, interval: float, stop: threading.Event) -> None:
-        super().__init__(
-            queue_names=["*"],
-            interval=interval,
-            batch=True,
-            backend_name="default",
-            startup_delay=False,
-            max_tasks=None,
-            worker_id=worker_id,
-            excluded_queue_names=[],
-        )
-        self._stop = stop
+
+def _drain(worker_id: str, interval: float) -> None:
+    """Run ready tasks until the queue is empty or :data:`TASKS_PER_DRAIN` have run.
+
+    This is ``django-tasks-db``'s own runner in batch mode; its signal handling is not
+    installed, so it can run in a thread.
+    """
+    Worker(
+        queue_names=["*"],
+        interval=interval,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=TASKS_PER_DRAIN,
+        worker_id=worker_id,
+        excluded_queue_names=[],
+    ).run()
 
 
 def run_worker(stop: threading.Event, *, interval: float = 1.0, name: str | None = None) -> None:
@@ -47,8 +52,7 @@ def run_worker(stop: threading.Event, *, interval: float = 1.0, name: str | None
         try:
             close_old_connections()
             run_due(last_run, time.monotonic())
-            # batch=True: run every ready task, then return when the queue is empty.
-            _StoppableWorker(worker_id, interval, stop).run()
+            _drain(worker_id, interval)
         except Exception:
             logger.exception("worker %s loop failed; retrying", worker_id)
         finally:

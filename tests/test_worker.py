@@ -1,0 +1,60 @@
+"""The background worker loop and the periodic schedule it ticks."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from django_tasks_db.models import DBTaskResult
+
+from crossdock import scheduling
+from crossdock.hub.channels.tasks import pull_channel_orders
+from crossdock.worker import run_worker
+
+
+def test_run_due_runs_each_function_once_per_interval() -> None:
+    calls: list[str] = []
+    scheduling.register_periodic("test.a", lambda: calls.append("a"), every_seconds=10)
+    last_run: dict[str, float] = {}
+    try:
+        scheduling.run_due(last_run, now=100.0)
+        scheduling.run_due(last_run, now=105.0)
+        scheduling.run_due(last_run, now=110.0)
+    finally:
+        scheduling._REGISTRY.pop("test.a")
+
+    assert calls == ["a", "a"]
+
+
+def test_a_failing_periodic_function_does_not_stop_the_others() -> None:
+    calls: list[str] = []
+
+    def broken() -> None:
+        raise RuntimeError("boom")
+
+    scheduling.register_periodic("test.0-broken", broken, every_seconds=1)
+    scheduling.register_periodic("test.1-fine", lambda: calls.append("fine"), every_seconds=1)
+    try:
+        scheduling.run_due({}, now=5.0)
+    finally:
+        scheduling._REGISTRY.pop("test.0-broken")
+        scheduling._REGISTRY.pop("test.1-fine")
+
+    assert calls == ["fine"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_runs_queued_tasks_and_stops_when_asked() -> None:
+    stop = threading.Event()
+    # A pull of a channel that no longer exists claims nothing and returns at once.
+    result = pull_channel_orders.enqueue(987654)
+    scheduling.register_periodic("test.stop", stop.set, every_seconds=1)
+    try:
+        thread = threading.Thread(target=run_worker, args=(stop,), kwargs={"interval": 0.01})
+        thread.start()
+        thread.join(timeout=30)
+    finally:
+        scheduling._REGISTRY.pop("test.stop")
+
+    assert not thread.is_alive()
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
