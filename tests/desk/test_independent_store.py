@@ -324,3 +324,29 @@ def test_status_mapping_is_case_sensitive_and_changes_apply_on_update(
     order = DeskOrder.objects.get()
     assert (order.status, order.store_status) == ("on_hold", "On Hold")
     assert Decimal(order.order_total) == Decimal("0.00")
+
+
+def test_an_order_too_large_to_store_is_skipped_and_the_import_goes_on(
+    desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    # given an order whose total weight (a million units of a tonne) no column can hold,
+    # beside an ordinary one
+    now = _now()
+    heavy = StoreItem("ANVIL", "Anvil", 1_000_000, "0", weight="1000000", weight_units="Grams")
+    independent_store.orders = [
+        StoreOrder("501", "Ready", now - timedelta(minutes=3), [heavy]),
+        StoreOrder("502", "Ready", now - timedelta(minutes=2), [StoreItem("S", "S", 1, "1")]),
+    ]
+    store = _store(desk_account, independent_store)
+
+    # when it imports
+    summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
+
+    # then the ordinary order is stored, the other skipped with its reason, and the
+    # import still succeeds
+    assert summary.succeeded is True
+    assert summary.created == 1
+    assert [(s.order_number, s.reason) for s in summary.skipped] == [
+        ("501", "its weight, 1000000000000 g, is too large to store")
+    ]
+    assert list(DeskOrder.objects.values_list("order_number", flat=True)) == ["502"]

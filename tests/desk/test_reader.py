@@ -82,6 +82,22 @@ def test_a_quirky_order_is_read_with_every_field() -> None:
         ("<OrderDate>1/2/2026 3:04 PM</OrderDate>", "<OrderDate>soon</OrderDate>", "OrderDate"),
         ("<WeightUnits>lbs</WeightUnits>", "<WeightUnits>kg</WeightUnits>", 'WeightUnits "kg"'),
         ("<OrderStatus><![CDATA[paid]]></OrderStatus>", "", "OrderStatus is missing"),
+        (
+            "<UnitPrice>10.5</UnitPrice>",
+            "<UnitPrice>1e30</UnitPrice>",
+            "item 1: UnitPrice 1E+30 is beyond 9999999999.99",
+        ),
+        (
+            "<Quantity>2</Quantity>",
+            "<Quantity>1000001</Quantity>",
+            "item 1: Quantity 1000001 is beyond 1000000",
+        ),
+        ("<Weight>6</Weight>", "<Weight>1e7</Weight>", "item 1: Weight 1E+7 is beyond 1000000"),
+        (
+            "<UnitPrice>10.5</UnitPrice>",
+            "<UnitPrice>9999999999.99</UnitPrice>",
+            "the items' total 19999999994.98 is beyond 9999999999.99",
+        ),
     ],
 )
 def test_one_bad_order_is_skipped_with_its_reason(replace: str, by: str, reason: str) -> None:

@@ -33,6 +33,11 @@ MAX_PAGES = 32767
 MAX_PAGE_BYTES = 20_000_000
 #: The longest order key the desk stores (the protocol allows 50; a lenient reader, 100).
 MAX_KEY_LENGTH = 100
+#: Bounds of numbers a lenient reader still accepts (the wire's own are far smaller); a
+#: value beyond them skips its order with the reason instead of failing later on storage.
+MAX_AMOUNT = Decimal("9999999999.99")
+MAX_QUANTITY = 1_000_000
+MAX_WEIGHT = Decimal(1_000_000)
 
 _WEIGHT_UNITS = {
     "pound": WeightUnit.POUND,
@@ -237,7 +242,11 @@ def _decimal(fields: Fields, name: str, where: str = "") -> Decimal | None:
 
 def _money(fields: Fields, name: str, where: str = "") -> Decimal | None:
     value = _decimal(fields, name, where)
-    return None if value is None else value.quantize(Decimal("0.01"))
+    if value is None:
+        return None
+    if abs(value) > MAX_AMOUNT:
+        raise _FieldError(f"{where}{name} {str(value)[:30]} is beyond {MAX_AMOUNT}")
+    return value.quantize(Decimal("0.01"))
 
 
 def _date(fields: Fields, name: str) -> datetime | None:
@@ -281,6 +290,8 @@ def _weight(fields: Fields, where: str) -> Weight | None:
         return None
     if value < 0:
         raise _FieldError(f"{where}Weight {value} is negative")
+    if value > MAX_WEIGHT:
+        raise _FieldError(f"{where}Weight {str(value)[:30]} is beyond {MAX_WEIGHT}")
     units = _string(fields, "WeightUnits")
     if not units:
         # ShipStation's own default unit for a bare weight.
@@ -317,6 +328,8 @@ def _item(node: etree._Element, position: int) -> ReadItem:
         ) from error
     if quantity < 0:
         raise _FieldError(f"{where}Quantity {quantity} is negative")
+    if quantity > MAX_QUANTITY:
+        raise _FieldError(f"{where}Quantity {quantity} is beyond {MAX_QUANTITY}")
     adjustment = _boolean(fields, "Adjustment", where)
     name = _string(fields, "Name")
     sku = _string(fields, "SKU")
@@ -369,6 +382,8 @@ def _order(fields: Fields) -> ReadOrder:
     if total is None:
         goods = sum((item.unit_price * item.quantity for item in items), Decimal("0.00"))
         total = goods + tax + shipping
+        if abs(total) > MAX_AMOUNT:
+            raise _FieldError(f"the items' total {str(total)[:30]} is beyond {MAX_AMOUNT}")
     return ReadOrder(
         order_id=order_id,
         order_number=number,

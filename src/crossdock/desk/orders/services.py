@@ -25,6 +25,16 @@ from crossdock.desk.orders.models import DeskOrder, DeskOrderLine, DeskProduct
 from crossdock.desk.stores.mapping import CLOSED_STATUSES, DeskStatus
 from crossdock.desk.stores.models import DeskStore
 
+#: The largest weight a weight column (14 digits, 4 places) holds.
+MAX_STORED_WEIGHT = Decimal("9999999999.9999")
+
+
+class OrderOutOfRange(ValueError):
+    """An imported order with a figure no column can hold: it is left out, with this reason.
+
+    The reader bounds each number; only sums (the order weight) can still overflow.
+    """
+
 
 class Outcome(StrEnum):
     CREATED = "created"
@@ -198,6 +208,10 @@ def _write_lines(store: DeskStore, order: DeskOrder, items: tuple[ReadItem, ...]
         else:
             gone.delete()
     weight = total_weight(weighted)
+    if weight is not None and weight.value > MAX_STORED_WEIGHT:
+        raise OrderOutOfRange(
+            f"its weight, {weight.value.normalize():f} {weight.unit.value}, is too large to store"
+        )
     order.weight_value = weight.value if weight else None
     order.weight_unit = weight.unit.value if weight else ""
     order.save(update_fields=["weight_value", "weight_unit"])

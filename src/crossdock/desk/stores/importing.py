@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from crossdock.customstore.reader import ReadOrder, SkippedOrder
 from crossdock.desk.accounts.models import DeskMembership
-from crossdock.desk.orders.services import Outcome, upsert_order
+from crossdock.desk.orders.services import OrderOutOfRange, Outcome, upsert_order
 from crossdock.desk.stores.client import (
     StoreConnection,
     StoreError,
@@ -138,6 +138,9 @@ def _apply(
         except DatabaseError as error:
             logger.warning("desk store %s: order %s not stored", store.pk, read.order_number)
             skipped.append(SkippedOrder(read.order_number, f"could not be stored: {error}"[:300]))
+            continue
+        except OrderOutOfRange as error:
+            skipped.append(SkippedOrder(read.order_number, str(error)))
             continue
         if result.outcome == Outcome.CREATED:
             run.created += 1
