@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +13,22 @@ from django.test import Client
 
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
-from tests.web.builders import make_order
+from crossdock.hub.fulfillment.services import Shipment, ShipmentLine, record_fulfillment
+from crossdock.hub.orders.models import Order
+from tests.web.builders import SYSTEM, make_order
+
+
+def ship_one_unit(account: Account, order: Order) -> None:
+    """Ship one unit of the order's first line: the order becomes partially shipped."""
+    line = order.lines.order_by("position").first()
+    assert line is not None
+    shipment = Shipment(
+        carrier="USPS", ship_date=date(2026, 11, 21), lines=(ShipmentLine(1, line_id=line.pk),)
+    )
+    record_fulfillment(account, order.pk, shipment, SYSTEM)
+    order.refresh_from_db()
+    assert order.status == OrderStatus.PARTIALLY_SHIPPED.value
+
 
 PAGES = ["/", "/orders/", "/custom-statuses/", "/settings/"]
 
@@ -68,6 +86,8 @@ def test_the_dashboard_counts_orders_to_ship_on_hold_and_unpaid(
 ) -> None:
     make_order(account, "P-1")
     make_order(account, "P-2")
+    part = make_order(account, "S-1")
+    ship_one_unit(account, part)
     make_order(account, "H-1", status=OrderStatus.ON_HOLD)
     make_order(account, "U-1", status=OrderStatus.UNPAID)
     make_order(make_account("Other"), "X-1")
@@ -75,11 +95,29 @@ def test_the_dashboard_counts_orders_to_ship_on_hold_and_unpaid(
     response = web.get("/")
 
     assert response.status_code == 200
-    assert response.context["to_ship_count"] == 2
+    assert response.context["to_ship_count"] == 3
     assert response.context["on_hold_count"] == 1
     assert response.context["unpaid_count"] == 1
-    assert [order.number for order in response.context["to_ship"]] == ["P-2", "P-1"]
+    assert [order.number for order in response.context["to_ship"]] == ["S-1", "P-2", "P-1"]
     assert "X-1" not in response.content.decode()
+
+
+def test_the_to_ship_tile_links_to_a_list_of_exactly_the_orders_it_counts(
+    web: Client, account: Account
+) -> None:
+    make_order(account, "P-1")
+    ship_one_unit(account, make_order(account, "S-1"))
+    make_order(account, "H-1", status=OrderStatus.ON_HOLD)
+    make_order(account, "U-1", status=OrderStatus.UNPAID)
+    dashboard = web.get("/")
+    tile = re.search(r'href="([^"]+)" data-testid="tile-to-ship"', dashboard.content.decode())
+    assert tile is not None
+
+    listed = web.get(html.unescape(tile.group(1)))
+
+    numbers = [order.number for order in listed.context["page"].object_list]
+    assert sorted(numbers) == ["P-1", "S-1"]
+    assert len(numbers) == dashboard.context["to_ship_count"]
 
 
 def test_pages_have_landmarks_a_skip_link_and_the_shared_stylesheet(web: Client) -> None:

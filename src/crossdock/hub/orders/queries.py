@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
+from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.orders.models import CustomStatus, Order, OrderDiscount, OrderEvent, OrderLine
@@ -58,12 +59,20 @@ def custom_statuses(account: Account) -> QuerySet[CustomStatus]:
     return CustomStatus.objects.filter(account=account).order_by("name")
 
 
+#: Orders still to ship: paid and waiting, or shipped in part.
+TO_SHIP_STATUSES = frozenset({OrderStatus.PAID.value, OrderStatus.PARTIALLY_SHIPPED.value})
+
+
 @dataclass(frozen=True, slots=True)
 class OrderSearch:
-    """The filters of the merchant's order list; empty values filter nothing."""
+    """The filters of the merchant's order list; empty values filter nothing.
+
+    ``statuses`` keeps orders in any of them (one status, or a group such as
+    :data:`TO_SHIP_STATUSES`).
+    """
 
     text: str = ""
-    status: str = ""
+    statuses: frozenset[str] = frozenset()
     channel_id: int | None = None
     custom_status_id: int | None = None
     placed_from: date | None = None
@@ -93,8 +102,8 @@ def search_orders(account: Account, search: OrderSearch) -> QuerySet[Order]:
             | Q(bill_to_name__icontains=text)
             | Q(Exists(with_sku))
         )
-    if search.status:
-        found = found.filter(status=search.status)
+    if search.statuses:
+        found = found.filter(status__in=sorted(search.statuses))
     if search.channel_id is not None:
         found = found.filter(channel_id=search.channel_id)
     if search.custom_status_id is not None:

@@ -9,10 +9,16 @@ from django import forms
 
 from crossdock.core.dto import Address
 from crossdock.hub.orders.models import ADDRESS_FIELDS, CustomStatus, StatusChoices
-from crossdock.hub.orders.queries import OrderSearch
+from crossdock.hub.orders.queries import TO_SHIP_STATUSES, OrderSearch
 from crossdock.web.forms.fields import CountryField, set_choices
 
-_STATUS_CHOICES = [("", "Any status"), *StatusChoices.choices]
+#: The status filter's value for every order still to ship (the dashboard's tile links to it).
+TO_SHIP = "to_ship"
+_STATUS_CHOICES = [
+    ("", "Any status"),
+    (TO_SHIP, "To ship (paid or partly shipped)"),
+    *StatusChoices.choices,
+]
 
 
 class OrderFilterForm(forms.Form):
@@ -62,12 +68,18 @@ class OrderFilterForm(forms.Form):
         cleaned = getattr(self, "cleaned_data", {})
         return OrderSearch(
             text=cleaned.get("q") or "",
-            status=cleaned.get("status") or "",
+            statuses=_statuses(cleaned.get("status") or ""),
             channel_id=cleaned.get("channel"),
             custom_status_id=cleaned.get("custom_status"),
             placed_from=cleaned.get("placed_from"),
             placed_to=cleaned.get("placed_to") if "placed_to" not in self.errors else None,
         )
+
+
+def _statuses(chosen: str) -> frozenset[str]:
+    if chosen == TO_SHIP:
+        return TO_SHIP_STATUSES
+    return frozenset({chosen}) if chosen else frozenset()
 
 
 class NotesForm(forms.Form):

@@ -13,6 +13,7 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.orders import queries as order_queries
 from crossdock.web.access import account_view
+from crossdock.web.forms.orders import TO_SHIP
 from crossdock.web.views.channels import failed_write_backs
 
 
@@ -20,13 +21,13 @@ from crossdock.web.views.channels import failed_write_backs
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
     to_ship = order_queries.search_orders(
-        account, order_queries.OrderSearch(status=OrderStatus.PAID.value)
+        account, order_queries.OrderSearch(statuses=order_queries.TO_SHIP_STATUSES)
     )
     context = {
         "section": "dashboard",
         "account": account,
-        "to_ship_count": counts.get(OrderStatus.PAID.value, 0)
-        + counts.get(OrderStatus.PARTIALLY_SHIPPED.value, 0),
+        "to_ship_count": sum(counts.get(status, 0) for status in order_queries.TO_SHIP_STATUSES),
+        "to_ship_filter": TO_SHIP,
         "partially_shipped_count": counts.get(OrderStatus.PARTIALLY_SHIPPED.value, 0),
         "on_hold_count": counts.get(OrderStatus.ON_HOLD.value, 0),
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
