@@ -14,7 +14,7 @@ router = Router(tags=["carrier mappings"])
 
 
 class MappingOut(Schema):
-    id: int
+    id: int | None = Field(description="null for a built-in default (it cannot be deleted)")
     channel_kind: str
     carrier: str
     service: str

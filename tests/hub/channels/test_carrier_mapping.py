@@ -1,4 +1,4 @@
-"""Carrier mapping: seeded defaults, the account's own rows, services, fallbacks."""
+"""Carrier mapping: built-in defaults, installation-wide and account rows, fallbacks."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.carriers import ChannelCarrier, resolve_carrier, set_mapping
+from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS
+from crossdock.hub.channels.carriers import ChannelCarrier, mappings, resolve_carrier, set_mapping
 from crossdock.hub.channels.models import CarrierMapping
 
 pytestmark = pytest.mark.django_db
@@ -35,7 +36,7 @@ def _resolve(
         ("sandbox", "UPSMI", "ups"),
     ],
 )
-def test_seeded_defaults_translate_the_common_carriers(
+def test_built_in_defaults_translate_the_common_carriers(
     account: Account, kind: str, carrier: str, expected: str
 ) -> None:
     assert _resolve(account, kind, carrier) == ChannelCarrier(
@@ -46,7 +47,7 @@ def test_seeded_defaults_translate_the_common_carriers(
     )
 
 
-def test_a_seeded_empty_carrier_means_the_channels_fallback(account: Account) -> None:
+def test_a_default_empty_carrier_means_the_channels_fallback(account: Account) -> None:
     assert _resolve(account, "bigcommerce", "DHL", "Express Worldwide") == ChannelCarrier(
         carrier="Other", service="Express Worldwide", carrier_name="DHL", is_mapped=False
     )
@@ -81,10 +82,42 @@ def test_an_accounts_row_overrides_the_default_for_that_account_only(
     assert CarrierMapping.objects.filter(account=account).count() == 1
 
 
-def test_the_migration_seeded_every_default_once() -> None:
-    from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS, seed_default_mappings
+def test_no_stored_row_is_needed_for_the_defaults(account: Account) -> None:
+    assert not CarrierMapping.objects.exists()
 
-    expected = sum(len(rows) for rows in DEFAULT_MAPPINGS.values())
+    assert _resolve(account, "sandbox", "USPS", "Priority Mail") == ChannelCarrier(
+        carrier="usps", service="priority", carrier_name="", is_mapped=True
+    )
 
-    assert CarrierMapping.objects.filter(account__isnull=True).count() == expected
-    assert seed_default_mappings(CarrierMapping) == 0
+
+def test_an_installation_wide_row_overrides_the_default_and_an_accounts_row_overrides_it(
+    account: Account, make_account: Callable[[str], Account]
+) -> None:
+    other = make_account("Other shop")
+    CarrierMapping.objects.create(channel_kind="shopify", carrier="dhl", channel_carrier="DHL")
+    set_mapping(account, channel_kind="shopify", carrier="DHL", channel_carrier="DHL Parcel")
+
+    assert _resolve(account, "shopify", "DHL").carrier == "DHL Parcel"
+    assert _resolve(other, "shopify", "DHL").carrier == "DHL"
+    assert _resolve(other, "shopify", "UPS").carrier == "UPS"
+
+
+def test_the_listing_shows_each_key_once_with_the_row_in_force(account: Account) -> None:
+    set_mapping(account, channel_kind="sandbox", carrier="usps", channel_carrier="other")
+    CarrierMapping.objects.create(channel_kind="sandbox", carrier="DHL", channel_carrier="other")
+
+    listed = mappings(account, "sandbox")
+
+    assert len(listed) == len(DEFAULT_MAPPINGS["sandbox"])
+    in_force = {(row.carrier.casefold(), row.service): row for row in listed}
+    assert (in_force["usps", ""].account_id, in_force["usps", ""].channel_carrier) == (
+        account.pk,
+        "other",
+    )
+    assert (in_force["dhl", ""].pk is not None, in_force["dhl", ""].account_id) == (True, None)
+    assert in_force["ups", ""].pk is None
+    assert all(row.channel_kind == "sandbox" for row in listed)
+
+
+def test_the_migrations_leave_no_copies_of_the_defaults() -> None:
+    assert not CarrierMapping.objects.filter(account__isnull=True).exists()

@@ -245,11 +245,19 @@ def test_carrier_mappings_list_defaults_and_the_accounts_own_rows(api: ApiClient
     usps = [row for row in listed if row["carrier"] == "USPS" and row["service"] == ""]
     assert [(row["channel_carrier"], row["is_default"]) for row in usps] == [("other", False)]
     assert any(row["is_default"] for row in listed)
+    assert {row["id"] for row in listed if row["is_default"]} == {None}
     deleted = api.delete(f"/carrier-mappings/{put.json()['id']}")
-    default_id = next(row["id"] for row in listed if row["is_default"])
     assert deleted.status_code == 204
-    assert api.delete(f"/carrier-mappings/{default_id}").status_code == 404
-    assert CarrierMapping.objects.filter(pk=default_id).exists()
+    assert not CarrierMapping.objects.exists()
+
+
+def test_an_installation_wide_row_cannot_be_deleted_through_an_account(api: ApiClient) -> None:
+    shared = CarrierMapping.objects.create(
+        channel_kind="sandbox", carrier="OnTrac", channel_carrier="other"
+    )
+
+    assert api.delete(f"/carrier-mappings/{shared.pk}").status_code == 404
+    assert CarrierMapping.objects.filter(pk=shared.pk).exists()
 
 
 def test_connectors_are_listed_with_their_settings_schema(api: ApiClient) -> None:

@@ -17,8 +17,6 @@ from pytest_django.live_server_helper import LiveServer
 from crossdock.customstore.dates import format_wire_datetime
 from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, render_ship_notice
 from crossdock.hub.accounts.services import create_account
-from crossdock.hub.channels.carrier_defaults import seed_default_mappings
-from crossdock.hub.channels.models import CarrierMapping
 from crossdock.hub.channels.services import add_channel, request_sync
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
@@ -62,8 +60,6 @@ def _notice_for(order: etree._Element) -> bytes:
 def test_sandbox_orders_round_trip_to_one_shipment_on_the_marketplace(
     live_server: LiveServer,
 ) -> None:
-    # A transactional test run earlier flushes the rows the data migration seeded.
-    seed_default_mappings(CarrierMapping)
     account = create_account("Loop Goods", "owner@loop.test", "owner-pass-1")
     shop = sandbox.create_shop("Loop Market", "LM")
     sandbox.generate_orders(shop.shop, 3)

@@ -1,7 +1,10 @@
-"""The default carrier mappings: ShipStation's common carriers in each channel's words.
+"""The built-in carrier mappings: ShipStation's common carriers in each channel's words.
 
-Seeded as rows without an account by a data migration (and restorable with
-:func:`seed_default_mappings`); an account's own rows override them.
+These live in code, not in rows: :func:`crossdock.hub.channels.carriers.resolve_carrier`
+consults them whenever no stored row matches, so a fresh database, a flushed test database
+and an upgraded install all translate the same way. Stored rows override them: an
+account's own rows for that account, rows without an account (added in the admin) for the
+whole installation.
 """
 
 from __future__ import annotations
@@ -55,7 +58,11 @@ DEFAULT_MAPPINGS: dict[str, tuple[Row, ...]] = {
 
 
 def seed_default_mappings(model: Any) -> int:
-    """Insert the defaults that are missing into ``model`` (the real or a migration's model)."""
+    """Copy the built-in defaults that are missing into ``model`` as rows without an account.
+
+    Resolution never needs these rows (it falls back to :data:`DEFAULT_MAPPINGS`); copies
+    are only a starting point for editing a default installation-wide in the admin.
+    """
     created = 0
     for kind, rows in DEFAULT_MAPPINGS.items():
         for carrier, service, channel_carrier, channel_service in rows:
@@ -68,3 +75,12 @@ def seed_default_mappings(model: Any) -> int:
             )
             created += int(made)
     return created
+
+
+def is_default_copy(
+    channel_kind: str, carrier: str, service: str, channel_carrier: str, channel_service: str
+) -> bool:
+    """Whether a stored row says exactly what the built-in default for its key says."""
+    return (carrier, service, channel_carrier, channel_service) in DEFAULT_MAPPINGS.get(
+        channel_kind, ()
+    )

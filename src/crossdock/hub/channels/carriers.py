@@ -1,9 +1,11 @@
 """Carrier mapping: ShipStation's carrier and service in the words a channel expects.
 
-Lookup order, first match wins: the account's own row before the seeded default; a row
-for the exact service before the carrier's any-service row; the carrier as reported
-before its canonical code. No match, or a row mapping to an empty carrier, gives the
-channel's fallback with the reported carrier as ``carrier_name``.
+Three sources, first match wins: the account's own row, then a row without an account
+(an installation-wide edit made in the admin), then the built-in default in code
+(:data:`~crossdock.hub.channels.carrier_defaults.DEFAULT_MAPPINGS`). Within a source, a
+row for the exact service comes before the carrier's any-service row, and the carrier as
+reported before its canonical code. No match, or a row mapping to an empty carrier, gives
+the channel's fallback with the reported carrier as ``carrier_name``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import CarrierMapping
 
@@ -27,6 +30,33 @@ class ChannelCarrier:
     is_mapped: bool
 
 
+def _built_in(channel_kind: str | None) -> list[CarrierMapping]:
+    """The code defaults (of one kind, or all) as unsaved rows: no id, no account."""
+    kinds = [channel_kind] if channel_kind else list(DEFAULT_MAPPINGS)
+    return [
+        CarrierMapping(
+            channel_kind=kind,
+            carrier=carrier,
+            service=service,
+            channel_carrier=channel_carrier,
+            channel_service=channel_service,
+        )
+        for kind in kinds
+        for carrier, service, channel_carrier, channel_service in DEFAULT_MAPPINGS.get(kind, ())
+    ]
+
+
+def _source(row: CarrierMapping) -> int:
+    """0: the account's own row, 1: an installation-wide row, 2: a built-in default."""
+    if row.account_id is not None:
+        return 0
+    return 1 if row.pk is not None else 2
+
+
+def _key(row: CarrierMapping) -> tuple[str, str, str]:
+    return (row.channel_kind, row.carrier.casefold(), row.service.casefold())
+
+
 def resolve_carrier(
     account_id: int,
     channel_kind: str,
@@ -37,29 +67,31 @@ def resolve_carrier(
     fallback: str,
 ) -> ChannelCarrier:
     """The channel carrier and service for a shipment (see the module docstring for order)."""
-    names = [name for name in (carrier.strip(), carrier_code.strip()) if name]
+    folded = [name.casefold() for name in (carrier.strip(), carrier_code.strip()) if name]
+    wanted_service = service.strip().casefold()
     rows: list[CarrierMapping] = []
-    if names:
+    if folded:
         carrier_match = Q()
-        for name in names:
-            carrier_match |= Q(carrier__iexact=name)
-        service_match = Q(service="") | Q(service__iexact=service.strip())
+        for name in (carrier.strip(), carrier_code.strip()):
+            if name:
+                carrier_match |= Q(carrier__iexact=name)
         rows = list(
             CarrierMapping.objects.filter(
                 Q(account_id=account_id) | Q(account__isnull=True),
                 carrier_match,
-                service_match,
+                Q(service="") | Q(service__iexact=service.strip()),
                 channel_kind=channel_kind,
             )
         )
+        rows += [
+            row
+            for row in _built_in(channel_kind)
+            if row.carrier.casefold() in folded and row.service.casefold() in ("", wanted_service)
+        ]
 
     def rank(row: CarrierMapping) -> tuple[int, int, int]:
-        folded = [name.casefold() for name in names]
-        return (
-            0 if row.account_id is not None else 1,
-            0 if row.service else 1,
-            folded.index(row.carrier.casefold()) if row.carrier.casefold() in folded else 9,
-        )
+        name = row.carrier.casefold()
+        return (_source(row), 0 if row.service else 1, folded.index(name) if name in folded else 9)
 
     best = min(rows, key=rank) if rows else None
     reported = carrier.strip() or carrier_code.strip()
@@ -76,21 +108,17 @@ def resolve_carrier(
 
 
 def mappings(account: Account, channel_kind: str | None = None) -> list[CarrierMapping]:
-    """The account's rows and the defaults it has not overridden."""
-    rows = CarrierMapping.objects.filter(Q(account=account) | Q(account__isnull=True))
+    """The mappings in force for the account: its rows, then what it has not overridden.
+
+    Built-in defaults come back as unsaved rows (``pk`` is ``None``).
+    """
+    stored = CarrierMapping.objects.filter(Q(account=account) | Q(account__isnull=True))
     if channel_kind:
-        rows = rows.filter(channel_kind=channel_kind)
-    own = {
-        (row.channel_kind, row.carrier.casefold(), row.service.casefold())
-        for row in rows
-        if row.account_id is not None
-    }
-    return [
-        row
-        for row in rows
-        if row.account_id is not None
-        or (row.channel_kind, row.carrier.casefold(), row.service.casefold()) not in own
-    ]
+        stored = stored.filter(channel_kind=channel_kind)
+    in_force: dict[tuple[str, str, str], CarrierMapping] = {}
+    for row in sorted([*stored, *_built_in(channel_kind)], key=_source):
+        in_force.setdefault(_key(row), row)
+    return sorted(in_force.values(), key=lambda row: (*_key(row), _source(row)))
 
 
 def set_mapping(
@@ -137,7 +165,7 @@ def set_mapping(
 
 
 def delete_mapping(account: Account, mapping_id: int) -> None:
-    """Delete one of the account's own rows (the seeded defaults are read-only)."""
+    """Delete one of the account's own rows (the defaults are read-only here)."""
     deleted, _ = CarrierMapping.objects.filter(account=account, pk=mapping_id).delete()
     if not deleted:
         raise ChannelNotFound(f"no carrier mapping {mapping_id} of this account")
