@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -236,3 +236,68 @@ def test_a_custom_status_name_with_a_comma_is_refused(api: ApiClient) -> None:
     assert answer.status_code == 422
     assert answer.json()["detail"][0]["loc"] == ["body", "name"]
     assert api.get("/custom-statuses").json() == []
+
+
+@pytest.mark.parametrize(
+    ("change", "location"),
+    [
+        ({"number": "   "}, ["body", "body", "number"]),
+        ({"customer_notes": "nul\x00byte"}, ["body", "body", "customer_notes"]),
+        (
+            {"ship_to": {**FULL_ORDER["ship_to"], "city": "G\x00teborg"}},
+            ["body", "body", "ship_to", "city"],
+        ),
+        ({"placed_at": "9999-12-31T23:59:59-05:00"}, ["body", "body", "placed_at"]),
+    ],
+)
+def test_blank_numbers_nul_characters_and_unstorable_dates_answer_422(
+    api: ApiClient, change: dict[str, object], location: list[object]
+) -> None:
+    answer = api.post("/orders", order_payload(**change))
+
+    assert answer.status_code == 422
+    assert [error["loc"] for error in answer.json()["detail"]] == [location]
+    assert Order.objects.count() == 0
+
+
+def test_a_total_beyond_what_money_fields_hold_is_refused_and_nothing_is_stored(
+    api: ApiClient,
+) -> None:
+    lines = [{"name": "Crate", "quantity": 1_000_000, "unit_price": "9999999.99"}]
+
+    answer = api.post("/orders", order_payload(lines=lines, discounts=[], total=None))
+
+    assert answer.status_code == 422
+    assert answer.json()["detail"][0]["loc"] == ["body", "total"]
+    assert "beyond 9999999.99" in answer.json()["detail"][0]["msg"]
+    assert Order.objects.count() == 0
+    assert OrderEvent.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("params", "location"),
+    [
+        ({"status": "shipping"}, ["query", "status"]),
+        ({"modified_since": "2026-11-20T09:15:00"}, ["query", "modified_since"]),
+        ({"page": 10**30}, ["query", "page"]),
+    ],
+)
+def test_bad_list_filters_answer_422_naming_the_parameter(
+    api: ApiClient, params: dict[str, object], location: list[object]
+) -> None:
+    api.post("/orders", FULL_ORDER)
+
+    answer = api.get("/orders", **params)
+
+    assert answer.status_code == 422
+    assert [error["loc"] for error in answer.json()["detail"]] == [location]
+
+
+def test_modified_since_in_another_zone_compares_the_instant(api: ApiClient) -> None:
+    order = api.post("/orders", FULL_ORDER).json()
+    modified = datetime.fromisoformat(order["modified_at"])
+    just_before = (modified - timedelta(seconds=1)).astimezone(timezone(timedelta(hours=-5)))
+
+    found = api.get("/orders", modified_since=just_before.isoformat()).json()
+
+    assert [item["id"] for item in found["items"]] == [order["id"]]

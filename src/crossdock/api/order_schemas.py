@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, field_validator
@@ -22,13 +22,34 @@ Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=-MAX_AMOUNT
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
 
 
+class InSchema(Schema):
+    """A request body: no text field may carry a NUL (PostgreSQL cannot store one)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain a NUL character")
+        return value
+
+
+def aware_utc(value: datetime) -> datetime:
+    """A datetime that carries its time zone, in UTC; a naive or unrepresentable one is refused."""
+    if value.tzinfo is None:
+        raise ValueError("must carry a time zone (e.g. 2026-11-20T10:15:00Z)")
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("is out of range") from error
+
+
 def _http_url(value: str) -> str:
     if value and not value.lower().startswith(("http://", "https://")):
         raise ValueError("must be an http or https URL")
     return value
 
 
-class WeightSchema(Schema):
+class WeightSchema(InSchema):
     value: Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=4)]
     unit: Literal["g", "kg", "oz", "lb"]
 
@@ -41,7 +62,7 @@ class WeightOut(Schema):
     unit: str
 
 
-class AddressSchema(Schema):
+class AddressSchema(InSchema):
     name: str = Field(default="", max_length=100)
     company: str = Field(default="", max_length=100)
     phone: str = Field(default="", max_length=50)
@@ -65,25 +86,25 @@ class AddressSchema(Schema):
         return Address(**self.model_dump())
 
 
-class CustomerSchema(Schema):
+class CustomerSchema(InSchema):
     code: str = Field(default="", max_length=50)
     name: str = Field(default="", max_length=100)
     email: str = Field(default="", max_length=254)
     phone: str = Field(default="", max_length=50)
 
 
-class OptionSchema(Schema):
+class OptionSchema(InSchema):
     name: str = Field(max_length=100)
     value: str = Field(max_length=100)
 
 
-class DiscountSchema(Schema):
+class DiscountSchema(InSchema):
     code: str = Field(default="", max_length=100)
     description: str = Field(default="", max_length=200)
     amount: PositiveMoney
 
 
-class LineIn(Schema):
+class LineIn(InSchema):
     sku: str = Field(default="", max_length=100)
     name: str = Field(min_length=1, max_length=200)
     quantity: int = Field(ge=1, le=1_000_000)
@@ -95,7 +116,7 @@ class LineIn(Schema):
     external_id: str = Field(default="", max_length=100)
 
 
-class OrderIn(Schema):
+class OrderIn(InSchema):
     number: str = Field(min_length=1, max_length=50)
     status: Literal["unpaid", "paid", "on_hold"] = "paid"
     custom_status: str | None = Field(default=None, max_length=50)
@@ -117,17 +138,23 @@ class OrderIn(Schema):
     weight: WeightSchema | None = None
     lines: list[LineIn] = Field(min_length=1, max_length=500)
 
+    @field_validator("number")
+    @classmethod
+    def _number(cls, value: str) -> str:
+        value = value.strip()
+        if not value:
+            raise ValueError("must not be blank")
+        return value
+
     @field_validator("placed_at")
     @classmethod
     def _aware(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("must carry a time zone (e.g. 2026-11-20T10:15:00Z)")
-        return value
+        return aware_utc(value)
 
     def to_order_data(self) -> OrderData:
         return OrderData(
-            number=self.number.strip(),
-            external_id=self.number.strip(),
+            number=self.number,
+            external_id=self.number,
             status=OrderStatus(self.status),
             placed_at=self.placed_at,
             currency=self.currency.upper(),
@@ -164,7 +191,7 @@ class OrderIn(Schema):
         )
 
 
-class OrderPatch(Schema):
+class OrderPatch(InSchema):
     internal_notes: str | None = Field(default=None, max_length=1000)
     customer_notes: str | None = Field(default=None, max_length=1000)
     gift_message: str | None = Field(default=None, max_length=1000)
@@ -174,7 +201,7 @@ class OrderPatch(Schema):
     bill_to: AddressSchema | None = None
 
 
-class CancelIn(Schema):
+class CancelIn(InSchema):
     reason: str = Field(default="", max_length=500)
 
 
@@ -252,12 +279,12 @@ class OrderPage(Schema):
     page_size: int
 
 
-class CustomStatusIn(Schema):
+class CustomStatusIn(InSchema):
     name: str = Field(min_length=1, max_length=50)
     status: Literal["unpaid", "paid", "shipped", "cancelled", "on_hold"]
 
 
-class CustomStatusPatch(Schema):
+class CustomStatusPatch(InSchema):
     name: str | None = Field(default=None, min_length=1, max_length=50)
     status: Literal["unpaid", "paid", "shipped", "cancelled", "on_hold"] | None = None
 

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from crossdock.api.auth import caller
 from crossdock.api.order_schemas import (
@@ -16,8 +16,10 @@ from crossdock.api.order_schemas import (
     OrderOut,
     OrderPage,
     OrderPatch,
+    aware_utc,
     order_out,
 )
+from crossdock.core.statuses import OrderStatus
 from crossdock.hub.orders import queries, services
 from crossdock.hub.orders.services import UNSET, OrderChanges
 
@@ -26,10 +28,15 @@ router = Router(tags=["orders"])
 
 class OrderFilters(Schema):
     number: str | None = None
-    status: str | None = None
+    status: OrderStatus | None = None
     modified_since: datetime | None = None
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=50, ge=1, le=500)
+
+    @field_validator("modified_since")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        return None if value is None else aware_utc(value)
 
 
 @router.post("", response={201: OrderOut}, summary="Create an order on the manual channel")
@@ -51,7 +58,7 @@ def list_orders(request: HttpRequest, filters: Query[OrderFilters]) -> OrderPage
     found = queries.filter_orders(
         who.account,
         number=filters.number,
-        status=filters.status,
+        status=filters.status.value if filters.status else None,
         modified_since=filters.modified_since,
     )
     count = found.count()

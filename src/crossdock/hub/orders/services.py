@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from crossdock.core.actors import Actor
 from crossdock.core.dto import Address, OrderData
-from crossdock.core.money import to_money
+from crossdock.core.money import MAX_AMOUNT, to_money
 from crossdock.core.rules import PricedLine, order_total
 from crossdock.core.statuses import CLOSED_STATUSES, MAPPABLE_STATUSES, OrderStatus
 from crossdock.hub.accounts.models import Account
@@ -146,10 +146,15 @@ def _discount_rows(order: Order, data: OrderData) -> list[OrderDiscount]:
 
 
 def check_total(data: OrderData, total: Decimal | None) -> None:
-    """Reject a stated total that disagrees with lines − discounts + shipping + tax."""
+    """Reject a total beyond what money fields hold, or a stated total that disagrees with
+    lines − discounts + shipping + tax."""
+    computed = _computed_total(data)
+    if abs(computed) > MAX_AMOUNT:
+        raise OrderValidationError(
+            "total", f"lines − discounts + shipping + tax = {computed} is beyond {MAX_AMOUNT}"
+        )
     if total is None:
         return
-    computed = _computed_total(data)
     if to_money(total) != computed:
         raise OrderValidationError(
             "total",
