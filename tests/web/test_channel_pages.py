@@ -161,6 +161,7 @@ def test_a_refused_write_back_shows_on_the_dashboard_and_can_be_replayed(
     replayed = web.post(f"/channels/write-backs/{row.pk}/replay", follow=True)
 
     assert [item.pk for item in dashboard.context["failed_write_backs"]] == [row.pk]
+    assert dashboard.context["failed_write_back_count"] == 1
     assert "AuthenticationError" in listed
     assert f"Write-back {row.pk} queued again." in replayed.content.decode()
     fresh = WriteBack.objects.get(pk=row.pk)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -21,7 +22,7 @@ from crossdock.hub.fulfillment.writeback import replay_write_back
 from crossdock.web.access import account_view
 from crossdock.web.forms.channels import CarrierMappingForm, ChannelForm
 
-FAILED_STATES = (WriteBack.State.DEAD.value, WriteBack.State.REJECTED.value)
+FAILED_STATES = queries.FAILED_STATES
 
 
 def connectable() -> list[ConnectorSpec]:
@@ -43,10 +44,11 @@ def _channel(account: Account, channel_id: int) -> Channel:
         raise Http404("no such channel") from error
 
 
-def failed_write_backs(account: Account) -> list[WriteBack]:
+def failed_write_backs(account: Account) -> QuerySet[WriteBack]:
     """Dead and rejected write-backs of the account, newest first."""
-    rows = [row for state in FAILED_STATES for row in queries.write_backs(account, state=state)]
-    return sorted(rows, key=lambda row: (row.updated_at, row.pk), reverse=True)
+    return (
+        queries.write_backs(account).filter(state__in=FAILED_STATES).order_by("-updated_at", "-pk")
+    )
 
 
 @account_view
@@ -66,7 +68,7 @@ def channel_list(request: HttpRequest, account: Account) -> HttpResponse:
         "section": "channels",
         "rows": rows,
         "connectors": connectable(),
-        "failed_count": len(failed_write_backs(account)),
+        "failed_count": failed_write_backs(account).count(),
     }
     return render(request, "web/channels/list.html", context)
 

@@ -20,6 +20,7 @@ from crossdock.web.views.channels import failed_write_backs
 @account_view
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
+    failing = failed_write_backs(account)
     to_ship = order_queries.search_orders(
         account, order_queries.OrderSearch(statuses=order_queries.TO_SHIP_STATUSES)
     )
@@ -32,7 +33,8 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "on_hold_count": counts.get(OrderStatus.ON_HOLD.value, 0),
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
         "to_ship": to_ship[:8],
-        "failed_write_backs": failed_write_backs(account),
+        "failed_write_back_count": failing.count(),
+        "failed_write_backs": list(failing[:5]),
         "channels_in_error": [
             channel
             for channel in channel_queries.channels(account).order_by("name")
