@@ -53,6 +53,11 @@ def test_the_window_widens_the_end_by_a_minute_and_pages_default_to_one() -> Non
             {"start_date": "11/27/2026 14:00", "end_date": "11/27/2026 15:00", "page": "40000"},
             "page",
         ),
+        # Dates at the edge of what a datetime holds, and digits that are not ASCII.
+        ({"start_date": "11/27/2026 14:00", "end_date": "12/31/9999 23:59"}, "end_date"),
+        ({"start_date": "0001-01-01T00:00+01:00", "end_date": "11/27/2026 14:00"}, "start_date"),
+        ({"start_date": "11/27/2026 14:00", "end_date": "9999-12-31T23:59-12:00"}, "end_date"),
+        ({"start_date": "١١/٢٧/٢٠٢٦ 14:00", "end_date": "11/27/2026 15:00"}, "start_date"),
     ],
 )
 def test_bad_values_name_their_parameter(params: dict[str, str], parameter: str) -> None:

@@ -24,10 +24,11 @@ _US = re.compile(
     (?:[\sT]+(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?
        \s*(?P<meridiem>[AaPp][Mm])?)?
     \s*(?:UTC|Z|GMT)?\s*$""",
-    re.VERBOSE,
+    re.VERBOSE | re.ASCII,
 )
 _COMPACT = re.compile(
-    r"^\s*(?P<month>\d{2})(?P<day>\d{2})(?P<year>\d{4})\D?(?P<hour>\d{2})(?P<minute>\d{2})\s*$"
+    r"^\s*(?P<month>\d{2})(?P<day>\d{2})(?P<year>\d{4})\D?(?P<hour>\d{2})(?P<minute>\d{2})\s*$",
+    re.ASCII,
 )
 
 
@@ -75,11 +76,10 @@ def parse_wire_datetime(text: str) -> datetime:
                 tzinfo=UTC,
             )
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
-    except ValueError as error:
+        return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
+        # OverflowError: an offset that moves the moment past year 1 or 9999.
         raise DateError(f"not a date: {text[:40]!r}") from error
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
 
 
 def parse_ship_date(text: str) -> date:
@@ -88,5 +88,11 @@ def parse_ship_date(text: str) -> date:
 
 
 def export_window(start: datetime, end: datetime) -> tuple[datetime, datetime]:
-    """The half-open window ``[start, end + 1 minute)`` for minute-resolution bounds."""
-    return start, end + timedelta(minutes=1)
+    """The half-open window ``[start, end + 1 minute)`` for minute-resolution bounds.
+
+    Raises :class:`DateError` when ``end`` is the last representable minute.
+    """
+    try:
+        return start, end + timedelta(minutes=1)
+    except OverflowError as error:
+        raise DateError(f"{end:%Y-%m-%d %H:%M} is past the last date there is") from error

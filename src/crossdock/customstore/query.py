@@ -106,7 +106,10 @@ def parse_export_query(params: Mapping[str, str]) -> ExportQuery:
     end_date = _date(params, "end_date")
     if start_date > end_date:
         raise QueryError("start_date", "is after end_date")
-    start, end = export_window(start_date, end_date)
+    try:
+        start, end = export_window(start_date, end_date)
+    except DateError as error:
+        raise QueryError("end_date", str(error)) from error
     return ExportQuery(
         start=start, end=end, page=_page(params), start_date=start_date, end_date=end_date
     )

@@ -316,6 +316,24 @@ def test_a_page_costs_the_same_queries_for_few_or_many_orders(
             400,
             b"Bad page:",
         ),
+        (
+            {
+                "action": "export",
+                "start_date": "03/10/2026 12:00",
+                "end_date": "12/31/9999 23:59",
+            },
+            400,
+            b"Bad end_date:",
+        ),
+        (
+            {
+                "action": "export",
+                "start_date": "0001-01-01T00:00+01:00",
+                "end_date": "03/10/2026 12:30",
+            },
+            400,
+            b"Bad start_date:",
+        ),
     ],
 )
 def test_bad_queries_answer_400_in_plain_text(
