@@ -128,10 +128,14 @@ def send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Re
 
 
 def json_body(response: httpx.Response) -> Any:
-    """The JSON document of a response; an unreadable body is a validation failure."""
+    """The JSON document of a response; an unreadable body is a validation failure.
+
+    A body nested too deeply to parse (``RecursionError``) is unreadable too: what a
+    channel answers must never escape as anything but a connector error.
+    """
     try:
         return response.json()
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise ValidationError(
             f"{response.request.method} {response.request.url.path}: answer is not JSON"
         ) from error

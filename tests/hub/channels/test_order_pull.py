@@ -224,6 +224,55 @@ def test_a_failing_channel_records_a_failed_run_and_keeps_the_cursor(
     assert Order.objects.count() == 2
 
 
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (
+            b"<html>502 Bad Gateway</html>",
+            "ValidationError: GET /sandbox/api/v1/orders: answer is not JSON",
+        ),
+        (b"[1, 2]", "ValidationError: GET /orders: answer is not a JSON object"),
+        (b'{"orders": {"id": 1}}', "ValidationError: orders page has no orders list"),
+        (b'{"orders": [{"id": ["x"]}]}', "ValidationError: id is not text"),
+        (
+            b"[" * 100_000 + b"]" * 100_000,
+            "ValidationError: GET /sandbox/api/v1/orders: answer is not JSON",
+        ),
+    ],
+)
+def test_an_answer_of_the_wrong_shape_fails_the_run_with_a_typed_error(
+    channel: Channel, body: bytes, error: str
+) -> None:
+    answer = httpx.MockTransport(lambda request: httpx.Response(200, content=body))
+    with httpx.Client(transport=answer) as client:
+        run = pull_orders(channel.pk, client=client)
+
+    assert run is not None
+    channel.refresh_from_db()
+    assert (run.outcome, run.error, run.fetched) == ("failed", error, 0)
+    assert (channel.order_cursor, channel.last_error, channel.sync_lease_owner) == (None, error, "")
+
+
+def test_an_unexpected_failure_is_recorded_as_a_failed_run_and_raised(channel: Channel) -> None:
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("disk on fire")
+
+    with (
+        httpx.Client(transport=httpx.MockTransport(explode)) as client,
+        pytest.raises(RuntimeError, match="disk on fire"),
+    ):
+        pull_orders(channel.pk, client=client)
+
+    run = SyncRun.objects.get()
+    channel.refresh_from_db()
+    assert (run.outcome, run.error) == ("failed", "unexpected RuntimeError: disk on fire")
+    assert (channel.last_error, channel.last_success_at, channel.sync_lease_owner) == (
+        run.error,
+        None,
+        "",
+    )
+
+
 def test_wrong_credentials_fail_the_run_with_the_reason(channel: Channel) -> None:
     from crossdock.hub.channels.services import update_channel
 

@@ -178,6 +178,11 @@ def pull_orders(
     except (ConnectorError, UnknownConnector, SecretsUnreadable) as failure:
         error = f"{type(failure).__name__}: {failure}"
         logger.warning("channel %s: order pull failed: %s", channel.pk, error)
+    except Exception as failure:
+        # A bug or an outage: the run is recorded as failed (never as a success) and the
+        # job fails too, with its traceback.
+        error = f"unexpected {type(failure).__name__}: {failure}"
+        raise
     finally:
         _finish(channel, run, tally, error, owner, clock)
     return run
