@@ -202,8 +202,11 @@ def test_actions_on_another_accounts_order_are_not_found_and_change_nothing(
 
     for action, data in [
         ("hold", {}),
+        ("release", {}),
         ("cancel", {"reason": "x"}),
+        ("cancel", {"reason": "x" * 201}),
         ("notes", {"internal_notes": "pwned"}),
+        ("notes", {"internal_notes": "x" * 1001}),
         ("address", GOOD_ADDRESS),
         ("custom-status", {"custom_status": ""}),
     ]:
