@@ -17,8 +17,7 @@ from crossdock.api.errors import field_error, message
 from crossdock.connectors.base import ConnectorSpec
 from crossdock.connectors.registry import registry
 from crossdock.hub.channels import queries, services
-from crossdock.hub.channels.connections import spec_of
-from crossdock.hub.channels.crypto import decrypt_secrets
+from crossdock.hub.channels.connections import secret_names, spec_of
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import Channel, SyncRun
 
@@ -131,7 +130,7 @@ def channel_out(channel: Channel) -> ChannelOut:
         name=channel.name,
         is_active=channel.is_active,
         settings={str(key): str(value) for key, value in channel.settings.items()},
-        secret_settings_set=sorted(decrypt_secrets(channel.secrets_ciphertext)),
+        secret_settings_set=secret_names(channel),
         capabilities=sorted(c.value for c in spec.capabilities) if spec else [],
         sync_interval=channel.sync_interval,
         order_cursor=channel.order_cursor,

@@ -12,7 +12,7 @@ from crossdock.hub.accounts import services as accounts
 from crossdock.hub.accounts.errors import AccountError
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries, services
-from crossdock.hub.channels.crypto import decrypt_secrets
+from crossdock.hub.channels.connections import secret_names
 from crossdock.hub.channels.errors import ChannelError
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.channels.sync import pull_orders
@@ -40,7 +40,7 @@ def _channel_row(channel: Channel) -> dict[str, Any]:
         "kind": channel.kind,
         "is_active": channel.is_active,
         "settings": channel.settings,
-        "secret_settings_set": sorted(decrypt_secrets(channel.secrets_ciphertext)),
+        "secret_settings_set": secret_names(channel),
         "last_sync_at": health.last_sync_at,
         "next_sync_at": health.next_sync_at,
         "last_error": health.last_error,

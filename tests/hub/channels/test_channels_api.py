@@ -13,6 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
+from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import CarrierMapping, Channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.sandbox.models import SandboxShop
@@ -115,6 +116,27 @@ def test_patching_changes_named_settings_and_keeps_the_secret(api: ApiClient) ->
     assert body["settings"] == {"base_url": "https://example.com/api"}
     assert body["secret_settings_set"] == ["api_token"]
     assert body["health"]["next_sync_at"] is None
+
+
+def test_after_a_key_change_a_channel_shows_no_secrets_and_takes_them_again(
+    api: ApiClient, settings: Any
+) -> None:
+    channel_id = api.post("/channels", BODY).json()["id"]
+    settings.ENCRYPTION_KEY = "a-rotated-key"
+
+    listed = api.get("/channels")
+    renamed = api.patch(f"/channels/{channel_id}", {"settings": {"base_url": BASE_URL}})
+    entered = api.patch(f"/channels/{channel_id}", {"settings": {"api_token": "sbx_new"}})
+
+    assert listed.status_code == 200
+    assert [c["secret_settings_set"] for c in listed.json() if c["id"] == channel_id] == [[]]
+    assert renamed.status_code == 422
+    assert renamed.json()["detail"][0]["loc"][-2:] == ["settings", "api_token"]
+    assert entered.status_code == 200, entered.content
+    assert entered.json()["secret_settings_set"] == ["api_token"]
+    assert decrypt_secrets(Channel.objects.get(pk=channel_id).secrets_ciphertext) == {
+        "api_token": "sbx_new"
+    }
 
 
 def test_sync_now_queues_one_pull_and_is_refused_for_inactive_channels(api: ApiClient) -> None:

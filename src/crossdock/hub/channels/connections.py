@@ -14,7 +14,7 @@ import httpx
 from crossdock.connectors.base import ChannelConfig, ConnectorSpec
 from crossdock.connectors.http import build_client
 from crossdock.connectors.registry import UnknownConnector, registry
-from crossdock.hub.channels.crypto import decrypt_secrets
+from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets
 from crossdock.hub.channels.models import Channel
 
 
@@ -30,6 +30,18 @@ def config_of(channel: Channel) -> ChannelConfig:
     """The channel's settings and decrypted secrets, for its connector only."""
     settings = {str(key): str(value) for key, value in (channel.settings or {}).items()}
     return ChannelConfig(settings=settings, secrets=decrypt_secrets(channel.secrets_ciphertext))
+
+
+def secret_names(channel: Channel) -> list[str]:
+    """The names of the secrets a channel holds (never their values), for API and CLI.
+
+    Secrets that cannot be decrypted (the encryption key changed) count as not set: the
+    channel shows none, so the merchant enters them again.
+    """
+    try:
+        return sorted(decrypt_secrets(channel.secrets_ciphertext))
+    except SecretsUnreadable:
+        return []
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from django.utils import timezone
 from crossdock.connectors.base import Capability, ConnectorSpec, FieldKind
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.crypto import decrypt_secrets, encrypt_secrets
+from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets, encrypt_secrets
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 
@@ -134,6 +134,14 @@ def add_channel(
     return channel
 
 
+def _stored_secrets(channel: Channel) -> dict[str, str]:
+    """The channel's secrets; none when they cannot be decrypted, so they can be re-entered."""
+    try:
+        return decrypt_secrets(channel.secrets_ciphertext)
+    except SecretsUnreadable:
+        return {}
+
+
 def _locked(account: Account, channel_id: int) -> Channel:
     channel = Channel.objects.select_for_update().filter(account=account, pk=channel_id).first()
     if channel is None:
@@ -159,7 +167,7 @@ def update_channel(
                 channel.name = _check_name(name)
             if values is not None:
                 settings, secrets = _merged_settings(
-                    spec, values, channel.settings, decrypt_secrets(channel.secrets_ciphertext)
+                    spec, values, channel.settings, _stored_secrets(channel)
                 )
                 channel.settings = settings
                 channel.secrets_ciphertext = encrypt_secrets(secrets)
