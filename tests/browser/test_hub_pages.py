@@ -124,6 +124,20 @@ def test_the_keyboard_reaches_the_skip_link_first_and_it_jumps_to_the_content(
     expect(page.locator("main#main")).to_be_focused()
 
 
+def test_a_keyboard_focused_tile_shows_a_dark_ring_inside_an_amber_one(page: Page) -> None:
+    merchant_with_orders()
+    sign_in(page, EMAIL, PASSWORD)
+    tile = page.get_by_test_id("tile-to-ship")
+
+    # Tab from the element just before the tile: focus by keyboard, as :focus-visible needs.
+    page.get_by_role("link", name="All orders").focus()
+    page.keyboard.press("Tab")
+
+    expect(tile).to_be_focused()
+    expect(tile).to_have_css("outline-color", "rgb(242, 169, 0)")
+    expect(tile).to_have_css("box-shadow", "rgb(23, 32, 42) 0px 0px 0px 2px")
+
+
 def test_the_order_list_fits_a_tablet(page: Page, shoot: Shoot) -> None:
     merchant_with_orders()
     page.set_viewport_size(TABLET)
