@@ -209,6 +209,9 @@ def test_a_partial_shipment_leaves_the_order_partially_shipped() -> None:
         ({**SHIPMENT, "lines": [{"line_id": "nope", "quantity": 1}]}, 422),
         ({**SHIPMENT, "lines": [{"line_id": "{first}", "quantity": 99}]}, 409),
         ({**SHIPMENT, "shipped_on": "yesterday"}, 422),
+        ({**SHIPMENT, "lines": [{"line_id": ["unhashable"], "quantity": 1}]}, 422),
+        ({**SHIPMENT, "lines": ["not an object"]}, 422),
+        ({**SHIPMENT, "lines": "all"}, 422),
     ],
 )
 def test_a_shipment_the_marketplace_refuses_stores_nothing(
@@ -217,7 +220,7 @@ def test_a_shipment_the_marketplace_refuses_stores_nothing(
     client = Client()
     shop, token = make_shop()
     order = services.generate_orders(shop, 1)[0]
-    if "lines" in body and body["lines"][0]["line_id"] == "{first}":
+    if body.get("lines") == [{"line_id": "{first}", "quantity": 99}]:
         body = {**body, "lines": [{"line_id": order.document["lines"][0]["id"], "quantity": 99}]}
 
     response = _post(client, token, f"/orders/{order.public_id}/shipments", body)
@@ -312,7 +315,16 @@ def test_fault_settings_out_of_range_change_nothing() -> None:
     client = Client()
     shop, token = make_shop()
 
-    for body in ({"error_rate": "1.5"}, {"error_rate": "-1"}, {"nonsense": 1}, {"delay_ms": "x"}):
+    for body in (
+        {"error_rate": "1.5"},
+        {"error_rate": "-1"},
+        {"nonsense": 1},
+        {"delay_ms": "x"},
+        {"delay_ms": 10**12},
+        {"timeout_seconds": "1e9"},
+        {"fault_seed": 2**40},
+        {"retry_after_seconds": "NaN"},
+    ):
         response = client.put(
             f"{API}/faults", json.dumps(body), content_type="application/json", headers=auth(token)
         )
@@ -367,3 +379,49 @@ def test_slow_answers_still_answer_and_timeouts_hang_then_give_up() -> None:
     assert slow.status_code == 200
     # A real client gave up long before: its read timeout is shorter than the hang.
     assert hung.status_code == 504
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"lines": 5},
+        {"lines": []},
+        {"lines": [{"id": "L1", "quantity": "two", "unit_price": "1.00"}]},
+        {"lines": [{"quantity": 1, "unit_price": "1.00"}]},
+        {"coupons": None},
+        {"tax": "lots"},
+        {"status": "x" * 30},
+    ],
+)
+def test_a_change_that_would_break_the_order_is_refused_and_changes_nothing(
+    changes: dict[str, Any],
+) -> None:
+    client = Client()
+    shop, token = make_shop()
+    order = services.generate_orders(shop, 1)[0]
+
+    response = _post(
+        client, token, f"/simulate/orders/{order.public_id}/change", {"changes": changes}
+    )
+
+    assert response.status_code == 422, response.content
+    order.refresh_from_db()
+    assert order.updated_at == order.created_at
+    assert _get(client, token, f"/orders/{order.public_id}")["lines"] == order.document["lines"]
+
+
+def test_stock_beyond_what_a_listing_holds_and_bodies_nested_too_deep_are_refused() -> None:
+    client = Client()
+    _, token = make_shop()
+
+    huge = _post(client, token, "/stock", {"items": [{"sku": "MUG-FIKA", "quantity": 2**40}]})
+    nested = client.post(
+        f"{API}/stock",
+        "[" * 100_000 + "]" * 100_000,
+        content_type="application/json",
+        headers=auth(token),
+    )
+
+    assert (huge.status_code, nested.status_code) == (422, 422)
+    assert nested.json() == {"error": "the body is not JSON"}
+    assert SandboxStockUpdate.objects.count() == 0

@@ -40,6 +40,8 @@ from crossdock.sandbox.models import (
 
 #: Carrier codes the sandbox accepts, case-sensitive; ``other`` needs a ``carrier_name``.
 CARRIERS = frozenset({"usps", "ups", "fedex", "dhl_express", "dhl_ecommerce", "other"})
+#: The largest quantity a listing holds (the column is a 32-bit integer).
+MAX_QUANTITY = 2**31 - 1
 TOKEN_PREFIX = "sbx_"  # noqa: S105 - the public prefix of generated tokens
 
 
@@ -114,15 +116,18 @@ def next_fault(shop: SandboxShop, *, is_write: bool) -> FaultKind:
     return draw_fault(faults, fresh.request_count, is_write=is_write)
 
 
-FAULT_FIELDS = (
-    "error_rate",
-    "rate_limit_rate",
-    "retry_after_seconds",
-    "delay_ms",
-    "timeout_rate",
-    "timeout_seconds",
-    "fault_seed",
-)
+#: Each fault setting and its largest value (rates are shares, 0 to 1).
+FAULT_LIMITS: dict[str, Decimal] = {
+    "error_rate": Decimal(1),
+    "rate_limit_rate": Decimal(1),
+    "retry_after_seconds": Decimal(3600),
+    "delay_ms": Decimal(60_000),
+    "timeout_rate": Decimal(1),
+    "timeout_seconds": Decimal(600),
+    "fault_seed": Decimal(2**31 - 1),
+}
+FAULT_FIELDS = tuple(FAULT_LIMITS)
+_INTEGER_FAULTS = frozenset({"retry_after_seconds", "delay_ms", "fault_seed"})
 
 
 def configure_faults(shop: SandboxShop, values: Mapping[str, Any]) -> SandboxShop:
@@ -136,12 +141,9 @@ def configure_faults(shop: SandboxShop, values: Mapping[str, Any]) -> SandboxSho
             number = Decimal(str(raw))
         except ArithmeticError as error:
             raise SandboxInvalid(f"{name} must be a number") from error
-        if not number.is_finite() or number < 0:
-            raise SandboxInvalid(f"{name} must be a non-negative number")
-        if name.endswith("_rate") and number > 1:
-            raise SandboxInvalid(f"{name} must be between 0 and 1")
-        is_integer = name in ("retry_after_seconds", "delay_ms", "fault_seed")
-        cleaned[name] = int(number) if is_integer else number
+        if not number.is_finite() or not 0 <= number <= FAULT_LIMITS[name]:
+            raise SandboxInvalid(f"{name} must be between 0 and {FAULT_LIMITS[name]}")
+        cleaned[name] = int(number) if name in _INTEGER_FAULTS else number
     with transaction.atomic():
         SandboxShop.objects.filter(pk=shop.pk).update(**cleaned)
         return SandboxShop.objects.get(pk=shop.pk)
@@ -208,6 +210,35 @@ def _locked_order(shop: SandboxShop, public_id: str) -> SandboxOrder:
     return order
 
 
+#: Statuses an order can have on the sandbox marketplace.
+STATUSES = frozenset({"awaiting_payment", "paid", "partially_shipped", "shipped", "cancelled"})
+
+
+def _check_document(document: Mapping[str, Any]) -> None:
+    """Refuse a changed order the marketplace could not serve, total or ship."""
+    if document.get("status") not in STATUSES:
+        raise SandboxInvalid(f"status must be one of {', '.join(sorted(STATUSES))}")
+    lines = document.get("lines")
+    if not isinstance(lines, list) or not lines:
+        raise SandboxInvalid("lines must be a non-empty list")
+    for line in lines:
+        quantity = line.get("quantity") if isinstance(line, dict) else None
+        if (
+            not isinstance(line, dict)
+            or not isinstance(line.get("id"), str)
+            or not isinstance(quantity, int)
+            or isinstance(quantity, bool)
+            or quantity < 1
+        ):
+            raise SandboxInvalid("each line needs a text id and a positive integer quantity")
+    if not isinstance(document.get("coupons"), list):
+        raise SandboxInvalid("coupons must be a list")
+    try:
+        order_total(dict(document))
+    except (KeyError, TypeError, ArithmeticError, ValueError) as error:
+        raise SandboxInvalid(f"the changed order has no computable total: {error!r}") from error
+
+
 def change_order(
     shop: SandboxShop,
     public_id: str,
@@ -226,6 +257,7 @@ def change_order(
             if protected:
                 raise SandboxInvalid(f"cannot change {', '.join(sorted(protected))}")
             document = {**order.document, **changes}
+            _check_document(document)
             document["total"] = order_total(document)
         else:
             rng = random.Random(f"{shop.fault_seed}:{public_id}:{when.isoformat()}")  # noqa: S311 - simulation
@@ -273,16 +305,17 @@ def _shipment_lines(order: SandboxOrder, raw_lines: object) -> list[dict[str, An
         raise SandboxInvalid("lines must be a list")
     lines = []
     for raw in raw_lines:
-        if not isinstance(raw, dict) or raw.get("line_id") not in ordered:
-            raise SandboxInvalid(f"unknown line {raw!r}")
+        line_id = raw.get("line_id") if isinstance(raw, dict) else None
+        if not isinstance(line_id, str) or line_id not in ordered:
+            raise SandboxInvalid(f"unknown line {raw!r}"[:200])
         quantity = raw.get("quantity")
         if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 1:
-            raise SandboxInvalid(f"line {raw['line_id']}: quantity must be a positive integer")
-        if quantity > remaining[raw["line_id"]]:
+            raise SandboxInvalid(f"line {line_id}: quantity must be a positive integer")
+        if quantity > remaining[line_id]:
             raise SandboxConflict(
-                f"line {raw['line_id']}: {quantity} exceeds the {remaining[raw['line_id']]} left"
+                f"line {line_id}: {quantity} exceeds the {remaining[line_id]} left"
             )
-        lines.append({"line_id": raw["line_id"], "quantity": quantity})
+        lines.append({"line_id": line_id, "quantity": quantity})
     return lines
 
 
@@ -355,7 +388,9 @@ def record_shipment(
             order.document = {**order.document, "status": order.status}
             order.updated_at = timezone.now()
             order.save()
-    except IntegrityError:
+    except IntegrityError as error:
+        if not key:
+            raise SandboxConflict("the shipment collided with another; send it again") from error
         # A concurrent request with the same key won the unique constraint.
         return SandboxShipment.objects.get(shop=shop, idempotency_key=key), False
     return shipment, True
@@ -370,8 +405,14 @@ def set_stock(shop: SandboxShop, items: object) -> int:
         if not isinstance(item, dict) or not isinstance(item.get("sku"), str):
             raise SandboxInvalid(f"item {item!r} has no sku")
         quantity = item.get("quantity")
-        if not isinstance(quantity, int) or isinstance(quantity, bool) or quantity < 0:
-            raise SandboxInvalid(f"{item['sku']}: quantity must be a non-negative integer")
+        if (
+            not isinstance(quantity, int)
+            or isinstance(quantity, bool)
+            or not 0 <= quantity <= MAX_QUANTITY
+        ):
+            raise SandboxInvalid(
+                f"{item['sku'][:100]}: quantity must be an integer from 0 to {MAX_QUANTITY}"
+            )
         levels[item["sku"]] = quantity
     with transaction.atomic():
         listings = {

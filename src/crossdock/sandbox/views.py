@@ -34,7 +34,7 @@ def _json_body(request: HttpRequest) -> dict[str, Any]:
         return {}
     try:
         body = json.loads(request.body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as error:
         raise SandboxInvalid("the body is not JSON") from error
     if not isinstance(body, dict):
         raise SandboxInvalid("the body must be a JSON object")
