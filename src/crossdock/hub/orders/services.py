@@ -171,7 +171,7 @@ def resolve_custom_status(
     custom = CustomStatus.objects.filter(account=account, name=name).first()
     if custom is None:
         raise OrderValidationError("custom_status", f"no custom status named {name!r}")
-    if status is not None and custom.status != _mappable(status):
+    if status is not None and custom.status != mappable_status(status):
         raise OrderValidationError(
             "custom_status",
             f"{name!r} belongs to status {custom.status!r}, not {status.value!r}",
@@ -179,7 +179,7 @@ def resolve_custom_status(
     return custom
 
 
-def _mappable(status: OrderStatus) -> str:
+def mappable_status(status: OrderStatus) -> str:
     """The mappable status a hub status shows as (partially shipped still awaits shipment)."""
     return OrderStatus.PAID.value if status == OrderStatus.PARTIALLY_SHIPPED else status.value
 
@@ -252,7 +252,7 @@ def update_order(account: Account, order_id: int, changes: OrderChanges, actor: 
             changed += _apply_hold(order, changes.hold, actor)
         if not isinstance(changes.custom_status, Unset):
             custom = resolve_custom_status(account, changes.custom_status)
-            if custom is not None and custom.status != _mappable(OrderStatus(order.status)):
+            if custom is not None and custom.status != mappable_status(OrderStatus(order.status)):
                 raise OrderValidationError(
                     "custom_status",
                     f"{custom.name!r} belongs to status {custom.status!r}, "

@@ -21,6 +21,7 @@ from crossdock.hub.orders import queries as order_queries
 from crossdock.hub.orders.conversion import address_of
 from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.orders.models import CustomStatus, Order, OrderLine
+from crossdock.hub.orders.services import mappable_status
 from crossdock.web.access import account_view
 from crossdock.web.forms.orders import (
     AddressForm,
@@ -117,13 +118,8 @@ def load_order(account: Account, order_id: int) -> Order:
 
 def custom_status_options(account: Account, order: Order) -> list[CustomStatus]:
     """The custom statuses the order may carry: those of its (mappable) status."""
-    status = OrderStatus(order.status)
-    mappable = OrderStatus.PAID if status == OrderStatus.PARTIALLY_SHIPPED else status
-    return [
-        custom
-        for custom in order_queries.custom_statuses(account)
-        if custom.status == mappable.value
-    ]
+    mappable = mappable_status(OrderStatus(order.status))
+    return list(order_queries.custom_statuses(account).filter(status=mappable))
 
 
 def render_order_page(
