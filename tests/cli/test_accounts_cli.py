@@ -78,3 +78,22 @@ def test_token_for_an_unknown_account_fails() -> None:
 
     assert result.exit_code == 1
     assert "no account named 'Nobody'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "email", "message"),
+    [
+        ("   ", "x@example.com", "an account name must be 1 to 100 characters"),
+        ("N" * 101, "x@example.com", "an account name must be 1 to 100 characters"),
+        ("Long mail", "x" * 140 + "@example.com", "an e-mail must be 1 to 150 characters"),
+    ],
+)
+def test_a_blank_or_too_long_name_or_email_is_refused(name: str, email: str, message: str) -> None:
+    result = runner.invoke(
+        app,
+        ["account", "create", "--name", name, "--email", email, "--password", "long-enough"],
+    )
+
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert Account.objects.count() == 0

@@ -9,6 +9,10 @@ class AccountExists(AccountError):
     """An account or user with that name or e-mail already exists."""
 
 
+class AccountInvalid(AccountError):
+    """A name or e-mail an account or user cannot have (blank, or too long to store)."""
+
+
 class AccountNotFound(AccountError):
     """No account has that name."""
 

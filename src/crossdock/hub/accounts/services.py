@@ -11,11 +11,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crossdock.core.secrets import issue_token, secret_matches, split_token, usage_is_stale
-from crossdock.hub.accounts.errors import AccountExists, AccountNotFound, InvalidToken
+from crossdock.hub.accounts.errors import (
+    AccountExists,
+    AccountInvalid,
+    AccountNotFound,
+    InvalidToken,
+)
 from crossdock.hub.accounts.models import Account, ApiToken, Membership
 from crossdock.hub.channels.services import ensure_manual_channel
 
 TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
+
+#: The longest account name and login e-mail the tables hold.
+MAX_NAME = 100
+MAX_EMAIL = 150
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +39,9 @@ def create_account(name: str, email: str, password: str) -> Account:
     """Create a merchant account, its owner user and its built-in ``manual`` channel."""
     user_model = get_user_model()
     name = name.strip()
-    email = email.strip().lower()
+    email = _checked_email(email)
+    if not name or len(name) > MAX_NAME:
+        raise AccountInvalid(f"an account name must be 1 to {MAX_NAME} characters")
     try:
         with transaction.atomic():
             if Account.objects.filter(name=name).exists():
@@ -46,10 +57,17 @@ def create_account(name: str, email: str, password: str) -> Account:
     return account
 
 
+def _checked_email(email: str) -> str:
+    email = email.strip().lower()
+    if not email or len(email) > MAX_EMAIL:
+        raise AccountInvalid(f"an e-mail must be 1 to {MAX_EMAIL} characters")
+    return email
+
+
 def add_user(account: Account, email: str, password: str) -> AbstractBaseUser:
     """Add a staff user to an account."""
     user_model = get_user_model()
-    email = email.strip().lower()
+    email = _checked_email(email)
     try:
         with transaction.atomic():
             user = user_model.objects.create_user(username=email, email=email, password=password)
