@@ -125,7 +125,13 @@ def test_settings_sections_save_all_or_nothing(browser: Client, store: DeskStore
     assert "&quot;Ready&quot; is already mapped to Paid" in mapping
     template = browser.post(
         f"{url}?tab=notifications",
-        {"email_subject": "Order [Order Number]", "email_body": "Hi", "notify_store": "never"},
+        {
+            "email_subject": "Order [Order Number]",
+            "email_body": "Hi",
+            "notify_store": "never",
+            "notify_store_hours": "2",
+            "notify_store_time": "17:00",
+        },
     ).content.decode()
     assert 'id="id_email_subject_errors"><li>unknown field replacement [Order Number]' in template
     store.refresh_from_db()
@@ -139,6 +145,30 @@ def test_settings_sections_save_all_or_nothing(browser: Client, store: DeskStore
     assert saved.status_code == 302
     store.refresh_from_db()
     assert (store.import_interval_minutes, store.first_import_days) == (5, 14)
+
+    # the merchant's time zone and a notice at a time of day in it
+    general = browser.post(
+        f"{url}?tab=general",
+        {"name": "Corner Shop", "is_active": "on", "time_zone": "America/Chicago"},
+    )
+    timing = browser.post(
+        f"{url}?tab=notifications",
+        {
+            "email_subject": "Order [Order #]",
+            "email_body": "Hi",
+            "notify_store": "at_time",
+            "notify_store_hours": "2",
+            "notify_store_time": "16:30",
+        },
+    )
+    assert (general.status_code, timing.status_code) == (302, 302)
+    store.refresh_from_db()
+    assert (store.time_zone, store.notify_store, f"{store.notify_store_time:%H:%M}") == (
+        "America/Chicago",
+        "at_time",
+        "16:30",
+    )
+    assert 'value="16:30"' in browser.get(f"{url}?tab=notifications").content.decode()
 
 
 def test_grid_order_page_ship_form_and_slips(
@@ -176,6 +206,7 @@ def test_grid_order_page_ship_form_and_slips(
     assert shipped.status_code == 302
     shipment = Shipment.objects.get()
     assert [(item.line_id, item.quantity) for item in shipment.lines.all()] == [(tee.pk, 1)]
+    assert shipment.notice.state == "pending"
 
     # a bad quantity is refused next to its field
     too_many = browser.post(

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
 from crossdock.desk.accounts.models import DeskAccount
@@ -328,3 +329,86 @@ def test_the_store_order_number_is_how_an_order_without_id_is_recognised(
 
     assert DeskOrder.objects.count() == 1
     assert summary.created == 0
+
+
+def test_a_delayed_notice_waits_for_its_moment_and_a_void_drops_it(
+    desk_api: DeskApiClient,
+    desk_account: DeskAccount,
+    order: DeskOrder,
+    independent_store: IndependentStore,
+) -> None:
+    # given a store told three hours after each label
+    store = DeskStore.objects.get()
+    update_settings(
+        desk_account, store.pk, {"notify_store": "after_hours", "notify_store_hours": 3}
+    )
+
+    # when an order ships and the queue runs
+    response = desk_api.post(
+        f"/orders/{order.pk}/shipments", {"carrier": "USPS", "tracking_number": "T-9"}
+    )
+    assert response.status_code == 201, response.content
+    shipped = response.json()
+    run_tasks()
+    enqueue_due_notices()
+    run_tasks()
+
+    # then the notice is pending, due three hours after the label, and waits in the queue
+    shipment = Shipment.objects.get()
+    notice = StoreNotice.objects.get()
+    assert shipped["notice"]["state"] == "pending"
+    assert notice.state == StoreNotice.State.PENDING
+    assert notice.next_attempt_at == shipment.label_created_at + timedelta(hours=3)
+    assert notice.attempts == 0
+    assert independent_store.notices == []
+    (job,) = DBTaskResult.objects.filter(task_path__endswith="deliver_notice_task")
+    assert job.run_after == notice.next_attempt_at
+
+    # when the shipment is voided before then, the store is never told
+    desk_api.post(f"/shipments/{shipment.pk}/void")
+    notice.refresh_from_db()
+    assert notice.state == StoreNotice.State.NOT_SENT
+    assert deliver_notice(notice.pk).state == StoreNotice.State.NOT_SENT
+    assert independent_store.notices == []
+
+
+def test_a_packer_overrides_the_store_rule_for_one_shipment(
+    desk_api: DeskApiClient,
+    desk_account: DeskAccount,
+    order: DeskOrder,
+    independent_store: IndependentStore,
+) -> None:
+    # given a store set never to be told, and a tee and a mug to ship apart
+    store = DeskStore.objects.get()
+    update_settings(desk_account, store.pk, {"notify_store": "never"})
+    lines = _lines(order)
+
+    # when the tee ships with "tell the store now" and the mug with "do not tell it"
+    now = desk_api.post(
+        f"/orders/{order.pk}/shipments",
+        {
+            "carrier": "USPS",
+            "tracking_number": "T-1",
+            "notify_store": "immediately",
+            "lines": [{"line_id": lines["TEE-M"], "quantity": 2}],
+        },
+    ).json()
+    update_settings(desk_account, store.pk, {"notify_store": "immediately"})
+    never = desk_api.post(
+        f"/orders/{order.pk}/shipments",
+        {"carrier": "USPS", "tracking_number": "T-2", "notify_store": "never"},
+    ).json()
+    bad = desk_api.post(
+        f"/orders/{order.pk}/shipments", {"carrier": "USPS", "notify_store": "later"}
+    )
+    run_tasks()
+
+    # then only the first reached the store
+    assert [
+        _notice_xml(body)["fields"]["TrackingNumber"] for _, body, _ in independent_store.notices
+    ] == ["T-1"]
+    assert StoreNotice.objects.get(shipment_id=now["id"]).state == StoreNotice.State.SENT
+    assert never["notice"]["state"] == "not_sent"
+    assert never["notice"]["answer"] == "chosen for this shipment: the store is not told"
+    assert bad.status_code == 422
+    assert Shipment.objects.count() == 2

@@ -141,3 +141,49 @@ def test_a_password_that_no_longer_decrypts_fails_the_import_with_a_reason(
         "the store's settings are unusable: the stored password cannot be decrypted; re-enter it"
     )
     assert len(independent_store.exports) == 1  # only the connection test called the store
+
+
+def test_the_tell_the_store_timing_is_set_in_the_merchants_time_zone(
+    desk_api: DeskApiClient, desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    store = _store(desk_account, independent_store)
+
+    # when the merchant asks for notices at 16:45 Berlin time on the ship date
+    good = desk_api.patch(
+        f"/stores/{store.pk}",
+        {"notify_store": "at_time", "notify_store_time": "16:45", "time_zone": "Europe/Berlin"},
+    )
+    # and then sends a bad zone, a bad time and a zero delay together
+    bad = desk_api.patch(
+        f"/stores/{store.pk}",
+        {
+            "notify_store": "after_hours",
+            "notify_store_hours": 0,
+            "notify_store_time": "25:00",
+            "time_zone": "Mars/Olympus",
+        },
+    )
+
+    # then the first is saved, the second refused field by field with nothing changed
+    assert good.status_code == 200, good.content
+    assert {
+        key: good.json()[key]
+        for key in ("notify_store", "notify_store_hours", "notify_store_time", "time_zone")
+    } == {
+        "notify_store": "at_time",
+        "notify_store_hours": 2,
+        "notify_store_time": "16:45",
+        "time_zone": "Europe/Berlin",
+    }
+    assert bad.status_code == 422
+    assert {(e["loc"][1], e["msg"]) for e in bad.json()["detail"]} == {
+        ("notify_store_hours", "between 1 and 168"),
+        ("notify_store_time", "a time of day like 17:00"),
+        ("time_zone", "a time zone name like Europe/London or America/New_York"),
+    }
+    store.refresh_from_db()
+    assert (store.notify_store, f"{store.notify_store_time:%H:%M}", store.time_zone) == (
+        "at_time",
+        "16:45",
+        "Europe/Berlin",
+    )

@@ -209,6 +209,9 @@ def ship(
     notify_buyer: bool | None = typer.Option(
         None, "--notify-buyer/--no-notify-buyer", help="E-mail the buyer (default: store setting)."
     ),
+    notify_store: str = typer.Option(
+        "", "--notify-store", help="immediately or never (default: the store's rule)."
+    ),
     line: list[str] = typer.Option(  # noqa: B008 - typer declares options as defaults
         [], "--line", help="LINE_ID:QUANTITY; repeat it. None: the whole order."
     ),
@@ -232,6 +235,7 @@ def ship(
                 ship_date=day,
                 notes_to_buyer=note,
                 notify_buyer=notify_buyer,
+                notify_store=notify_store or None,
                 lines=_lines(line),
             ),
             created_by="cli",

@@ -64,6 +64,7 @@ def create_shipment(request: HttpRequest, order_id: int, body: ShipmentIn) -> St
             ship_date=body.ship_date,
             notes_to_buyer=body.notes_to_buyer,
             notify_buyer=body.notify_buyer,
+            notify_store=body.notify_store,
             lines=tuple(LineRequest(line.line_id, line.quantity) for line in body.lines),
         ),
         created_by=who.label,

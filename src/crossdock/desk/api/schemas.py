@@ -17,6 +17,7 @@ from crossdock.desk.stores.importing import ImportSummary
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
 
+NotifyStoreMode = Literal["immediately", "after_hours", "at_time", "never"]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
 
 
@@ -51,6 +52,8 @@ class StorePatch(Schema):
 
     name: str | None = None
     is_active: bool | None = None
+    #: An IANA name (``Europe/London``): "at a time of day" notices are read in it.
+    time_zone: str | None = None
     company_name: str | None = None
     logo_url: str | None = None
     brand_colour: str | None = None
@@ -63,7 +66,11 @@ class StorePatch(Schema):
     email_buyer: bool | None = None
     email_subject: str | None = None
     email_body: str | None = None
-    notify_store: Literal["immediately", "never"] | None = None
+    notify_store: NotifyStoreMode | None = None
+    #: With ``after_hours``: 1 to 168.
+    notify_store_hours: int | None = None
+    #: With ``at_time``: ``"HH:MM"`` on the ship date, in ``time_zone``.
+    notify_store_time: str | None = None
     create_products: bool | None = None
     weight_source: Literal["store", "desk"] | None = None
     locations_from_store: bool | None = None
@@ -78,6 +85,7 @@ class StoreOut(Schema):
     kind: str
     name: str
     is_active: bool
+    time_zone: str
     url: str
     username: str
     connection: str
@@ -95,6 +103,8 @@ class StoreOut(Schema):
     email_subject: str
     email_body: str
     notify_store: str
+    notify_store_hours: int
+    notify_store_time: str
     create_products: bool
     weight_source: str
     locations_from_store: bool
@@ -285,6 +295,8 @@ class ShipmentIn(Schema):
     ship_date: date | None = None
     notes_to_buyer: str = ""
     notify_buyer: bool | None = None
+    #: Instead of the store's "tell the store" rule, for this shipment only.
+    notify_store: Literal["immediately", "never"] | None = None
     lines: list[LineIn] = Field(default_factory=list)
 
 
@@ -300,6 +312,7 @@ def store_out(store: DeskStore) -> StoreOut:
         kind=store.kind,
         name=store.name,
         is_active=store.is_active,
+        time_zone=store.time_zone,
         url=store.url,
         username=store.username,
         connection=store.connection,
@@ -317,6 +330,8 @@ def store_out(store: DeskStore) -> StoreOut:
         email_subject=store.email_subject,
         email_body=store.email_body,
         notify_store=store.notify_store,
+        notify_store_hours=store.notify_store_hours,
+        notify_store_time=f"{store.notify_store_time:%H:%M}",
         create_products=store.create_products,
         weight_source=store.weight_source,
         locations_from_store=store.locations_from_store,

@@ -29,6 +29,7 @@ from crossdock.desk.shipments.models import BuyerEmail, Shipment, ShipmentLine, 
 from crossdock.desk.shipments.tasks import deliver_notice_task, send_buyer_email_task
 from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
 from crossdock.desk.stores.models import DeskStore
+from crossdock.desk.stores.notify import OVERRIDES, NotifyStore, notice_due_at
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +50,8 @@ class ShipRequest:
     notes_to_buyer: str = ""
     #: ``None``: the store's setting decides.
     notify_buyer: bool | None = None
+    #: ``None``: the store's "tell the store" rule decides; else ``immediately`` or ``never``.
+    notify_store: str | None = None
     lines: tuple[LineRequest, ...] = field(default_factory=tuple)
     adapter: str = "manual"
 
@@ -63,6 +66,8 @@ def _check(request: ShipRequest) -> None:
         errors["service"] = "at most 100 characters"
     if len(request.notes_to_buyer) > 1000:
         errors["notes_to_buyer"] = "at most 1000 characters"
+    if request.notify_store is not None and request.notify_store not in OVERRIDES:
+        errors["notify_store"] = f"one of {', '.join(OVERRIDES)}, or none for the store's rule"
     if errors:
         raise ShipmentInvalid(errors)
 
@@ -193,19 +198,34 @@ def create_shipment(
                 quantity_shipped=F("quantity_shipped") + quantity
             )
         _refresh_status(order)
-        immediately = store.notify_store == DeskStore.NotifyStore.IMMEDIATELY
-        notice = StoreNotice.objects.create(
-            shipment=shipment,
-            state=StoreNotice.State.PENDING if immediately else StoreNotice.State.NOT_SENT,
-            next_attempt_at=now if immediately else None,
-            answer="" if immediately else "the store's settings say never to notify it",
-        )
-        if immediately:
-            deliver_notice_task.enqueue(notice.pk)
+        _owe_notice(shipment, store, request.notify_store)
         if emails_buyer:
             BuyerEmail.objects.create(shipment=shipment, recipient=order.buyer_email)
             send_buyer_email_task.enqueue(shipment.pk)
     return shipment, True
+
+
+def _owe_notice(shipment: Shipment, store: DeskStore, override: str | None) -> StoreNotice:
+    """Create the shipment's notice, due when the store's rule (or the override) says."""
+    due = notice_due_at(
+        store.notify_rule,
+        label_created_at=shipment.label_created_at,
+        ship_date=shipment.ship_date,
+        override=NotifyStore(override) if override else None,
+    )
+    if due is None:
+        return StoreNotice.objects.create(
+            shipment=shipment,
+            state=StoreNotice.State.NOT_SENT,
+            answer="chosen for this shipment: the store is not told"
+            if override
+            else "the store's settings say never to notify it",
+        )
+    notice = StoreNotice.objects.create(shipment=shipment, next_attempt_at=due)
+    # A delayed notice waits in the queue (``run_after``); voiding before then drops it.
+    job = deliver_notice_task if due <= timezone.now() else deliver_notice_task.using(run_after=due)
+    job.enqueue(notice.pk)
+    return notice
 
 
 def void_shipment(account: DeskAccount, shipment_id: int) -> Shipment:

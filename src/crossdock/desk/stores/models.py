@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import time
+
 from django.db import models
 
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.stores import notify
 from crossdock.desk.stores.mapping import StatusMapping
 
 DEFAULT_EMAIL_SUBJECT = "Your order [Order #] from [Store Company Name] has shipped"
@@ -28,8 +31,10 @@ class DeskStore(models.Model):
         ERROR = "error", "In error"
 
     class NotifyStore(models.TextChoices):
-        IMMEDIATELY = "immediately", "As soon as a shipment is made"
-        NEVER = "never", "Never"
+        IMMEDIATELY = "immediately", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.IMMEDIATELY]
+        AFTER_HOURS = "after_hours", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.AFTER_HOURS]
+        AT_TIME = "at_time", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.AT_TIME]
+        NEVER = "never", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.NEVER]
 
     class WeightSource(models.TextChoices):
         STORE = "store", "The store's weights win"
@@ -39,6 +44,8 @@ class DeskStore(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     name = models.CharField(max_length=100)
     is_active = models.BooleanField(default=True)
+    #: The merchant's IANA time zone: "at a time of day" notices are read in it.
+    time_zone = models.CharField(max_length=64, default="UTC")
     # Connection: the URL and the credentials the store generated (never the store's login).
     url = models.URLField(max_length=500)
     username = models.CharField(max_length=200)
@@ -65,6 +72,10 @@ class DeskStore(models.Model):
     notify_store = models.CharField(
         max_length=20, choices=NotifyStore.choices, default=NotifyStore.IMMEDIATELY
     )
+    #: With ``after_hours``: how long after the label the store is told.
+    notify_store_hours = models.PositiveSmallIntegerField(default=2)
+    #: With ``at_time``: the time of day, on the ship date, in ``time_zone``.
+    notify_store_time = models.TimeField(default=time(17, 0))
     # Product handling.
     create_products = models.BooleanField(default=True)
     weight_source = models.CharField(
@@ -99,6 +110,15 @@ class DeskStore(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def notify_rule(self) -> notify.NotifyRule:
+        return notify.NotifyRule(
+            mode=notify.NotifyStore(self.notify_store),
+            delay_hours=self.notify_store_hours,
+            at_time=self.notify_store_time,
+            time_zone=self.time_zone,
+        )
 
     @property
     def status_mapping(self) -> StatusMapping:

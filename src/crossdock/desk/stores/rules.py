@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from datetime import datetime, time
 from urllib.parse import urlsplit
 
 from crossdock.desk.stores.errors import StoreInvalid
 from crossdock.desk.stores.mapping import FIELD_NAMES, MappingError, StatusMapping
+from crossdock.desk.stores.notify import MAX_DELAY_HOURS, NotifyStore, is_time_zone
 from crossdock.desk.stores.tokens import unknown_tokens
 
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
@@ -20,7 +22,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 KINDS = ("crossdock", "custom")
 _PASSWORD = "password"  # noqa: S105 - the name of a form field, not a secret
-NOTIFY_STORE = ("immediately", "never")
+NOTIFY_STORE = tuple(mode.value for mode in NotifyStore)
 WEIGHT_SOURCES = ("store", "desk")
 
 
@@ -100,6 +102,24 @@ def _whole(low: int, high: int) -> Callable[[object], object]:
     return check
 
 
+def _time_of_day(value: object) -> object:
+    """A ``time`` (from a form) or ``"HH:MM"`` text (from the API), to the minute."""
+    if isinstance(value, str):
+        try:
+            value = datetime.strptime(value.strip(), "%H:%M").time()
+        except ValueError as error:
+            raise ValueError("a time of day like 17:00") from error
+    if not isinstance(value, time):
+        raise ValueError("a time of day like 17:00")
+    return value.replace(second=0, microsecond=0, tzinfo=None)
+
+
+def _time_zone(value: object) -> object:
+    if not isinstance(value, str) or not is_time_zone(value.strip()):
+        raise ValueError("a time zone name like Europe/London or America/New_York")
+    return value.strip()
+
+
 def _template(limit: int) -> Callable[[object], object]:
     base = _text(limit, required=True)
 
@@ -118,6 +138,7 @@ def _template(limit: int) -> Callable[[object], object]:
 SETTINGS: dict[str, Callable[[object], object]] = {
     "name": _text(100, required=True),
     "is_active": _flag,
+    "time_zone": _time_zone,
     "company_name": _text(100),
     "logo_url": _optional_url,
     "brand_colour": _colour,
@@ -131,6 +152,8 @@ SETTINGS: dict[str, Callable[[object], object]] = {
     "email_subject": _template(200),
     "email_body": _template(5000),
     "notify_store": _choice(NOTIFY_STORE),
+    "notify_store_hours": _whole(1, MAX_DELAY_HOURS),
+    "notify_store_time": _time_of_day,
     "create_products": _flag,
     "weight_source": _choice(WEIGHT_SOURCES),
     "locations_from_store": _flag,

@@ -15,6 +15,7 @@ from django import forms
 from crossdock.desk.orders.models import DeskOrderLine
 from crossdock.desk.shipments.carriers import CARRIERS
 from crossdock.desk.stores.mapping import MAPPING_FIELDS
+from crossdock.desk.stores.notify import MAX_DELAY_HOURS, NOTIFY_STORE_LABELS, time_zone_names
 from crossdock.desk.stores.tokens import TOKENS
 
 
@@ -60,10 +61,19 @@ def _colour(label: str) -> forms.CharField:
     )
 
 
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in time_zone_names()]
+
+
 class GeneralForm(forms.Form):
     name = forms.CharField(label="Store name", max_length=100)
     is_active = forms.BooleanField(
         label="Active (inactive stores are hidden and never import)", required=False
+    )
+    time_zone = forms.ChoiceField(
+        label="Time zone",
+        choices=_time_zone_choices,
+        help_text="The merchant's own: times of day in these settings are read in it.",
     )
 
 
@@ -104,7 +114,18 @@ class NotificationsForm(forms.Form):
     email_body = forms.CharField(label="E-mail message", widget=forms.Textarea(attrs={"rows": 6}))
     notify_store = forms.ChoiceField(
         label="Tell the store about shipments",
-        choices=[("immediately", "As soon as a shipment is made"), ("never", "Never")],
+        choices=[(mode.value, label) for mode, label in NOTIFY_STORE_LABELS.items()],
+        help_text="Each shipment's ship notice; a packer may override it per shipment.",
+    )
+    notify_store_hours = forms.IntegerField(
+        label="Hours after the label (with the hours option)",
+        min_value=1,
+        max_value=MAX_DELAY_HOURS,
+    )
+    notify_store_time = forms.TimeField(
+        label="Time of day on the ship date (with the time-of-day option)",
+        help_text="In the store's time zone (General section).",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )
 
 
@@ -190,6 +211,15 @@ class ShipForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     notify_buyer = forms.BooleanField(label="E-mail the buyer", required=False)
+    notify_store = forms.ChoiceField(
+        label="Tell the store",
+        required=False,
+        choices=[
+            ("", "As the store's settings say"),
+            ("immediately", "Now"),
+            ("never", "Do not tell the store about this shipment"),
+        ],
+    )
 
     def __init__(self, *args: Any, lines: Iterable[DeskOrderLine] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -127,6 +127,7 @@ def ship(request: HttpRequest, account: DeskAccount, order_id: int) -> HttpRespo
                         ship_date=data["ship_date"],
                         notes_to_buyer=data["notes_to_buyer"],
                         notify_buyer=data["notify_buyer"],
+                        notify_store=data["notify_store"] or None,
                         lines=request_lines,
                     ),
                     created_by=request.user.get_username(),

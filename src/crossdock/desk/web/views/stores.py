@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores import queries, services
+from crossdock.desk.stores import queries, rules, services
 from crossdock.desk.stores.errors import (
     ImportAlreadyRunning,
     StoreConnectionFailed,
@@ -121,32 +121,7 @@ def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> Http
 
 
 def _initial(store: DeskStore) -> dict[str, object]:
-    initial: dict[str, object] = {
-        field: getattr(store, field)
-        for field in (
-            "name",
-            "is_active",
-            "company_name",
-            "logo_url",
-            "brand_colour",
-            "accent_colour",
-            "phone",
-            "public_email",
-            "website",
-            "return_address",
-            "footer_text",
-            "email_buyer",
-            "email_subject",
-            "email_body",
-            "notify_store",
-            "create_products",
-            "weight_source",
-            "locations_from_store",
-            "auto_import",
-            "import_interval_minutes",
-            "first_import_days",
-        )
-    }
+    initial: dict[str, object] = {field: getattr(store, field) for field in rules.SETTINGS}
     for name, _, _ in MAPPING_FIELDS:
         initial[f"status_mapping.{name}"] = getattr(store, f"status_{name}")
     return initial
