@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from crossdock.core.dto import LineOption
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
 from crossdock.hub.orders.models import Order, OrderEvent
 from tests.conftest import ApiClient
 from tests.hub.order_payloads import FULL_ORDER, order_payload
+from tests.web.builders import make_order, order_data
 
 pytestmark = pytest.mark.django_db
 
@@ -301,3 +304,16 @@ def test_modified_since_in_another_zone_compares_the_instant(api: ApiClient) -> 
     found = api.get("/orders", modified_since=just_before.isoformat()).json()
 
     assert [item["id"] for item in found["items"]] == [order["id"]]
+
+
+def test_an_order_a_channel_stored_beyond_the_request_limits_still_reads(
+    api: ApiClient, account: Account
+) -> None:
+    engraving = "Für Oma — " + "♥" * 150
+    line = replace(order_data("CH-1").lines[0], options=(LineOption("Engraving", engraving),))
+    stored = make_order(account, "CH-1", lines=(line,))
+
+    answer = api.get(f"/orders/{stored.pk}")
+
+    assert answer.status_code == 200
+    assert answer.json()["lines"][0]["options"] == [{"name": "Engraving", "value": engraving}]

@@ -15,7 +15,7 @@ from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
-from crossdock.hub.orders.conversion import address_of, customer_of, weight_of
+from crossdock.hub.orders.conversion import address_of, customer_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderLine
 
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
@@ -205,6 +205,37 @@ class CancelIn(InSchema):
     reason: str = Field(default="", max_length=500)
 
 
+class CustomerOut(Schema):
+    code: str
+    name: str
+    email: str
+    phone: str
+
+
+class AddressOut(Schema):
+    name: str
+    company: str
+    phone: str
+    email: str
+    address1: str
+    address2: str
+    city: str
+    state: str
+    postal_code: str
+    country: str
+
+
+class OptionOut(Schema):
+    name: str
+    value: str
+
+
+class DiscountOut(Schema):
+    code: str
+    description: str
+    amount: Decimal
+
+
 class ChannelRef(Schema):
     id: int
     kind: str
@@ -219,7 +250,7 @@ class LineOut(Schema):
     unit_price: Decimal
     weight: WeightOut | None
     image_url: str
-    options: list[OptionSchema]
+    options: list[OptionOut]
     location: str
     quantity_shipped: int
 
@@ -253,15 +284,15 @@ class OrderOut(Schema):
     placed_at: datetime
     modified_at: datetime
     currency: str
-    customer: CustomerSchema
-    bill_to: AddressSchema
-    ship_to: AddressSchema
+    customer: CustomerOut
+    bill_to: AddressOut
+    ship_to: AddressOut
     payment_method: str
     requested_shipping_service: str
     shipping_paid: Decimal
     tax: Decimal
     total: Decimal
-    discounts: list[DiscountSchema]
+    discounts: list[DiscountOut]
     gift: bool
     gift_message: str
     customer_notes: str
@@ -311,14 +342,18 @@ def _line_out(line: OrderLine) -> LineOut:
         unit_price=line.unit_price,
         weight=weight_out(line.weight_value, line.weight_unit),
         image_url=line.image_url,
-        options=[OptionSchema(name=o["name"], value=o["value"]) for o in line.options],
+        options=[OptionOut(name=option.name, value=option.value) for option in line_options(line)],
         location=line.location,
         quantity_shipped=line.quantity_shipped,
     )
 
 
 def order_out(order: Order) -> OrderOut:
-    """The API answer for one order (lines, discounts and fulfillments prefetched)."""
+    """The API answer for one order (lines, discounts and fulfillments prefetched).
+
+    Answers use their own ``*Out`` schemas: the request schemas' limits are for input, and an
+    order a channel brought in may exceed them.
+    """
     return OrderOut(
         id=order.pk,
         number=order.number,
@@ -328,16 +363,16 @@ def order_out(order: Order) -> OrderOut:
         placed_at=order.placed_at,
         modified_at=order.modified_at,
         currency=order.currency,
-        customer=CustomerSchema(**_as_dict(customer_of(order))),
-        bill_to=AddressSchema.model_construct(None, **_as_dict(address_of(order, "bill_to"))),
-        ship_to=AddressSchema.model_construct(None, **_as_dict(address_of(order, "ship_to"))),
+        customer=CustomerOut(**_as_dict(customer_of(order))),
+        bill_to=AddressOut(**_as_dict(address_of(order, "bill_to"))),
+        ship_to=AddressOut(**_as_dict(address_of(order, "ship_to"))),
         payment_method=order.payment_method,
         requested_shipping_service=order.requested_shipping_service,
         shipping_paid=order.shipping_paid,
         tax=order.tax,
         total=order.total,
         discounts=[
-            DiscountSchema(code=d.code, description=d.description, amount=d.amount)
+            DiscountOut(code=d.code, description=d.description, amount=d.amount)
             for d in order.discounts.all()
         ],
         gift=order.gift,
