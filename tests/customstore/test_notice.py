@@ -194,6 +194,16 @@ def test_what_is_not_a_notice_is_malformed(body: bytes) -> None:
     [
         b'<!DOCTYPE x [<!ENTITY a "aaaa">]><ShipNotice><OrderID>&a;</OrderID></ShipNotice>',
         b'<!DOCTYPE ShipNotice SYSTEM "http://127.0.0.1:9/x.dtd"><ShipNotice/>',
+        # Other encodings hide the declaration from a byte search for its UTF-8 form.
+        '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaa">]>'
+        '<ShipNotice Carrier="&a;"/>'.encode("utf-16"),
+        '<?xml version="1.0" encoding="UTF-32"?><!DOCTYPE ShipNotice><ShipNotice/>'.encode(
+            "utf-32-be"
+        ),
+        # UTF-7 spells "<!DOCTYPE x [<!ENTITY a "b">]>" without a literal "<!".
+        b'<?xml version="1.0" encoding="UTF-7"?>'
+        b"+ADw-!DOCTYPE x +AFsAPA-!ENTITY a +ACI-b+ACIAPgBdAD4-"
+        b'<ShipNotice Carrier="&a;"/>',
     ],
 )
 def test_doctype_and_entities_are_unsafe(body: bytes) -> None:

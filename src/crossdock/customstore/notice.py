@@ -243,7 +243,8 @@ def _cost(children: dict[str, etree._Element]) -> Decimal | None:
         return None
     try:
         amount = to_money(value)
-    except MoneyError as error:
+    except (MoneyError, ArithmeticError) as error:
+        # ArithmeticError: an exponent too large to round to cents (``1e999999999``).
         raise MalformedNoticeError(f"{value[:20]!r} is not an amount", "ShippingCost") from error
     if amount < 0 or amount > MAX_AMOUNT:
         raise MalformedNoticeError(f"{amount} is out of range", "ShippingCost")

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from crossdock.customstore.dates import DateError, export_window, parse_wire_datetime
+from crossdock.customstore.text import strip_forbidden
 
 #: ``pages`` is an ``xs:short``: no page past this exists.
 MAX_PAGE = 32767
@@ -116,10 +117,18 @@ def parse_export_query(params: Mapping[str, str]) -> ExportQuery:
 
 
 def parse_shipnotify_query(params: Mapping[str, str]) -> ShipNotifyQuery:
-    """The values ShipStation appends to a notify call; any of them may be empty."""
+    """The values ShipStation appends to a notify call; any of them may be empty.
+
+    They are stored and looked up like a notice's text, so what XML 1.0 cannot carry
+    (``%00`` and other control characters) is dropped as it would be from a body.
+    """
+
+    def text(name: str) -> str:
+        return strip_forbidden(_value(params, name)).strip()
+
     return ShipNotifyQuery(
-        order_number=_value(params, "order_number"),
-        carrier=_value(params, "carrier"),
-        service=_value(params, "service"),
-        tracking_number=_value(params, "tracking_number"),
+        order_number=text("order_number"),
+        carrier=text("carrier"),
+        service=text("service"),
+        tracking_number=text("tracking_number"),
     )

@@ -29,6 +29,14 @@ class MalformedXmlError(ValueError):
         self.column = column
 
 
+#: ``<!doctype`` and ``<!entity`` (lower-cased bytes) in UTF-8 and the UTF-16/32 forms.
+_DECLARATIONS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!doctype", "<!entity")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+
+
 def _parser(recover: bool) -> etree.XMLParser:
     return etree.XMLParser(
         resolve_entities=False,
@@ -46,9 +54,10 @@ def parse_untrusted(body: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
     """Parse ``body`` or raise; never resolves or even accepts a DOCTYPE or entity."""
     if len(body) > max_bytes:
         raise XmlTooLargeError(f"body of {len(body)} bytes is over the {max_bytes}-byte limit")
-    # A DOCTYPE is how entity bombs and external entities arrive: refuse it outright.
+    # A DOCTYPE is how entity bombs and external entities arrive: refuse it outright,
+    # before parsing, in whichever of the usual encodings the body is written.
     lowered = body.lower()
-    if b"<!doctype" in lowered or b"<!entity" in lowered:
+    if any(marker in lowered for marker in _DECLARATIONS):
         raise UnsafeXmlError("DOCTYPE and entity declarations are not allowed")
     try:
         root = etree.fromstring(body, parser=_parser(recover=False))
@@ -57,6 +66,10 @@ def parse_untrusted(body: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
         raise MalformedXmlError(f"not well-formed XML: {error.msg}", line, column) from error
     if root is None:
         raise MalformedXmlError("empty document")
+    # Any other encoding the parser knows: the parsed document tells whether it had one.
+    docinfo = root.getroottree().docinfo
+    if docinfo.doctype or docinfo.internalDTD is not None:
+        raise UnsafeXmlError("DOCTYPE and entity declarations are not allowed")
     for node in root.iter():
         if isinstance(node, etree._Entity):
             raise UnsafeXmlError("entity references are not allowed")

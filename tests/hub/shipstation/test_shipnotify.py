@@ -253,6 +253,43 @@ def test_a_manual_order_or_a_write_back_turned_off_queues_nothing(
             b"Refused ship notice",
         ),
         (b"<ShipNotice>" + b" " * 300_000 + b"</ShipNotice>", {}, 413, b"Ship notice is larger"),
+        (
+            '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "b">]>'
+            '<ShipNotice Carrier="&a;"><OrderNumber>1006</OrderNumber></ShipNotice>'.encode(
+                "utf-16"
+            ),
+            {},
+            400,
+            b"Refused ship notice: DOCTYPE",
+        ),
+        (
+            b"<ShipNotice><OrderNumber>1006</OrderNumber><Carrier>"
+            + b"X" * 101
+            + b"</Carrier></ShipNotice>",
+            {},
+            400,
+            b"Refused ship notice: carrier: must be at most 100 characters",
+        ),
+        (
+            b"",
+            {"order_number": "1006", "carrier": "UPS", "tracking_number": "1Z" * 60},
+            400,
+            b"Refused ship notice: tracking_number:",
+        ),
+        (
+            b"<ShipNotice><OrderNumber>1006</OrderNumber>"
+            b"<ShippingCost>1e999999999</ShippingCost></ShipNotice>",
+            {},
+            400,
+            b"Malformed ship notice: ShippingCost:",
+        ),
+        (
+            b"<ShipNotice><OrderNumber>1006</OrderNumber>"
+            b"<LabelCreateDate>0001-01-01T00:00+01:00</LabelCreateDate></ShipNotice>",
+            {},
+            400,
+            b"Malformed ship notice: LabelCreateDate:",
+        ),
     ],
 )
 def test_refused_notices_answer_plainly_and_write_nothing(
@@ -272,6 +309,19 @@ def test_refused_notices_answer_plainly_and_write_nothing(
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.startswith(text)
     assert _state(order) == before
+
+
+def test_control_characters_in_the_query_are_dropped_not_stored(
+    store: StoreClient, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("1007")
+
+    # PostgreSQL refuses a NUL in any text; XML could not carry one back either.
+    response = store.notify(b"", order_number="10%0007", carrier="UPS", tracking_number="1Z%00%01")
+
+    assert response.status_code == 200
+    fulfillment = Fulfillment.objects.get(order=order)
+    assert (fulfillment.carrier, fulfillment.tracking_number) == ("UPS", "1Z")
 
 
 def test_an_order_number_on_two_channels_needs_the_order_id(

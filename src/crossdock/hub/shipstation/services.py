@@ -284,10 +284,13 @@ def authenticate(username: str, password: str, address: str) -> ShipStationInteg
     now = timezone.now()
     keys = _throttle_keys(address, username)
     _check_not_locked(keys, now)
+    # A NUL (``%00``) cannot be in a generated username, and PostgreSQL refuses it in a query.
     integration = (
         ShipStationIntegration.objects.select_related("account")
         .filter(username=username, revoked_at__isnull=True)
         .first()
+        if "\x00" not in username
+        else None
     )
     stored = integration.password_hash if integration is not None else _NO_SUCH_HASH
     if not secret_matches(settings.HASH_KEY, password, stored) or integration is None:

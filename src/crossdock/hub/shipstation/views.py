@@ -11,7 +11,7 @@ notice recorded, or already recorded   200
 no or wrong credentials, revoked       401 with ``WWW-Authenticate``
 too many failed sign-ins               429 with ``Retry-After``
 unknown action, bad date or page       400 naming the parameter
-malformed or unsafe notice             400
+notice malformed, unsafe or too long   400
 notice body over the cap               413
 order of a notice not found            404
 =====================================  ======
@@ -42,6 +42,8 @@ from crossdock.customstore.query import (
     parse_export_query,
     parse_shipnotify_query,
 )
+from crossdock.hub.fulfillment.errors import FulfillmentValidationError
+from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.shipstation import services
 from crossdock.hub.shipstation.errors import (
     AuthenticationFailed,
@@ -168,6 +170,12 @@ def _shipnotify(request: HttpRequest, integration: ShipStationIntegration) -> Ht
         return plain(404, f"Unknown order: {error}")
     except NoticeOrderAmbiguous as error:
         return plain(400, f"Ambiguous order: {error}")
+    except FulfillmentValidationError as error:
+        # A value the shipment cannot hold (a tracking number over 100 characters …).
+        return plain(400, f"Refused ship notice: {error}"[:300])
+    except OrderNotFound as error:
+        # The order was deleted between finding it and recording the shipment.
+        return plain(404, f"Unknown order: {error}")
     logger.info("shipstation integration %s: %s", integration.pk, outcome.message)
     return plain(200, "OK: " + outcome.message)
 
