@@ -3,7 +3,9 @@
 DeskAccountError
  ├─ DeskAccountExists    an account or user with that name or e-mail exists
  ├─ DeskAccountNotFound  no account has that name
- └─ InvalidDeskToken     a bearer token that is malformed, unknown or revoked
+ ├─ InvalidDeskToken     a bearer token that is malformed, unknown or revoked
+ ├─ DeskUserInvalid      a user to add is refused; ``errors`` maps each field to its message
+ └─ DeskSeatRefused      a seat that cannot be removed (your own, or the last one)
 """
 
 
@@ -21,3 +23,15 @@ class DeskAccountNotFound(DeskAccountError):
 
 class InvalidDeskToken(DeskAccountError):
     """A bearer token that is malformed, unknown or revoked."""
+
+
+class DeskUserInvalid(DeskAccountError):
+    """A user to add is refused; ``errors`` maps each form field to its message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        self.errors = errors
+
+
+class DeskSeatRefused(DeskAccountError):
+    """A seat that cannot be removed: the caller's own, or the account's last."""

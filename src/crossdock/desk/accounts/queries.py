@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import QuerySet
 
 from crossdock.desk.accounts.models import DeskAccount, DeskMembership
 
@@ -18,3 +19,8 @@ def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | No
         .first()
     )
     return membership.account if membership else None
+
+
+def seats(account: DeskAccount) -> QuerySet[DeskMembership]:
+    """The account's seats with their users, oldest first."""
+    return DeskMembership.objects.filter(account=account).select_related("user").order_by("pk")

@@ -1,4 +1,4 @@
-"""Desk account, user and API token writes."""
+"""Desk account, user (seat) and API token writes."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,6 +16,8 @@ from crossdock.core.secrets import issue_token, secret_matches, split_token, usa
 from crossdock.desk.accounts.errors import (
     DeskAccountExists,
     DeskAccountNotFound,
+    DeskSeatRefused,
+    DeskUserInvalid,
     InvalidDeskToken,
 )
 from crossdock.desk.accounts.models import DeskAccount, DeskApiToken, DeskMembership
@@ -46,6 +51,53 @@ def create_account(name: str, email: str, password: str) -> DeskAccount:
     except IntegrityError as error:
         raise DeskAccountExists(f"desk account {name!r} or user {email!r} exists") from error
     return account
+
+
+def add_user(account: DeskAccount, email: str, password: str) -> DeskMembership:
+    """Give a new user (the e-mail is the login) a seat in the account.
+
+    A login that exists already is refused rather than joined: the desk never hands an
+    existing user, perhaps a hub merchant, access to another business's desk.
+    """
+    email = email.strip().lower()
+    errors: dict[str, str] = {}
+    try:
+        validate_email(email)
+    except ValidationError:
+        errors["email"] = "enter an e-mail address"
+    try:
+        validate_password(password)
+    except ValidationError as error:
+        errors["password"] = " ".join(error.messages)
+    if errors:
+        raise DeskUserInvalid(errors)
+    user_model = get_user_model()
+    try:
+        with transaction.atomic():
+            if user_model.objects.filter(username=email).exists():
+                raise DeskUserInvalid({"email": f"a user with e-mail {email} already exists"})
+            user = user_model.objects.create_user(username=email, email=email, password=password)
+            return DeskMembership.objects.create(account=account, user=user)
+    except IntegrityError as error:
+        raise DeskUserInvalid({"email": f"a user with e-mail {email} already exists"}) from error
+
+
+def remove_seat(account: DeskAccount, membership_id: int, *, acting_user_id: int | None) -> None:
+    """Take a user's seat away; never the acting user's own, never the account's last.
+
+    The user row stays (its sign-in then leads nowhere in the desk); seats are locked so two
+    removals at once cannot leave the account empty.
+    """
+    with transaction.atomic():
+        seats = list(DeskMembership.objects.select_for_update().filter(account=account))
+        seat = next((seat for seat in seats if seat.pk == membership_id), None)
+        if seat is None:
+            raise DeskAccountNotFound(f"no seat {membership_id} in this desk account")
+        if seat.user_id == acting_user_id:
+            raise DeskSeatRefused("you cannot remove your own seat")
+        if len(seats) == 1:
+            raise DeskSeatRefused("the last seat of a desk account cannot be removed")
+        seat.delete()
 
 
 def get_account(name: str) -> DeskAccount:

@@ -42,6 +42,22 @@ class ConnectForm(forms.Form):
     )
 
 
+class AddUserForm(forms.Form):
+    email = forms.CharField(
+        label="E-mail",
+        max_length=254,
+        help_text="Their login to the desk.",
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label="First password",
+        max_length=128,
+        strip=False,
+        help_text="Tell it to them yourself; the desk sends no e-mail.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
 class ReconnectForm(forms.Form):
     url = ConnectForm.base_fields["url"]
     username = ConnectForm.base_fields["username"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from crossdock.desk.web.views import orders, stores
+from crossdock.desk.web.views import orders, stores, team
 
 urlpatterns = [
     path("", orders.order_grid, name="desk_orders"),
@@ -37,4 +37,6 @@ urlpatterns = [
     path("stores/<int:store_id>/connection/", stores.reconnect, name="desk_reconnect"),
     path("stores/<int:store_id>/import/", stores.import_now, name="desk_import_now"),
     path("stores/<int:store_id>/imports/", stores.import_history, name="desk_store_imports"),
+    path("team/", team.team, name="desk_team"),
+    path("team/<int:seat_id>/remove/", team.remove, name="desk_team_remove"),
 ]
