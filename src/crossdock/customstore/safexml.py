@@ -68,7 +68,7 @@ def parse_untrusted(body: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES) -> etree
         raise MalformedXmlError("empty document")
     # Any other encoding the parser knows: the parsed document tells whether it had one.
     docinfo = root.getroottree().docinfo
-    if docinfo.doctype or docinfo.internalDTD is not None:
+    if docinfo.internalDTD is not None:
         raise UnsafeXmlError("DOCTYPE and entity declarations are not allowed")
     for node in root.iter():
         if isinstance(node, etree._Entity):
