@@ -87,6 +87,24 @@ def test_a_change_on_the_channel_updates_the_order_and_moves_modified_at(
     assert event.data == {"fields": ["ship_to_address2"]}
 
 
+def test_a_change_only_to_what_the_merchant_owns_leaves_modified_at_alone(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = sandbox.generate_orders(shop[0], 1)[0]
+    pull(channel)
+    stored = Order.objects.get()
+    events = OrderEvent.objects.count()
+
+    sandbox.change_order(shop[0], order.public_id, {"seller_note": "The channel's own note"})
+    run = pull(channel)
+
+    again = Order.objects.get()
+    assert (run.updated, run.unchanged) == (0, 1)
+    assert (again.modified_at, again.internal_notes) == (stored.modified_at, stored.internal_notes)
+    assert again.payload_digest != stored.payload_digest
+    assert OrderEvent.objects.count() == events
+
+
 def test_an_order_changed_during_a_pull_is_not_missed(
     channel: Channel, shop: tuple[SandboxShop, str]
 ) -> None:

@@ -32,12 +32,12 @@ from django.utils import timezone
 from crossdock.core.actors import Actor
 from crossdock.core.dto import LineData, OrderData
 from crossdock.core.money import to_money
-from crossdock.core.rules import PricedLine, order_total
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.channels.models import Channel
-from crossdock.hub.orders.conversion import address_columns, weight_columns
+from crossdock.hub.orders.conversion import weight_columns
 from crossdock.hub.orders.errors import OrderExists
 from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
+from crossdock.hub.orders.services import _order_columns as order_columns
 from crossdock.hub.orders.services import create_order, record_event
 
 
@@ -54,37 +54,17 @@ def order_digest(data: OrderData) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+#: Order columns the channel does not own after creation: the key, and what the merchant
+#: owns (the status moves through ``_apply_status``).
+_NOT_CHANNEL_OWNED = ("external_id", "status", "internal_notes")
+
+
 def _channel_columns(data: OrderData) -> dict[str, Any]:
-    """The order columns a channel owns, from its latest payload."""
-    weight_value, weight_unit = weight_columns(data.weight)
-    return {
-        "number": data.number,
-        "placed_at": data.placed_at,
-        "currency": data.currency.upper(),
-        "customer_code": data.customer.code,
-        "customer_name": data.customer.name,
-        "customer_email": data.customer.email,
-        "customer_phone": data.customer.phone,
-        **address_columns("bill_to", data.bill_to),
-        **address_columns("ship_to", data.ship_to),
-        "payment_method": data.payment_method,
-        "requested_shipping_service": data.requested_shipping_service,
-        "shipping_paid": to_money(data.shipping_paid),
-        "tax": to_money(data.tax),
-        "total": order_total(
-            (PricedLine(line.quantity, line.unit_price) for line in data.lines),
-            (discount.amount for discount in data.discounts),
-            data.shipping_paid,
-            data.tax,
-        ),
-        "gift": data.gift,
-        "gift_message": data.gift_message,
-        "customer_notes": data.customer_notes,
-        "weight_value": weight_value,
-        "weight_unit": weight_unit,
-        "fulfillment_source": data.fulfillment_source,
-        "marketplace_order_id": data.marketplace_order_id,
-    }
+    """The order columns a channel owns, from its latest payload (as a create stores them)."""
+    columns = order_columns(data)
+    for column in _NOT_CHANNEL_OWNED:
+        del columns[column]
+    return columns
 
 
 def _line_columns(line: LineData, position: int) -> dict[str, Any]:
@@ -190,12 +170,9 @@ def _apply_status(order: Order, incoming: OrderStatus, actor: Actor) -> str | No
 
 
 def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertOutcome:
-    changed = [
-        column
-        for column, value in _channel_columns(data).items()
-        if getattr(order, column) != value
-    ]
-    for column, value in _channel_columns(data).items():
+    columns = _channel_columns(data)
+    changed = [column for column, value in columns.items() if getattr(order, column) != value]
+    for column, value in columns.items():
         setattr(order, column, value)
     if _reconcile_lines(order, data):
         changed.append("lines")
@@ -211,6 +188,11 @@ def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertO
             {"fields": changed},
         )
     order.payload_digest = digest
+    if not changed and status_event is None:
+        # The payload moved only in what the merchant owns (internal notes, a status the
+        # hold keeps): store it, but nothing ShipStation exports changed.
+        order.save()
+        return UpsertOutcome.UNCHANGED
     order.modified_at = timezone.now()
     order.save()
     return UpsertOutcome.CANCELLED if status_event == "cancelled" else UpsertOutcome.UPDATED
@@ -234,12 +216,14 @@ def upsert_channel_order(
                     return order, UpsertOutcome.UNCHANGED
                 return order, _update(order, data, digest, actor)
         try:
-            created = create_order(channel.account, data, actor, channel=channel)
+            # One transaction: an order is never stored without the digest of its payload.
+            with transaction.atomic():
+                created = create_order(channel.account, data, actor, channel=channel)
+                Order.objects.filter(pk=created.pk).update(payload_digest=digest)
         except OrderExists:
             # Either a concurrent pull created it (loop: update it) or another order of the
             # channel already uses this number (the loop finds nothing and raises below).
             continue
-        Order.objects.filter(pk=created.pk).update(payload_digest=digest)
         created.payload_digest = digest
         return created, UpsertOutcome.CREATED
     raise OrderExists(
