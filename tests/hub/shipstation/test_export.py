@@ -271,6 +271,27 @@ def test_a_page_asked_without_page_one_falls_back_to_counting(
     assert _numbers(_window(store, page=2)) == ["F2", "F3"]
 
 
+def test_a_skipped_page_leaves_the_served_pages_boundaries_alone(
+    store: StoreClient,
+    make_order: Callable[..., Order],
+    account: Account,
+    issued: IssuedCredentials,
+) -> None:
+    # Given seven orders, two a page, and page 1 served
+    update_integration(account, issued.integration.pk, OptionChanges(page_size=2))
+    for n in range(7):
+        _at(make_order(f"G{n}"), BASE + timedelta(minutes=n))
+    assert _numbers(_window(store, page=1)) == ["G0", "G1"]
+
+    # When page 3 is asked before page 2, twice (a retry), then every page in turn
+    skipped_to = [_numbers(_window(store, page=3)) for _ in range(2)]
+    in_turn = [_numbers(_window(store, page=page)) for page in (2, 3, 4)]
+
+    # Then each page holds its own orders, however often it is asked
+    assert skipped_to == [["G4", "G5"], ["G4", "G5"]]
+    assert in_turn == [["G2", "G3"], ["G4", "G5"], ["G6"]]
+
+
 def _count_queries(store: StoreClient) -> int:
     with CaptureQueriesContext(connection) as captured:
         response = _window(store)

@@ -328,15 +328,18 @@ def export_page(integration: ShipStationIntegration, query: ExportQuery) -> Expo
             return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
         size = run.page_size
         boundaries: list[object] = list(run.boundaries)
-        if len(boundaries) >= query.page - 1:
+        # Page k follows page k - 1's boundary when it is known; else it counts (and then
+        # records nothing: its end is no boundary of the pages before it).
+        follows = len(boundaries) >= query.page - 1
+        if follows:
             after = _key_of(boundaries[query.page - 2]) if query.page > 1 else None
         else:
             after = _offset_key(orders, (query.page - 1) * size)
-            if after is None and query.page > 1:
+            if after is None:
                 return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
         first, last_key = _read_chunk(integration, orders, after, size)
         end_key = last_key or after
-        if query.page < run.pages and end_key is not None:
+        if follows and query.page < run.pages and end_key is not None:
             run.boundaries = [*boundaries[: query.page - 1], _key_json(end_key)]
             run.save(update_fields=["boundaries", "updated_at"])
     is_last = query.page >= run.pages
