@@ -7,6 +7,8 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
@@ -412,3 +414,29 @@ def test_a_packer_overrides_the_store_rule_for_one_shipment(
     assert never["notice"]["answer"] == "chosen for this shipment: the store is not told"
     assert bad.status_code == 422
     assert Shipment.objects.count() == 2
+
+
+def test_reading_an_order_costs_the_same_queries_whatever_its_shipments(
+    desk_api: DeskApiClient, order: DeskOrder
+) -> None:
+    lines = _lines(order)
+
+    def shipped_and_counted(tracking: str, sku: str) -> int:
+        desk_api.post(
+            f"/orders/{order.pk}/shipments",
+            {
+                "carrier": "USPS",
+                "tracking_number": tracking,
+                "lines": [{"line_id": lines[sku], "quantity": 1}],
+            },
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert desk_api.get(f"/orders/{order.pk}").status_code == 200
+        return len(queries)
+
+    # when the order is read with one shipment, then with two
+    one = shipped_and_counted("T-1", "TEE-M")
+    two = shipped_and_counted("T-2", "MUG")
+
+    # then the second shipment costs no query of its own
+    assert one == two

@@ -405,9 +405,26 @@ def _line_out(line: DeskOrderLine) -> LineOut:
     )
 
 
+def _notice_of(shipment: Shipment) -> StoreNotice | None:
+    try:
+        return shipment.notice
+    except StoreNotice.DoesNotExist:
+        return None
+
+
+def _email_of(shipment: Shipment) -> BuyerEmail | None:
+    try:
+        return shipment.email
+    except BuyerEmail.DoesNotExist:
+        return None
+
+
 def shipment_out(shipment: Shipment) -> ShipmentOut:
-    notice = StoreNotice.objects.filter(shipment=shipment).first()
-    email = BuyerEmail.objects.filter(shipment=shipment).first()
+    """The answer for one shipment; its notice, e-mail and lines come from what the caller
+    loaded (``select_related``/``prefetch_related``) when it did, so a list costs no more."""
+    notice = _notice_of(shipment)
+    email = _email_of(shipment)
+    items = sorted(shipment.lines.all(), key=lambda item: item.line.position)
     return ShipmentOut(
         id=shipment.pk,
         order_id=shipment.order_id,
@@ -429,7 +446,7 @@ def shipment_out(shipment: Shipment) -> ShipmentOut:
                 name=item.line.name,
                 quantity=item.quantity,
             )
-            for item in shipment.lines.select_related("line").order_by("line__position")
+            for item in items
         ],
         notice=NoticeOut(
             state=notice.state,
@@ -498,6 +515,9 @@ def order_out(order: DeskOrder) -> OrderOut:
         discounts=[_line_out(line) for line in lines if line.adjustment],
         shipments=[
             shipment_out(shipment)
-            for shipment in Shipment.objects.filter(order=order).order_by("created_at", "id")
+            for shipment in Shipment.objects.filter(order=order)
+            .select_related("notice", "email")
+            .prefetch_related("lines__line")
+            .order_by("created_at", "id")
         ],
     )
