@@ -131,6 +131,10 @@ def test_a_shipment_renders_the_golden_request_body() -> None:
             "total_weight: weight must be a finite, non-negative number, got -1",
         ),
         ({"buyer": "Zoë"}, "buyer is not an object"),
+        (
+            {"created_at": "0001-01-01T00:00:00+01:00"},
+            "created_at is not an ISO 8601 timestamp: '0001-01-01T00:00:00+01:00'",
+        ),
     ],
 )
 def test_one_bad_order_in_a_page_is_a_problem_not_a_failure(

@@ -168,6 +168,29 @@ def test_a_bad_order_is_recorded_and_skipped_and_the_others_are_stored(
     assert channel.last_error == f"1 order(s) could not be stored; see sync run {run.pk}"
 
 
+def test_orders_beyond_what_the_hub_can_store_are_problems_not_crashes(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    good, pricey, bulky = sandbox.generate_orders(shop[0], 3)
+    line = pricey.document["lines"][0]
+    SandboxOrder.objects.filter(pk=pricey.pk).update(
+        document={**pricey.document, "lines": [{**line, "unit_price": "1e30"}]}
+    )
+    SandboxOrder.objects.filter(pk=bulky.pk).update(
+        document={**bulky.document, "lines": [{**line, "quantity": 10**30}]}
+    )
+
+    run = pull(channel)
+
+    assert (run.outcome, run.created, run.failed) == ("partial", 1, 2)
+    assert {problem["external_id"] for problem in run.problems} == {
+        pricey.public_id,
+        bulky.public_id,
+    }
+    assert all("out of range" in problem["error"] for problem in run.problems)
+    assert list(Order.objects.values_list("external_id", flat=True)) == [good.public_id]
+
+
 def test_an_order_the_hub_refuses_is_skipped_without_blocking(
     channel: Channel, shop: tuple[SandboxShop, str]
 ) -> None:

@@ -94,11 +94,12 @@ def parse_timestamp(raw: object, key: str = "timestamp") -> datetime:
         raise ValidationError(f"{key} is missing")
     try:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
-    except ValueError as error:
+        if value.tzinfo is None:
+            raise ValidationError(f"{key} has no UTC offset: {raw!r}")
+        return value.astimezone(UTC)
+    except (ValueError, OverflowError) as error:
+        # OverflowError: an offset that pushes the time out of datetime's range.
         raise ValidationError(f"{key} is not an ISO 8601 timestamp: {raw!r}") from error
-    if value.tzinfo is None:
-        raise ValidationError(f"{key} has no UTC offset: {raw!r}")
-    return value.astimezone(UTC)
 
 
 def format_timestamp(value: datetime) -> str:

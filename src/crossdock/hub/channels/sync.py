@@ -106,11 +106,17 @@ def _store_batch(channel: Channel, batch: OrderBatch, tally: _Tally, actor: Acto
             continue
         try:
             _, outcome = upsert_channel_order(channel, pulled.data, actor)
-        except (OrderError, ValueError, DatabaseError) as error:
-            logger.warning(
-                "channel %s: order %s skipped: %s", channel.pk, pulled.external_id, error
+        except (OrderError, ValueError, ArithmeticError, DatabaseError) as error:
+            # ArithmeticError (decimal's InvalidOperation, OverflowError) says little itself.
+            reason = (
+                f"an amount or quantity is out of range ({type(error).__name__})"
+                if isinstance(error, ArithmeticError)
+                else str(error)
             )
-            tally.problem(pulled.external_id, str(error))
+            logger.warning(
+                "channel %s: order %s skipped: %s", channel.pk, pulled.external_id, reason
+            )
+            tally.problem(pulled.external_id, reason)
             continue
         if outcome == UpsertOutcome.CREATED:
             tally.created += 1
