@@ -223,6 +223,31 @@ def test_a_worker_killed_mid_push_loses_nothing_and_duplicates_nothing(
     assert methods == (["GET"] if channel_received_it else ["GET", "POST"])
 
 
+def test_an_unexpected_failure_backs_off_and_ends_dead_instead_of_looping(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    row_id = ship(order).write_backs.get().pk
+    clock = Clock()
+
+    def explode(request: httpx.Request) -> httpx.Response:
+        raise RuntimeError("disk on fire")
+
+    states = []
+    for _ in range(FAST.max_attempts):
+        delivered = _deliver(row_id, clock, httpx.Client(transport=httpx.MockTransport(explode)))
+        assert delivered is not None
+        states.append(delivered.state)
+        clock.now += FAST.cap
+
+    assert states == ["pending"] * (FAST.max_attempts - 1) + ["dead"]
+    assert delivered.last_error == (
+        f"gave up after {FAST.max_attempts} attempts; last: "
+        "RetryableError: unexpected RuntimeError: disk on fire"
+    )
+    assert SandboxShipment.objects.count() == 0
+
+
 def test_the_sweep_enqueues_rows_whose_job_was_lost(
     channel: Channel, shop: tuple[SandboxShop, str]
 ) -> None:

@@ -182,6 +182,13 @@ def deliver_write_back(
     except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
         logger.warning("write-back %s rejected: %s", row.pk, error)
         _finish(row, state=State.REJECTED, next_attempt_at=None, last_error=_reason(error))
+    except Exception as error:
+        # A bug or an outage, not the channel's answer: back off like a retryable failure
+        # so the row ends dead after its attempts, instead of leaving it in ``sending`` to
+        # be resumed after every lease, forever.
+        logger.exception("write-back %s failed unexpectedly", row.pk)
+        unexpected = RetryableError(f"unexpected {_reason(error)}")
+        _retry_later(row, unexpected, clock(), policy, rng or random.Random())  # noqa: S311 - jitter
     else:
         _finish(
             row,
