@@ -241,7 +241,7 @@ def test_an_unexpected_failure_backs_off_and_ends_dead_instead_of_looping(
         clock.now += FAST.cap
 
     assert states == ["pending"] * (FAST.max_attempts - 1) + ["dead"]
-    assert delivered.last_error == (
+    assert WriteBack.objects.get(pk=row_id).last_error == (
         f"gave up after {FAST.max_attempts} attempts; last: "
         "RetryableError: unexpected RuntimeError: disk on fire"
     )
