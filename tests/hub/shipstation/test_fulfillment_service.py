@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crossdock.core.actors import Actor, ActorKind
+from crossdock.core.dto import LineData
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
@@ -180,3 +184,28 @@ def test_without_tracking_the_key_is_carrier_service_date_and_lines() -> None:
             lines=(ShipmentLine(2, 5),),
         )
     )
+
+
+def _queries_to_ship(account: Account, order: Order) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        record_fulfillment(
+            account, order.pk, Shipment(carrier="UPS", tracking_number="1Z"), MERCHANT
+        )
+    return len(captured.captured_queries)
+
+
+def test_recording_costs_the_same_queries_for_two_lines_or_thirty(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    many_lines = tuple(
+        LineData(sku=f"SKU-{n}", name=f"Item {n}", quantity=2, unit_price=Decimal("1.00"))
+        for n in range(30)
+    )
+    two = make_order("Q-2")
+    thirty = make_order("Q-30", lines=many_lines)
+
+    queries = (_queries_to_ship(account, two), _queries_to_ship(account, thirty))
+
+    assert queries[0] == queries[1]
+    assert [line.quantity_shipped for line in _lines(thirty)] == [2] * 30
+    assert Order.objects.get(pk=thirty.pk).status == "shipped"

@@ -19,7 +19,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
@@ -249,17 +248,17 @@ def _apply(
     *,
     write_back: bool,
 ) -> None:
+    shipped_lines = [line for line in lines if allocation.get(line.pk)]
     FulfillmentLine.objects.bulk_create(
         FulfillmentLine(fulfillment=fulfillment, line_id=line.pk, quantity=allocation[line.pk])
-        for line in lines
-        if allocation.get(line.pk)
+        for line in shipped_lines
     )
-    for line_id, quantity in allocation.items():
-        OrderLine.objects.filter(pk=line_id).update(
-            quantity_shipped=F("quantity_shipped") + quantity
-        )
+    # The lines are locked (select_for_update): their counts are current, one UPDATE sets all.
+    for line in shipped_lines:
+        line.quantity_shipped += allocation[line.pk]
+    OrderLine.objects.bulk_update(shipped_lines, ["quantity_shipped"])
     ordered = sum(line.quantity for line in lines)
-    shipped = sum(line.quantity_shipped for line in lines) + sum(allocation.values())
+    shipped = sum(line.quantity_shipped for line in lines)
     previous = OrderStatus(order.status)
     status = shipment_status(ordered, shipped)
     if status is not None and status != previous:
