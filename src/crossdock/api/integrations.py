@@ -180,17 +180,6 @@ def patch_shipstation(
 ) -> IntegrationOut:
     account = caller(request).account
     options = body.options or OptionsPatch()
-    current = queries.get_integration(account, integration_id)
-    fields = (options.custom_field1, options.custom_field2, options.custom_field3)
-    custom_fields = (
-        None
-        if all(field is None for field in fields)
-        else (
-            options.custom_field1 or current.custom_field1,
-            options.custom_field2 or current.custom_field2,
-            options.custom_field3 or current.custom_field3,
-        )
-    )
     services.update_integration(
         account,
         integration_id,
@@ -201,7 +190,7 @@ def patch_shipstation(
             send_internal_notes=options.send_internal_notes,
             page_size=options.page_size,
             weight_units=options.weight_units,
-            custom_fields=custom_fields,
+            custom_fields=(options.custom_field1, options.custom_field2, options.custom_field3),
             write_back=options.write_back,
         ),
     )

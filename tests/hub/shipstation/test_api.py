@@ -148,20 +148,26 @@ def test_reading_never_shows_the_password(api: ApiClient) -> None:
 
 
 def test_options_can_be_changed_later(api: ApiClient) -> None:
-    created = _create(api)
+    created = _create(
+        api, {"options": {"custom_field1": "coupon_codes", "custom_field3": "payment_method"}}
+    )
 
     response = api.patch(
         f"/integrations/shipstation/{created['id']}",
         {"name": "Renamed", "options": {"page_size": 50, "custom_field2": "channel"}},
     )
 
+    # Only the keys sent change: the other custom fields keep their sources.
     assert response.status_code == 200
     assert response.json()["name"] == "Renamed"
     assert response.json()["options"] == {
         **DEFAULT_OPTIONS,
         "page_size": 50,
+        "custom_field1": "coupon_codes",
         "custom_field2": "channel",
+        "custom_field3": "payment_method",
     }
+    assert api.get(f"/integrations/shipstation/{created['id']}").json() == response.json()
 
 
 def test_rotation_answers_a_new_password_and_the_old_stops(api: ApiClient) -> None:

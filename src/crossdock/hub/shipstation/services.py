@@ -76,7 +76,8 @@ class OptionChanges:
     send_internal_notes: bool | None = None
     page_size: int | None = None
     weight_units: str | None = None
-    custom_fields: tuple[str, str, str] | None = None
+    #: Per field: ``None`` keeps that field's source as it is.
+    custom_fields: tuple[str | None, str | None, str | None] | None = None
     write_back: bool | None = None
 
 
@@ -125,6 +126,10 @@ def _check_custom_fields(values: tuple[str, str, str]) -> tuple[str, str, str]:
                 f"{value!r} is not one of {', '.join(CustomFieldSource.values)}",
             )
     return values
+
+
+def _custom_fields_of(integration: ShipStationIntegration) -> tuple[str, str, str]:
+    return (integration.custom_field1, integration.custom_field2, integration.custom_field3)
 
 
 def _channels(account: Account, channel_ids: tuple[int, ...]) -> list[Channel]:
@@ -197,7 +202,10 @@ def update_integration(
         if changes.weight_units is not None:
             integration.weight_units = _check_weight_units(changes.weight_units)
         if changes.custom_fields is not None:
-            fields = _check_custom_fields(changes.custom_fields)
+            wanted, kept = changes.custom_fields, _custom_fields_of(integration)
+            fields = _check_custom_fields(
+                (wanted[0] or kept[0], wanted[1] or kept[1], wanted[2] or kept[2])
+            )
             integration.custom_field1, integration.custom_field2, integration.custom_field3 = fields
         if changes.write_back is not None:
             integration.write_back = changes.write_back
