@@ -13,12 +13,13 @@ practice, unknown elements are ignored, and only values that are present but unr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
 from lxml import etree
 
+from crossdock.core.dto import Address
 from crossdock.core.money import MAX_AMOUNT, MoneyError, format_money, to_money
 from crossdock.customstore.dates import (
     DateError,
@@ -73,18 +74,9 @@ class ShipNoticeItem:
     upc: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class ShipNoticeRecipient:
-    """Who the label was addressed to (informational: the order keeps its own address)."""
-
-    name: str = ""
-    company: str = ""
-    address1: str = ""
-    address2: str = ""
-    city: str = ""
-    state: str = ""
-    postal_code: str = ""
-    country: str = ""
+#: Who the label was addressed to (informational: the order keeps its own address). A
+#: notice carries no phone or e-mail: those stay empty.
+ShipNoticeRecipient = Address
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +103,7 @@ class ShipNotice:
     customer_notes: str = ""
     internal_notes: str = ""
     requested_warehouse: str = ""
-    recipient: ShipNoticeRecipient = ShipNoticeRecipient()
+    recipient: Address = field(default_factory=Address)
 
 
 _RECIPIENT_ELEMENTS = (
