@@ -19,7 +19,7 @@ from crossdock.core.dto import Address
 from crossdock.customstore.dates import format_wire_datetime
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
-from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.orders.services import (
     OrderChanges,
     create_custom_status,
@@ -169,6 +169,24 @@ def test_an_order_without_an_address_at_all_is_skipped(
 
     assert _numbers(_window(store)) == []
     assert ExportSkip.objects.get().reason.startswith("ship-to name is missing")
+
+
+def test_an_order_whose_stored_data_cannot_be_read_is_skipped_not_the_page(
+    store: StoreClient, make_order: Callable[..., Order]
+) -> None:
+    # Given an order whose line options a faulty import stored as bare strings
+    good, broken = make_order("OK-2"), make_order("BROKEN-1")
+    _at(good, BASE)
+    _at(broken, BASE)
+    OrderLine.objects.filter(order=broken).update(options=["Colour: red"])
+
+    # When ShipStation exports the window
+    numbers = _numbers(_window(store))
+
+    # Then the page carries the other order, and the broken one says why it is missing
+    assert numbers == ["OK-2"]
+    reason = ExportSkip.objects.get(order=broken).reason
+    assert reason.startswith("could not be exported: AttributeError")
 
 
 def test_paging_while_orders_change_never_loses_an_order(

@@ -25,6 +25,9 @@ counts the window and fixes the page count ``P`` in an :class:`ExportRun`; every
 A page asked for without its predecessor's boundary (the run expired, or pages were
 skipped) falls back to counting ``(k - 1)·n`` orders into the current window.
 
+**One bad order never breaks a page**: an order whose stored data cannot be turned into
+the protocol's DTO is skipped and recorded like one that cannot ship.
+
 **Queries.** A chunk is three reads (orders with their channel and custom status, their
 lines, their discounts) and two writes for skip records, whatever its size: never a query
 per order or per line.
@@ -250,8 +253,13 @@ def _read_chunk(
     skipped: list[ExportSkip] = []
     now = timezone.now()
     for row in rows:
-        value = export_order(row, lines[row.pk], discounts[row.pk], integration)
-        reason = unexportable_reason(value)
+        try:
+            value = export_order(row, lines[row.pk], discounts[row.pk], integration)
+            reason = unexportable_reason(value)
+        except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError) as error:
+            # Stored data no reader expected (a faulty import): one order, not the page.
+            logger.exception("shipstation integration %s: order %s", integration.pk, row.pk)
+            reason = f"could not be exported: {type(error).__name__}: {error}"
         if reason:
             skipped.append(
                 ExportSkip(integration=integration, order=row, reason=reason[:500], skipped_at=now)
