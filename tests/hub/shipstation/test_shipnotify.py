@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Callable
 from datetime import UTC, date, datetime
@@ -11,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.db import connection, connections
+from django.test import RequestFactory
 
 from crossdock.core.actors import SYSTEM
 from crossdock.customstore.query import ShipNotifyQuery
@@ -21,8 +23,9 @@ from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
 from crossdock.hub.shipstation.shipnotify import receive_ship_notice
+from crossdock.hub.shipstation.views import custom_store
 from tests.conftest import ApiClient
-from tests.hub.shipstation.conftest import StoreClient, order_data
+from tests.hub.shipstation.conftest import StoreClient, basic, order_data
 
 GOLDEN = Path(__file__).parent / "golden"
 
@@ -308,6 +311,47 @@ def test_refused_notices_answer_plainly_and_write_nothing(
     assert response.status_code == status
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     assert response.content.startswith(text)
+    assert _state(order) == before
+
+
+def _chunked_notice(issued: IssuedCredentials, body: bytes) -> Any:
+    """A notice as gunicorn hands over a chunked POST: no Content-Length, decoded input."""
+    request = RequestFactory().post(
+        "/shipstation/custom-store?action=shipnotify",
+        b"",
+        content_type="application/xml",
+        headers={
+            **basic(issued.integration.username, issued.password),
+            "Transfer-Encoding": "chunked",
+        },
+    )
+    request.META.pop("CONTENT_LENGTH", None)
+    request.META["wsgi.input"] = io.BytesIO(body)
+    return custom_store(request)
+
+
+def test_a_chunked_notice_is_read_not_taken_for_an_empty_body(
+    issued: IssuedCredentials, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("1008")
+    mug = _lines(order)[0]
+
+    response = _chunked_notice(issued, _golden(order, mug.pk))
+
+    assert response.status_code == 200, response.content
+    assert list(FulfillmentLine.objects.values_list("line_id", "quantity")) == [(mug.pk, 1)]
+    assert Order.objects.get(pk=order.pk).status == "partially_shipped"
+
+
+def test_a_chunked_notice_over_the_cap_is_refused(
+    issued: IssuedCredentials, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("1009")
+    before = _state(order)
+
+    response = _chunked_notice(issued, b"<ShipNotice>" + b" " * 300_000 + b"</ShipNotice>")
+
+    assert response.status_code == 413
     assert _state(order) == before
 
 

@@ -143,11 +143,18 @@ def _export(request: HttpRequest, integration: ShipStationIntegration) -> HttpRe
 
 
 def _read_body(request: HttpRequest) -> bytes | None:
-    """The body, or ``None`` when it is over the cap (read no further than the cap)."""
+    """The body, or ``None`` when it is over the cap (read no further than the cap).
+
+    Django reads no further than ``Content-Length``, so a chunked body (no length; the
+    server, gunicorn, decodes the chunks) would read as empty and silently become "the
+    whole order": it is read from the WSGI input itself.
+    """
     declared = request.META.get("CONTENT_LENGTH") or ""
     if declared.isdigit() and int(declared) > NOTICE_MAX_BYTES:
         return None
-    body = request.read(NOTICE_MAX_BYTES + 1)
+    chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+    stream = request.META["wsgi.input"] if chunked and not declared else request
+    body = bytes(stream.read(NOTICE_MAX_BYTES + 1))
     return None if len(body) > NOTICE_MAX_BYTES else body
 
 
