@@ -30,6 +30,8 @@ def test_money_rounds_half_up_to_cents_and_refuses_non_numbers() -> None:
         to_money("NaN")
     with pytest.raises(MoneyError):
         to_money("ten")
+    with pytest.raises(MoneyError, match="out of range"):
+        to_money("1e999999999")
 
 
 def test_order_total_is_lines_less_discounts_plus_shipping_and_tax() -> None:

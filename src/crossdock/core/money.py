@@ -31,7 +31,11 @@ def to_money(value: Decimal | int | str) -> Decimal:
         raise MoneyError(f"not a decimal amount: {value!r}") from error
     if not amount.is_finite():
         raise MoneyError(f"not a finite amount: {value!r}")
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    try:
+        return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    except InvalidOperation as error:
+        # Far too many digits for cents (e.g. 1e999999999): not an amount anyone charges.
+        raise MoneyError(f"amount out of range: {str(value)[:40]!r}") from error
 
 
 def format_money(amount: Decimal) -> str:
