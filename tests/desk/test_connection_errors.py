@@ -38,7 +38,7 @@ def test_an_unreachable_store_is_named(desk_api: DeskApiClient) -> None:
 
     assert answer.status_code == 422
     (detail,) = answer.json()["detail"]
-    assert detail["loc"] == ["body", "url"]
+    assert detail["loc"] == ["body", "body", "url"]
     assert detail["msg"].startswith(f"The store at 127.0.0.1:{port} could not be reached: ")
     assert "refused" in detail["msg"].lower()
     assert DeskStore.objects.count() == 0
@@ -53,7 +53,7 @@ def test_wrong_credentials_are_a_401(
     assert answer.json()["detail"] == [
         {
             "type": "value_error",
-            "loc": ["body", "password"],
+            "loc": ["body", "body", "password"],
             "msg": "The store refused the username and password (HTTP 401). It said: 'Bad login'",
         }
     ]
@@ -150,7 +150,7 @@ def test_bad_input_is_refused_before_any_call(
 
     assert answer.status_code == 422
     (detail,) = answer.json()["detail"]
-    assert detail["loc"] == ["body", field]
+    assert detail["loc"] == ["body", "body", field]
     assert detail["msg"].startswith(message)
     assert independent_store.exports == []
     assert DeskStore.objects.count() == 0

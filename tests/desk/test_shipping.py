@@ -292,7 +292,7 @@ def test_too_many_units_and_closed_orders_are_refused(
     assert too_many.status_code == 422
     assert too_many.json()["detail"][0] == {
         "type": "value_error",
-        "loc": ["body", "lines", "0"],
+        "loc": ["body", "body", "lines", "0"],
         "msg": f"only 2 of line {tee} is left to ship",
     }
     assert on_hold.status_code == 409

@@ -14,8 +14,12 @@ from crossdock.hub.orders.errors import (
 
 
 def field_error(api: NinjaAPI, request: HttpRequest, field: str, message: str) -> HttpResponse:
-    """A 422 naming one body field, shaped like ninja's own validation errors."""
-    loc = ["body", *field.split(".")]
+    """A 422 naming one body field, shaped exactly like ninja's own validation errors.
+
+    Every route names its body parameter ``body``, so ninja locates a field at
+    ``["body", "body", field, …]``; errors found by the services use the same path.
+    """
+    loc = ["body", "body", *field.split(".")]
     return api.create_response(
         request,
         {"detail": [{"type": "value_error", "loc": loc, "msg": message}]},

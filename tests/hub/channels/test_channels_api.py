@@ -85,7 +85,7 @@ def test_invalid_channels_are_refused_and_nothing_is_stored(
     response = api.post("/channels", body)
 
     assert response.status_code == 422, response.content
-    assert response.json()["detail"][0]["loc"] == ["body", *field.split(".")]
+    assert response.json()["detail"][0]["loc"] == ["body", "body", *field.split(".")]
     assert Channel.objects.filter(kind="sandbox").count() == 0
 
 

@@ -131,7 +131,7 @@ def test_another_accounts_channel_is_refused(
     response = api.post("/integrations/shipstation", {"options": {"channels": [foreign.pk]}})
 
     assert response.status_code == 422
-    assert response.json()["detail"][0]["loc"] == ["body", "options", "channels"]
+    assert response.json()["detail"][0]["loc"] == ["body", "body", "options", "channels"]
     assert ShipStationIntegration.objects.count() == 0
 
 

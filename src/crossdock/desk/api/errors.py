@@ -19,8 +19,9 @@ from crossdock.desk.stores.errors import (
 
 
 def fields_error(api: NinjaAPI, request: HttpRequest, errors: dict[str, str]) -> HttpResponse:
+    """A 422 naming body fields at the path ninja itself uses (``["body", "body", field]``)."""
     detail = [
-        {"type": "value_error", "loc": ["body", *field.split(".")], "msg": message}
+        {"type": "value_error", "loc": ["body", "body", *field.split(".")], "msg": message}
         for field, message in errors.items()
     ]
     return api.create_response(request, {"detail": detail}, status=422)
