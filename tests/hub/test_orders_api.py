@@ -108,7 +108,7 @@ def test_a_total_that_disagrees_with_its_parts_is_refused(api: ApiClient) -> Non
     answer = api.post("/orders", order_payload(total="70.00"))
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", "total"]
+    assert answer.json()["detail"][0]["loc"] == ["body", "body", "total"]
     assert "71.25" in answer.json()["detail"][0]["msg"]
     assert Order.objects.count() == 0
 
@@ -195,7 +195,7 @@ def test_custom_statuses_belong_to_a_standard_status(api: ApiClient) -> None:
     cleared = api.patch(f"/orders/{order['id']}", {"custom_status": None})
 
     assert wrong.status_code == 422
-    assert wrong.json()["detail"][0]["loc"] == ["body", "custom_status"]
+    assert wrong.json()["detail"][0]["loc"] == ["body", "body", "custom_status"]
     assert right.json()["custom_status"] == "Engraving"
     assert cleared.json()["custom_status"] is None
     assert api.get("/custom-statuses").json() == [
@@ -237,7 +237,7 @@ def test_a_custom_status_name_with_a_comma_is_refused(api: ApiClient) -> None:
     answer = api.post("/custom-statuses", {"name": "Packed, waiting", "status": "paid"})
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", "name"]
+    assert answer.json()["detail"][0]["loc"] == ["body", "body", "name"]
     assert api.get("/custom-statuses").json() == []
 
 
@@ -271,7 +271,7 @@ def test_a_total_beyond_what_money_fields_hold_is_refused_and_nothing_is_stored(
     answer = api.post("/orders", order_payload(lines=lines, discounts=[], total=None))
 
     assert answer.status_code == 422
-    assert answer.json()["detail"][0]["loc"] == ["body", "total"]
+    assert answer.json()["detail"][0]["loc"] == ["body", "body", "total"]
     assert "beyond 9999999.99" in answer.json()["detail"][0]["msg"]
     assert Order.objects.count() == 0
     assert OrderEvent.objects.count() == 0
@@ -317,3 +317,33 @@ def test_an_order_a_channel_stored_beyond_the_request_limits_still_reads(
 
     assert answer.status_code == 200
     assert answer.json()["lines"][0]["options"] == [{"name": "Engraving", "value": engraving}]
+
+
+def test_remapping_a_custom_status_takes_it_off_its_orders_with_an_event(api: ApiClient) -> None:
+    custom = api.post("/custom-statuses", {"name": "Packing", "status": "paid"}).json()
+    order = api.post("/orders", order_payload(custom_status="Packing")).json()
+
+    same = api.patch(f"/custom-statuses/{custom['id']}", {"name": "Packing"})
+    unchanged = api.get(f"/orders/{order['id']}").json()
+    api.patch(f"/custom-statuses/{custom['id']}", {"status": "on_hold"})
+    remapped = api.get(f"/orders/{order['id']}").json()
+
+    assert same.status_code == 200
+    assert unchanged["modified_at"] == order["modified_at"]
+    assert remapped["custom_status"] is None
+    assert remapped["modified_at"] > order["modified_at"]
+    event = OrderEvent.objects.filter(order_id=order["id"]).last()
+    assert event is not None
+    assert event.message == "custom status Packing removed: it now belongs to on_hold"
+    assert event.actor.startswith("api_token:")
+
+
+def test_renaming_a_custom_status_moves_its_orders_in_the_export_window(api: ApiClient) -> None:
+    custom = api.post("/custom-statuses", {"name": "Packing", "status": "paid"}).json()
+    order = api.post("/orders", order_payload(custom_status="Packing")).json()
+
+    api.patch(f"/custom-statuses/{custom['id']}", {"name": "Boxed"})
+    renamed = api.get(f"/orders/{order['id']}").json()
+
+    assert renamed["custom_status"] == "Boxed"
+    assert renamed["modified_at"] > order["modified_at"]

@@ -30,7 +30,8 @@ def create_custom_status(request: HttpRequest, body: CustomStatusIn) -> Status[C
 def update_custom_status(
     request: HttpRequest, custom_status_id: int, body: CustomStatusPatch
 ) -> CustomStatusOut:
+    who = caller(request)
     custom = services.update_custom_status(
-        caller(request).account, custom_status_id, name=body.name, status=body.status
+        who.account, custom_status_id, name=body.name, status=body.status, actor=who.actor
     )
     return CustomStatusOut(id=custom.pk, name=custom.name, status=custom.status)

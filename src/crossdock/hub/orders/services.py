@@ -14,7 +14,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crossdock.core.actors import Actor
+from crossdock.core.actors import SYSTEM, Actor
 from crossdock.core.dto import Address, OrderData
 from crossdock.core.money import MAX_AMOUNT, to_money
 from crossdock.core.rules import PricedLine, order_total
@@ -337,9 +337,19 @@ def create_custom_status(account: Account, name: str, status: str) -> CustomStat
 
 
 def update_custom_status(
-    account: Account, custom_status_id: int, *, name: str | None = None, status: str | None = None
+    account: Account,
+    custom_status_id: int,
+    *,
+    name: str | None = None,
+    status: str | None = None,
+    actor: Actor = SYSTEM,
 ) -> CustomStatus:
-    """Rename or remap a custom status; orders using it move in the export window."""
+    """Rename or remap a custom status; the orders carrying it move in the export window.
+
+    A rename changes the status string those orders export. A remap to another standard
+    status takes it off those orders (they no longer belong to it), each with an event.
+    A change to nothing touches nothing.
+    """
     with transaction.atomic():
         custom = (
             CustomStatus.objects.select_for_update()
@@ -348,24 +358,33 @@ def update_custom_status(
         )
         if custom is None:
             raise OrderNotFound(f"no custom status {custom_status_id}")
+        old_name, old_status = custom.name, custom.status
         if name is not None:
             custom.name = _check_custom_status_name(name)
-        remapped = False
         if status is not None:
             if status not in {mappable.value for mappable in MAPPABLE_STATUSES}:
                 raise OrderValidationError("status", f"{status!r} is not a mappable status")
-            remapped = status != custom.status
             custom.status = status
+        if (custom.name, custom.status) == (old_name, old_status):
+            return custom
         try:
             with transaction.atomic():
                 custom.save()
         except IntegrityError as error:
             raise OrderExists(f"a custom status named {custom.name!r} already exists") from error
-        # Orders carrying it export a new status string: they move in the export window.
-        # After a remap they no longer belong to its standard status and drop it.
-        users = Order.objects.filter(custom_status=custom)
-        if remapped:
-            users.update(custom_status=None, modified_at=timezone.now())
-        else:
-            users.update(modified_at=timezone.now())
+        carriers = Order.objects.filter(custom_status=custom)
+        now = timezone.now()
+        if custom.status == old_status:
+            carriers.update(modified_at=now)
+            return custom
+        for order in carriers.select_for_update():
+            order.custom_status = None
+            order.modified_at = now
+            order.save(update_fields=["custom_status", "modified_at", "updated_at"])
+            record_event(
+                order,
+                actor,
+                "custom_status_changed",
+                f"custom status {old_name} removed: it now belongs to {custom.status}",
+            )
         return custom

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders import queries, services
 from crossdock.hub.orders.errors import OrderExists, OrderNotFound, OrderValidationError
-from crossdock.web.access import account_view
+from crossdock.web.access import account_view, actor_of
 from crossdock.web.forms.custom_statuses import CustomStatusForm
 
 
@@ -75,6 +75,7 @@ def custom_status_update(
                 custom_status_id,
                 name=form.cleaned_data["name"],
                 status=form.cleaned_data["status"],
+                actor=actor_of(request),
             )
         except OrderNotFound as error:
             raise Http404("no such custom status") from error
