@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import threading
+import warnings
 
 import pytest
 from django_tasks_db.models import DBTaskResult
@@ -58,3 +60,9 @@ def test_the_worker_runs_queued_tasks_and_stops_when_asked() -> None:
 
     assert not thread.is_alive()
     assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+    # The stopped thread closed its own database connections: none is left to the collector.
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        del thread
+        gc.collect()
+    assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []

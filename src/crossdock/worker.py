@@ -13,7 +13,7 @@ import socket
 import threading
 import time
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
 from crossdock.scheduling import run_due
@@ -58,6 +58,9 @@ def run_worker(stop: threading.Event, *, interval: float = 1.0, name: str | None
         finally:
             close_old_connections()
         stop.wait(interval)
+    # The loop's connections belong to this thread: close them rather than leave them to
+    # the garbage collector (on PostgreSQL they would otherwise stay open until then).
+    connections.close_all()
     logger.info("worker %s stopped", worker_id)
 
 
