@@ -66,6 +66,11 @@ class StorePatch(Schema):
     email_buyer: bool | None = None
     email_subject: str | None = None
     email_body: str | None = None
+    #: The buyer e-mail's From name and address (blank: the desk's own sender).
+    email_from_name: str | None = None
+    email_from_address: str | None = None
+    #: Blind copy of every buyer e-mail (blank: none).
+    email_bcc: str | None = None
     notify_store: NotifyStoreMode | None = None
     #: With ``after_hours``: 1 to 168.
     notify_store_hours: int | None = None
@@ -102,6 +107,9 @@ class StoreOut(Schema):
     email_buyer: bool
     email_subject: str
     email_body: str
+    email_from_name: str
+    email_from_address: str
+    email_bcc: str
     notify_store: str
     notify_store_hours: int
     notify_store_time: str
@@ -329,6 +337,9 @@ def store_out(store: DeskStore) -> StoreOut:
         email_buyer=store.email_buyer,
         email_subject=store.email_subject,
         email_body=store.email_body,
+        email_from_name=store.email_from_name,
+        email_from_address=store.email_from_address,
+        email_bcc=store.email_bcc,
         notify_store=store.notify_store,
         notify_store_hours=store.notify_store_hours,
         notify_store_time=f"{store.notify_store_time:%H:%M}",

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -45,6 +46,14 @@ def token_values(shipment: Shipment) -> dict[str, str]:
         "Tracking URL": tracking_url(shipment.carrier, shipment.tracking_number),
         "Notes to Buyer": shipment.notes_to_buyer,
     }
+
+
+def sender(from_name: str, from_address: str, default: str) -> str:
+    """The From header: the store's name and address, each part falling back to ``default``."""
+    default_name, default_address = parseaddr(default)
+    name = from_name or default_name
+    address = from_address or default_address or default
+    return formataddr((name, address)) if name else address
 
 
 def render_email(shipment: Shipment) -> RenderedEmail:
@@ -86,8 +95,11 @@ def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
     message = EmailMultiAlternatives(
         subject=rendered.subject,
         body=rendered.text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=sender(
+            store.email_from_name, store.email_from_address, settings.DEFAULT_FROM_EMAIL
+        ),
         to=[email.recipient],
+        bcc=[store.email_bcc] if store.email_bcc else None,
         reply_to=[store.public_email] if store.public_email else None,
     )
     message.attach_alternative(rendered.html, "text/html")

@@ -69,6 +69,11 @@ class DeskStore(models.Model):
     email_buyer = models.BooleanField(default=False)
     email_subject = models.CharField(max_length=200, default=DEFAULT_EMAIL_SUBJECT)
     email_body = models.TextField(default=DEFAULT_EMAIL_BODY)
+    #: The buyer e-mail's sender; blank parts fall back to the desk's ``DEFAULT_FROM_EMAIL``.
+    email_from_name = models.CharField(max_length=100, blank=True, default="")
+    email_from_address = models.EmailField(max_length=254, blank=True, default="")
+    #: A blind copy of every buyer e-mail (the merchant's own records).
+    email_bcc = models.EmailField(max_length=254, blank=True, default="")
     notify_store = models.CharField(
         max_length=20, choices=NotifyStore.choices, default=NotifyStore.IMMEDIATELY
     )

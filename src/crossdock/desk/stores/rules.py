@@ -76,6 +76,14 @@ def _email(value: object) -> object:
     return text
 
 
+def _sender_name(value: object) -> object:
+    """A display name for the From header: one line, no address brackets or quotes."""
+    text = _text(100)(value)
+    if any(char in str(text) for char in '<>"@') or not str(text).isprintable():
+        raise ValueError("a plain name: no line breaks, @, quotes or angle brackets")
+    return text
+
+
 def _flag(value: object) -> object:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -151,6 +159,9 @@ SETTINGS: dict[str, Callable[[object], object]] = {
     "email_buyer": _flag,
     "email_subject": _template(200),
     "email_body": _template(5000),
+    "email_from_name": _sender_name,
+    "email_from_address": _email,
+    "email_bcc": _email,
     "notify_store": _choice(NOTIFY_STORE),
     "notify_store_hours": _whole(1, MAX_DELAY_HOURS),
     "notify_store_time": _time_of_day,

@@ -128,6 +128,26 @@ class NotificationsForm(forms.Form):
         help_text="Field replacements: " + ", ".join(f"[{token}]" for token in TOKENS),
     )
     email_body = forms.CharField(label="E-mail message", widget=forms.Textarea(attrs={"rows": 6}))
+    email_from_name = forms.CharField(
+        label="Sender name",
+        max_length=100,
+        required=False,
+        help_text="Blank: the desk's own sender name.",
+    )
+    email_from_address = forms.CharField(
+        label="Sender address",
+        max_length=254,
+        required=False,
+        help_text="Blank: the desk's own address. Your domain must allow the desk's mail server.",
+        widget=forms.EmailInput(),
+    )
+    email_bcc = forms.CharField(
+        label="Blind copy (BCC) to",
+        max_length=254,
+        required=False,
+        help_text="A copy of every buyer e-mail goes here; blank for none.",
+        widget=forms.EmailInput(),
+    )
     notify_store = forms.ChoiceField(
         label="Tell the store about shipments",
         choices=[(mode.value, label) for mode, label in NOTIFY_STORE_LABELS.items()],

@@ -1,0 +1,98 @@
+"""Per-store buyer e-mail sender and BCC, the ship-from block and packing-slip options."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core import mail
+
+from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.models import DeskOrder
+from crossdock.desk.shipments.emails import sender
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.models import ImportRun
+from crossdock.desk.stores.services import connect_store
+from tests.desk.conftest import DeskApiClient, run_tasks
+from tests.desk.independent_store import IndependentStore
+from tests.desk.test_independent_store import MAPPING, full_order
+
+
+@pytest.fixture
+def imported(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskOrder:
+    """Order 1001 of Corner Shop imported: 2 × TEE-M, 1 × MUG and a coupon line."""
+    independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
+    store, _ = connect_store(
+        desk_account,
+        kind="custom",
+        name="Corner Shop",
+        url=independent_store.url,
+        username=independent_store.username,
+        password=independent_store.password,
+        status_mapping=MAPPING,
+    )
+    run_import(store.pk, ImportRun.Trigger.MANUAL)
+    return DeskOrder.objects.get(order_number="1001")
+
+
+def test_the_sender_falls_back_part_by_part_to_the_desks_own() -> None:
+    assert sender("", "", "Desk <desk@example.com>") == "Desk <desk@example.com>"
+    assert sender("Corner Shop", "", "desk@example.com") == "Corner Shop <desk@example.com>"
+    assert sender("", "shop@corner.test", "Desk <desk@example.com>") == "Desk <shop@corner.test>"
+    assert sender("", "shop@corner.test", "desk@example.com") == "shop@corner.test"
+    assert (
+        sender("Corner, Shop", "shop@corner.test", "x@y.z") == '"Corner, Shop" <shop@corner.test>'
+    )
+
+
+def test_the_buyer_email_uses_the_stores_sender_and_bcc(
+    desk_api: DeskApiClient, imported: DeskOrder
+) -> None:
+    store_url = f"/stores/{imported.store_id}"
+
+    # when a bad sender name and BCC come with a good address, nothing is saved
+    bad = desk_api.patch(
+        store_url,
+        {
+            "email_from_name": "Corner\nBcc: everyone@example.com",
+            "email_from_address": "shop@corner.test",
+            "email_bcc": "not an address",
+        },
+    )
+    assert bad.status_code == 422
+    assert desk_api.get(store_url).json()["email_from_address"] == ""
+
+    # when the sender and BCC are set
+    good = desk_api.patch(
+        store_url,
+        {
+            "email_from_name": " Corner Shop ",
+            "email_from_address": "shop@corner.test",
+            "email_bcc": "records@corner.test",
+        },
+    )
+    assert good.status_code == 200, good.content
+    read = desk_api.get(store_url).json()
+    assert (read["email_from_name"], read["email_from_address"], read["email_bcc"]) == (
+        "Corner Shop",
+        "shop@corner.test",
+        "records@corner.test",
+    )
+
+    # then the buyer's e-mail comes from the store, with a blind copy
+    shipped = desk_api.post(
+        f"/orders/{imported.pk}/shipments",
+        {
+            "carrier": "USPS",
+            "tracking_number": "9400",
+            "ship_date": "2026-03-02",
+            "notify_buyer": True,
+        },
+    )
+    assert shipped.status_code == 201, shipped.content
+    run_tasks()
+    (email,) = mail.outbox
+    assert email.from_email == "Corner Shop <shop@corner.test>"
+    assert email.to == ["buyer@example.com"]
+    assert email.bcc == ["records@corner.test"]
+    assert "records@corner.test" not in str(email.message())
