@@ -6,10 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
+from reportlab.platypus import Paragraph
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import sender
+from crossdock.desk.shipments.slips import render_slip_pdf, slip_story
 from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
 from crossdock.desk.stores.services import connect_store
@@ -33,6 +36,17 @@ def imported(desk_account: DeskAccount, independent_store: IndependentStore) -> 
     )
     run_import(store.pk, ImportRun.Trigger.MANUAL)
     return DeskOrder.objects.get(order_number="1001")
+
+
+@pytest.fixture
+def browser(desk_account: DeskAccount) -> Client:
+    client = Client()
+    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
+    return client
+
+
+def _pdf_texts(order: DeskOrder) -> list[str]:
+    return [part.getPlainText() for part in slip_story(order) if isinstance(part, Paragraph)]
 
 
 def test_the_sender_falls_back_part_by_part_to_the_desks_own() -> None:
@@ -96,3 +110,53 @@ def test_the_buyer_email_uses_the_stores_sender_and_bcc(
     assert email.to == ["buyer@example.com"]
     assert email.bcc == ["records@corner.test"]
     assert "records@corner.test" not in str(email.message())
+
+
+def test_the_ship_from_and_return_addresses_print_on_both_slips(
+    browser: Client, imported: DeskOrder
+) -> None:
+    settings_url = f"/desk/stores/{imported.store_id}/settings/?tab=branding"
+    branding = {"company_name": "Corner Shop", "brand_colour": "#12314f"}
+    branding["accent_colour"] = "#2f7d5b"
+
+    # when the ship-from address comes with a bad field, nothing is saved
+    bad = browser.post(
+        settings_url, {**branding, "ship_from_address": "Unit 4\nLeeds LS1 1AA", "website": "x"}
+    )
+    assert bad.status_code == 200
+    assert 'id="id_website_errors"><li>enter a full http:// or https:// URL</li>' in (
+        bad.content.decode()
+    )
+    imported.store.refresh_from_db()
+    assert imported.store.ship_from_address == ""
+
+    # when only a ship-from address is set, returns go there too, on both slips
+    saved = browser.post(settings_url, {**branding, "ship_from_address": "Unit 4\nLeeds LS1 1AA"})
+    assert saved.status_code == 302
+    order = DeskOrder.objects.select_related("store").get(pk=imported.pk)
+    html = browser.get(f"/desk/orders/{order.pk}/packing-slip/").content.decode()
+    assert (
+        '<address class="ship-from" aria-label="Ships from">Unit 4<br>Leeds LS1 1AA</address>'
+        in html
+    )
+    assert "<h3>Returns</h3><address>Unit 4<br>Leeds LS1 1AA</address>" in html
+    texts = _pdf_texts(order)
+    assert "Ships fromUnit 4Leeds LS1 1AA" in texts
+    assert "ReturnsUnit 4Leeds LS1 1AA" in texts
+
+    # when a return address is set, it is the one printed for returns, on both slips
+    browser.post(
+        settings_url,
+        {
+            **branding,
+            "ship_from_address": "Unit 4\nLeeds LS1 1AA",
+            "return_address": "Returns Dept\nYork",
+        },
+    )
+    order = DeskOrder.objects.select_related("store").get(pk=imported.pk)
+    html = browser.get(f"/desk/orders/{order.pk}/packing-slip/").content.decode()
+    assert "<h3>Returns</h3><address>Returns Dept<br>York</address>" in html
+    texts = _pdf_texts(order)
+    assert "ReturnsReturns DeptYork" in texts
+    assert "Ships fromUnit 4Leeds LS1 1AA" in texts
+    assert render_slip_pdf(order).startswith(b"%PDF")

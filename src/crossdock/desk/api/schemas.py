@@ -61,6 +61,8 @@ class StorePatch(Schema):
     phone: str | None = None
     public_email: str | None = None
     website: str | None = None
+    #: Printed at the top of packing slips; also where returns go when return_address is blank.
+    ship_from_address: str | None = None
     return_address: str | None = None
     footer_text: str | None = None
     email_buyer: bool | None = None
@@ -102,6 +104,7 @@ class StoreOut(Schema):
     phone: str
     public_email: str
     website: str
+    ship_from_address: str
     return_address: str
     footer_text: str
     email_buyer: bool
@@ -332,6 +335,7 @@ def store_out(store: DeskStore) -> StoreOut:
         phone=store.phone,
         public_email=store.public_email,
         website=store.website,
+        ship_from_address=store.ship_from_address,
         return_address=store.return_address,
         footer_text=store.footer_text,
         email_buyer=store.email_buyer,

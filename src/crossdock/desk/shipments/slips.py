@@ -13,7 +13,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import LETTER
 from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 
@@ -31,14 +31,12 @@ def _options(line: DeskOrderLine) -> str:
     )
 
 
+def _lines_html(text: str) -> str:
+    return escape(text).replace("\n", "<br/>")
+
+
 def render_slip_pdf(order: DeskOrder) -> bytes:
-    """A letter-size PDF slip with the store's branding; prices give way to the gift message
-    on gift orders."""
-    store = order.store
-    styles = getSampleStyleSheet()
-    brand = colors.HexColor(store.brand_colour)
-    heading = styles["Heading1"].clone("brand", textColor=brand)
-    body = styles["BodyText"]
+    """A letter-size PDF slip with the store's branding (see :func:`slip_story`)."""
     buffer = io.BytesIO()
     document = SimpleDocTemplate(
         buffer,
@@ -47,6 +45,18 @@ def render_slip_pdf(order: DeskOrder) -> bytes:
         leftMargin=0.6 * inch,
         rightMargin=0.6 * inch,
     )
+    document.build(slip_story(order))
+    return buffer.getvalue()
+
+
+def slip_story(order: DeskOrder) -> list[Flowable]:
+    """The PDF slip's flowables: branding, ship-from, ship-to, items, gift message, notes,
+    returns address and footer; prices give way to the gift message on gift orders."""
+    store = order.store
+    styles = getSampleStyleSheet()
+    brand = colors.HexColor(store.brand_colour)
+    heading = styles["Heading1"].clone("brand", textColor=brand)
+    body = styles["BodyText"]
     ship_to = order.ship_to
     address = "<br/>".join(
         escape(str(part))
@@ -64,11 +74,17 @@ def render_slip_pdf(order: DeskOrder) -> bytes:
         )
         if part
     )
-    story: list[object] = [
+    story: list[Flowable] = [
         Paragraph(escape(store.company_name or store.name), heading),
         Paragraph(
             " · ".join(escape(part) for part in (store.phone, store.public_email) if part), body
         ),
+    ]
+    if store.ship_from_address:
+        story.append(
+            Paragraph(f"<b>Ships from</b><br/>{_lines_html(store.ship_from_address)}", body)
+        )
+    story += [
         Spacer(1, 8),
         Paragraph(f"<b>Order {escape(order.order_number)}</b> · {order.order_date:%m/%d/%Y}", body),
         Paragraph(f"<b>Ship to</b><br/>{address}", body),
@@ -106,11 +122,9 @@ def render_slip_pdf(order: DeskOrder) -> bytes:
         story.append(Paragraph(f"<b>Gift message</b><br/>{message}", body))
     if order.customer_notes:
         story.append(Paragraph(f"<b>Notes</b><br/>{escape(order.customer_notes)}", body))
-    if store.return_address:
-        returns = escape(store.return_address).replace("\n", "<br/>")
-        story.append(Paragraph(f"<b>Returns</b><br/>{returns}", body))
+    if store.returns_to:
+        story.append(Paragraph(f"<b>Returns</b><br/>{_lines_html(store.returns_to)}", body))
     if store.footer_text:
         story.append(Spacer(1, 12))
         story.append(Paragraph(escape(store.footer_text), body))
-    document.build(story)
-    return buffer.getvalue()
+    return story

@@ -63,6 +63,9 @@ class DeskStore(models.Model):
     phone = models.CharField(max_length=50, blank=True, default="")
     public_email = models.EmailField(max_length=254, blank=True, default="")
     website = models.URLField(max_length=500, blank=True, default="")
+    #: Where parcels leave from, printed at the top of packing slips.
+    ship_from_address = models.TextField(blank=True, default="")
+    #: Where returns go; blank: the ship-from address.
     return_address = models.TextField(blank=True, default="")
     footer_text = models.TextField(blank=True, default="")
     # Notifications.
@@ -115,6 +118,11 @@ class DeskStore(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def returns_to(self) -> str:
+        """The address returns go to on slips: the return address, else the ship-from one."""
+        return self.return_address or self.ship_from_address
 
     @property
     def notify_rule(self) -> notify.NotifyRule:

@@ -154,6 +154,7 @@ SETTINGS: dict[str, Callable[[object], object]] = {
     "phone": _text(50),
     "public_email": _email,
     "website": _optional_url,
+    "ship_from_address": _text(500),
     "return_address": _text(500),
     "footer_text": _text(1000),
     "email_buyer": _flag,

@@ -107,8 +107,16 @@ class BrandingForm(forms.Form):
     website = forms.CharField(
         label="Website", max_length=500, required=False, widget=forms.URLInput()
     )
+    ship_from_address = forms.CharField(
+        label="Ship-from address (top of packing slips)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
     return_address = forms.CharField(
-        label="Return address", required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label="Return address",
+        required=False,
+        help_text="Printed on packing slips; blank: returns go to the ship-from address.",
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
     footer_text = forms.CharField(
         label="Footer text (packing slips and e-mails)",
