@@ -13,8 +13,9 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import sender
 from crossdock.desk.shipments.slips import render_slip_pdf, slip_story
+from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.importing import run_import
-from crossdock.desk.stores.models import ImportRun
+from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient, run_tasks
 from tests.desk.independent_store import IndependentStore
@@ -160,3 +161,79 @@ def test_the_ship_from_and_return_addresses_print_on_both_slips(
     assert "ReturnsReturns DeptYork" in texts
     assert "Ships fromUnit 4Leeds LS1 1AA" in texts
     assert render_slip_pdf(order).startswith(b"%PDF")
+
+
+def test_settings_are_copied_from_another_store_but_not_its_identity(
+    desk_api: DeskApiClient,
+    browser: Client,
+    imported: DeskOrder,
+    desk_account: DeskAccount,
+    independent_store: IndependentStore,
+) -> None:
+    source = imported.store
+    target, _ = connect_store(
+        desk_account,
+        kind="crossdock",
+        name="Hub Shop",
+        url=f"{independent_store.url}?hub=1",
+        username=independent_store.username,
+        password=independent_store.password,
+    )
+    changed = desk_api.patch(
+        f"/stores/{source.pk}",
+        {
+            "time_zone": "Europe/London",
+            "company_name": "Corner Shop Ltd",
+            "ship_from_address": "Unit 4\nLeeds",
+            "email_buyer": True,
+            "email_bcc": "records@corner.test",
+            "notify_store": "after_hours",
+            "notify_store_hours": 6,
+            "weight_source": "desk",
+            "import_interval_minutes": 45,
+        },
+    )
+    assert changed.status_code == 200, changed.content
+    before = desk_api.get(f"/stores/{target.pk}").json()
+
+    # when the copy names the store itself, or a store of another desk account, nothing changes
+    other = DeskAccount.objects.create(name="Elsewhere")
+    foreign = DeskStore.objects.create(
+        account=other, kind="custom", name="Theirs", url="https://theirs.test/", username="u"
+    )
+    for wrong in (target.pk, foreign.pk):
+        refused = desk_api.post(f"/stores/{target.pk}/copy-settings", {"from_store_id": wrong})
+        assert refused.status_code == 422
+    assert desk_api.get(f"/stores/{target.pk}").json() == before
+
+    # when the settings are copied
+    copied = desk_api.post(f"/stores/{target.pk}/copy-settings", {"from_store_id": source.pk})
+
+    # then every setting is the source's, the mapping included; name, URL, user, kind stay
+    assert copied.status_code == 200, copied.content
+    after = copied.json()
+    wanted = desk_api.get(f"/stores/{source.pk}").json()
+    own = {"id", "kind", "name", "url", "username", "connection", "last_error", "import_mark"}
+    own |= {"next_import_at", "last_import_at"}
+    assert {key: value for key, value in after.items() if key not in own} == {
+        key: value for key, value in wanted.items() if key not in own
+    }
+    assert {key: after[key] for key in own} == {key: before[key] for key in own} | {
+        "next_import_at": after["next_import_at"]
+    }
+    assert after["status_mapping"] == wanted["status_mapping"] != before["status_mapping"]
+    target.refresh_from_db()
+    assert decrypt_secret(target.password_encrypted) == independent_store.password
+    assert target.import_mark is None
+
+    # and the settings page offers the other stores, and copies too
+    page = browser.get(f"/desk/stores/{source.pk}/settings/?tab=copy").content.decode()
+    assert f'<option value="{target.pk}">Hub Shop</option>' in page
+    assert f'<option value="{source.pk}">' not in page
+    desk_api.patch(f"/stores/{target.pk}", {"company_name": "Hub Shop Ltd"})
+    saved = browser.post(
+        f"/desk/stores/{source.pk}/settings/?tab=copy", {"from_store": str(target.pk)}
+    )
+    assert saved.status_code == 302
+    source.refresh_from_db()
+    assert (source.name, source.company_name) == ("Corner Shop", "Hub Shop Ltd")

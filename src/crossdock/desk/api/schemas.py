@@ -87,6 +87,11 @@ class StorePatch(Schema):
     first_import_days: int | None = None
 
 
+class CopySettingsIn(Schema):
+    #: The store of the same desk account whose settings are copied.
+    from_store_id: int
+
+
 class StoreOut(Schema):
     id: int
     kind: str

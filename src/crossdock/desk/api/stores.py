@@ -10,6 +10,7 @@ from ninja import Router, Status
 from crossdock.desk.api.auth import caller
 from crossdock.desk.api.schemas import (
     ConnectOut,
+    CopySettingsIn,
     ImportSummaryOut,
     ReconnectIn,
     StoreIn,
@@ -62,6 +63,16 @@ def patch_store(request: HttpRequest, store_id: int, body: StorePatch) -> StoreO
     if "status_mapping" in body.model_fields_set and body.status_mapping is not None:
         changes["status_mapping"] = body.status_mapping.model_dump()
     return store_out(services.update_settings(caller(request).account, store_id, changes))
+
+
+@router.post(
+    "/{store_id}/copy-settings",
+    response=StoreOut,
+    summary="Copy every setting of another store but its name, URL, credentials, import marks",
+)
+def copy_settings(request: HttpRequest, store_id: int, body: CopySettingsIn) -> StoreOut:
+    account = caller(request).account
+    return store_out(services.copy_settings(account, store_id, body.from_store_id))
 
 
 @router.post(

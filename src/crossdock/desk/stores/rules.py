@@ -175,6 +175,14 @@ SETTINGS: dict[str, Callable[[object], object]] = {
 }
 
 
+#: What "copy settings from another store" copies: every setting but the name, with the
+#: status mapping; the URL, credentials and import marks are not settings, so never copied.
+COPIED_SETTINGS: tuple[str, ...] = (
+    *(field for field in SETTINGS if field != "name"),
+    *(f"status_{name}" for name in FIELD_NAMES),
+)
+
+
 def clean_settings(changes: Mapping[str, object]) -> dict[str, object]:
     """Check every given setting; the status mapping comes as ``status_mapping`` (five texts).
 

@@ -226,15 +226,45 @@ def update_settings(account: DeskAccount, store_id: int, changes: dict[str, Any]
             raise StoreNotFound(f"no store {store_id} in this desk account")
         if "name" in cleaned:
             _check_name_free(account, str(cleaned["name"]), exclude=store.pk)
-        interval_changed = (
-            "import_interval_minutes" in cleaned
-            and cleaned["import_interval_minutes"] != store.import_interval_minutes
-        )
-        for field, value in cleaned.items():
-            setattr(store, field, value)
-        if cleaned.get("auto_import") is True and store.next_import_at is None:
-            store.next_import_at = timezone.now()
-        if interval_changed and store.import_failures == 0:
-            store.next_import_at = timezone.now() + timedelta(minutes=store.import_interval_minutes)
-        store.save()
+        _apply(store, cleaned)
+    return store
+
+
+def _apply(store: DeskStore, values: dict[str, object]) -> None:
+    """Set checked settings on a locked store, rescheduling its import if they say so."""
+    interval_changed = (
+        "import_interval_minutes" in values
+        and values["import_interval_minutes"] != store.import_interval_minutes
+    )
+    for field, value in values.items():
+        setattr(store, field, value)
+    if values.get("auto_import") is True and store.next_import_at is None:
+        store.next_import_at = timezone.now()
+    if interval_changed and store.import_failures == 0:
+        store.next_import_at = timezone.now() + timedelta(minutes=store.import_interval_minutes)
+    store.save()
+
+
+def copy_settings(account: DeskAccount, store_id: int, from_store_id: int) -> DeskStore:
+    """Copy every setting of another store of the account onto this one, all at once.
+
+    The name, URL, credentials, connection state and import marks stay the store's own
+    (see :data:`rules.COPIED_SETTINGS`); raises :class:`StoreInvalid` on ``from_store``.
+    """
+    if from_store_id == store_id:
+        raise StoreInvalid({"from_store": "choose another store to copy from"})
+    with transaction.atomic():
+        locked = {
+            store.pk: store
+            for store in DeskStore.objects.select_for_update()
+            .filter(account=account, pk__in=(store_id, from_store_id))
+            .order_by("pk")
+        }
+        store = locked.get(store_id)
+        if store is None:
+            raise StoreNotFound(f"no store {store_id} in this desk account")
+        source = locked.get(from_store_id)
+        if source is None:
+            raise StoreInvalid({"from_store": f"no store {from_store_id} in this desk account"})
+        _apply(store, {field: getattr(source, field) for field in rules.COPIED_SETTINGS})
     return store

@@ -216,6 +216,21 @@ class AutoImportForm(forms.Form):
     )
 
 
+class CopySettingsForm(forms.Form):
+    from_store = forms.TypedChoiceField(
+        label="Copy every setting from",
+        coerce=int,
+        choices=[],
+        help_text="All sections but the store name; the URL, credentials and import "
+        "history stay this store's own.",
+    )
+
+    def offer(self, stores: Iterable[tuple[int, str]]) -> None:
+        field = self.fields["from_store"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", "Choose a store"), *stores]
+
+
 #: The settings page's sections: (slug, title, form class).
 SECTIONS: tuple[tuple[str, str, type[forms.Form]], ...] = (
     ("general", "General", GeneralForm),
@@ -224,6 +239,7 @@ SECTIONS: tuple[tuple[str, str, type[forms.Form]], ...] = (
     ("products", "Product handling", ProductsForm),
     ("statuses", "Status mapping", StatusMappingForm),
     ("import", "Auto-import", AutoImportForm),
+    ("copy", "Copy from another store", CopySettingsForm),
 )
 
 

@@ -22,6 +22,7 @@ from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import (
     SECTIONS,
     ConnectForm,
+    CopySettingsForm,
     ReconnectForm,
     add_service_errors,
     section_changes,
@@ -134,9 +135,15 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
     section = next((entry for entry in SECTIONS if entry[0] == slug), SECTIONS[0])
     form_class = section[2]
     form = form_class(request.POST or None, initial=_initial(store))
+    if isinstance(form, CopySettingsForm):
+        others = queries.stores(account).exclude(pk=store.pk)
+        form.offer((other.pk, other.name) for other in others)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_settings(account, store.pk, section_changes(form))
+            if isinstance(form, CopySettingsForm):
+                services.copy_settings(account, store.pk, form.cleaned_data["from_store"])
+            else:
+                services.update_settings(account, store.pk, section_changes(form))
         except StoreInvalid as error:
             add_service_errors(form, error.errors)
         else:
