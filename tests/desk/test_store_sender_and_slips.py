@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.core import mail
 from django.test import Client
-from reportlab.platypus import Paragraph
+from reportlab.platypus import Paragraph, Table
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import sender
-from crossdock.desk.shipments.slips import render_slip_pdf, slip_story
+from crossdock.desk.shipments.slips import render_slip_pdf, slip_lines, slip_story
 from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
@@ -237,3 +237,82 @@ def test_settings_are_copied_from_another_store_but_not_its_identity(
     assert saved.status_code == 302
     source.refresh_from_db()
     assert (source.name, source.company_name) == ("Corner Shop", "Hub Shop Ltd")
+
+
+def _pdf_table(order: DeskOrder) -> list[list[str]]:
+    (table,) = [part for part in slip_story(order) if isinstance(part, Table)]
+    return [
+        [cell.getPlainText() if isinstance(cell, Paragraph) else str(cell) for cell in row]
+        for row in table._cellvalues  # reportlab keeps a table's cells here only
+    ]
+
+
+def test_slip_lines_sort_by_location_sku_or_name_and_leave_out_adjustments(
+    imported: DeskOrder,
+) -> None:
+    lines = list(imported.lines.all())
+
+    def skus(sort: str) -> list[str]:
+        return [line.sku for line in slip_lines(lines, sort)]
+
+    assert skus("location") == ["TEE-M", "MUG"]
+    assert skus("sku") == ["MUG", "TEE-M"]
+    assert [line.name for line in slip_lines(lines, "name")] == ["Camp mug", "Organic tee"]
+
+
+def test_packing_slip_options_apply_to_both_slips(browser: Client, imported: DeskOrder) -> None:
+    settings_url = f"/desk/stores/{imported.store_id}/settings/?tab=slips"
+    slip_url = f"/desk/orders/{imported.pk}/packing-slip/"
+
+    # given the defaults: picking order, SKUs shown, and no prices on this gift order
+    assert imported.store.slip_sort == "location"
+    html = browser.get(slip_url).content.decode()
+    assert html.index("Organic tee") < html.index("Camp mug")
+    assert "<small>TEE-M</small>" in html
+    assert ">Price</th>" not in html
+    assert _pdf_table(imported)[0] == ["Location", "SKU", "Item", "Qty"]
+
+    # when a bad sort comes with good switches, nothing is saved
+    bad = browser.post(settings_url, {"slip_sort": "price", "slip_show_prices": "on"})
+    assert bad.status_code == 200
+    assert 'id="id_slip_sort_errors"' in bad.content.decode()
+    imported.store.refresh_from_db()
+    assert (imported.store.slip_sort, imported.store.slip_show_skus) == ("location", True)
+
+    # when the slip sorts by name, shows prices and hides SKUs
+    saved = browser.post(settings_url, {"slip_sort": "name", "slip_show_prices": "on"})
+    assert saved.status_code == 302
+    order = DeskOrder.objects.select_related("store").get(pk=imported.pk)
+
+    # then a gift order still shows no prices
+    html = browser.get(slip_url).content.decode()
+    assert html.index("Camp mug") < html.index("Organic tee")
+    assert "<small>TEE-M</small>" not in html
+    assert ">Price</th>" not in html
+    assert _pdf_table(order) == [
+        ["Location", "Item", "Qty"],
+        ["", "Camp mug", "1"],
+        ["A-01", "Organic teeSize: M; Colour: Forest green", "2"],
+    ]
+
+    # and an order that is not a gift shows them
+    DeskOrder.objects.filter(pk=order.pk).update(gift=False)
+    order = DeskOrder.objects.select_related("store").get(pk=order.pk)
+    html = browser.get(slip_url).content.decode()
+    assert ">Price</th>" in html
+    assert '<td class="num">20.00</td>' in html
+    assert _pdf_table(order) == [
+        ["Location", "Item", "Qty", "Price"],
+        ["", "Camp mug", "1", "10.00"],
+        ["A-01", "Organic teeSize: M; Colour: Forest green", "2", "20.00"],
+    ]
+
+    # and the store can turn prices off for every order
+    browser.post(settings_url, {"slip_sort": "sku", "slip_show_skus": "on"})
+    order = DeskOrder.objects.select_related("store").get(pk=order.pk)
+    assert _pdf_table(order) == [
+        ["Location", "SKU", "Item", "Qty"],
+        ["", "MUG", "Camp mug", "1"],
+        ["A-01", "TEE-M", "Organic teeSize: M; Colour: Forest green", "2"],
+    ]
+    assert ">Price</th>" not in browser.get(slip_url).content.decode()

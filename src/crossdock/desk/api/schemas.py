@@ -65,6 +65,11 @@ class StorePatch(Schema):
     ship_from_address: str | None = None
     return_address: str | None = None
     footer_text: str | None = None
+    #: Packing-slip item order: ``location`` (picking order, the default), ``sku`` or ``name``.
+    slip_sort: Literal["location", "sku", "name"] | None = None
+    #: Prices on packing slips (never on gift orders).
+    slip_show_prices: bool | None = None
+    slip_show_skus: bool | None = None
     email_buyer: bool | None = None
     email_subject: str | None = None
     email_body: str | None = None
@@ -112,6 +117,9 @@ class StoreOut(Schema):
     ship_from_address: str
     return_address: str
     footer_text: str
+    slip_sort: str
+    slip_show_prices: bool
+    slip_show_skus: bool
     email_buyer: bool
     email_subject: str
     email_body: str
@@ -343,6 +351,9 @@ def store_out(store: DeskStore) -> StoreOut:
         ship_from_address=store.ship_from_address,
         return_address=store.return_address,
         footer_text=store.footer_text,
+        slip_sort=store.slip_sort,
+        slip_show_prices=store.slip_show_prices,
+        slip_show_skus=store.slip_show_skus,
         email_buyer=store.email_buyer,
         email_subject=store.email_subject,
         email_body=store.email_body,

@@ -18,10 +18,20 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 
 
-def picking_order(lines: list[DeskOrderLine]) -> list[DeskOrderLine]:
-    """Shippable lines sorted for picking: by location (lines without one last), then SKU."""
+def slip_lines(lines: list[DeskOrderLine], sort: str) -> list[DeskOrderLine]:
+    """Shippable lines in the slip's order: ``location`` (picking order, lines without one
+    last, then SKU), ``sku`` or ``name`` (case-insensitive, then SKU); ties keep their order."""
     shippable = [line for line in lines if line.is_shippable]
+    if sort == "sku":
+        return sorted(shippable, key=lambda line: (line.sku.casefold(), line.name.casefold()))
+    if sort == "name":
+        return sorted(shippable, key=lambda line: (line.name.casefold(), line.sku.casefold()))
     return sorted(shippable, key=lambda line: (not line.location, line.location, line.sku))
+
+
+def shows_prices(order: DeskOrder) -> bool:
+    """Prices print when the store says so, and never on a gift order."""
+    return order.store.slip_show_prices and not order.gift
 
 
 def _options(line: DeskOrderLine) -> str:
@@ -90,17 +100,19 @@ def slip_story(order: DeskOrder) -> list[Flowable]:
         Paragraph(f"<b>Ship to</b><br/>{address}", body),
         Spacer(1, 10),
     ]
-    show_prices = not order.gift
-    header: list[object] = ["Location", "SKU", "Item", "Qty"]
+    show_prices = shows_prices(order)
+    show_skus = store.slip_show_skus
+    header: list[object] = ["Location", *(["SKU"] if show_skus else []), "Item", "Qty"]
     if show_prices:
         header.append("Price")
     rows: list[list[object]] = [header]
-    for line in picking_order(list(order.lines.all())):
+    for line in slip_lines(list(order.lines.all()), store.slip_sort):
         item = escape(line.name)
         options = _options(line)
         if options:
             item += f"<br/><font size='8'>{options}</font>"
-        row: list[object] = [line.location, line.sku, Paragraph(item, body), str(line.quantity)]
+        row: list[object] = [line.location, *([line.sku] if show_skus else [])]
+        row += [Paragraph(item, body), str(line.quantity)]
         if show_prices:
             row.append(f"{line.unit_price:.2f}")
         rows.append(row)

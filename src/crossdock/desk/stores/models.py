@@ -36,6 +36,11 @@ class DeskStore(models.Model):
         AT_TIME = "at_time", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.AT_TIME]
         NEVER = "never", notify.NOTIFY_STORE_LABELS[notify.NotifyStore.NEVER]
 
+    class SlipSort(models.TextChoices):
+        LOCATION = "location", "Location (picking order)"
+        SKU = "sku", "SKU"
+        NAME = "name", "Item name"
+
     class WeightSource(models.TextChoices):
         STORE = "store", "The store's weights win"
         DESK = "desk", "The desk's product weights win"
@@ -68,6 +73,10 @@ class DeskStore(models.Model):
     #: Where returns go; blank: the ship-from address.
     return_address = models.TextField(blank=True, default="")
     footer_text = models.TextField(blank=True, default="")
+    # Packing slips: item order, and whether prices (never on gift orders) and SKUs show.
+    slip_sort = models.CharField(max_length=10, choices=SlipSort.choices, default=SlipSort.LOCATION)
+    slip_show_prices = models.BooleanField(default=True)
+    slip_show_skus = models.BooleanField(default=True)
     # Notifications.
     email_buyer = models.BooleanField(default=False)
     email_subject = models.CharField(max_length=200, default=DEFAULT_EMAIL_SUBJECT)

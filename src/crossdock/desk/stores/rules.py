@@ -24,6 +24,7 @@ KINDS = ("crossdock", "custom")
 _PASSWORD = "password"  # noqa: S105 - the name of a form field, not a secret
 NOTIFY_STORE = tuple(mode.value for mode in NotifyStore)
 WEIGHT_SOURCES = ("store", "desk")
+SLIP_SORTS = ("location", "sku", "name")
 
 
 def check_url(value: str) -> str:
@@ -157,6 +158,9 @@ SETTINGS: dict[str, Callable[[object], object]] = {
     "ship_from_address": _text(500),
     "return_address": _text(500),
     "footer_text": _text(1000),
+    "slip_sort": _choice(SLIP_SORTS),
+    "slip_show_prices": _flag,
+    "slip_show_skus": _flag,
     "email_buyer": _flag,
     "email_subject": _template(200),
     "email_body": _template(5000),

@@ -125,6 +125,21 @@ class BrandingForm(forms.Form):
     )
 
 
+class PackingSlipsForm(forms.Form):
+    slip_sort = forms.ChoiceField(
+        label="Items sorted by",
+        choices=[
+            ("location", "Location (picking order; items without one last)"),
+            ("sku", "SKU"),
+            ("name", "Item name"),
+        ],
+    )
+    slip_show_prices = forms.BooleanField(
+        label="Show item prices (never on gift orders)", required=False
+    )
+    slip_show_skus = forms.BooleanField(label="Show item SKUs", required=False)
+
+
 class NotificationsForm(forms.Form):
     email_buyer = forms.BooleanField(
         label="E-mail the buyer when an order ships (the default for each shipment)",
@@ -235,6 +250,7 @@ class CopySettingsForm(forms.Form):
 SECTIONS: tuple[tuple[str, str, type[forms.Form]], ...] = (
     ("general", "General", GeneralForm),
     ("branding", "Branding", BrandingForm),
+    ("slips", "Packing slips", PackingSlipsForm),
     ("notifications", "Notifications", NotificationsForm),
     ("products", "Product handling", ProductsForm),
     ("statuses", "Status mapping", StatusMappingForm),

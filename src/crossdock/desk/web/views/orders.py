@@ -21,7 +21,7 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.shipments.models import StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
-from crossdock.desk.shipments.slips import picking_order, render_slip_pdf
+from crossdock.desk.shipments.slips import render_slip_pdf, shows_prices, slip_lines
 from crossdock.desk.stores import queries as store_queries
 from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
 from crossdock.desk.web.access import desk_view
@@ -156,7 +156,13 @@ def packing_slip(request: HttpRequest, account: DeskAccount, order_id: int) -> H
     return render(
         request,
         "desk/orders/packing_slip.html",
-        {"order": order, "store": order.store, "lines": picking_order(list(order.lines.all()))},
+        {
+            "order": order,
+            "store": order.store,
+            "lines": slip_lines(list(order.lines.all()), order.store.slip_sort),
+            "show_prices": shows_prices(order),
+            "show_skus": order.store.slip_show_skus,
+        },
     )
 
 
