@@ -135,6 +135,18 @@ def test_another_accounts_channel_is_refused(
     assert ShipStationIntegration.objects.count() == 0
 
 
+@pytest.mark.parametrize("channel_id", [2**63, -(2**70), 0])
+def test_a_channel_id_no_database_can_hold_is_refused_as_missing(
+    api: ApiClient, channel_id: int
+) -> None:
+    response = api.post("/integrations/shipstation", {"options": {"channels": [channel_id]}})
+
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "body", "options", "channels"]
+    assert response.json()["detail"][0]["msg"] == f"no channel {channel_id} in this account"
+    assert ShipStationIntegration.objects.count() == 0
+
+
 def test_reading_never_shows_the_password(api: ApiClient) -> None:
     created = _create(api)
 

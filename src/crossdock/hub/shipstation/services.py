@@ -48,6 +48,9 @@ DEFAULT_NAME = "ShipStation"
 # Compared against when the username is unknown, so both paths cost one HMAC.
 _NO_SUCH_HASH = "0" * 64
 
+# The largest id a BigAutoField primary key holds (signed 64-bit).
+_MAX_ID = 2**63 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class IntegrationOptions:
@@ -134,7 +137,9 @@ def _custom_fields_of(integration: ShipStationIntegration) -> tuple[str, str, st
 
 def _channels(account: Account, channel_ids: tuple[int, ...]) -> list[Channel]:
     wanted = set(channel_ids)
-    found = list(Channel.objects.filter(account=account, pk__in=wanted))
+    # An id no primary key can hold is simply missing; the database would overflow on it.
+    storable = {pk for pk in wanted if 0 < pk <= _MAX_ID}
+    found = list(Channel.objects.filter(account=account, pk__in=storable))
     missing = wanted - {channel.pk for channel in found}
     if missing:
         raise IntegrationValidationError(
