@@ -11,7 +11,7 @@ from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.desk.independent_store import Answer, IndependentStore, StoreItem, StoreOrder
 
 MAPPING = {
     "unpaid": "Awaiting Payment",
@@ -248,6 +248,31 @@ def test_a_failed_page_keeps_the_mark_and_retries_with_back_off(
     assert again.mark_advanced is True
     assert store.import_mark == ImportRun.objects.get(pk=again.run_id).window_end
     assert (store.connection, store.import_failures, store.last_error) == ("ok", 0, "")
+
+
+def test_a_store_failing_for_days_backs_off_an_hour_not_past_a_timedelta(
+    desk_api: DeskApiClient, desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    # given a store that has failed to import many times in a row and still fails
+    store = _store(desk_account, independent_store)
+    DeskStore.objects.filter(pk=store.pk).update(import_failures=200)
+    independent_store.answer = Answer(503, b"Maintenance")
+
+    # when the merchant imports now over the API
+    response = desk_api.post(f"/stores/{store.pk}/import")
+
+    # then the run fails with its reason and the next try is an hour later (the cap)
+    assert response.status_code == 200, response.content
+    assert response.json()["succeeded"] is False
+    assert response.json()["error"] == (
+        "page 1 of 1: The store answered HTTP 503. It said: 'Maintenance'"
+    )
+    store.refresh_from_db()
+    assert store.import_failures == 201
+    assert store.importing_since is None
+    assert store.next_import_at is not None
+    assert store.last_import_at is not None
+    assert store.next_import_at - store.last_import_at == timedelta(hours=1)
 
 
 def test_an_older_last_modified_never_resurrects_a_closed_order(

@@ -63,8 +63,11 @@ class ImportSummary:
 
 def retry_delay(failures: int) -> timedelta:
     """1, 2, 4, 8 … minutes after consecutive failures, at most an hour."""
-    minutes = 2 ** max(failures - 1, 0)
-    return min(timedelta(minutes=minutes), MAX_RETRY_DELAY)
+    # The exponent stops once the cap is reached: a store failing for days would otherwise
+    # ask for more minutes than a timedelta holds.
+    cap_minutes = MAX_RETRY_DELAY // timedelta(minutes=1)
+    exponent = min(max(failures - 1, 0), cap_minutes.bit_length())
+    return min(timedelta(minutes=2**exponent), MAX_RETRY_DELAY)
 
 
 def import_window(store: DeskStore, now: datetime) -> tuple[datetime, datetime]:
