@@ -110,6 +110,26 @@ def test_another_desk_account_sees_nothing(
     assert Client().get("/desk/api/v1/orders").status_code == 401
 
 
+def test_a_page_past_any_database_offset_is_refused(desk_api: DeskApiClient) -> None:
+    # when a client asks for a page whose offset no database can skip to
+    response = desk_api.get("/orders", page=10**30)
+
+    # then it is told the bound instead of getting a server error
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert (detail["loc"], detail["msg"]) == (
+        ["query", "page"],
+        "Input should be less than or equal to 1000000",
+    )
+
+
+def test_a_store_id_no_database_can_hold_filters_to_nothing(desk_api: DeskApiClient) -> None:
+    response = desk_api.get("/orders", store=2**70)
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
 def test_the_api_is_documented(db: None) -> None:
     spec = Client().get("/desk/api/v1/openapi.json").json()
 

@@ -27,7 +27,7 @@ router = Router(tags=["orders"])
 class OrderFilters(Schema):
     store: int | None = None
     status: str | None = None  # awaiting_payment, awaiting_shipment, on_hold, shipped, cancelled
-    page: int = Field(default=1, ge=1)
+    page: int = Field(default=1, ge=1, le=1_000_000)
     page_size: int = Field(default=100, ge=1, le=500)
 
 
