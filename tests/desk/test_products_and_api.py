@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account, create_token
 from crossdock.desk.orders.models import DeskOrderLine, DeskProduct
 from crossdock.desk.stores.importing import run_import
-from crossdock.desk.stores.models import ImportRun
+from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
 from tests.desk.conftest import DeskApiClient
 from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
@@ -128,6 +129,25 @@ def test_a_store_id_no_database_can_hold_filters_to_nothing(desk_api: DeskApiCli
 
     assert response.status_code == 200
     assert response.json() == []
+
+
+@pytest.mark.parametrize("from_store_id", [2**63, -(2**70)])
+def test_copying_from_a_store_id_no_database_can_hold_is_refused(
+    desk_api: DeskApiClient, desk_account: DeskAccount, from_store_id: int
+) -> None:
+    # given a store of the account
+    store = DeskStore.objects.create(
+        account=desk_account, kind="custom", name="Mine", url="https://mine.test/", username="u"
+    )
+
+    # when its settings are to be copied from an id no store can have
+    response = desk_api.post(f"/stores/{store.pk}/copy-settings", {"from_store_id": from_store_id})
+
+    # then the source is named as missing and the store is untouched
+    assert response.status_code == 422
+    detail = response.json()["detail"][0]
+    assert detail["msg"] == f"no store {from_store_id} in this desk account"
+    assert DeskStore.objects.get(pk=store.pk).updated_at == store.updated_at
 
 
 def test_the_api_is_documented(db: None) -> None:

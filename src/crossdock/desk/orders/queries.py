@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from crossdock.core.ids import storable_id
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
-
-# The largest id a BigAutoField primary key holds (signed 64-bit).
-_MAX_ID = 2**63 - 1
 
 
 def orders(
@@ -20,8 +18,7 @@ def orders(
         .prefetch_related(Prefetch("lines", queryset=DeskOrderLine.objects.order_by("position")))
     )
     if store_id is not None:
-        # An id no primary key can hold matches nothing; the database would overflow on it.
-        found = found.filter(store_id=store_id) if 0 < store_id <= _MAX_ID else found.none()
+        found = found.filter(store_id=store_id) if storable_id(store_id) else found.none()
     if status:
         found = found.filter(status=status)
     return found

@@ -15,6 +15,7 @@ import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from crossdock.core.ids import storable_id
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores import rules
 from crossdock.desk.stores.client import (
@@ -253,11 +254,12 @@ def copy_settings(account: DeskAccount, store_id: int, from_store_id: int) -> De
     """
     if from_store_id == store_id:
         raise StoreInvalid({"from_store": "choose another store to copy from"})
+    storable = [pk for pk in (store_id, from_store_id) if storable_id(pk)]
     with transaction.atomic():
         locked = {
             store.pk: store
             for store in DeskStore.objects.select_for_update()
-            .filter(account=account, pk__in=(store_id, from_store_id))
+            .filter(account=account, pk__in=storable)
             .order_by("pk")
         }
         store = locked.get(store_id)

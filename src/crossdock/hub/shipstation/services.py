@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crossdock.core.ids import storable_id
 from crossdock.core.secrets import generate_secret, keyed_hash, secret_matches
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
@@ -47,9 +48,6 @@ DEFAULT_NAME = "ShipStation"
 
 # Compared against when the username is unknown, so both paths cost one HMAC.
 _NO_SUCH_HASH = "0" * 64
-
-# The largest id a BigAutoField primary key holds (signed 64-bit).
-_MAX_ID = 2**63 - 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,8 +135,7 @@ def _custom_fields_of(integration: ShipStationIntegration) -> tuple[str, str, st
 
 def _channels(account: Account, channel_ids: tuple[int, ...]) -> list[Channel]:
     wanted = set(channel_ids)
-    # An id no primary key can hold is simply missing; the database would overflow on it.
-    storable = {pk for pk in wanted if 0 < pk <= _MAX_ID}
+    storable = [pk for pk in wanted if storable_id(pk)]
     found = list(Channel.objects.filter(account=account, pk__in=storable))
     missing = wanted - {channel.pk for channel in found}
     if missing:
