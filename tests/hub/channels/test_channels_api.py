@@ -253,6 +253,16 @@ def test_write_backs_are_listed_by_state_and_failed_ones_replay(
     assert api.get("/write-backs", state="bogus").status_code == 422
 
 
+@pytest.mark.parametrize("channel_id", [2**63, -(2**70)])
+def test_write_backs_of_a_channel_id_no_database_can_hold_are_none(
+    api: ApiClient, channel_id: int
+) -> None:
+    response = api.get("/write-backs", channel_id=channel_id)
+
+    assert response.status_code == 200
+    assert response.json() == []
+
+
 def test_carrier_mappings_list_defaults_and_the_accounts_own_rows(api: ApiClient) -> None:
     put = api.client.put(
         "/api/v1/carrier-mappings",

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from crossdock.core.ids import storable_id
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.errors import ChannelNotFound
 from crossdock.hub.channels.models import Channel, SyncRun
@@ -66,7 +67,7 @@ def write_backs(
     if state:
         found = found.filter(state=state)
     if channel_id is not None:
-        found = found.filter(channel_id=channel_id)
+        found = found.filter(channel_id=channel_id) if storable_id(channel_id) else found.none()
     return found
 
 
