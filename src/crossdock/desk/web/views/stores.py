@@ -142,12 +142,14 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
         try:
             if isinstance(form, CopySettingsForm):
                 services.copy_settings(account, store.pk, form.cleaned_data["from_store"])
+                saved = "Settings copied from the other store."
             else:
                 services.update_settings(account, store.pk, section_changes(form))
+                saved = f"{section[1]} settings saved."
         except StoreInvalid as error:
             add_service_errors(form, error.errors)
         else:
-            messages.success(request, f"{section[1]} settings saved.")
+            messages.success(request, saved)
             return redirect(f"{request.path}?tab={section[0]}")
     return render(
         request,
