@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from crossdock.bearer import BearerToken
+
 
 class DeskAccount(models.Model):
     """A shipping business using the desk. Every desk row belongs to exactly one."""
@@ -37,19 +39,7 @@ class DeskMembership(models.Model):
         return f"{self.user} in {self.account}"
 
 
-class DeskApiToken(models.Model):
+class DeskApiToken(BearerToken):
     """A bearer token for the desk API. Only a keyed hash of the secret is stored."""
 
     account = models.ForeignKey(DeskAccount, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    prefix = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"

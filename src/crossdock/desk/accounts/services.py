@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from crossdock.core.secrets import issue_token, secret_matches, split_token, usage_is_stale
+from crossdock.bearer import create_bearer_token, find_bearer_token
 from crossdock.desk.accounts.errors import (
     DeskAccountExists,
     DeskAccountNotFound,
@@ -109,30 +107,13 @@ def get_account(name: str) -> DeskAccount:
 
 def create_token(account: DeskAccount, name: str) -> IssuedDeskToken:
     """Issue a desk API token. The secret is returned once; only its keyed hash is kept."""
-    new = issue_token(TOKEN_SCHEME, settings.HASH_KEY)
-    token = DeskApiToken.objects.create(
-        account=account,
-        name=name.strip() or "API token",
-        prefix=new.prefix,
-        secret_hash=new.secret_hash,
-    )
-    return IssuedDeskToken(token=token, secret=new.bearer)
+    token, bearer = create_bearer_token(DeskApiToken, TOKEN_SCHEME, name, account=account)
+    return IssuedDeskToken(token=token, secret=bearer)
 
 
 def authenticate_token(bearer: str) -> DeskApiToken:
     """The active token a bearer value names; raises :class:`InvalidDeskToken` otherwise."""
-    parts = split_token(TOKEN_SCHEME, bearer)
-    if parts is None:
-        raise InvalidDeskToken("malformed token")
-    prefix, secret = parts
-    token = (
-        DeskApiToken.objects.select_related("account")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not secret_matches(settings.HASH_KEY, secret, token.secret_hash):
-        raise InvalidDeskToken("unknown or revoked token")
-    now = timezone.now()
-    if usage_is_stale(token.last_used_at, now):
-        DeskApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token = find_bearer_token(DeskApiToken, TOKEN_SCHEME, bearer)
+    if token is None:
+        raise InvalidDeskToken("malformed, unknown or revoked token")
     return token

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from crossdock.bearer import BearerToken
+
 
 class Account(models.Model):
     """A merchant. Every domain row in the hub belongs to exactly one account."""
@@ -42,24 +44,7 @@ class Membership(models.Model):
         return f"{self.user} in {self.account}"
 
 
-class ApiToken(models.Model):
+class ApiToken(BearerToken):
     """A bearer token for the REST API. Only a keyed hash of the secret is stored."""
 
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField(max_length=100)
-    #: The public part of the token, used to find the row without scanning hashes.
-    prefix = models.CharField(max_length=16, unique=True)
-    secret_hash = models.CharField(max_length=64)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…)"
-
-    @property
-    def is_active(self) -> bool:
-        return self.revoked_at is None

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crossdock.core.secrets import issue_token, secret_matches, split_token, usage_is_stale
+from crossdock.bearer import create_bearer_token, find_bearer_token
 from crossdock.hub.accounts.errors import (
     AccountExists,
     AccountInvalid,
@@ -86,32 +85,15 @@ def get_account(name: str) -> Account:
 
 def create_token(account: Account, name: str) -> IssuedToken:
     """Issue an API token. The secret is returned once; only its keyed hash is kept."""
-    new = issue_token(TOKEN_SCHEME, settings.HASH_KEY)
-    token = ApiToken.objects.create(
-        account=account,
-        name=name.strip() or "API token",
-        prefix=new.prefix,
-        secret_hash=new.secret_hash,
-    )
-    return IssuedToken(token=token, secret=new.bearer)
+    token, bearer = create_bearer_token(ApiToken, TOKEN_SCHEME, name, account=account)
+    return IssuedToken(token=token, secret=bearer)
 
 
 def authenticate_token(bearer: str) -> ApiToken:
     """The active token a bearer value names; raises :class:`InvalidToken` otherwise."""
-    parts = split_token(TOKEN_SCHEME, bearer)
-    if parts is None:
-        raise InvalidToken("malformed token")
-    prefix, secret = parts
-    token = (
-        ApiToken.objects.select_related("account")
-        .filter(prefix=prefix, revoked_at__isnull=True)
-        .first()
-    )
-    if token is None or not secret_matches(settings.HASH_KEY, secret, token.secret_hash):
-        raise InvalidToken("unknown or revoked token")
-    now = timezone.now()
-    if usage_is_stale(token.last_used_at, now):
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token = find_bearer_token(ApiToken, TOKEN_SCHEME, bearer)
+    if token is None:
+        raise InvalidToken("malformed, unknown or revoked token")
     return token
 
 
