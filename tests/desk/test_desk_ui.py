@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from html import escape
 
 import pytest
 from django.test import Client
 
+from crossdock.core.image_urls import proxied_image_url
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.models import Shipment
@@ -14,6 +16,7 @@ from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from crossdock.hub.accounts.services import create_account as create_hub_account
+from crossdock.media_proxy import proxy_key
 from tests.desk.independent_store import IndependentStore
 from tests.desk.test_independent_store import MAPPING, full_order
 
@@ -177,10 +180,14 @@ def test_grid_order_page_ship_form_and_slips(
     order = DeskOrder.objects.get()
     grid = browser.get("/desk/?status=awaiting_shipment").content.decode()
     assert f'href="/desk/orders/{order.pk}/"' in grid
-    assert 'src="https://img.example/tee.jpg"' in grid
+    # thumbnails come through the same-origin image proxy, never straight from the store
+    assert f'src="{escape(proxied_image_url("https://img.example/tee.jpg", proxy_key()))}"' in grid
+    assert "https://img.example" not in grid.replace("u=https%3A%2F%2Fimg.example", "")
     assert "Awaiting shipment" in grid
 
     page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
+    assert f'src="{escape(proxied_image_url("https://img.example/tee.jpg", proxy_key()))}"' in page
+    assert 'src="https://img.example' not in page
     for detail in (
         "Royal Mail Tracked 24",
         "PayPal",
@@ -229,7 +236,9 @@ def test_grid_order_page_ship_form_and_slips(
     assert "9400111899223100000077" in listed
     assert "Pending" in listed
     assert browser.post(f"/desk/shipments/{shipment.pk}/resend/").status_code == 302
-    assert browser.post(f"/desk/shipments/{shipment.pk}/void/").status_code == 302
+    assert (
+        browser.post(f"/desk/shipments/{shipment.pk}/void/", {"confirm": "void"}).status_code == 302
+    )
     shipment.refresh_from_db()
     assert shipment.voided_at is not None
 
@@ -246,3 +255,51 @@ def test_a_store_in_error_shows_on_the_grid(browser: Client, store: DeskStore) -
 
     assert "Corner Shop is in error:" in grid
     assert "The store answered HTTP 500." in grid
+
+
+def test_void_asks_first_and_says_the_hub_and_marketplace_keep_the_shipment(
+    browser: Client, store: DeskStore
+) -> None:
+    # given a shipped order
+    order = DeskOrder.objects.get(order_number="1001")
+    form = {"carrier": "USPS", "tracking_number": "9400111899223100000088"}
+    form["ship_date"] = "2026-03-02"
+    for line in order.lines.filter(adjustment=False):
+        form[f"line_{line.pk}"] = str(line.quantity)
+    shipped = browser.post(f"/desk/orders/{order.pk}/ship/", form)
+    assert shipped.status_code == 302
+    shipment = Shipment.objects.get()
+    void_url = f"/desk/shipments/{shipment.pk}/void/"
+
+    # the order page links to the confirmation; it has no one-click void form
+    page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
+    assert f'<a class="button button-small button-danger" href="{void_url}">Void…</a>' in page
+    assert f'action="{void_url}"' not in page
+
+    # when the packer opens it, the page explains and nothing is voided yet
+    asked = browser.get(void_url)
+    assert asked.status_code == 200
+    text = asked.content.decode()
+    assert (
+        "Voiding cancels the label here; the hub and the marketplace keep the shipment and its "
+        "tracking — correct it there." in text
+    )
+    assert '<input type="hidden" name="confirm" value="void">' in text
+    # a bare POST (the old one-click form) only asks again
+    assert browser.post(void_url).status_code == 200
+    shipment.refresh_from_db()
+    assert shipment.voided_at is None
+    assert order.lines.filter(quantity_shipped__gt=0).count() == 2
+
+    # when the packer confirms, it is voided and the browser goes back to the order (PRG)
+    confirmed = browser.post(void_url, {"confirm": "void"})
+    assert confirmed.status_code == 302
+    assert confirmed.url == f"/desk/orders/{order.pk}/"  # type: ignore[attr-defined]
+    shipment.refresh_from_db()
+    assert shipment.voided_at is not None
+    assert order.lines.filter(quantity_shipped__gt=0).count() == 0
+
+    # a second visit says it is already voided instead of asking again
+    again = browser.get(void_url)
+    assert again.status_code == 302
+    assert "is already voided" in browser.get(again.url).content.decode()

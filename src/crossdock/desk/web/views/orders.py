@@ -19,7 +19,7 @@ from crossdock.desk.shipments.errors import (
     ShipmentNotFound,
     ShipmentStateError,
 )
-from crossdock.desk.shipments.models import StoreNotice
+from crossdock.desk.shipments.models import Shipment, StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
 from crossdock.desk.shipments.slips import render_slip_pdf, shows_prices, slip_lines
 from crossdock.desk.stores import queries as store_queries
@@ -28,6 +28,8 @@ from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import ShipForm
 
 GRID_SIZE = 100
+#: The value the Void confirmation form posts; a bare POST (one click) never voids.
+VOID_CONFIRMATION = "void"
 
 
 def _order(account: DeskAccount, order_id: int) -> DeskOrder:
@@ -35,6 +37,13 @@ def _order(account: DeskAccount, order_id: int) -> DeskOrder:
     if order is None:
         raise Http404("no such order")
     return order
+
+
+def _shipment(account: DeskAccount, shipment_id: int) -> Shipment:
+    shipment = shipment_queries.shipment(account, shipment_id)
+    if shipment is None:
+        raise Http404("no such shipment")
+    return shipment
 
 
 @desk_view
@@ -195,9 +204,7 @@ def shipment_list(request: HttpRequest, account: DeskAccount) -> HttpResponse:
 @require_POST
 @desk_view
 def resend_notice(request: HttpRequest, account: DeskAccount, shipment_id: int) -> HttpResponse:
-    shipment = shipment_queries.shipment(account, shipment_id)
-    if shipment is None:
-        raise Http404("no such shipment")
+    shipment = _shipment(account, shipment_id)
     try:
         services.resend_notice(account, shipment.pk)
     except (ShipmentStateError, ShipmentNotFound) as error:
@@ -210,16 +217,30 @@ def resend_notice(request: HttpRequest, account: DeskAccount, shipment_id: int) 
     return redirect("desk_order", order_id=shipment.order_id)
 
 
-@require_POST
 @desk_view
 def void(request: HttpRequest, account: DeskAccount, shipment_id: int) -> HttpResponse:
-    shipment = shipment_queries.shipment(account, shipment_id)
-    if shipment is None:
-        raise Http404("no such shipment")
-    try:
-        services.void_shipment(account, shipment.pk)
-    except (ShipmentStateError, ShipmentNotFound) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, f"Shipment {shipment} voided; its lines can ship again.")
-    return redirect("desk_order", order_id=shipment.order_id)
+    """Ask first, then void: a GET (or a POST without the confirmation) shows what voiding
+    does and does not do; only the confirmation form's POST voids, then redirects."""
+    shipment = _shipment(account, shipment_id)
+    if shipment.voided_at is not None:
+        messages.info(request, f"Shipment {shipment} is already voided.")
+        return redirect("desk_order", order_id=shipment.order_id)
+    if request.method == "POST" and request.POST.get("confirm") == VOID_CONFIRMATION:
+        try:
+            services.void_shipment(account, shipment.pk)
+        except (ShipmentStateError, ShipmentNotFound) as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, f"Shipment {shipment} voided; its lines can ship again.")
+        return redirect("desk_order", order_id=shipment.order_id)
+    return render(
+        request,
+        "desk/orders/void.html",
+        {
+            "section": "orders",
+            "shipment": shipment,
+            "order": shipment.order,
+            "confirmation": VOID_CONFIRMATION,
+            "tracking": tracking_url(shipment.carrier, shipment.tracking_number),
+        },
+    )
