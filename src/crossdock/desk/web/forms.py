@@ -15,7 +15,12 @@ from django import forms
 from crossdock.desk.orders.models import DeskOrderLine
 from crossdock.desk.shipments.carriers import CARRIERS
 from crossdock.desk.stores.mapping import MAPPING_FIELDS
-from crossdock.desk.stores.notify import MAX_DELAY_HOURS, NOTIFY_STORE_LABELS, time_zone_names
+from crossdock.desk.stores.notify import (
+    MAX_DELAY_HOURS,
+    NOTIFY_STORE_LABELS,
+    NotifyStore,
+    time_zone_names,
+)
 from crossdock.desk.stores.tokens import TOKENS
 
 
@@ -180,11 +185,15 @@ class NotificationsForm(forms.Form):
         label="Hours after the label (with the hours option)",
         min_value=1,
         max_value=MAX_DELAY_HOURS,
+        # desk/notify-options.js shows a field only with its option; without JS, the label says.
+        widget=forms.NumberInput(attrs={"data-shown-with": NotifyStore.AFTER_HOURS.value}),
     )
     notify_store_time = forms.TimeField(
         label="Time of day on the ship date (with the time-of-day option)",
         help_text="In the store's time zone (General section).",
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=forms.TimeInput(
+            attrs={"type": "time", "data-shown-with": NotifyStore.AT_TIME.value}, format="%H:%M"
+        ),
     )
 
 
