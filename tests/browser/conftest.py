@@ -13,6 +13,7 @@ import shutil
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import (
@@ -59,6 +60,8 @@ def offline(route: Route) -> None:
     if route.request.resource_type != "image":
         route.fulfill(status=204, body="")
         return
+    if "/media-proxy/" in url:
+        url = parse_qs(urlsplit(url).query).get("u", [""])[0]
     name = url.rsplit("/", 1)[-1].split(".", 1)[0]
     hue = zlib.crc32(name.encode()) % 360
     letters = "".join(part[:1] for part in name.replace("_", "-").split("-")[:2]).upper()
@@ -84,8 +87,14 @@ def context(
 ) -> Iterator[BrowserContext]:
     made = browser.new_context(viewport=LAPTOP, base_url=live_server.url)
     made.set_default_timeout(10_000)
-    # Nothing leaves loopback: remote product images are answered with a local swatch.
-    made.route(lambda url: not url.startswith(live_server.url), offline)
+    # Nothing leaves loopback: remote product images, and the image proxy that would fetch
+    # them server-side, are answered with a local swatch.
+    made.route(
+        lambda url: (
+            not url.startswith(live_server.url) or url.startswith(f"{live_server.url}/media-proxy/")
+        ),
+        offline,
+    )
     yield made
     made.close()
 

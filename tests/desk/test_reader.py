@@ -148,3 +148,27 @@ def test_order_id_is_the_key_when_present() -> None:
     body = _page(GOOD.replace("<OrderNumber>", "<OrderID>991</OrderID><OrderNumber>"))
 
     assert parse_orders(body).orders[0].key == "991"
+
+
+@pytest.mark.parametrize(
+    ("image_url", "kept"),
+    [
+        ("https://img.example/tee.jpg", "https://img.example/tee.jpg"),
+        ("javascript:alert(document.cookie)", ""),
+        ("data:image/svg+xml,<svg onload=alert(1)>", ""),
+        ("//tracker.example/pixel.gif", ""),
+    ],
+)
+def test_only_http_image_urls_are_kept(image_url: str, kept: str) -> None:
+    # given an item whose ImageUrl is whatever the store sent
+    page = parse_orders(
+        _page(
+            GOOD.replace(
+                "<SKU>TEE</SKU>", f"<SKU>TEE</SKU><ImageUrl><![CDATA[{image_url}]]></ImageUrl>"
+            )
+        )
+    )
+
+    # then the order is read, with the picture only when it is an http(s) one
+    (order,) = page.orders
+    assert order.items[0].image_url == kept

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import replace
+from html import escape
 
 from django.test import Client
 
+from crossdock.core.image_urls import proxied_image_url
 from crossdock.hub.accounts.models import Account
-from tests.web.builders import make_order
+from crossdock.hub.orders.models import OrderLine
+from crossdock.media_proxy import proxy_key
+from tests.web.builders import make_order, order_data
 
 
 def test_the_order_page_shows_every_field(web: Client, account: Account) -> None:
@@ -39,7 +44,8 @@ def test_the_order_page_shows_every_field(web: Client, account: Account) -> None
         "1.25 kg",  # order weight
         "350 g",  # line weight
         "6 oz",
-        'src="https://images.example.com/mug-1.jpg"',  # thumbnail
+        # the thumbnail, through the same-origin image proxy
+        f'src="{escape(proxied_image_url("https://images.example.com/mug-1.jpg", proxy_key()))}"',
         "Colour: Sea green",  # option
         "A-01-02",  # bin location
         "012345678905",  # UPC
@@ -71,3 +77,32 @@ def test_every_input_on_the_order_page_has_a_label(web: Client, account: Account
     assert ids
     for element_id in ids:
         assert f'for="{element_id}"' in html, element_id
+
+
+def test_thumbnails_never_load_straight_from_the_merchants_host(
+    web: Client, account: Account
+) -> None:
+    make_order(account, "F-1")
+
+    listed = web.get("/orders/").content.decode()
+    page = web.get(f"/orders/{make_order(account, 'F-2').pk}/").content.decode()
+
+    proxied = escape(proxied_image_url("https://images.example.com/mug-1.jpg", proxy_key()))
+    for html in (listed, page):
+        assert f'src="{proxied}"' in html
+        assert 'src="https://images.example.com' not in html
+
+
+def test_an_image_url_that_is_not_http_is_not_stored(account: Account) -> None:
+    # given a channel sending a script where a picture's address belongs
+    mug, tee = order_data("F-3").lines
+    lines = (replace(mug, image_url="javascript:alert(document.cookie)"), tee)
+
+    # when the order is created
+    order = make_order(account, "F-3", lines=lines)
+
+    # then the line is stored without a picture
+    assert list(OrderLine.objects.filter(order=order).values_list("sku", "image_url")) == [
+        ("MUG-1", ""),
+        ("TEE-M", ""),
+    ]

@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from lxml import etree
 
 from crossdock.core.dto import Address
+from crossdock.core.image_urls import clean_image_url
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.customstore.dates import DateError, parse_wire_datetime
 from crossdock.customstore.safexml import parse_untrusted
@@ -342,7 +343,8 @@ def _item(node: etree._Element, position: int) -> ReadItem:
         quantity=quantity,
         unit_price=_money(fields, "UnitPrice", where) or Decimal("0.00"),
         adjustment=adjustment,
-        image_url=_string(fields, "ImageUrl"),
+        # Only http(s) pictures are kept: a javascript: or data: URL is no image to show.
+        image_url=clean_image_url(_string(fields, "ImageUrl")),
         weight=_weight(fields, where),
         upc=_string(fields, "UPC"),
         location=_string(fields, "Location"),

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from crossdock.core.actors import SYSTEM, Actor
 from crossdock.core.dto import Address, OrderData
+from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import MAX_AMOUNT, to_money
 from crossdock.core.rules import PricedLine, order_total
 from crossdock.core.statuses import CLOSED_STATUSES, MAPPABLE_STATUSES, OrderStatus
@@ -123,7 +124,8 @@ def _line_rows(order: Order, data: OrderData) -> list[OrderLine]:
                 unit_price=to_money(line.unit_price),
                 weight_value=weight_value,
                 weight_unit=weight_unit,
-                image_url=line.image_url,
+                # Only http(s) pictures are stored, whatever the channel sent.
+                image_url=clean_image_url(line.image_url),
                 options=[{"name": option.name, "value": option.value} for option in line.options],
                 location=line.location,
                 upc=line.upc,
