@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -11,6 +12,10 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account, create_token
+from crossdock.desk.orders.models import DeskOrder
+from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.models import ImportRun
+from crossdock.desk.stores.services import connect_store
 from tests.desk.independent_store import IndependentStore
 
 
@@ -52,6 +57,26 @@ def desk_account(db: None) -> DeskAccount:
 @pytest.fixture
 def desk_api(desk_account: DeskAccount) -> DeskApiClient:
     return DeskApiClient(create_token(desk_account, "tests").secret)
+
+
+@pytest.fixture
+def imported(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskOrder:
+    """Order 1001 of Corner Shop imported: 2 × TEE-M, 1 × MUG and a coupon line."""
+    # Imported here: that test module imports this one.
+    from tests.desk.test_independent_store import MAPPING, full_order
+
+    independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
+    store, _ = connect_store(
+        desk_account,
+        kind="custom",
+        name="Corner Shop",
+        url=independent_store.url,
+        username=independent_store.username,
+        password=independent_store.password,
+        status_mapping=MAPPING,
+    )
+    run_import(store.pk, ImportRun.Trigger.MANUAL)
+    return DeskOrder.objects.get(order_number="1001")
 
 
 @pytest.fixture

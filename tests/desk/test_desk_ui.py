@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
 from html import escape
 
 import pytest
@@ -12,13 +11,11 @@ from crossdock.core.image_urls import proxied_image_url
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.models import Shipment
-from crossdock.desk.stores.importing import run_import
-from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store
+from crossdock.desk.stores.models import DeskStore
 from crossdock.hub.accounts.services import create_account as create_hub_account
 from crossdock.media_proxy import proxy_key
 from tests.desk.independent_store import IndependentStore
-from tests.desk.test_independent_store import MAPPING, full_order
+from tests.desk.test_independent_store import MAPPING
 
 
 @pytest.fixture
@@ -29,19 +26,9 @@ def browser(desk_account: DeskAccount) -> Client:
 
 
 @pytest.fixture
-def store(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
-    independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
-    connected, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-        status_mapping=MAPPING,
-    )
-    run_import(connected.pk, ImportRun.Trigger.MANUAL)
-    return connected
+def store(imported: DeskOrder) -> DeskStore:
+    """Corner Shop, connected, with order 1001 imported."""
+    return imported.store
 
 
 def test_sign_in_is_required_and_needs_a_desk_seat(desk_account: DeskAccount) -> None:

@@ -21,6 +21,7 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.shipments.models import Shipment, StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
+from crossdock.desk.shipments.slip_fonts import SlipFontsMissing
 from crossdock.desk.shipments.slips import render_slip_pdf, shows_prices, slip_lines
 from crossdock.desk.stores import queries as store_queries
 from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
@@ -178,7 +179,12 @@ def packing_slip(request: HttpRequest, account: DeskAccount, order_id: int) -> H
 @desk_view
 def packing_slip_pdf(request: HttpRequest, account: DeskAccount, order_id: int) -> HttpResponse:
     order = _order(account, order_id)
-    response = HttpResponse(render_slip_pdf(order), content_type="application/pdf")
+    try:
+        pdf = render_slip_pdf(order)
+    except SlipFontsMissing as error:
+        # The machine lacks a font package: say which, instead of a 500.
+        return HttpResponse(str(error), status=503, content_type="text/plain; charset=utf-8")
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="packing-slip-{order.pk}.pdf"'
     return response
 
