@@ -18,6 +18,7 @@ from crossdock.desk.shipments.slip_fonts import (
     CHAIN,
     FontFile,
     SlipFontsMissing,
+    display_order,
     font_runs,
     slip_fonts,
 )
@@ -81,7 +82,7 @@ def test_every_script_and_emoji_is_drawn_with_a_font_that_has_its_glyphs(
         assert [char for char in frag.text if ord(char) not in face.charToGlyph] == []
     fonts = {char: frag.fontName for frag in title.frags for char in frag.text}
     for script, (text, font) in SAMPLES.items():
-        assert {fonts[char] for char in text} == {font}, script
+        assert {fonts[char] for char in display_order(text)} == {font}, script
     assert [option.getPlainText() for option in options] == ["Size: M", "Colour: Forest green"]
 
     # and the PDF embeds those fonts and reads back as the text
@@ -160,18 +161,35 @@ def test_long_text_wraps_inside_fixed_columns_of_the_pdf(imported: DeskOrder) ->
     assert LONG_NAME in text.replace("\n", "")
 
 
-def test_each_field_of_a_pdf_item_is_its_own_paragraph(imported: DeskOrder) -> None:
-    # given a right-to-left name next to a Latin option
+def test_each_field_of_a_pdf_item_is_its_own_paragraph_in_display_order(
+    imported: DeskOrder,
+) -> None:
+    # given a right-to-left name with a Latin word, next to Latin options
     DeskOrderLine.objects.filter(pk=_tee(imported).pk).update(name="שלום evil")
     order = DeskOrder.objects.select_related("store").get(pk=imported.pk)
 
     cell = _item_cell(order, "TEE-M")
 
+    # then the name is drawn right to left as a whole ("evil" stays "evil"), and the options,
+    # each its own paragraph, are untouched by it
     assert [part.getPlainText() for part in cell] == [
-        "שלום evil",
+        "evil םולש",
         "Size: M",
         "Colour: Forest green",
     ]
+
+
+@pytest.mark.parametrize(
+    ("logical", "drawn"),
+    [
+        ("Organic tee", "Organic tee"),
+        ("שלום evil", "evil םולש"),
+        ("מוצר (גדול) 3", "3 (לודג) רצומ"),  # brackets mirror
+        ("Tee – مرحبا بك", "Tee – ﻚﺑ ﺎﺒﺣﺮﻣ"),  # Arabic letters joined, then reordered
+    ],
+)
+def test_a_line_is_put_in_display_order_for_drawing(logical: str, drawn: str) -> None:
+    assert display_order(logical) == drawn
 
 
 def test_the_html_slip_wraps_long_text_and_isolates_each_field(

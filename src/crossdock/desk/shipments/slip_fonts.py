@@ -13,8 +13,12 @@ and, for each character, uses the first font of :data:`CHAIN` that has a glyph f
 :class:`SlipFontsMissing` says which package to install; without an optional font its
 scripts print as the missing-glyph box, as before.
 
-Neither shaping (Arabic joining forms) nor bidirectional reordering is done: each field is
-its own paragraph or table cell, so right-to-left text never reorders its neighbours.
+reportlab draws characters left to right as given, so a line with right-to-left text is
+first put in display order here: Arabic letters take their joining forms
+(``arabic-reshaper``), then the Unicode bidirectional algorithm reorders and mirrors the
+line (``python-bidi``). Each field is its own paragraph or table cell, so reordering never
+crosses from one field into the next. A right-to-left field that wraps onto several lines
+is reordered as one line first, so its lines read in the wrong order (rare on a slip).
 """
 
 from __future__ import annotations
@@ -25,6 +29,8 @@ from functools import cache
 from html import escape
 from pathlib import Path
 
+import arabic_reshaper
+from bidi.algorithm import get_display
 from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -168,11 +174,21 @@ def font_runs(text: str, fonts: SlipFonts) -> list[tuple[str, str]]:
     return runs
 
 
+def display_order(line: str) -> str:
+    """One line as drawn left to right: Arabic shaped, right-to-left runs reordered and
+    mirrored; a line without right-to-left characters is returned as it is."""
+    if not any(unicodedata.bidirectional(char) in {"R", "AL", "AN"} for char in line):
+        return line
+    return str(get_display(arabic_reshaper.reshape(line)))
+
+
 def markup(text: str, fonts: SlipFonts) -> str:
-    """Paragraph markup for merchant ``text``: escaped, line breaks kept, and every run that
-    the base font cannot draw wrapped in ``<font name=…>`` of a font that can."""
+    """Paragraph markup for merchant ``text``: each line in display order, escaped, line
+    breaks kept, and every run that the base font cannot draw wrapped in ``<font name=…>``
+    of a font that can."""
     lines = []
     for line in text.split("\n"):
+        line = display_order(line)
         parts = []
         for name, run in font_runs(line, fonts):
             if name == fonts.base:
