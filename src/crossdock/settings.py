@@ -23,6 +23,8 @@ ALLOWED_HOSTS = env_list("CROSSDOCK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "
 CSRF_TRUSTED_ORIGINS = env_list("CROSSDOCK_CSRF_TRUSTED_ORIGINS", [])
 #: The public base URL (scheme, host, port) used in generated endpoint URLs.
 PUBLIC_URL = os.environ.get("CROSSDOCK_PUBLIC_URL", "").rstrip("/")
+#: Multi-tenant hosts: the desk refuses store URLs resolving to private/loopback addresses.
+CROSSDOCK_DESK_BLOCK_PRIVATE_ADDRESSES = env_flag("CROSSDOCK_DESK_BLOCK_PRIVATE_ADDRESSES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
