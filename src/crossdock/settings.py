@@ -148,5 +148,8 @@ LOGGING: dict[str, Any] = {
         "django_tasks_db": {"level": "WARNING"},
         # httpx logs each request URL; a desk export URL carries SS-Password in its query.
         "httpx": {"level": "WARNING"},
+        # httpcore's debug lines hold request URLs and answer headers (a redirect's Location
+        # echoes the query): never below WARNING, whatever CROSSDOCK_LOG_LEVEL says.
+        "httpcore": {"level": "WARNING"},
     },
 }

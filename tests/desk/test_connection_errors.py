@@ -40,8 +40,7 @@ def test_an_unreachable_store_is_named(desk_api: DeskApiClient) -> None:
     (detail,) = answer.json()["detail"]
     assert detail["loc"] == ["body", "body", "url"]
     assert detail["msg"] == (
-        f"Could not connect to host 127.0.0.1:{port}: check the URL, and that the store "
-        "is online."
+        f"Could not connect to host 127.0.0.1:{port}: check the URL, and that the store is online."
     )
     assert DeskStore.objects.count() == 0
 

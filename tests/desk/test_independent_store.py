@@ -227,7 +227,10 @@ def test_a_failed_page_keeps_the_mark_and_retries_with_back_off(
 
     # then the orders of page 1 are kept, the run failed naming the page, the mark stayed
     assert summary.succeeded is False
-    assert summary.error == "page 2 of 3: The store answered HTTP 500 (text/plain). It said: 'database is down'"
+    assert (
+        summary.error
+        == "page 2 of 3: The store answered HTTP 500 (text/plain). It said: 'database is down'"
+    )
     assert summary.created == 2
     assert summary.mark_advanced is False
     store.refresh_from_db()

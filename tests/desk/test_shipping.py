@@ -203,7 +203,9 @@ def test_a_failed_notice_keeps_the_answer_and_retries_with_back_off(
     assert notice.state == "failed"
     assert notice.attempts == 1
     assert notice.answer_status == 400
-    assert notice.answer == "The store answered HTTP 400 (text/plain). It said: 'Order 1001 is locked'"
+    assert (
+        notice.answer == "The store answered HTTP 400 (text/plain). It said: 'Order 1001 is locked'"
+    )
     assert notice.next_attempt_at is not None
     assert before + timedelta(minutes=1) <= notice.next_attempt_at <= after + timedelta(minutes=1)
 
