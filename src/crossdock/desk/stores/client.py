@@ -260,10 +260,14 @@ def _exchange(client: httpx.Client, request: httpx.Request, url: str) -> _Answer
     return _Answer(status, content_type, response.headers.get("Location", ""), b"".join(chunks))
 
 
+def _size(count: int) -> str:
+    return f"{count // 1_000_000} MB" if count >= 1_000_000 else f"{count:,} bytes"
+
+
 def _too_large(status: int, content_type: str) -> StoreAnswerTooLarge:
     return StoreAnswerTooLarge(
         f"The store's answer ({_status_and_type(status, content_type)}) is larger "
-        f"than {MAX_ANSWER_BYTES // 1_000_000} MB; the desk stopped reading it. A smaller "
+        f"than {_size(MAX_ANSWER_BYTES)}; the desk stopped reading it. A smaller "
         "page size on the store fixes this.",
         status=status,
     )
@@ -427,27 +431,21 @@ class ExportWalk:
     pages_fetched: int = 0
     bytes_read: int = 0
     stopped: str = ""
-    _began: float = field(default_factory=time.monotonic)
+    _began: float = field(default_factory=lambda: time.monotonic())
 
     def __iter__(self) -> Iterator[FetchedPage]:
         page_number = 1
         while page_number <= self.pages_total:
+            limit = ""
             if page_number > self.max_pages:
+                limit = f"the limit of {self.max_pages} pages"
+            elif time.monotonic() - self._began > self.deadline_seconds:
+                limit = f"the limit of {self.deadline_seconds:.0f} seconds"
+            elif self.bytes_read > self.max_bytes:
+                limit = f"the limit of {_size(self.max_bytes)}"
+            if limit:
                 self.stopped = (
-                    f"stopped after {self.max_pages} of {self.pages_total} pages, the most one "
-                    "import reads"
-                )
-                return
-            if time.monotonic() - self._began > self.deadline_seconds:
-                self.stopped = (
-                    f"stopped after {self.pages_fetched} of {self.pages_total} pages: the "
-                    f"{self.deadline_seconds:.0f}-second limit of one import was reached"
-                )
-                return
-            if self.bytes_read > self.max_bytes:
-                self.stopped = (
-                    f"stopped after {self.pages_fetched} of {self.pages_total} pages: "
-                    f"{self.max_bytes // 1_000_000} MB, the most one import reads"
+                    f"stopped after {self.pages_fetched} of {self.pages_total} pages, at {limit}"
                 )
                 return
             fetched = fetch_export_page(
