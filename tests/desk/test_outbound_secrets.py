@@ -27,14 +27,14 @@ from tests.desk.test_independent_store import MAPPING
 PASSWORD = "Qz7Xv/K9p+Wm4J"
 
 
-def _fragments() -> set[str]:
-    """Every 4-character piece of the password, as typed and URL-encoded."""
-    forms = {PASSWORD, quote_plus(PASSWORD), quote(PASSWORD, safe=""), quote(PASSWORD)}
+def _fragments(secret: str) -> set[str]:
+    """Every 4-character piece of the secret, as typed and URL-encoded."""
+    forms = {secret, quote_plus(secret), quote(secret, safe=""), quote(secret)}
     return {form[i : i + 4] for form in forms for i in range(len(form) - 3)}
 
 
-def assert_no_secret(text: str, where: str) -> None:
-    leaked = sorted(fragment for fragment in _fragments() if fragment in text)
+def assert_no_secret(text: str, where: str, secret: str = PASSWORD) -> None:
+    leaked = sorted(fragment for fragment in _fragments(secret) if fragment in text)
     assert leaked == [], f"{where} shows {leaked}"
 
 
