@@ -357,6 +357,7 @@ def deny_private(settings: Any) -> None:
         "http://[::ffff:127.0.0.1]/feed",
         "http://[fe80::1]/feed",
         "http://localhost/feed",
+        "http://100.64.0.1/feed",
     ],
 )
 def test_the_deny_list_refuses_private_addresses(deny_private: None, url: str) -> None:

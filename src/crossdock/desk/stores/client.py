@@ -177,14 +177,9 @@ def _refused_address(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+    # Not globally routable covers loopback, private, link-local, shared (100.64/10),
+    # documentation, reserved and unspecified ranges.
+    return not ip.is_global or ip.is_multicast
 
 
 def check_destination(url: str) -> None:
@@ -201,7 +196,8 @@ def check_destination(url: str) -> None:
         return
     where = _where(url)
     try:
-        infos = socket.getaddrinfo(parsed.host, parsed.port or 443, proto=socket.IPPROTO_TCP)
+        port = parsed.port or (443 if parsed.scheme == "https" else 80)
+        infos = socket.getaddrinfo(parsed.host, port, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError) as error:
         raise StoreUnreachable(_unreachable(where)) from error
     if any(_refused_address(str(info[4][0])) for info in infos):
