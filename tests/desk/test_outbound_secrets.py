@@ -8,11 +8,13 @@ a desk API answer.
 
 from __future__ import annotations
 
+import importlib
 import logging
 from collections.abc import Iterator
 from urllib.parse import quote, quote_plus
 
 import pytest
+from django.apps import apps as django_apps
 from django.core import mail
 from django.test import Client
 
@@ -258,3 +260,43 @@ def test_no_connect_error_shows_the_password(
     assert 'class="errorlist"' in page
     assert_no_secret(page, "connect form")
     assert DeskStore.objects.count() == 0
+
+
+def test_errors_stored_before_the_redaction_are_redacted_by_the_migration(
+    desk_account: DeskAccount, secret_store: IndependentStore
+) -> None:
+    # given a store and an import whose errors were stored with the query in them
+    store, _ = connect_store(
+        desk_account,
+        kind="custom",
+        name="Corner Shop",
+        url=secret_store.url,
+        username="shipper",
+        password=PASSWORD,
+    )
+    leaked = f"page 1 of 1: The store answered HTTP 301, a redirect to '{_called(secret_store)}'"
+    run = run_import(store.pk, ImportRun.Trigger.MANUAL)
+    ImportRun.objects.filter(pk=run.run_id).update(error=leaked)
+    DeskStore.objects.filter(pk=store.pk).update(connection="error", last_error=leaked)
+    clean_run = ImportRun.objects.create(
+        store=store,
+        trigger="manual",
+        started_at=store.created_at,
+        window_start=store.created_at,
+        window_end=store.created_at,
+        error="page 2 of 3: The store answered HTTP 500 (text/plain).",
+    )
+
+    # when the migration runs
+    migration = importlib.import_module(
+        "crossdock.desk.stores.migrations.0007_redact_stored_store_errors"
+    )
+    migration.redact_stored_errors(django_apps, None)
+
+    # then the query is gone from both, and an error without one is unchanged
+    shown = leaked.split("?", 1)[0] + "'"
+    assert DeskStore.objects.get(pk=store.pk).last_error == shown
+    assert ImportRun.objects.get(pk=run.run_id).error == shown
+    assert ImportRun.objects.get(pk=clean_run.pk).error == (
+        "page 2 of 3: The store answered HTTP 500 (text/plain)."
+    )
