@@ -24,6 +24,8 @@ ALLOWED_HOSTS = env_list("CROSSDOCK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "
 CSRF_TRUSTED_ORIGINS = env_list("CROSSDOCK_CSRF_TRUSTED_ORIGINS", [])
 #: The public base URL (scheme, host, port) used in generated endpoint URLs.
 PUBLIC_URL = os.environ.get("CROSSDOCK_PUBLIC_URL", "").rstrip("/")
+#: Multi-tenant hosts: the desk refuses store URLs resolving to private/loopback addresses.
+CROSSDOCK_DESK_BLOCK_PRIVATE_ADDRESSES = env_flag("CROSSDOCK_DESK_BLOCK_PRIVATE_ADDRESSES")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -150,5 +152,8 @@ LOGGING: dict[str, Any] = {
         "django_tasks_db": {"level": "WARNING"},
         # httpx logs each request URL; a desk export URL carries SS-Password in its query.
         "httpx": {"level": "WARNING"},
+        # httpcore's debug lines hold request URLs and answer headers (a redirect's Location
+        # echoes the query): never below WARNING, whatever CROSSDOCK_LOG_LEVEL says.
+        "httpcore": {"level": "WARNING"},
     },
 }

@@ -39,8 +39,9 @@ def test_an_unreachable_store_is_named(desk_api: DeskApiClient) -> None:
     assert answer.status_code == 422
     (detail,) = answer.json()["detail"]
     assert detail["loc"] == ["body", "body", "url"]
-    assert detail["msg"].startswith(f"The store at 127.0.0.1:{port} could not be reached: ")
-    assert "refused" in detail["msg"].lower()
+    assert detail["msg"] == (
+        f"Could not connect to host 127.0.0.1:{port}: check the URL, and that the store is online."
+    )
     assert DeskStore.objects.count() == 0
 
 
@@ -54,10 +55,15 @@ def test_wrong_credentials_are_a_401(
         {
             "type": "value_error",
             "loc": ["body", "body", "password"],
-            "msg": "The store refused the username and password (HTTP 401). It said: 'Bad login'",
+            "msg": "The store refused the username or password (HTTP 401). It said: 'Bad login' "
+            "(If it reads only the SS-UserName/SS-Password query, choose that under "
+            "“Send credentials”.)",
         }
     ]
     assert DeskStore.objects.count() == 0
+
+
+NOT_AN_ENDPOINT = "a Custom Store URL usually ends in /shipstation/custom-store."
 
 
 @pytest.mark.parametrize(
@@ -65,21 +71,23 @@ def test_wrong_credentials_are_a_401(
     [
         (
             Answer(200, b""),
-            "The store's answer is not XML: the body is empty.",
+            "The store's answer (HTTP 200 (text/plain)) is empty: an export answers an "
+            "<Orders> document.",
         ),
         (
             Answer(200, b"<!doctype html><html><body>Welcome</body></html>", "text/html"),
-            "The store's answer was refused: DOCTYPE and entity declarations are not allowed.",
+            f"No Custom Store endpoint at this URL: it answered HTTP 200 (text/html) — "
+            f"{NOT_AN_ENDPOINT}",
         ),
         (
             Answer(200, b"Orders: none today"),
-            "The store's answer is not XML (Start tag expected, '<' not found, line 1, "
-            "column 1). We received: 'Orders: none today'",
+            "The store's answer (HTTP 200 (text/plain)) is not XML: an export answers an "
+            "<Orders> document.",
         ),
         (
             Answer(200, b"<html><body>Log in</body></html>", "text/html"),
-            "The store's answer is XML but the root element is <html>, not <Orders>. "
-            "We received: '<html><body>Log in</body></html>'",
+            "No Custom Store endpoint at this URL: it answered HTTP 200 (text/html), XML in which "
+            f"the root element is <html>, not <Orders> — {NOT_AN_ENDPOINT}",
         ),
         (
             Answer(200, b'<Orders pages="many"/>', "text/xml"),
@@ -93,16 +101,19 @@ def test_wrong_credentials_are_a_401(
         ),
         (
             Answer(500, b"Fatal error: Allowed memory size exhausted"),
-            "The store answered HTTP 500. It said: 'Fatal error: Allowed memory size exhausted'",
+            "The store answered HTTP 500 (text/plain). It said: "
+            "'Fatal error: Allowed memory size exhausted'",
         ),
         (
             Answer(404, b""),
-            "The store answered HTTP 404.",
+            f"No Custom Store endpoint at this URL: it answered HTTP 404 (text/plain) — "
+            f"{NOT_AN_ENDPOINT}",
         ),
         (
             Answer(301, b"", headers={"Location": "https://shop.example/feed"}),
-            "The store answered HTTP 301, a redirect to 'https://shop.example/feed': "
-            "enter the final URL instead.",
+            "The URL redirects (HTTP 301) to https://shop.example/feed: a Custom Store "
+            "endpoint answers directly; enter the final URL (it usually ends in "
+            "/shipstation/custom-store).",
         ),
     ],
 )

@@ -166,5 +166,5 @@ def test_a_failed_connection_exits_non_zero_and_stores_nothing(
     )
 
     assert result.exit_code == 1
-    assert "The store refused the username and password (HTTP 401)" in result.stderr
+    assert "The store refused the username or password (HTTP 401)" in result.stderr
     assert DeskStore.objects.count() == 0

@@ -68,7 +68,7 @@ def test_connecting_shows_tiles_then_a_form_with_errors_next_to_fields(
         "/desk/stores/connect/custom/",
         {"name": "Corner", "url": independent_store.url, "username": "shipper", "password": "x"},
     ).content.decode()
-    assert 'id="id_password_errors"><li>The store refused the username and password' in refused
+    assert 'id="id_password_errors"><li>The store refused the username or password' in refused
     assert DeskStore.objects.count() == 0
 
     # when everything is right, the merchant lands on the new store's settings page

@@ -155,11 +155,12 @@ def test_connect_and_import_from_an_independent_store(
     assert coupon["unit_price"] == "-5.00"
     assert sorted(DeskProduct.objects.values_list("sku", flat=True)) == ["MUG", "S", "TEE-M"]
 
-    # and the export carried Basic auth, the SS-* pair and the merchant's own query
+    # and the export carried the merchant's own query, and no credential in it (they went
+    # as HTTP Basic, the default)
     export = independent_store.exports[-1]
     assert export["store"] == "main"
-    assert export["SS-UserName"] == "shipper"
-    assert export["SS-Password"] == "s3cret pass/+"
+    assert "SS-UserName" not in export
+    assert "SS-Password" not in export
     assert export["page"] == "1"
 
 
@@ -226,7 +227,10 @@ def test_a_failed_page_keeps_the_mark_and_retries_with_back_off(
 
     # then the orders of page 1 are kept, the run failed naming the page, the mark stayed
     assert summary.succeeded is False
-    assert summary.error == "page 2 of 3: The store answered HTTP 500. It said: 'database is down'"
+    assert (
+        summary.error
+        == "page 2 of 3: The store answered HTTP 500 (text/plain). It said: 'database is down'"
+    )
     assert summary.created == 2
     assert summary.mark_advanced is False
     store.refresh_from_db()
@@ -265,7 +269,7 @@ def test_a_store_failing_for_days_backs_off_an_hour_not_past_a_timedelta(
     assert response.status_code == 200, response.content
     assert response.json()["succeeded"] is False
     assert response.json()["error"] == (
-        "page 1 of 1: The store answered HTTP 503. It said: 'Maintenance'"
+        "page 1 of 1: The store answered HTTP 503 (text/plain). It said: 'Maintenance'"
     )
     store.refresh_from_db()
     assert store.import_failures == 201

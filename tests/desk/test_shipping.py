@@ -98,7 +98,7 @@ def test_an_order_ships_in_two_shipments_with_one_notice_each(
     run_tasks()
 
     # then the store got one notice with that line only, NotifyCustomer=false (the desk
-    # e-mailed), Basic auth and the SS-* pair, and the buyer one branded e-mail
+    # e-mailed), Basic auth and no credential in the query, and the buyer one branded e-mail
     assert len(independent_store.notices) == 1
     query, body, authorization = independent_store.notices[0]
     assert query["action"] == "shipnotify"
@@ -106,7 +106,8 @@ def test_an_order_ships_in_two_shipments_with_one_notice_each(
     assert query["carrier"] == "USPS"
     assert query["service"] == "Priority Mail"
     assert query["tracking_number"] == "9400111899223100000001"
-    assert query["SS-UserName"] == "shipper"
+    assert "SS-UserName" not in query
+    assert "SS-Password" not in query
     assert authorization.startswith("Basic ")
     notice = _notice_xml(body)
     assert notice["fields"]["OrderNumber"] == "1001"
@@ -202,7 +203,9 @@ def test_a_failed_notice_keeps_the_answer_and_retries_with_back_off(
     assert notice.state == "failed"
     assert notice.attempts == 1
     assert notice.answer_status == 400
-    assert notice.answer == "The store answered HTTP 400. It said: 'Order 1001 is locked'"
+    assert (
+        notice.answer == "The store answered HTTP 400 (text/plain). It said: 'Order 1001 is locked'"
+    )
     assert notice.next_attempt_at is not None
     assert before + timedelta(minutes=1) <= notice.next_attempt_at <= after + timedelta(minutes=1)
 

@@ -116,7 +116,10 @@ def test_a_failing_store_keeps_auto_import_on_and_backs_off(
     store.refresh_from_db()
     assert store.auto_import is True
     assert store.connection == "error"
-    assert store.last_error == "page 1 of 1: The store answered HTTP 503. It said: 'Maintenance'"
+    assert (
+        store.last_error
+        == "page 1 of 1: The store answered HTTP 503 (text/plain). It said: 'Maintenance'"
+    )
     assert store.import_failures == 2
     assert first_retry is not None
     assert store.next_import_at is not None

@@ -18,6 +18,8 @@ from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
 
 NotifyStoreMode = Literal["immediately", "after_hours", "at_time", "never"]
+#: ``basic``: HTTP Basic only (the default); ``query``: also ``SS-UserName``/``SS-Password``.
+AuthMode = Literal["basic", "query"]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
 
 
@@ -38,6 +40,7 @@ class StoreIn(Schema):
     username: str
     password: str
     status_mapping: StatusMappingSchema | None = None
+    auth_mode: AuthMode = "basic"
 
 
 class ReconnectIn(Schema):
@@ -45,6 +48,8 @@ class ReconnectIn(Schema):
     username: str
     #: Blank keeps the stored password.
     password: str = ""
+    #: Absent keeps the store's own.
+    auth_mode: AuthMode | None = None
 
 
 class StorePatch(Schema):
@@ -105,6 +110,7 @@ class StoreOut(Schema):
     time_zone: str
     url: str
     username: str
+    auth_mode: str
     connection: str
     last_error: str
     company_name: str
@@ -149,6 +155,12 @@ class ConnectionReportOut(Schema):
     orders: int
     unmapped_statuses: list[str]
     skipped: int
+    pages_read: int
+    #: Why the test read fewer than ``pages`` pages ("" when it read them all).
+    stopped: str
+    #: Other stores of the account already importing from this endpoint and username.
+    same_endpoint: list[str]
+    warnings: list[str]
 
 
 class ConnectOut(Schema):
@@ -171,6 +183,8 @@ class ImportSummaryOut(Schema):
     succeeded: bool
     error: str
     mark_advanced: bool
+    #: Why the import read only part of its window; the next import continues it.
+    note: str
 
 
 class WeightOut(Schema):
@@ -339,6 +353,7 @@ def store_out(store: DeskStore) -> StoreOut:
         time_zone=store.time_zone,
         url=store.url,
         username=store.username,
+        auth_mode=store.auth_mode,
         connection=store.connection,
         last_error=store.last_error,
         company_name=store.company_name,
@@ -391,6 +406,10 @@ def report_out(report: ConnectionReport) -> ConnectionReportOut:
         orders=report.orders,
         unmapped_statuses=list(report.unmapped_statuses),
         skipped=report.skipped,
+        pages_read=report.pages_read,
+        stopped=report.stopped,
+        same_endpoint=list(report.same_endpoint),
+        warnings=list(report.warnings),
     )
 
 
@@ -405,6 +424,7 @@ def summary_out(summary: ImportSummary) -> ImportSummaryOut:
         succeeded=summary.succeeded,
         error=summary.error,
         mark_advanced=summary.mark_advanced,
+        note=summary.note,
     )
 
 

@@ -46,6 +46,7 @@ def connect_store(request: HttpRequest, body: StoreIn) -> Status[ConnectOut]:
         username=body.username,
         password=body.password,
         status_mapping=body.status_mapping.model_dump() if body.status_mapping else None,
+        auth_mode=body.auth_mode,
     )
     return Status(201, ConnectOut(store=store_out(store), test=report_out(report)))
 
@@ -87,6 +88,7 @@ def reconnect_store(request: HttpRequest, store_id: int, body: ReconnectIn) -> C
         url=body.url,
         username=body.username,
         password=body.password,
+        auth_mode=body.auth_mode,
     )
     return ConnectOut(store=store_out(store), test=report_out(report))
 

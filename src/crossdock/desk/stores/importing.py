@@ -6,6 +6,14 @@ fetched in order; orders are de-duplicated by key; each is mapped and upserted i
 transaction. The mark advances only when every page succeeded. A failed import never turns
 auto-import off: it retries with back-off and shows the store in error.
 
+One import reads at most :data:`MAX_PAGES_PER_IMPORT` pages, :data:`MAX_IMPORT_BYTES` and
+:data:`IMPORT_DEADLINE` of wall clock. Cut short with every page read so far in
+``LastModified`` order (as the protocol asks stores to page), the mark moves to the
+latest ``LastModified`` read and the next import, due at once, continues from there
+(minus the overlap): nothing unread is skipped. Pages out of that order cannot be resumed
+safely, so the mark stays and the import is reported failed. Every error and skipped
+reason kept, logged or mailed goes through :func:`crossdock.core.redaction.redact`.
+
 No transaction is held across an HTTP call: the store may be served by this very process.
 """
 
@@ -14,6 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 import httpx
 from django.conf import settings
@@ -22,13 +31,14 @@ from django.db import DatabaseError
 from django.db.models import Q
 from django.utils import timezone
 
+from crossdock.core.redaction import redact
 from crossdock.customstore.reader import ReadOrder, SkippedOrder
 from crossdock.desk.accounts.models import DeskMembership
 from crossdock.desk.orders.services import OrderOutOfRange, Outcome, upsert_order
 from crossdock.desk.stores.client import (
+    ExportWalk,
     StoreConnection,
     StoreError,
-    fetch_export_page,
     make_client,
 )
 from crossdock.desk.stores.crypto import SecretUnreadable
@@ -46,6 +56,16 @@ OVERLAP = timedelta(minutes=5)
 STALE_CLAIM = timedelta(minutes=30)
 #: The longest wait between retries of a failing store.
 MAX_RETRY_DELAY = timedelta(hours=1)
+#: The most pages one import reads; a longer window continues in the next import.
+MAX_PAGES_PER_IMPORT = 100
+#: The most answer bytes one import reads (pages are read whole, so it may pass by one page).
+MAX_IMPORT_BYTES = 200_000_000
+#: The longest one import calls the store, wall clock (each call has its own deadline too).
+IMPORT_DEADLINE = 600.0
+#: The most skipped orders one import keeps (with a last line counting the rest).
+MAX_SKIPPED_KEPT = 200
+#: The longest error or skip reason kept.
+REASON_CHARS = 300
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +79,8 @@ class ImportSummary:
     succeeded: bool
     error: str
     mark_advanced: bool
+    #: Why the import read only part of the window ("" when it read it all).
+    note: str = ""
 
 
 def retry_delay(failures: int) -> timedelta:
@@ -88,28 +110,50 @@ def _claim(store_id: int, now: datetime) -> DeskStore:
     return DeskStore.objects.get(pk=store_id)
 
 
-def _fetch_all(
-    connection: StoreConnection, run: ImportRun, client: httpx.Client
-) -> tuple[list[ReadOrder], list[SkippedOrder], str]:
-    """Every page in order; stops at the first failing page and returns its error."""
-    orders: list[ReadOrder] = []
-    skipped: list[SkippedOrder] = []
-    page_number, pages = 1, 1
-    while page_number <= pages:
-        try:
-            fetched = fetch_export_page(
-                client, connection, run.window_start, run.window_end, page_number
-            )
-        except StoreError as error:
-            return orders, skipped, f"page {page_number} of {pages}: {error.message}"
-        if page_number == 1:
-            pages = fetched.page.pages
-            run.pages_total = pages
-        run.pages_fetched = page_number
-        orders.extend(fetched.page.orders)
-        skipped.extend(fetched.page.skipped)
-        page_number += 1
-    return orders, skipped, ""
+@dataclass(slots=True)
+class _Fetched:
+    orders: list[ReadOrder]
+    skipped: list[SkippedOrder]
+    error: str
+    #: Why the walk stopped before the last page ("" when it read every page or failed).
+    stopped: str
+
+
+def _fetch_all(connection: StoreConnection, run: ImportRun, client: httpx.Client) -> _Fetched:
+    """Every page in order, within the caps; stops at the first failing page with its error."""
+    fetched = _Fetched([], [], "", "")
+    walk = ExportWalk(
+        client,
+        connection,
+        run.window_start,
+        run.window_end,
+        max_pages=MAX_PAGES_PER_IMPORT,
+        deadline_seconds=IMPORT_DEADLINE,
+        max_bytes=MAX_IMPORT_BYTES,
+    )
+    try:
+        for page in walk:
+            fetched.orders.extend(page.page.orders)
+            fetched.skipped.extend(page.page.skipped)
+    except StoreError as error:
+        fetched.error = f"page {walk.pages_fetched + 1} of {walk.pages_total}: {error.message}"
+    run.pages_total = walk.pages_total
+    run.pages_fetched = walk.pages_fetched
+    fetched.stopped = walk.stopped
+    return fetched
+
+
+def resume_mark(orders: list[ReadOrder], window_start: datetime) -> datetime | None:
+    """Where an import cut short may resume without losing an order, if anywhere.
+
+    Pages served in ``LastModified`` order put every unread order at or after the last one
+    read, so the next window may start there; out of order, or no later than this window
+    began, no mark is safe.
+    """
+    if not orders or any(a.last_modified > b.last_modified for a, b in pairwise(orders)):
+        return None
+    mark = orders[-1].last_modified.replace(second=0, microsecond=0)
+    return mark if mark - OVERLAP > window_start else None
 
 
 def _unique(orders: list[ReadOrder]) -> list[ReadOrder]:
@@ -140,7 +184,7 @@ def _apply(
             result = upsert_order(store, read, status)
         except DatabaseError as error:
             logger.warning("desk store %s: order %s not stored", store.pk, read.order_number)
-            skipped.append(SkippedOrder(read.order_number, f"could not be stored: {error}"[:300]))
+            skipped.append(SkippedOrder(read.order_number, f"could not be stored: {error}"))
             continue
         except OrderOutOfRange as error:
             skipped.append(SkippedOrder(read.order_number, str(error)))
@@ -185,6 +229,21 @@ def run_import(store_id: int, trigger: str, *, client: httpx.Client | None = Non
         raise
 
 
+def _kept(skipped: list[SkippedOrder], secrets: tuple[str, ...]) -> list[SkippedOrder]:
+    """The skipped orders worth keeping: bounded in number and length, and redacted."""
+    kept = [
+        SkippedOrder(
+            redact(s.order_number, secrets=secrets, limit=100),
+            redact(s.reason, secrets=secrets, limit=REASON_CHARS),
+        )
+        for s in skipped[:MAX_SKIPPED_KEPT]
+    ]
+    if len(skipped) > MAX_SKIPPED_KEPT:
+        rest = len(skipped) - MAX_SKIPPED_KEPT
+        kept.append(SkippedOrder("…", f"and {rest} more skipped orders not listed"))
+    return kept
+
+
 def _run(
     store: DeskStore, trigger: str, now: datetime, client: httpx.Client | None
 ) -> ImportSummary:
@@ -192,29 +251,47 @@ def _run(
     run = ImportRun.objects.create(
         store=store, trigger=trigger, started_at=now, window_start=start, window_end=end
     )
-    orders: list[ReadOrder] = []
-    skipped: list[SkippedOrder] = []
+    fetched = _Fetched([], [], "", "")
+    secrets: tuple[str, ...] = ()
     try:
         mapping = store.status_mapping
         connection = connection_of(store)
     except (MappingError, SecretUnreadable) as problem:
-        error = f"the store's settings are unusable: {problem}"
+        fetched.error = f"the store's settings are unusable: {problem}"
     else:
+        secrets = (connection.password,)
         http = client or make_client()
         try:
-            orders, skipped, error = _fetch_all(connection, run, http)
+            fetched = _fetch_all(connection, run, http)
         finally:
             if client is None:
                 http.close()
-    unique = _unique(orders)
+    mark = end
+    note = ""
+    if fetched.stopped and not fetched.error:
+        resumed = resume_mark(fetched.orders, start)
+        if resumed is None:
+            fetched.error = (
+                f"{fetched.stopped}; the store's pages are not in LastModified order (or "
+                "one minute holds them all), so the desk cannot continue from where it "
+                "stopped — a larger page size on the store fixes this"
+            )
+        else:
+            mark = resumed
+            note = f"{fetched.stopped}; the next import continues from {resumed:%m/%d/%Y %H:%M} UTC"
+    error = redact(fetched.error, secrets=secrets, limit=REASON_CHARS)
+    skipped = list(fetched.skipped)
+    unique = _unique(fetched.orders)
     run.fetched = len(unique) + len(skipped)
     if unique:
         skipped.extend(_apply(store, mapping, run, unique))
+    kept = _kept(skipped, secrets)
     succeeded = not error
     finished = timezone.now()
-    run.skipped = [{"order_number": s.order_number, "reason": s.reason} for s in skipped]
+    run.skipped = [{"order_number": s.order_number, "reason": s.reason} for s in kept]
     run.state = ImportRun.State.SUCCEEDED if succeeded else ImportRun.State.FAILED
     run.error = error
+    run.note = note
     run.finished_at = finished
     run.mark_advanced = succeeded
     run.save()
@@ -225,12 +302,13 @@ def _run(
         "import_failures": failures,
     }
     if succeeded:
+        due = finished if note else finished + timedelta(minutes=store.import_interval_minutes)
         changes.update(
-            import_mark=end,
+            import_mark=mark,
             connection=DeskStore.Connection.OK,
             last_error="",
             last_error_at=None,
-            next_import_at=finished + timedelta(minutes=store.import_interval_minutes),
+            next_import_at=due,
         )
     else:
         changes.update(
@@ -250,8 +328,9 @@ def _run(
         created=run.created,
         updated=run.updated,
         unchanged=run.unchanged,
-        skipped=tuple(skipped),
+        skipped=tuple(kept),
         succeeded=succeeded,
         error=error,
         mark_advanced=succeeded,
+        note=note,
     )

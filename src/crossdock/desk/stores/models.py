@@ -41,6 +41,10 @@ class DeskStore(models.Model):
         SKU = "sku", "SKU"
         NAME = "name", "Item name"
 
+    class AuthMode(models.TextChoices):
+        BASIC = "basic", "HTTP Basic (the header only)"
+        QUERY = "query", "HTTP Basic and SS-UserName/SS-Password in the query"
+
     class WeightSource(models.TextChoices):
         STORE = "store", "The store's weights win"
         DESK = "desk", "The desk's product weights win"
@@ -55,6 +59,9 @@ class DeskStore(models.Model):
     url = models.URLField(max_length=500)
     username = models.CharField(max_length=200)
     password_encrypted = models.TextField()
+    #: How the credentials are sent: Basic alone, or also the query pair (for stores that
+    #: read only the query; the query ends up in the store's access logs).
+    auth_mode = models.CharField(max_length=10, choices=AuthMode.choices, default=AuthMode.BASIC)
     connection = models.CharField(
         max_length=20, choices=Connection.choices, default=Connection.UNVERIFIED
     )
@@ -185,6 +192,8 @@ class ImportRun(models.Model):
     #: ``[{"order_number": …, "reason": …}]``: every order left out, and why.
     skipped = models.JSONField(default=list, blank=True)
     error = models.TextField(blank=True, default="")
+    #: Why a successful import read only part of its window (it continues in the next).
+    note = models.TextField(blank=True, default="")
     mark_advanced = models.BooleanField(default=False)
 
     class Meta:

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.rules import endpoint_key
 
 
 def stores(account: DeskAccount, *, include_inactive: bool = True) -> QuerySet[DeskStore]:
@@ -26,3 +27,16 @@ def stores_in_error(account: DeskAccount) -> QuerySet[DeskStore]:
     return DeskStore.objects.filter(
         account=account, is_active=True, connection=DeskStore.Connection.ERROR
     )
+
+
+def sharing_endpoint(
+    account: DeskAccount, url: str, username: str, exclude: int | None = None
+) -> list[str]:
+    """Names of the account's stores importing from this endpoint with this username."""
+    key = endpoint_key(url, username)
+    others = stores(account).exclude(pk=exclude) if exclude is not None else stores(account)
+    return [
+        other.name
+        for other in others.only("name", "url", "username")
+        if endpoint_key(other.url, other.username) == key
+    ]

@@ -25,6 +25,8 @@ _PASSWORD = "password"  # noqa: S105 - the name of a form field, not a secret
 NOTIFY_STORE = tuple(mode.value for mode in NotifyStore)
 WEIGHT_SOURCES = ("store", "desk")
 SLIP_SORTS = ("location", "sku", "name")
+#: How credentials are sent: HTTP Basic alone, or also the ``SS-*`` query pair.
+AUTH_MODES = ("basic", "query")
 
 
 def check_url(value: str) -> str:
@@ -232,12 +234,34 @@ def clean_mapping(mapping: object) -> dict[str, str]:
     return {f"status_{name}": text for name, text in parsed.as_text().items()}
 
 
+def endpoint_key(url: str, username: str) -> tuple[str, str]:
+    """What two stores share when they import the same orders: endpoint URL and username.
+
+    Scheme and host case, a default port, a trailing slash and the order of query
+    parameters do not make another endpoint.
+    """
+    parts = urlsplit(url.strip())
+    host = (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    query = "&".join(sorted(part for part in parts.query.split("&") if part))
+    return f"{netloc}{parts.path.rstrip('/')}?{query}", username.strip()
+
+
 def clean_connection(
-    kind: str, name: str, url: str, username: str, password: str
+    kind: str, name: str, url: str, username: str, password: str, auth_mode: str = "basic"
 ) -> dict[str, str]:
     """Check the connect form; the password is required (it is never shown again)."""
     errors: dict[str, str] = {}
     cleaned: dict[str, str] = {}
+    if auth_mode not in AUTH_MODES:
+        errors["auth_mode"] = f"one of {', '.join(AUTH_MODES)}"
+    else:
+        cleaned["auth_mode"] = auth_mode
     if kind not in KINDS:
         errors["kind"] = f"one of {', '.join(KINDS)}"
     else:

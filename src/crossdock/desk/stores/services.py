@@ -7,7 +7,7 @@ never read back out except to call the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -17,11 +17,12 @@ from django.utils import timezone
 
 from crossdock.core.ids import storable_id
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores import rules
+from crossdock.desk.stores import queries, rules
 from crossdock.desk.stores.client import (
+    ExportWalk,
     StoreConnection,
     StoreError,
-    fetch_export_page,
+    check_destination,
     make_client,
 )
 from crossdock.desk.stores.crypto import decrypt_secret, encrypt_secret
@@ -31,6 +32,10 @@ from crossdock.desk.stores.models import DeskStore
 
 #: The window a connection test exports: recent enough to be quick, wide enough to show data.
 TEST_WINDOW = timedelta(days=7)
+#: A connection test reads every page of its window, within these caps.
+TEST_MAX_PAGES = 100
+TEST_MAX_BYTES = 200_000_000
+TEST_DEADLINE = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,11 +50,42 @@ class ConnectionReport:
     #: Store status strings seen that no mapping field covers (those orders won't import).
     unmapped_statuses: tuple[str, ...]
     skipped: int
+    #: Pages read (every page unless a cap stopped the test, then ``stopped`` says which).
+    pages_read: int = 1
+    stopped: str = ""
+    #: Other stores of the account already importing from this endpoint and username.
+    same_endpoint: tuple[str, ...] = ()
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """What the merchant should know before relying on this connection."""
+        found: list[str] = []
+        if self.same_endpoint:
+            names = ", ".join(f"“{name}”" for name in self.same_endpoint)
+            found.append(
+                f"{names} already import{'s' if len(self.same_endpoint) == 1 else ''} from "
+                "this URL with this username: every order would come in twice."
+            )
+        if self.stopped:
+            found.append(f"The test {self.stopped}; the order count covers those pages only.")
+        return tuple(found)
 
 
 def connection_of(store: DeskStore) -> StoreConnection:
     return StoreConnection(
-        url=store.url, username=store.username, password=decrypt_secret(store.password_encrypted)
+        url=store.url,
+        username=store.username,
+        password=decrypt_secret(store.password_encrypted),
+        credentials_in_query=store.auth_mode == DeskStore.AuthMode.QUERY,
+    )
+
+
+def _connection(cleaned: dict[str, str]) -> StoreConnection:
+    return StoreConnection(
+        cleaned["url"],
+        cleaned["username"],
+        cleaned["password"],
+        credentials_in_query=cleaned["auth_mode"] == DeskStore.AuthMode.QUERY,
     )
 
 
@@ -60,37 +96,49 @@ def default_mapping(kind: str) -> StatusMapping:
 def check_connection(
     connection: StoreConnection, mapping: StatusMapping, client: httpx.Client | None = None
 ) -> ConnectionReport:
-    """Make a real export call; raise :class:`StoreConnectionFailed` with the precise reason."""
+    """Export every page of the test window; raise :class:`StoreConnectionFailed` precisely."""
     end = timezone.now().replace(second=0, microsecond=0)
     owned = client is None
     http = client or make_client()
+    walk = ExportWalk(
+        http,
+        connection,
+        end - TEST_WINDOW,
+        end,
+        max_pages=TEST_MAX_PAGES,
+        deadline_seconds=TEST_DEADLINE,
+        max_bytes=TEST_MAX_BYTES,
+    )
+    pages = []
     try:
-        fetched = fetch_export_page(http, connection, end - TEST_WINDOW, end, 1)
+        for fetched in walk:
+            if fetched.page.pages_problem:
+                raise StoreConnectionFailed(
+                    f"The store's answer has a bad page count: {fetched.page.pages_problem}."
+                )
+            pages.append(fetched)
     except StoreError as error:
         field = "password" if error.status in (401, 403) else "url"
-        raise StoreConnectionFailed(error.message, field) from error
+        where = f"Page {walk.pages_fetched + 1}: " if walk.pages_fetched else ""
+        raise StoreConnectionFailed(where + error.message, field) from error
     finally:
         if owned:
             http.close()
-    if fetched.page.pages_problem:
-        raise StoreConnectionFailed(
-            f"The store's answer has a bad page count: {fetched.page.pages_problem}."
-        )
+    orders = [order for page in pages for order in page.page.orders]
     unmapped = sorted(
-        {
-            order.order_status
-            for order in fetched.page.orders
-            if mapping.desk_status(order.order_status) is None
-        }
+        {order.order_status for order in orders if mapping.desk_status(order.order_status) is None}
     )
+    first = pages[0]
     return ConnectionReport(
-        status=fetched.status,
-        content_type=fetched.content_type,
-        elapsed_ms=fetched.elapsed_ms,
-        pages=fetched.page.pages,
-        orders=len(fetched.page.orders),
+        status=first.status,
+        content_type=first.content_type,
+        elapsed_ms=sum(page.elapsed_ms for page in pages),
+        pages=walk.pages_total,
+        orders=len({order.key for order in orders}),
         unmapped_statuses=tuple(unmapped),
-        skipped=len(fetched.page.skipped),
+        skipped=sum(len(page.page.skipped) for page in pages),
+        pages_read=walk.pages_fetched,
+        stopped=walk.stopped,
     )
 
 
@@ -121,14 +169,18 @@ def connect_store(
     username: str,
     password: str,
     status_mapping: dict[str, str] | None = None,
+    auth_mode: str = DeskStore.AuthMode.BASIC,
     client: httpx.Client | None = None,
 ) -> tuple[DeskStore, ConnectionReport]:
     """Test the connection, then create the store; a failure stores nothing."""
-    cleaned = rules.clean_connection(kind, name, url, username, password)
+    cleaned = rules.clean_connection(kind, name, url, username, password, auth_mode)
     mapping_values = _mapping_values(cleaned["kind"], status_mapping)
     _check_name_free(account, cleaned["name"])
-    connection = StoreConnection(cleaned["url"], cleaned["username"], cleaned["password"])
-    report = check_connection(connection, _mapping_from_values(mapping_values), client)
+    connection = _connection(cleaned)
+    report = replace(
+        check_connection(connection, _mapping_from_values(mapping_values), client),
+        same_endpoint=tuple(queries.sharing_endpoint(account, connection.url, connection.username)),
+    )
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -139,6 +191,7 @@ def connect_store(
                 url=cleaned["url"],
                 username=cleaned["username"],
                 password_encrypted=encrypt_secret(cleaned["password"]),
+                auth_mode=cleaned["auth_mode"],
                 connection=DeskStore.Connection.OK,
                 company_name=cleaned["name"],
                 next_import_at=now,
@@ -166,6 +219,10 @@ def add_unverified_store(
     """
     cleaned = rules.clean_connection(kind, name, url, username, password)
     mapping_values = _mapping_values(cleaned["kind"], status_mapping)
+    try:
+        check_destination(cleaned["url"])
+    except StoreError as error:
+        raise StoreInvalid({"url": error.message}) from error
     with transaction.atomic():
         _check_name_free(account, cleaned["name"])
         return DeskStore.objects.create(
@@ -189,19 +246,30 @@ def reconnect_store(
     url: str,
     username: str,
     password: str = "",
+    auth_mode: str | None = None,
     client: httpx.Client | None = None,
 ) -> tuple[DeskStore, ConnectionReport]:
-    """Change the URL or credentials (a blank password keeps the stored one), after a test."""
+    """Change the URL or credentials (a blank password keeps the stored one), after a test.
+
+    ``auth_mode`` ``None`` keeps the store's own.
+    """
     store = get_store(account, store_id)
     kept = password or decrypt_secret(store.password_encrypted)
-    cleaned = rules.clean_connection(store.kind, store.name, url, username, kept)
-    connection = StoreConnection(cleaned["url"], cleaned["username"], cleaned["password"])
-    report = check_connection(connection, store.status_mapping, client)
+    mode = store.auth_mode if auth_mode is None else auth_mode
+    cleaned = rules.clean_connection(store.kind, store.name, url, username, kept, mode)
+    connection = _connection(cleaned)
+    report = replace(
+        check_connection(connection, store.status_mapping, client),
+        same_endpoint=tuple(
+            queries.sharing_endpoint(account, connection.url, connection.username, store.pk)
+        ),
+    )
     with transaction.atomic():
         locked = DeskStore.objects.select_for_update().get(pk=store.pk)
         locked.url = cleaned["url"]
         locked.username = cleaned["username"]
         locked.password_encrypted = encrypt_secret(cleaned["password"])
+        locked.auth_mode = cleaned["auth_mode"]
         locked.connection = DeskStore.Connection.OK
         locked.last_error = ""
         locked.last_error_at = None

@@ -23,6 +23,12 @@ from crossdock.desk.stores.notify import (
 )
 from crossdock.desk.stores.tokens import TOKENS
 
+#: How the desk sends a store's credentials (``DeskStore.AuthMode``).
+AUTH_MODE_CHOICES = [
+    ("basic", "HTTP Basic (recommended)"),
+    ("query", "HTTP Basic and SS-UserName/SS-Password in the query"),
+]
+
 
 class ConnectForm(forms.Form):
     name = forms.CharField(label="Store name", max_length=100, help_text="Shown in the desk.")
@@ -45,6 +51,19 @@ class ConnectForm(forms.Form):
         help_text="The password the store generated. It is stored encrypted and never shown again.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    auth_mode = forms.ChoiceField(
+        label="Send credentials",
+        choices=AUTH_MODE_CHOICES,
+        initial="basic",
+        required=False,
+        help_text="HTTP Basic suits nearly every store. Add the query pair only for a store "
+        "that reads SS-UserName/SS-Password from the URL: the password then lands in its "
+        "access logs.",
+    )
+
+    def clean_auth_mode(self) -> str:
+        # Absent (an older form, a script): HTTP Basic, the default.
+        return str(self.cleaned_data.get("auth_mode") or "basic")
 
 
 class AddUserForm(forms.Form):
@@ -66,6 +85,7 @@ class AddUserForm(forms.Form):
 class ReconnectForm(forms.Form):
     url = ConnectForm.base_fields["url"]
     username = ConnectForm.base_fields["username"]
+    auth_mode = ConnectForm.base_fields["auth_mode"]
     password = forms.CharField(
         label="New password",
         required=False,
@@ -74,6 +94,10 @@ class ReconnectForm(forms.Form):
         help_text="Leave blank to keep the stored password.",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+
+    def clean_auth_mode(self) -> str | None:
+        # Absent: the store keeps its own.
+        return str(self.cleaned_data.get("auth_mode") or "") or None
 
 
 def _colour(label: str) -> forms.CharField:

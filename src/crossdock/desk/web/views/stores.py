@@ -55,6 +55,8 @@ def _report_message(request: HttpRequest, report: ConnectionReport) -> None:
         f"in the last week on {report.pages} page(s)."
     )
     messages.success(request, text)
+    for warning in report.warnings:
+        messages.warning(request, warning)
     if report.unmapped_statuses:
         statuses = ", ".join(f'"{status}"' for status in report.unmapped_statuses)
         messages.warning(
@@ -104,7 +106,8 @@ def connect(request: HttpRequest, account: DeskAccount, kind: str) -> HttpRespon
 def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
     store = _store(account, store_id)
     form = ReconnectForm(
-        request.POST or None, initial={"url": store.url, "username": store.username}
+        request.POST or None,
+        initial={"url": store.url, "username": store.username, "auth_mode": store.auth_mode},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -161,6 +164,9 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
             "tab": section[0],
             "tab_title": section[1],
             "form": form,
+            "same_endpoint": queries.sharing_endpoint(
+                account, store.url, store.username, exclude=store.pk
+            ),
         },
     )
 
@@ -180,6 +186,8 @@ def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> Htt
             f"Imported from {store.name}: {summary.fetched} fetched, {summary.created} new, "
             f"{summary.updated} updated, {len(summary.skipped)} skipped.",
         )
+        if summary.note:
+            messages.info(request, f"Partial import: {summary.note}.")
     else:
         messages.error(request, f"Import from {store.name} failed: {summary.error}")
     return redirect("desk_store_imports", store_id=store.pk)
