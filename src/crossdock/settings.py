@@ -8,7 +8,15 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from crossdock.config import data_dir, env_flag, env_list, persistent_secret
+from crossdock.config import (
+    data_dir,
+    database_url,
+    ensure_data_dir,
+    env_flag,
+    env_list,
+    may_create,
+    persistent_secret,
+)
 
 django_stubs_ext.monkeypatch()
 
@@ -80,8 +88,7 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'crossdock.sqlite3'}")
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    config: dict[str, Any] = dict(dj_database_url.parse(database_url(), conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so
@@ -116,7 +123,10 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+if may_create():
+    # WhiteNoise warns about a missing STATIC_ROOT; the data folder is made here too.
+    ensure_data_dir()
+    STATIC_ROOT.mkdir(exist_ok=True)
 # WhiteNoise serves static files from the installed packages without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
