@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    # Serves Swagger UI's own files (templates, JS, CSS) so the API docs need no CDN.
+    "ninja",
     "crossdock.hub.accounts",
     "crossdock.hub.channels",
     "crossdock.hub.orders",
