@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from typing import Any
 
 import dj_database_url
@@ -125,6 +126,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
+#: The demo is not an app (it imports models at import time); its product pictures are here.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "demo" / "static"]
 if may_create():
     # WhiteNoise warns about a missing STATIC_ROOT; the data folder is made here too.
     ensure_data_dir()

@@ -13,7 +13,7 @@ from crossdock.demo.address import serving_url
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
-from crossdock.sandbox.services import create_shop, generate_orders
+from crossdock.sandbox.services import create_shop, generate_orders, place_showcase_order
 
 #: (channel and shop name, order-number prefix, currency, orders to start with)
 DEMO_MARKETPLACES = (
@@ -39,6 +39,7 @@ def add_demo_channels(account: Account) -> list[Channel]:
                 # A shop of that name is left from an earlier demo; the channel needs a fresh one.
                 shop = create_shop(f"{name} ({account.pk})", code, currency=currency)
             generate_orders(shop.shop, count)
+            place_showcase_order(shop.shop)
             channels.append(
                 add_channel(
                     account,

@@ -25,9 +25,20 @@ def stamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def order_document(order: SandboxOrder) -> dict[str, Any]:
+def absolute(url: str, base_url: str) -> str:
+    """A picture path of this marketplace (``/static/…``) as a URL on ``base_url``."""
+    return base_url.rstrip("/") + url if url.startswith("/") and base_url else url
+
+
+def order_document(order: SandboxOrder, base_url: str = "") -> dict[str, Any]:
+    """The order as the API serves it; picture paths made absolute on ``base_url``."""
+    lines = [
+        {**line, "image_url": absolute(line.get("image_url", ""), base_url)}
+        for line in order.document.get("lines", [])
+    ]
     return {
         **order.document,
+        "lines": lines,
         "status": order.status,
         "created_at": stamp(order.created_at),
         "updated_at": stamp(order.updated_at),
@@ -52,14 +63,14 @@ def shipment_document(shipment: SandboxShipment) -> dict[str, Any]:
     }
 
 
-def listing_document(listing: SandboxListing) -> dict[str, Any]:
+def listing_document(listing: SandboxListing, base_url: str = "") -> dict[str, Any]:
     return {
         "id": listing.public_id,
         "sku": listing.sku,
         "title": listing.title,
         "price": str(listing.price),
         "quantity": listing.quantity,
-        "image_url": listing.image_url,
+        "image_url": absolute(listing.image_url, base_url),
         "weight": {"value": str(listing.weight_value), "unit": listing.weight_unit},
         "options": listing.options,
     }

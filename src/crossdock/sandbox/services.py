@@ -29,6 +29,7 @@ from crossdock.sandbox.generator import (
     generate_order,
     modify_order,
     order_total,
+    showcase_order,
 )
 from crossdock.sandbox.models import (
     SandboxListing,
@@ -171,23 +172,36 @@ def generate_orders(
     """``count`` new orders from simulated buyers, all changed at ``now``."""
     if not 1 <= count <= 500:
         raise SandboxInvalid("count must be between 1 and 500")
-    when = now or timezone.now()
+    return _place_orders(shop, count, now or timezone.now(), showcase=False)
+
+
+def place_showcase_order(shop: SandboxShop, *, now: datetime | None = None) -> SandboxOrder:
+    """A buyer places the showcase order: every feature a shipper meets, at once."""
+    return _place_orders(shop, 1, now or timezone.now(), showcase=True)[0]
+
+
+def _place_orders(
+    shop: SandboxShop, count: int, when: datetime, *, showcase: bool
+) -> list[SandboxOrder]:
     with transaction.atomic():
         locked = SandboxShop.objects.select_for_update().get(pk=shop.pk)
         seeds = _listing_seeds(locked)
         created = []
         for offset in range(count):
             sequence = locked.next_number + offset
-            rng = random.Random(f"{locked.fault_seed}:{locked.code}:{sequence}")  # noqa: S311 - simulation
             number = f"{locked.code}-{sequence}"
-            document = generate_order(
-                rng,
-                number=number,
-                public_id=f"SB{locked.pk}-{sequence}",
-                currency=locked.currency,
-                listings=seeds,
-                now=when,
-            )
+            common: dict[str, Any] = {
+                "number": number,
+                "public_id": f"SB{locked.pk}-{sequence}",
+                "currency": locked.currency,
+                "listings": seeds,
+                "now": when,
+            }
+            if showcase:
+                document = showcase_order(**common)
+            else:
+                rng = random.Random(f"{locked.fault_seed}:{locked.code}:{sequence}")  # noqa: S311 - simulation
+                document = generate_order(rng, **common)
             created.append(
                 SandboxOrder.objects.create(
                     shop=locked,

@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -95,6 +96,12 @@ def index(request: HttpRequest) -> JsonResponse:
     )
 
 
+def _base(request: HttpRequest) -> str:
+    """Where the marketplace's pictures are served: the public URL, else this request's host."""
+    public: str = settings.PUBLIC_URL
+    return public or request.build_absolute_uri("/").rstrip("/")
+
+
 def _since(request: HttpRequest) -> datetime | None:
     raw = request.GET.get("updated_since")
     if not raw:
@@ -118,7 +125,10 @@ def orders(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
         shop, _since(request), request.GET.get("page_token"), limit
     )
     return JsonResponse(
-        {"orders": [queries.order_document(order) for order in page], "next_page_token": next_token}
+        {
+            "orders": [queries.order_document(order, _base(request)) for order in page],
+            "next_page_token": next_token,
+        }
     )
 
 
@@ -127,7 +137,7 @@ def order(request: HttpRequest, shop: SandboxShop, order_id: str) -> JsonRespons
     found = SandboxOrder.objects.filter(shop=shop, public_id=order_id).first()
     if found is None:
         return _error(404, f"no order {order_id!r}")
-    return JsonResponse(queries.order_document(found))
+    return JsonResponse(queries.order_document(found, _base(request)))
 
 
 @endpoint(("GET", "POST"), faults=True)
@@ -153,7 +163,11 @@ def stock(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
 @endpoint(("GET",), faults=True)
 def listings(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
     return JsonResponse(
-        {"listings": [queries.listing_document(item) for item in shop.listings.all()]}
+        {
+            "listings": [
+                queries.listing_document(item, _base(request)) for item in shop.listings.all()
+            ]
+        }
     )
 
 
@@ -178,7 +192,9 @@ def simulate_orders(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
     if not isinstance(count, int) or isinstance(count, bool):
         raise SandboxInvalid("count must be an integer")
     created = services.generate_orders(shop, count)
-    return JsonResponse({"orders": [queries.order_document(item) for item in created]}, status=201)
+    return JsonResponse(
+        {"orders": [queries.order_document(item, _base(request)) for item in created]}, status=201
+    )
 
 
 @endpoint(("POST",), faults=False)
@@ -187,12 +203,16 @@ def simulate_change(request: HttpRequest, shop: SandboxShop, order_id: str) -> J
     changes = _json_body(request).get("changes")
     if changes is not None and not isinstance(changes, dict):
         raise SandboxInvalid("changes must be an object")
-    return JsonResponse(queries.order_document(services.change_order(shop, order_id, changes)))
+    return JsonResponse(
+        queries.order_document(services.change_order(shop, order_id, changes), _base(request))
+    )
 
 
 @endpoint(("POST",), faults=False)
 def simulate_cancel(request: HttpRequest, shop: SandboxShop, order_id: str) -> JsonResponse:
-    return JsonResponse(queries.order_document(services.cancel_order(shop, order_id)))
+    return JsonResponse(
+        queries.order_document(services.cancel_order(shop, order_id), _base(request))
+    )
 
 
 @endpoint(("GET", "PUT"), faults=False)

@@ -27,7 +27,7 @@ def test_the_demo_connects_two_sandbox_marketplaces_with_orders(
         assert config.secrets["api_token"].startswith("sbx_")
         assert channel.next_sync_at is not None
     assert [(s.name, s.orders.count()) for s in SandboxShop.objects.order_by("name")] == [
-        ("Maple Goods Bazaar", 6),
-        ("Nordic Crafts Market", 8),
+        ("Maple Goods Bazaar", 7),
+        ("Nordic Crafts Market", 9),
     ]
-    assert SandboxOrder.objects.count() == 14
+    assert SandboxOrder.objects.count() == 16
