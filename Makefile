@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 export CROSSDOCK_DATA_DIR ?= $(CURDIR)/data
 export CROSSDOCK_HOST ?= 127.0.0.1
 export CROSSDOCK_PORT ?= 8000
+# The sandbox marketplace's pages and shop sign-up (/sandbox/): on for the demo.
+export CROSSDOCK_SANDBOX ?= 1
 
 .PHONY: run test install install-run install-dev lint types contracts migrations-check pytest \
 	bench clean

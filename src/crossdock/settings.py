@@ -30,6 +30,8 @@ ENCRYPTION_KEY = persistent_secret("CROSSDOCK_ENCRYPTION_KEY", "encryption_key")
 HASH_KEY = persistent_secret("CROSSDOCK_HASH_KEY", "hash_key")
 ALLOWED_HOSTS = env_list("CROSSDOCK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CROSSDOCK_CSRF_TRUSTED_ORIGINS", [])
+#: The sandbox marketplace's pages and shop sign-up (a development and demo tool).
+SANDBOX_PAGES = env_flag("CROSSDOCK_SANDBOX")
 #: The public base URL (scheme, host, port) used in generated endpoint URLs.
 PUBLIC_URL = os.environ.get("CROSSDOCK_PUBLIC_URL", "").rstrip("/")
 

@@ -7,9 +7,9 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from crossdock.sandbox.errors import SandboxInvalid
+from crossdock.sandbox.errors import SandboxInvalid, SandboxNotFound
 from crossdock.sandbox.models import (
     SandboxListing,
     SandboxOrder,
@@ -19,6 +19,16 @@ from crossdock.sandbox.models import (
 )
 
 MAX_PAGE = 200
+
+
+def shop_page_url(base_url: str, shop_id: int) -> str:
+    """The shop's page on the marketplace (what the hub links to as "Open in marketplace")."""
+    return f"{base_url.rstrip('/')}/sandbox/shops/{shop_id}/"
+
+
+def api_base_url(base_url: str) -> str:
+    """The marketplace API's base URL, as a channel's ``base_url`` setting takes it."""
+    return f"{base_url.rstrip('/')}/sandbox/api/v1"
 
 
 def stamp(value: datetime) -> str:
@@ -84,6 +94,10 @@ def stock_update_document(update: SandboxStockUpdate) -> dict[str, Any]:
     }
 
 
+def shop_document(shop: SandboxShop) -> dict[str, Any]:
+    return {"id": shop.pk, "name": shop.name, "code": shop.code, "currency": shop.currency}
+
+
 def fault_document(shop: SandboxShop) -> dict[str, Any]:
     return {
         "error_rate": str(shop.error_rate),
@@ -131,3 +145,40 @@ def changed_orders(
         page = page[:limit]
         return page, _encode_page(page[-1])
     return page, None
+
+
+def shops() -> list[SandboxShop]:
+    """Every shop with its order, shipment and stock-update counts, by name."""
+    return list(
+        SandboxShop.objects.annotate(
+            order_count=Count("orders", distinct=True),
+            shipment_count=Count("shipments", distinct=True),
+            stock_update_count=Count("stock_updates", distinct=True),
+        ).order_by("name")
+    )
+
+
+def shop(shop_id: int) -> SandboxShop:
+    found = SandboxShop.objects.filter(pk=shop_id).first()
+    if found is None:
+        raise SandboxNotFound(f"no shop {shop_id}")
+    return found
+
+
+def recent_orders(shop: SandboxShop, limit: int = 100) -> list[SandboxOrder]:
+    """The shop's latest changed orders, newest first, with their shipment counts."""
+    return list(
+        shop.orders.annotate(shipment_count=Count("shipments")).order_by("-updated_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def received_shipments(shop: SandboxShop, limit: int = 200) -> list[SandboxShipment]:
+    """The shipments the shop received, newest first."""
+    return list(shop.shipments.select_related("order").order_by("-received_at", "-id")[:limit])
+
+
+def received_stock(shop: SandboxShop, limit: int = 200) -> list[SandboxStockUpdate]:
+    """The stock levels the shop received, newest first."""
+    return list(shop.stock_updates.order_by("-received_at", "-id")[:limit])
