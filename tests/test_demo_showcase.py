@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+from decimal import Decimal
+
 import pytest
 from django.test import Client
+from django.utils import timezone
+from lxml import etree
 
 from crossdock.connectors.sandbox.mapping import parse_order
 from crossdock.demo import DEMO_ACCOUNT, load_demo
 from crossdock.demo.orders import demo_orders, showcase_order
 from crossdock.demo.showcase import SHOWCASE_FEATURES, features_of
+from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services
 from crossdock.sandbox.models import SandboxOrder
+from tests.hub.shipstation.conftest import StoreClient, content
 from tests.sandbox.support import auth, make_shop
 
 pytestmark = pytest.mark.django_db
@@ -94,3 +102,37 @@ def test_the_demo_loads_a_showcase_order_by_hand_and_one_per_marketplace() -> No
         if features_of(parse_order(order.document)) == ALL_FEATURES
     ]
     assert marketplace_showcases == ["Maple Goods Bazaar", "Nordic Crafts Market"]
+
+
+def test_the_hand_entered_showcase_reaches_the_custom_store_export_with_every_feature() -> None:
+    # Given the demo, when ShipStation exports the last days through the demo's integration
+    load_demo()
+    issued = create_integration(Account.objects.get(name=DEMO_ACCOUNT), "Showcase check")
+    now = timezone.now()
+    answer = StoreClient(issued).export(
+        (now - timedelta(days=2)).strftime("%m/%d/%Y %H:%M"),
+        (now + timedelta(days=2)).strftime("%m/%d/%Y %H:%M"),
+    )
+
+    # Then the showcase order carries every feature, nothing to edit first.
+    assert answer.status_code == 200
+    root = etree.fromstring(content(answer))
+    order = root.find("Order[OrderNumber='DEMO-SHOWCASE']")
+    assert order is not None
+    for tag in ("CustomerNotes", "InternalNotes", "GiftMessage", "ShippingMethod", "PaymentMethod"):
+        assert order.findtext(tag), tag
+    assert order.findtext("Gift") == "true"
+    assert Decimal(order.findtext("TaxAmount", "0")) > 0
+    assert Decimal(order.findtext("ShippingAmount", "0")) > 0
+    for party in ("BillTo", "ShipTo"):
+        assert order.findtext(f"Customer/{party}/Company"), party
+        assert order.findtext(f"Customer/{party}/Phone"), party
+    items = order.findall("Items/Item")
+    goods = [item for item in items if item.findtext("Adjustment") != "true"]
+    assert len(goods) == 3
+    assert len(items) > len(goods)  # the coupon travels as an adjustment line
+    for item in goods:
+        assert item.findtext("ImageUrl", "").startswith("http://127.0.0.1:8000/static/demo/")
+        assert item.findtext("Location")
+        assert item.findtext("Weight")
+        assert item.findall("Options/Option")
