@@ -5,41 +5,53 @@ BIN := $(VENV)/bin
 export CROSSDOCK_DATA_DIR ?= $(CURDIR)/data
 export CROSSDOCK_HOST ?= 127.0.0.1
 export CROSSDOCK_PORT ?= 8000
+# The sandbox marketplace's pages and shop sign-up (/sandbox/): on for the demo.
+export CROSSDOCK_SANDBOX ?= 1
 
-.PHONY: run test install lint types contracts migrations-check pytest bench clean
+.PHONY: run test install install-run install-dev lint types contracts migrations-check pytest \
+	bench clean
 
-$(BIN)/crossdock: pyproject.toml
+# `make run` needs only the package; checks and tests also need the dev tools ([dev]).
+$(VENV)/.installed-run: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed-run
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	touch $(BIN)/crossdock
+	touch $@
 
-install: $(BIN)/crossdock
+install-run: $(VENV)/.installed-run
 
-run: install
+install-dev: $(VENV)/.installed-dev
+
+install: install-dev
+
+run: install-run
 	$(BIN)/crossdock migrate
 	$(BIN)/crossdock demo --first-start
 	$(BIN)/crossdock serve --host $(CROSSDOCK_HOST) --port $(CROSSDOCK_PORT)
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff format --check src tests bench
 	$(BIN)/ruff check src tests bench
 
-types: install
+types: install-dev
 	$(BIN)/mypy src tests bench
 
-contracts: install
+contracts: install-dev
 	$(BIN)/lint-imports
 
-migrations-check: install
+migrations-check: install-dev
 	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(BIN)/crossdock manage makemigrations --check --dry-run
 
-pytest: install
+pytest: install-dev
 	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint types contracts migrations-check pytest
 
-bench: install
+bench: install-dev
 	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench
 
 clean:

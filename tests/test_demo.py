@@ -20,12 +20,12 @@ def test_the_demo_orders_use_every_order_field() -> None:
     load_demo()
 
     orders = Order.objects.filter(account__name=DEMO_ACCOUNT, channel__kind="manual")
-    assert orders.count() == 12
+    assert orders.count() == 13
     assert orders.filter(gift=True).exclude(gift_message="").exists()
     assert orders.filter(discounts__code="WELCOME10").exists()
     assert orders.exclude(customer_notes="").exists()
     assert orders.exclude(internal_notes="").exists()
-    assert orders.filter(custom_status__isnull=False).count() == 2
+    assert orders.filter(custom_status__isnull=False).count() == 3
     assert orders.filter(weight_value__isnull=False).exists()
     assert orders.filter(lines__options__isnull=False).exclude(lines__image_url="").exists()
     assert set(orders.values_list("lines__weight_unit", flat=True)) == {
@@ -60,4 +60,4 @@ def test_the_cli_loads_once_on_first_start() -> None:
 
     assert json.loads(first.stdout)["loaded"] is True
     assert json.loads(second.stdout)["loaded"] is False
-    assert Order.objects.filter(account__name=DEMO_ACCOUNT, channel__kind="manual").count() == 12
+    assert Order.objects.filter(account__name=DEMO_ACCOUNT, channel__kind="manual").count() == 13

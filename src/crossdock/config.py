@@ -3,6 +3,10 @@
 Everything an operator sets is an environment variable (see ``docs/configuration.md``).
 Secrets that are not set are generated once into the data folder so a single-machine
 install keeps working across restarts without the operator managing keys.
+
+The data folder is one well-defined place, whatever folder a command runs in:
+``CROSSDOCK_DATA_DIR`` when set, else the per-user data folder of the XDG base directory
+rules (``$XDG_DATA_HOME/crossdock``, by default ``~/.local/share/crossdock``).
 """
 
 from __future__ import annotations
@@ -11,11 +15,53 @@ import os
 import secrets
 from pathlib import Path
 
+#: The SQLite file's name inside the data folder (when ``DATABASE_URL`` is not set).
+SQLITE_NAME = "crossdock.sqlite3"
+#: Switched off by :func:`forbid_creating` in processes that must leave the disk untouched.
+_creating = {"allowed": True}
+
 
 def data_dir() -> Path:
-    """The folder holding the SQLite file and generated secrets (``CROSSDOCK_DATA_DIR``)."""
-    path = Path(os.environ.get("CROSSDOCK_DATA_DIR", "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    """The folder holding the SQLite file and generated secrets; never creates it."""
+    configured = os.environ.get("CROSSDOCK_DATA_DIR", "").strip()
+    if configured:
+        return Path(configured).expanduser().resolve()
+    xdg = os.environ.get("XDG_DATA_HOME", "").strip()
+    # The XDG rules ignore a relative XDG_DATA_HOME.
+    base = Path(xdg) if xdg and Path(xdg).is_absolute() else Path.home() / ".local" / "share"
+    return (base / "crossdock").resolve()
+
+
+def database_url() -> str:
+    """``DATABASE_URL`` when set, else the SQLite file in the data folder."""
+    return os.environ.get("DATABASE_URL", "").strip() or f"sqlite:///{data_dir() / SQLITE_NAME}"
+
+
+def sqlite_file() -> Path | None:
+    """The SQLite file the configuration points at, or ``None`` for another database."""
+    if os.environ.get("DATABASE_URL", "").strip():
+        return None
+    return data_dir() / SQLITE_NAME
+
+
+def forbid_creating() -> None:
+    """From now on this process creates neither the data folder nor key files in it.
+
+    For commands that only read (or only show help) while no database exists yet: keys that
+    are not on disk are made up for this process alone and forgotten.
+    """
+    _creating["allowed"] = False
+
+
+def may_create() -> bool:
+    return _creating["allowed"]
+
+
+def ensure_data_dir() -> Path:
+    """The data folder, created (owner-only) when missing and creating is allowed."""
+    path = data_dir()
+    if may_create():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -42,6 +88,9 @@ def persistent_secret(env_name: str, file_name: str, nbytes: int = 48) -> str:
     if path.exists():
         return path.read_text(encoding="utf-8").strip()
     value = secrets.token_urlsafe(nbytes)
+    if not may_create():
+        return value
+    ensure_data_dir()
     # Create the file readable by its owner only; a second process racing us wins or loses
     # the O_EXCL create and then reads whatever was written first.
     try:

@@ -9,7 +9,15 @@ from typing import Any
 import dj_database_url
 import django_stubs_ext
 
-from crossdock.config import data_dir, env_flag, env_list, persistent_secret
+from crossdock.config import (
+    data_dir,
+    database_url,
+    ensure_data_dir,
+    env_flag,
+    env_list,
+    may_create,
+    persistent_secret,
+)
 
 django_stubs_ext.monkeypatch()
 
@@ -22,6 +30,8 @@ ENCRYPTION_KEY = persistent_secret("CROSSDOCK_ENCRYPTION_KEY", "encryption_key")
 HASH_KEY = persistent_secret("CROSSDOCK_HASH_KEY", "hash_key")
 ALLOWED_HOSTS = env_list("CROSSDOCK_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CROSSDOCK_CSRF_TRUSTED_ORIGINS", [])
+#: The sandbox marketplace's pages and shop sign-up (a development and demo tool).
+SANDBOX_PAGES = env_flag("CROSSDOCK_SANDBOX")
 #: The public base URL (scheme, host, port) used in generated endpoint URLs.
 PUBLIC_URL = os.environ.get("CROSSDOCK_PUBLIC_URL", "").rstrip("/")
 #: Multi-tenant hosts: the desk refuses store URLs resolving to private/loopback addresses.
@@ -37,6 +47,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "django_htmx",
+    # Serves Swagger UI's own files (templates, JS, CSS) so the API docs need no CDN.
+    "ninja",
     "crossdock.hub.accounts",
     "crossdock.hub.channels",
     "crossdock.hub.orders",
@@ -86,8 +98,7 @@ TEMPLATES = [
 
 
 def _database() -> dict[str, Any]:
-    url = os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'crossdock.sqlite3'}")
-    config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+    config: dict[str, Any] = dict(dj_database_url.parse(database_url(), conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so
@@ -122,7 +133,12 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+#: The demo is not an app (it imports models at import time); its product pictures are here.
+STATICFILES_DIRS = [Path(__file__).resolve().parent / "demo" / "static"]
+if may_create():
+    # WhiteNoise warns about a missing STATIC_ROOT; the data folder is made here too.
+    ensure_data_dir()
+    STATIC_ROOT.mkdir(exist_ok=True)
 # WhiteNoise serves static files from the installed packages without a collectstatic step.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG

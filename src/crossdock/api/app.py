@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from crossdock.api import (
     carrier_mappings,
@@ -22,6 +22,9 @@ api = NinjaAPI(
     "Authenticate with `Authorization: Bearer <token>` (create one with `crossdock token create`).",
     auth=TokenAuth(),
     docs_url="/docs",
+    # Swagger UI from the files django-ninja ships (``ninja`` is an installed app), not a CDN;
+    # no validator badge, which would fetch an image from swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
 )
 install_handlers(api)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, channels, desk, server, shipstation
+from crossdock.cli import accounts, channels, desk, sandbox, server, shipstation
+from crossdock.config import data_dir
+
+HELP = (
+    "Crossdock: a multichannel order hub with a ShipStation bridge and a shipping desk.\n\n"
+    f"Data folder (SQLite file and generated keys): {data_dir()}. It is CROSSDOCK_DATA_DIR "
+    "when set, else $XDG_DATA_HOME/crossdock (default ~/.local/share/crossdock), whatever "
+    "folder the command runs in. Run `crossdock migrate` once to create the database."
+)
 
 app = typer.Typer(
     name="crossdock",
-    help="Crossdock: a multichannel order hub with a ShipStation bridge and a shipping desk.",
+    help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
@@ -25,3 +33,4 @@ app.add_typer(shipstation.shipstation_app, name="shipstation")
 app.add_typer(channels.channels_app, name="channels")
 app.add_typer(channels.writebacks_app, name="writebacks")
 app.add_typer(desk.desk_app, name="desk")
+app.add_typer(sandbox.sandbox_app, name="sandbox")

@@ -9,13 +9,39 @@ from typing import Any
 
 import typer
 from django.core.management import call_command, execute_from_command_line
-from django.db import connections
+from django.db import DatabaseError, connections
+from django.db.migrations.executor import MigrationExecutor
 
 from crossdock.cli.output import JsonOption, console, emit_json
+from crossdock.config import sqlite_file
 from crossdock.worker import WorkerThread, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("CROSSDOCK_PORT", "8000"))
+
+
+def _database_name() -> str:
+    sqlite = sqlite_file()
+    return str(sqlite) if sqlite is not None else "DATABASE_URL"
+
+
+def database_problem() -> str | None:
+    """One line saying why the database cannot serve commands yet, or ``None`` when it can."""
+    try:
+        connection = connections["default"]
+        executor = MigrationExecutor(connection)
+        pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        return f"Cannot open the Crossdock database at {_database_name()}: {reason}"
+    finally:
+        connections.close_all()
+    if pending:
+        return (
+            f"The Crossdock database at {_database_name()} is not migrated "
+            "(run `crossdock migrate` first)."
+        )
+    return None
 
 
 def serve(

@@ -128,6 +128,14 @@ class ConnectorSpec:
     settle_time: timedelta = timedelta(minutes=5)
     carrier_fallback: str = "Other"
     description: str = ""
+    #: The setting holding the URL of the channel's own page on the marketplace (a URL
+    #: field); the hub links to it as "Open in marketplace". Empty: no such page.
+    marketplace_link: str = ""
+
+    def marketplace_url(self, settings: Mapping[str, str]) -> str:
+        """The channel's page on the marketplace, from its settings, or ``""``."""
+        url = settings.get(self.marketplace_link, "") if self.marketplace_link else ""
+        return url if url.lower().startswith(("http://", "https://")) else ""
 
     def can(self, capability: Capability) -> bool:
         return capability in self.capabilities

@@ -15,7 +15,7 @@ from crossdock.core.actors import Actor, ActorKind
 from crossdock.demo.address import serving_url
 from crossdock.demo.channels import add_demo_channels
 from crossdock.demo.desk import DESK_EMAIL, DESK_PASSWORD, load_desk_demo
-from crossdock.demo.orders import demo_orders
+from crossdock.demo.orders import demo_orders, showcase_order
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.orders.services import create_custom_status, create_order
@@ -55,6 +55,7 @@ def load_demo(*, only_if_empty: bool = False) -> dict[str, Any]:
         create_custom_status(account, "Ready to pack", "paid")
         for data, custom_status in demo_orders():
             create_order(account, data, actor, custom_status=custom_status)
+        create_order(account, showcase_order(), actor, custom_status="Ready to pack")
         add_demo_channels(account)
         # The desk connects to this hub's own endpoint with generated credentials, as a
         # merchant would paste them into ShipStation.

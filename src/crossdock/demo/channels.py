@@ -7,13 +7,15 @@ worker pulls their orders at its first tick, and shipments go back to them.
 
 from __future__ import annotations
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 
 from crossdock.demo.address import serving_url
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
-from crossdock.sandbox.services import create_shop, generate_orders
+from crossdock.sandbox.errors import SandboxConflict
+from crossdock.sandbox.queries import api_base_url, shop_page_url
+from crossdock.sandbox.services import create_shop, generate_orders, place_showcase_order
 
 #: (channel and shop name, order-number prefix, currency, orders to start with)
 DEMO_MARKETPLACES = (
@@ -24,7 +26,7 @@ DEMO_MARKETPLACES = (
 
 def sandbox_base_url() -> str:
     """The sandbox API as the worker reaches it: the public URL, else the serving address."""
-    return f"{serving_url()}/sandbox/api/v1"
+    return api_base_url(serving_url())
 
 
 def add_demo_channels(account: Account) -> list[Channel]:
@@ -35,16 +37,21 @@ def add_demo_channels(account: Account) -> list[Channel]:
             try:
                 with transaction.atomic():
                     shop = create_shop(name, code, currency=currency)
-            except IntegrityError:
+            except SandboxConflict:
                 # A shop of that name is left from an earlier demo; the channel needs a fresh one.
                 shop = create_shop(f"{name} ({account.pk})", code, currency=currency)
             generate_orders(shop.shop, count)
+            place_showcase_order(shop.shop)
             channels.append(
                 add_channel(
                     account,
                     "sandbox",
                     name,
-                    {"base_url": sandbox_base_url(), "api_token": shop.token},
+                    {
+                        "base_url": sandbox_base_url(),
+                        "api_token": shop.token,
+                        "shop_url": shop_page_url(serving_url(), shop.shop.pk),
+                    },
                     sync_interval=120,
                 )
             )

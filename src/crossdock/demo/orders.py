@@ -1,8 +1,13 @@
-"""Demo orders that together use every order field (gift, coupons, options, images, notes)."""
+"""Demo orders that together use every order field (gift, coupons, options, images, notes).
+
+Product pictures are this server's own static files (``demo/static/demo/products``): the
+Custom Store export needs absolute image URLs, so they are built on the serving address.
+One order, the showcase, uses every import feature at once (see :mod:`crossdock.demo.showcase`).
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -10,8 +15,11 @@ from django.utils import timezone
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
+from crossdock.demo.address import serving_url
 
-_IMAGE = "https://images.crossdock.test/products/{sku}.jpg"
+#: Where a product's picture is served, under the server's base URL.
+IMAGE_PATH = "/static/demo/products/{sku}.svg"
+SHOWCASE_NUMBER = "DEMO-SHOWCASE"
 
 _PEOPLE = (
     (
@@ -120,8 +128,15 @@ _PRODUCTS = (
 )
 
 
-def demo_orders() -> list[tuple[OrderData, str | None]]:
-    """Twelve orders spread over the last days; each comes with its custom status or None."""
+def image_url(sku: str, base_url: str) -> str:
+    return base_url.rstrip("/") + IMAGE_PATH.format(sku=sku.lower())
+
+
+def demo_orders(base_url: str | None = None) -> list[tuple[OrderData, str | None]]:
+    """Twelve orders spread over the last days; each comes with its custom status or None.
+
+    Pictures are served under ``base_url`` (default: the serving address)."""
+    base = base_url if base_url is not None else serving_url()
     now = timezone.now().replace(second=0, microsecond=0)
     made: list[tuple[OrderData, str | None]] = []
     for index in range(12):
@@ -151,7 +166,7 @@ def demo_orders() -> list[tuple[OrderData, str | None]]:
                     quantity=1 + (index + offset) % 2,
                     unit_price=price,
                     weight=Weight(weight, unit),
-                    image_url=_IMAGE.format(sku=sku.lower()),
+                    image_url=image_url(sku, base),
                     options=tuple(LineOption(n, v) for n, v in options),
                     location=location,
                     external_id=f"L{1000 + index * 10 + offset}",
@@ -194,3 +209,66 @@ def demo_orders() -> list[tuple[OrderData, str | None]]:
             )
         )
     return made
+
+
+def showcase_order(base_url: str | None = None, now: datetime | None = None) -> OrderData:
+    """One hand-entered order that uses every import feature at once."""
+    base = base_url if base_url is not None else serving_url()
+    placed = (now or timezone.now()).replace(second=0, microsecond=0) - timedelta(minutes=30)
+    ship_to = Address(
+        name="Ada Lovelace",
+        company="Lovelace Analytical",
+        phone="+44 20 7946 0018",
+        email="ada@example.com",
+        address1="12 St James's Square",
+        address2="Floor 3",
+        city="London",
+        postal_code="SW1Y 4JH",
+        country="GB",
+    )
+    bill_to = Address(
+        name="Charles Babbage",
+        company="Difference Engines Ltd",
+        phone="+44 20 7946 0991",
+        email="accounts@example.com",
+        address1="1 Dorset Street",
+        city="London",
+        postal_code="W1U 4EG",
+        country="GB",
+    )
+    lines = []
+    for index, (sku, title, price, weight, unit, options, location) in enumerate(_PRODUCTS[:3]):
+        lines.append(
+            LineData(
+                sku=sku,
+                name=title,
+                quantity=1 + index % 2,
+                unit_price=price,
+                weight=Weight(weight, unit),
+                image_url=image_url(sku, base),
+                options=tuple(LineOption(n, v) for n, v in options),
+                location=location,
+                external_id=f"LS{index + 1}",
+            )
+        )
+    return OrderData(
+        number=SHOWCASE_NUMBER,
+        external_id=SHOWCASE_NUMBER,
+        status=OrderStatus.PAID,
+        placed_at=placed,
+        currency="GBP",
+        customer=Customer(code="ada@example.com", name="Ada Lovelace", email="ada@example.com"),
+        bill_to=bill_to,
+        ship_to=ship_to,
+        lines=tuple(lines),
+        payment_method="Credit card",
+        requested_shipping_service="Express",
+        shipping_paid=Decimal("6.95"),
+        tax=Decimal("8.40"),
+        discounts=(Discount("WELCOME10", "10% off first order", Decimal("5.00")),),
+        gift=True,
+        gift_message="Happy birthday, Ada! 🎂 From all of us.",
+        customer_notes="Please ring the bell twice.",
+        internal_notes="Showcase order: every import feature at once.",
+        marketplace_order_id="SHOW-1001",
+    )

@@ -25,3 +25,8 @@ class SandboxConflict(SandboxError):
 
 class SandboxInvalid(SandboxError):
     status = 422
+
+    def __init__(self, message: str, *, field: str = "") -> None:
+        super().__init__(message)
+        #: The input field the message is about, when it is about one.
+        self.field = field

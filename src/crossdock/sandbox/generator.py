@@ -15,6 +15,13 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 CENT = Decimal("0.01")
+#: Product pictures are the marketplace's own static files; the API serves them as absolute
+#: URLs on the address it was reached at (a path here, made absolute by ``queries``).
+IMAGE_PATH = "/static/sandbox/products/{}.svg"
+
+
+def image(name: str) -> str:
+    return IMAGE_PATH.format(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +45,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("350"),
         "g",
         40,
-        "https://picsum.photos/seed/mug/400",
+        image("mug"),
         {"Colour": ["Blå", "Sand", "Moss"]},
     ),
     ListingSeed(
@@ -48,7 +55,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("8"),
         "oz",
         120,
-        "https://picsum.photos/seed/tea/400",
+        image("tea"),
     ),
     ListingSeed(
         "BLANKET-W",
@@ -57,7 +64,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("1.4"),
         "kg",
         12,
-        "https://picsum.photos/seed/blanket/400",
+        image("blanket"),
         {"Pattern": ["Herringbone", "Plain"]},
     ),
     ListingSeed(
@@ -67,7 +74,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("5.2"),
         "lb",
         7,
-        "https://picsum.photos/seed/pan/400",
+        image("pan"),
     ),
     ListingSeed(
         "CANDLE-S",
@@ -76,7 +83,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("410"),
         "g",
         60,
-        "",
+        image("candle"),
         {"Scent": ["Pine", "None"], "Engraving": ["", "Initials"]},
     ),
     ListingSeed(
@@ -86,7 +93,7 @@ CATALOGUE: tuple[ListingSeed, ...] = (
         Decimal("0.21"),
         "kg",
         90,
-        "https://picsum.photos/seed/socks/400",
+        image("socks"),
         {"Size": ["36–38", "39–41", "42–45"]},
     ),
 )
@@ -203,6 +210,102 @@ def generate_order(
         "gift": {"is_gift": is_gift, "message": rng.choice(_GIFT_MESSAGES) if is_gift else ""},
         "buyer_note": rng.choice(_NOTES) if rng.random() < 0.4 else "",
         "seller_note": rng.choice(_SELLER_NOTES) if rng.random() < 0.3 else "",
+        "total_weight": None,
+        "lines": lines,
+    }
+    document["total"] = order_total(document)
+    return document
+
+
+#: Bin locations of the showcase order's lines, by SKU.
+_BINS = ("A-01-03", "B-02-11", "C-04-01", "D-00-07", "E-03-02", "F-01-09")
+
+
+def showcase_order(
+    *,
+    number: str,
+    public_id: str,
+    currency: str,
+    listings: Sequence[ListingSeed],
+    now: datetime,
+) -> dict[str, Any]:
+    """One paid order using every feature at once: several lines with options, pictures,
+    weights and bin locations, a coupon, tax and shipping, a gift message, buyer and seller
+    notes, a chosen service, and companies and phones on two different addresses."""
+    chosen = [listing for listing in listings if listing.options][:2] + [
+        listing for listing in listings if not listing.options
+    ][:1]
+    if len(chosen) < 2:
+        chosen = list(listings)[:3]
+    if not chosen:
+        raise ValueError("a shop needs listings to generate orders")
+    lines: list[dict[str, Any]] = []
+    for index, listing in enumerate(chosen):
+        options = [
+            {"name": name, "value": next((value for value in values if value), "")}
+            for name, values in listing.options.items()
+        ]
+        lines.append(
+            {
+                "id": f"{number}-L{index + 1}",
+                "sku": listing.sku,
+                "title": listing.title,
+                "quantity": 1 + index % 2,
+                "unit_price": _money(listing.price),
+                "weight": {"value": str(listing.weight_value), "unit": listing.weight_unit},
+                "image_url": listing.image_url,
+                "location": _BINS[index % len(_BINS)],
+                "options": [option for option in options if option["value"]],
+            }
+        )
+    goods = sum((Decimal(line["unit_price"]) * line["quantity"] for line in lines), Decimal(0))
+    coupon = {"code": "WELCOME10", "description": "Welcome 10 %", "amount": _money(goods / 10)}
+    stamp = now.isoformat().replace("+00:00", "Z")
+    ship_to = {
+        "name": "Zoë Ångström",
+        "company": "Ångström & Co AB",
+        "phone": "+46 8 555 010 20",
+        "email": "zoe@example.com",
+        "line1": "Drottninggatan 12",
+        "line2": "c/o Reception",
+        "city": "Stockholm",
+        "region": "",
+        "postal_code": "111 51",
+        "country_code": "SE",
+    }
+    bill_to = {
+        **ship_to,
+        "name": "Fika Ltd. Accounts",
+        "company": "Fika Ltd.",
+        "phone": "+46 8 555 010 99",
+        "email": "accounts@example.com",
+        "line1": "Sveavägen 44",
+        "line2": "",
+        "postal_code": "111 34",
+    }
+    document: dict[str, Any] = {
+        "id": public_id,
+        "number": number,
+        "status": "paid",
+        "created_at": stamp,
+        "updated_at": stamp,
+        "currency": currency,
+        "buyer": {
+            "id": "B-100",
+            "name": ship_to["name"],
+            "email": ship_to["email"],
+            "phone": ship_to["phone"],
+        },
+        "shipping_address": ship_to,
+        "billing_address": bill_to,
+        "payment_method": "card",
+        "shipping_method": "Express",
+        "shipping_price": _money(Decimal("9.50")),
+        "tax": _money((goods - Decimal(coupon["amount"])) * Decimal("0.08")),
+        "coupons": [coupon],
+        "gift": {"is_gift": True, "message": _GIFT_MESSAGES[0]},
+        "buyer_note": _NOTES[0],
+        "seller_note": "Showcase order: every import feature at once",
         "total_weight": None,
         "lines": lines,
     }

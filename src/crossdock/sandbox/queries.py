@@ -7,9 +7,9 @@ import binascii
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
-from crossdock.sandbox.errors import SandboxInvalid
+from crossdock.sandbox.errors import SandboxInvalid, SandboxNotFound
 from crossdock.sandbox.models import (
     SandboxListing,
     SandboxOrder,
@@ -21,13 +21,34 @@ from crossdock.sandbox.models import (
 MAX_PAGE = 200
 
 
+def shop_page_url(base_url: str, shop_id: int) -> str:
+    """The shop's page on the marketplace (what the hub links to as "Open in marketplace")."""
+    return f"{base_url.rstrip('/')}/sandbox/shops/{shop_id}/"
+
+
+def api_base_url(base_url: str) -> str:
+    """The marketplace API's base URL, as a channel's ``base_url`` setting takes it."""
+    return f"{base_url.rstrip('/')}/sandbox/api/v1"
+
+
 def stamp(value: datetime) -> str:
     return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
-def order_document(order: SandboxOrder) -> dict[str, Any]:
+def absolute(url: str, base_url: str) -> str:
+    """A picture path of this marketplace (``/static/…``) as a URL on ``base_url``."""
+    return base_url.rstrip("/") + url if url.startswith("/") and base_url else url
+
+
+def order_document(order: SandboxOrder, base_url: str = "") -> dict[str, Any]:
+    """The order as the API serves it; picture paths made absolute on ``base_url``."""
+    lines = [
+        {**line, "image_url": absolute(line.get("image_url", ""), base_url)}
+        for line in order.document.get("lines", [])
+    ]
     return {
         **order.document,
+        "lines": lines,
         "status": order.status,
         "created_at": stamp(order.created_at),
         "updated_at": stamp(order.updated_at),
@@ -52,14 +73,14 @@ def shipment_document(shipment: SandboxShipment) -> dict[str, Any]:
     }
 
 
-def listing_document(listing: SandboxListing) -> dict[str, Any]:
+def listing_document(listing: SandboxListing, base_url: str = "") -> dict[str, Any]:
     return {
         "id": listing.public_id,
         "sku": listing.sku,
         "title": listing.title,
         "price": str(listing.price),
         "quantity": listing.quantity,
-        "image_url": listing.image_url,
+        "image_url": absolute(listing.image_url, base_url),
         "weight": {"value": str(listing.weight_value), "unit": listing.weight_unit},
         "options": listing.options,
     }
@@ -71,6 +92,10 @@ def stock_update_document(update: SandboxStockUpdate) -> dict[str, Any]:
         "quantity": update.quantity,
         "received_at": stamp(update.received_at),
     }
+
+
+def shop_document(shop: SandboxShop) -> dict[str, Any]:
+    return {"id": shop.pk, "name": shop.name, "code": shop.code, "currency": shop.currency}
 
 
 def fault_document(shop: SandboxShop) -> dict[str, Any]:
@@ -120,3 +145,40 @@ def changed_orders(
         page = page[:limit]
         return page, _encode_page(page[-1])
     return page, None
+
+
+def shops() -> list[SandboxShop]:
+    """Every shop with its order, shipment and stock-update counts, by name."""
+    return list(
+        SandboxShop.objects.annotate(
+            order_count=Count("orders", distinct=True),
+            shipment_count=Count("shipments", distinct=True),
+            stock_update_count=Count("stock_updates", distinct=True),
+        ).order_by("name")
+    )
+
+
+def shop(shop_id: int) -> SandboxShop:
+    found = SandboxShop.objects.filter(pk=shop_id).first()
+    if found is None:
+        raise SandboxNotFound(f"no shop {shop_id}")
+    return found
+
+
+def recent_orders(shop: SandboxShop, limit: int = 100) -> list[SandboxOrder]:
+    """The shop's latest changed orders, newest first, with their shipment counts."""
+    return list(
+        shop.orders.annotate(shipment_count=Count("shipments")).order_by("-updated_at", "-id")[
+            :limit
+        ]
+    )
+
+
+def received_shipments(shop: SandboxShop, limit: int = 200) -> list[SandboxShipment]:
+    """The shipments the shop received, newest first."""
+    return list(shop.shipments.select_related("order").order_by("-received_at", "-id")[:limit])
+
+
+def received_stock(shop: SandboxShop, limit: int = 200) -> list[SandboxStockUpdate]:
+    """The stock levels the shop received, newest first."""
+    return list(shop.stock_updates.order_by("-received_at", "-id")[:limit])

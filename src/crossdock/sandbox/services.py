@@ -29,6 +29,7 @@ from crossdock.sandbox.generator import (
     generate_order,
     modify_order,
     order_total,
+    showcase_order,
 )
 from crossdock.sandbox.models import (
     SandboxListing,
@@ -56,39 +57,64 @@ def _token_hash(token: str) -> str:
     return keyed_hash(settings.HASH_KEY, token)
 
 
+def _shop_fields(name: str, code: str, currency: str) -> tuple[str, str, str]:
+    """The cleaned name, order-number prefix and currency of a new shop, or the field at fault."""
+    name = " ".join(name.split())
+    if not name:
+        raise SandboxInvalid("name is required", field="name")
+    if len(name) > 100:
+        raise SandboxInvalid("name is longer than 100 characters", field="name")
+    code = code.strip().upper() or "".join(word[0] for word in name.split() if word[0].isalnum())
+    code = code[:8] if code else "SHOP"
+    if not (code.isascii() and code.isalnum()) or len(code) > 8:
+        raise SandboxInvalid("code must be 1 to 8 letters or digits", field="code")
+    currency = currency.strip().upper()
+    if not (len(currency) == 3 and currency.isascii() and currency.isalpha()):
+        raise SandboxInvalid("currency must be a 3-letter code such as USD", field="currency")
+    return name, code, currency
+
+
 def create_shop(
     name: str,
-    code: str,
+    code: str = "",
     *,
     currency: str = "USD",
     catalogue: Sequence[ListingSeed] = CATALOGUE,
     fault_seed: int = 0,
 ) -> NewShop:
-    """A shop with a fresh token and the given catalogue as its listings."""
+    """A shop with a fresh token and the given catalogue as its listings.
+
+    ``code`` (the order-number prefix) defaults to the name's initials. A name in use is a
+    :class:`SandboxConflict`; a bad field a :class:`SandboxInvalid` naming it.
+    """
+    name, code, currency = _shop_fields(name, code, currency)
     token = TOKEN_PREFIX + generate_secret()
-    with transaction.atomic():
-        shop = SandboxShop.objects.create(
-            name=name,
-            code=code.upper(),
-            token_hash=_token_hash(token),
-            currency=currency.upper(),
-            fault_seed=fault_seed,
-        )
-        SandboxListing.objects.bulk_create(
-            SandboxListing(
-                shop=shop,
-                public_id=f"LST-{shop.pk}-{index + 1}",
-                sku=seed.sku,
-                title=seed.title,
-                price=seed.price,
-                quantity=seed.quantity,
-                image_url=seed.image_url,
-                weight_value=seed.weight_value,
-                weight_unit=seed.weight_unit,
-                options=seed.options,
+    try:
+        with transaction.atomic():
+            shop = SandboxShop.objects.create(
+                name=name,
+                code=code,
+                token_hash=_token_hash(token),
+                currency=currency,
+                fault_seed=fault_seed,
             )
-            for index, seed in enumerate(catalogue)
-        )
+            SandboxListing.objects.bulk_create(
+                SandboxListing(
+                    shop=shop,
+                    public_id=f"LST-{shop.pk}-{index + 1}",
+                    sku=seed.sku,
+                    title=seed.title,
+                    price=seed.price,
+                    quantity=seed.quantity,
+                    image_url=seed.image_url,
+                    weight_value=seed.weight_value,
+                    weight_unit=seed.weight_unit,
+                    options=seed.options,
+                )
+                for index, seed in enumerate(catalogue)
+            )
+    except IntegrityError as error:
+        raise SandboxConflict(f"a shop named {name!r} exists already") from error
     return NewShop(shop, token)
 
 
@@ -134,15 +160,17 @@ def configure_faults(shop: SandboxShop, values: Mapping[str, Any]) -> SandboxSho
     """Change a shop's fault settings; unknown names or out-of-range rates change nothing."""
     unknown = set(values) - set(FAULT_FIELDS)
     if unknown:
-        raise SandboxInvalid(f"unknown fault settings: {', '.join(sorted(unknown))}")
+        raise SandboxInvalid(
+            f"unknown fault settings: {', '.join(sorted(unknown))}", field=min(unknown)
+        )
     cleaned: dict[str, Any] = {}
     for name, raw in values.items():
         try:
             number = Decimal(str(raw))
         except ArithmeticError as error:
-            raise SandboxInvalid(f"{name} must be a number") from error
+            raise SandboxInvalid(f"{name} must be a number", field=name) from error
         if not number.is_finite() or not 0 <= number <= FAULT_LIMITS[name]:
-            raise SandboxInvalid(f"{name} must be between 0 and {FAULT_LIMITS[name]}")
+            raise SandboxInvalid(f"{name} must be between 0 and {FAULT_LIMITS[name]}", field=name)
         cleaned[name] = int(number) if name in _INTEGER_FAULTS else number
     with transaction.atomic():
         SandboxShop.objects.filter(pk=shop.pk).update(**cleaned)
@@ -171,23 +199,36 @@ def generate_orders(
     """``count`` new orders from simulated buyers, all changed at ``now``."""
     if not 1 <= count <= 500:
         raise SandboxInvalid("count must be between 1 and 500")
-    when = now or timezone.now()
+    return _place_orders(shop, count, now or timezone.now(), showcase=False)
+
+
+def place_showcase_order(shop: SandboxShop, *, now: datetime | None = None) -> SandboxOrder:
+    """A buyer places the showcase order: every feature a shipper meets, at once."""
+    return _place_orders(shop, 1, now or timezone.now(), showcase=True)[0]
+
+
+def _place_orders(
+    shop: SandboxShop, count: int, when: datetime, *, showcase: bool
+) -> list[SandboxOrder]:
     with transaction.atomic():
         locked = SandboxShop.objects.select_for_update().get(pk=shop.pk)
         seeds = _listing_seeds(locked)
         created = []
         for offset in range(count):
             sequence = locked.next_number + offset
-            rng = random.Random(f"{locked.fault_seed}:{locked.code}:{sequence}")  # noqa: S311 - simulation
             number = f"{locked.code}-{sequence}"
-            document = generate_order(
-                rng,
-                number=number,
-                public_id=f"SB{locked.pk}-{sequence}",
-                currency=locked.currency,
-                listings=seeds,
-                now=when,
-            )
+            common: dict[str, Any] = {
+                "number": number,
+                "public_id": f"SB{locked.pk}-{sequence}",
+                "currency": locked.currency,
+                "listings": seeds,
+                "now": when,
+            }
+            if showcase:
+                document = showcase_order(**common)
+            else:
+                rng = random.Random(f"{locked.fault_seed}:{locked.code}:{sequence}")  # noqa: S311 - simulation
+                document = generate_order(rng, **common)
             created.append(
                 SandboxOrder.objects.create(
                     shop=locked,

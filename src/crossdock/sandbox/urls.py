@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from django.urls import path
 
-from crossdock.sandbox import views
+from crossdock.sandbox import pages, views
 
 app_name = "sandbox"
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("", pages.shops, name="shops"),
+    path("shops/new/", pages.new_shop, name="new-shop"),
+    path("shops/<int:shop_id>/", pages.shop_page, name="shop"),
+    path("shops/<int:shop_id>/created/", pages.shop_created, name="shop-created"),
+    path("shops/<int:shop_id>/simulate/", pages.simulate, name="simulate"),
+    path("shops/<int:shop_id>/received/", pages.received, name="received"),
+    path("shops/<int:shop_id>/faults/", pages.faults, name="faults"),
+    path("api/v1/", views.index, name="index"),
+    path("api/v1/shops", views.open_shop, name="open-shop"),
     path("api/v1/orders", views.orders, name="orders"),
     path("api/v1/orders/<str:order_id>", views.order, name="order"),
     path("api/v1/orders/<str:order_id>/shipments", views.order_shipments, name="shipments"),

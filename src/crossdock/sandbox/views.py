@@ -21,6 +21,7 @@ from crossdock.sandbox import queries, services
 from crossdock.sandbox.errors import SandboxError, SandboxInvalid
 from crossdock.sandbox.faults import FaultKind
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
+from crossdock.sandbox.pages import base_url, pages_enabled
 
 Handler = Callable[..., HttpResponse]
 
@@ -91,7 +92,46 @@ def index(request: HttpRequest) -> JsonResponse:
             "name": "Crossdock sandbox marketplace",
             "api": request.build_absolute_uri("/sandbox/api/v1/"),
             "auth": "Authorization: Bearer <shop token>",
+            "open_a_shop": "POST /sandbox/api/v1/shops {name, code?, currency?}"
+            if pages_enabled()
+            else "off (CROSSDOCK_SANDBOX)",
         }
+    )
+
+
+@csrf_exempt
+def open_shop(request: HttpRequest) -> JsonResponse:
+    """Open a shop (anyone may, as on a public marketplace, while the sandbox is on).
+
+    The answer carries the shop's token, once, and what a hub channel needs to connect.
+    """
+    if not pages_enabled():
+        return _error(404, "opening shops is off (set CROSSDOCK_SANDBOX=1)")
+    if request.method != "POST":
+        return _error(405, "use POST")
+    try:
+        body = _json_body(request)
+        values: dict[str, str] = {}
+        for key, default in (("name", ""), ("code", ""), ("currency", "USD")):
+            value = body.get(key) or default
+            if not isinstance(value, str):
+                raise SandboxInvalid(f"{key} must be text", field=key)
+            values[key] = value
+        made = services.create_shop(values["name"], values["code"], currency=values["currency"])
+    except SandboxError as error:
+        payload: dict[str, str] = {"error": str(error)}
+        if isinstance(error, SandboxInvalid) and error.field:
+            payload["field"] = error.field
+        return JsonResponse(payload, status=error.status)
+    base = base_url(request)
+    return JsonResponse(
+        {
+            **queries.shop_document(made.shop),
+            "token": made.token,
+            "api_base_url": queries.api_base_url(base),
+            "shop_url": queries.shop_page_url(base, made.shop.pk),
+        },
+        status=201,
     )
 
 
@@ -118,7 +158,10 @@ def orders(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
         shop, _since(request), request.GET.get("page_token"), limit
     )
     return JsonResponse(
-        {"orders": [queries.order_document(order) for order in page], "next_page_token": next_token}
+        {
+            "orders": [queries.order_document(order, base_url(request)) for order in page],
+            "next_page_token": next_token,
+        }
     )
 
 
@@ -127,7 +170,7 @@ def order(request: HttpRequest, shop: SandboxShop, order_id: str) -> JsonRespons
     found = SandboxOrder.objects.filter(shop=shop, public_id=order_id).first()
     if found is None:
         return _error(404, f"no order {order_id!r}")
-    return JsonResponse(queries.order_document(found))
+    return JsonResponse(queries.order_document(found, base_url(request)))
 
 
 @endpoint(("GET", "POST"), faults=True)
@@ -153,7 +196,11 @@ def stock(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
 @endpoint(("GET",), faults=True)
 def listings(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
     return JsonResponse(
-        {"listings": [queries.listing_document(item) for item in shop.listings.all()]}
+        {
+            "listings": [
+                queries.listing_document(item, base_url(request)) for item in shop.listings.all()
+            ]
+        }
     )
 
 
@@ -178,7 +225,10 @@ def simulate_orders(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
     if not isinstance(count, int) or isinstance(count, bool):
         raise SandboxInvalid("count must be an integer")
     created = services.generate_orders(shop, count)
-    return JsonResponse({"orders": [queries.order_document(item) for item in created]}, status=201)
+    return JsonResponse(
+        {"orders": [queries.order_document(item, base_url(request)) for item in created]},
+        status=201,
+    )
 
 
 @endpoint(("POST",), faults=False)
@@ -187,12 +237,16 @@ def simulate_change(request: HttpRequest, shop: SandboxShop, order_id: str) -> J
     changes = _json_body(request).get("changes")
     if changes is not None and not isinstance(changes, dict):
         raise SandboxInvalid("changes must be an object")
-    return JsonResponse(queries.order_document(services.change_order(shop, order_id, changes)))
+    return JsonResponse(
+        queries.order_document(services.change_order(shop, order_id, changes), base_url(request))
+    )
 
 
 @endpoint(("POST",), faults=False)
 def simulate_cancel(request: HttpRequest, shop: SandboxShop, order_id: str) -> JsonResponse:
-    return JsonResponse(queries.order_document(services.cancel_order(shop, order_id)))
+    return JsonResponse(
+        queries.order_document(services.cancel_order(shop, order_id), base_url(request))
+    )
 
 
 @endpoint(("GET", "PUT"), faults=False)

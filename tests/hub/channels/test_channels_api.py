@@ -299,6 +299,7 @@ def test_connectors_are_listed_with_their_settings_schema(api: ApiClient) -> Non
     assert [(f["name"], f["secret"]) for f in connectors["sandbox"]["settings"]] == [
         ("base_url", False),
         ("api_token", True),
+        ("shop_url", False),
     ]
     assert connectors["sandbox"]["settle_time_seconds"] == 120
 

@@ -25,9 +25,11 @@ def test_the_demo_connects_two_sandbox_marketplaces_with_orders(
         config = config_of(channel)
         assert config.settings["base_url"] == "http://127.0.0.1:8123/sandbox/api/v1"
         assert config.secrets["api_token"].startswith("sbx_")
+        shop = SandboxShop.objects.get(name=channel.name)
+        assert config.settings["shop_url"] == f"http://127.0.0.1:8123/sandbox/shops/{shop.pk}/"
         assert channel.next_sync_at is not None
     assert [(s.name, s.orders.count()) for s in SandboxShop.objects.order_by("name")] == [
-        ("Maple Goods Bazaar", 6),
-        ("Nordic Crafts Market", 8),
+        ("Maple Goods Bazaar", 7),
+        ("Nordic Crafts Market", 9),
     ]
-    assert SandboxOrder.objects.count() == 14
+    assert SandboxOrder.objects.count() == 16

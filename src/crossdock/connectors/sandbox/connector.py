@@ -77,7 +77,15 @@ SPEC = ConnectorSpec(
         SettingField(
             "api_token", "API token", kind=FieldKind.SECRET, secret=True, help="The shop's token."
         ),
+        SettingField(
+            "shop_url",
+            "Shop page",
+            kind=FieldKind.URL,
+            required=False,
+            help="The shop's page on the sandbox, e.g. http://127.0.0.1:8000/sandbox/shops/1/",
+        ),
     ),
+    marketplace_link="shop_url",
     settle_time=timedelta(minutes=2),
     carrier_fallback=mapping.OTHER_CARRIER,
 )

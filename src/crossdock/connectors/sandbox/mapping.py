@@ -152,6 +152,7 @@ def _line(raw: Mapping[str, Any], index: int) -> LineData:
             LineOption(name=_text(option, "name"), value=_text(option, "value"))
             for option in _list(raw, "options")
         ),
+        location=_text(raw, "location"),
         external_id=_text(raw, "id"),
     )
 

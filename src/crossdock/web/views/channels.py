@@ -120,6 +120,7 @@ def _render_channel(
         "write_backs": list(queries.write_backs(account, channel_id=channel.pk)[:20]),
         "failed_states": FAILED_STATES,
         "settings": sorted(channel.settings.items()),
+        "marketplace_url": spec.marketplace_url(channel.settings) if spec else "",
         "form": form
         or (
             ChannelForm(
