@@ -204,4 +204,19 @@ register = template.Library()
 @register.filter
 def proxied_image(url: str) -> str:
     """``{{ line.image_url|proxied_image }}``: the signed same-origin address, or ``""``."""
-    return proxied_image_url(str(url or ""), proxy_key())
+    return proxied_image_url(str(url or ""), proxy_key(), own_host_names(), own_static_prefix())
+
+
+def own_host_names() -> frozenset[str]:
+    """Host names this server answers to: ``ALLOWED_HOSTS`` and ``CROSSDOCK_PUBLIC_URL``'s."""
+    names = {host.strip("[]").lower() for host in settings.ALLOWED_HOSTS if host != "*"}
+    public_host = urlsplit(settings.PUBLIC_URL).hostname
+    if public_host:
+        names.add(public_host.lower())
+    return frozenset(name for name in names if name and not name.startswith("."))
+
+
+def own_static_prefix() -> str:
+    """The path prefix of static files, e.g. ``/static/``."""
+    prefix = str(settings.STATIC_URL)
+    return prefix if prefix.startswith("/") else f"/{prefix}"

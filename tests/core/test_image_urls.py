@@ -10,6 +10,7 @@ from crossdock.core.image_urls import (
     clean_image_url,
     image_signature,
     is_safe_image_type,
+    own_static_path,
     proxied_image_url,
     signature_matches,
 )
@@ -79,3 +80,28 @@ def test_no_proxy_address_for_a_url_that_is_not_kept() -> None:
 )
 def test_only_raster_image_types_are_shown(content_type: str, safe: bool) -> None:
     assert is_safe_image_type(content_type) is safe
+
+
+OWN = frozenset({"127.0.0.1", "localhost", "hub.example"})
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("http://127.0.0.1:8000/static/demo/products/mug.svg", "/static/demo/products/mug.svg"),
+        ("https://hub.example/static/sandbox/products/tee.svg", "/static/sandbox/products/tee.svg"),
+        ("http://127.0.0.1:8000/media/mug.svg", ""),  # ours, but not a static file
+        ("https://img.example/static/mug.svg", ""),  # a static path on someone else's host
+        ("http://localhost/static/../admin/", ""),
+    ],
+)
+def test_this_servers_own_static_pictures_are_shown_by_path(url: str, path: str) -> None:
+    assert own_static_path(url, OWN, "/static/") == path
+
+
+def test_own_static_pictures_skip_the_proxy_and_others_go_through_it() -> None:
+    own = proxied_image_url("http://localhost:8000/static/demo/products/mug.svg", KEY, OWN)
+    other = proxied_image_url("https://img.example/static/mug.png", KEY, OWN)
+
+    assert own == "/static/demo/products/mug.svg"
+    assert other.startswith("/media-proxy/?u=https%3A%2F%2Fimg.example%2Fstatic%2Fmug.png&s=")

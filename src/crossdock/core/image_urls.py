@@ -70,11 +70,40 @@ def signature_matches(url: str, signature: str, key: bytes) -> bool:
     return hmac.compare_digest(image_signature(url, key), signature)
 
 
-def proxied_image_url(url: str, key: bytes) -> str:
-    """The same-origin address showing ``url``, or ``""`` when ``url`` is not a storable one."""
+def own_static_path(url: str, own_hosts: frozenset[str], static_prefix: str) -> str:
+    """The path of ``url`` when it names one of this server's own static files, else ``""``.
+
+    Demo and sandbox pictures are this server's static files, stored as absolute URLs because
+    the Custom Store export needs them so. Shown through the proxy they would be refused (a
+    loopback host, SVG); shown by path they are same-origin and tell no third party anything.
+    ``own_hosts`` are the host names this server answers to (lower case).
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
+    host = (parts.hostname or "").lower()
+    if host not in own_hosts or not parts.path.startswith(static_prefix):
+        return ""
+    if ".." in parts.path.split("/"):
+        return ""
+    return parts.path
+
+
+def proxied_image_url(
+    url: str, key: bytes, own_hosts: frozenset[str] = frozenset(), static_prefix: str = "/static/"
+) -> str:
+    """The same-origin address showing ``url``, or ``""`` when ``url`` is not a storable one.
+
+    This server's own static files are shown by their path; everything else goes through the
+    signed proxy.
+    """
     cleaned = clean_image_url(url)
     if not cleaned:
         return ""
+    own = own_static_path(cleaned, own_hosts, static_prefix)
+    if own:
+        return own
     return f"{PROXY_PATH}?{urlencode({'u': cleaned, 's': image_signature(cleaned, key)})}"
 
 
