@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.test import Client
-from lxml import etree
 
 from crossdock.core.actors import SYSTEM
 from crossdock.core.dto import LineData
@@ -17,9 +16,9 @@ from crossdock.hub.fulfillment.services import Shipment, ShipmentLine, record_fu
 from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.shipstation.services import IntegrationOptions, create_integration
-from tests.hub.shipstation.conftest import StoreClient, content
+from tests.hub.shipstation.conftest import StoreClient
 from tests.hub.shipstation.conftest import order_data as shipstation_order_data
-from tests.hub.shipstation.test_partial_export import FIVE_MUGS, MOMENT, _notice, _ship
+from tests.hub.shipstation.test_partial_export import FIVE_MUGS, _notice, _ship, exported_items
 
 
 @pytest.fixture
@@ -78,19 +77,8 @@ LIGHT_MUGS = (
 )
 
 
-def _weights(store: StoreClient, order: Order) -> list[tuple[str, str, str]]:
-    Order.objects.filter(pk=order.pk).update(modified_at=MOMENT)
-    response = store.export("03/10/2026 12:00", "03/10/2026 12:00")
-    found = etree.fromstring(content(response)).findall("Order/Items/Item")
-    return [
-        (
-            item.findtext("Weight") or "",
-            item.findtext("WeightUnits") or "",
-            item.findtext("Quantity") or "",
-        )
-        for item in found
-        if item.findtext("Adjustment") != "true"
-    ]
+def _weights(store: StoreClient, order: Order) -> list[tuple[str, ...]]:
+    return exported_items(store, order, "Weight", "WeightUnits", "Quantity")
 
 
 def test_an_entered_order_weight_is_what_shipstation_receives_and_what_the_page_shows(

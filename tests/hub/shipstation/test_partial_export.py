@@ -38,20 +38,21 @@ def _ship(order: Order, **units: int) -> None:
     )
 
 
-def _items(store: StoreClient, order: Order) -> list[tuple[str, str, str]]:
+def exported_items(store: StoreClient, order: Order, *tags: str) -> list[tuple[str, ...]]:
+    """``tags`` of each goods item of ``order`` as ShipStation imports it (adjustments left out)."""
     Order.objects.filter(pk=order.pk).update(modified_at=MOMENT)
     response = store.export("03/10/2026 12:00", "03/10/2026 12:00")
     assert response.status_code == 200, response.content
     found = etree.fromstring(content(response)).findall("Order/Items/Item")
     return [
-        (
-            item.findtext("SKU") or "",
-            item.findtext("Quantity") or "",
-            item.findtext("LineItemID") or "",
-        )
+        tuple(item.findtext(tag) or "" for tag in tags)
         for item in found
         if item.findtext("Adjustment") != "true"
     ]
+
+
+def _items(store: StoreClient, order: Order) -> list[tuple[str, ...]]:
+    return exported_items(store, order, "SKU", "Quantity", "LineItemID")
 
 
 def _line_id(order: Order, sku: str) -> str:
