@@ -167,7 +167,7 @@ def sent_weight(items: tuple[ExportItem, ...], order_weight: Weight | None) -> S
     """The total weight an order's items carry to ShipStation.
 
     The order weight when there is one and something to ship; else the sum of the goods'
-    weights (in their common unit, grams when they differ); else none.
+    weights (in their common unit; in grams to two places when they differ); else none.
     """
     if order_weight is not None and _goods_quantity(items) > 0:
         return SentWeight(order_weight, WeightBasis.ORDER)
@@ -178,8 +178,15 @@ def sent_weight(items: tuple[ExportItem, ...], order_weight: Weight | None) -> S
     ]
     if not weights:
         return SentWeight(None, WeightBasis.NONE)
-    unit = weights[0].unit if len({w.unit for w in weights}) == 1 else WeightUnit.GRAM
-    total = sum((w.to(unit).value for w in weights), start=Decimal(0))
+    if len({w.unit for w in weights}) == 1:
+        unit = weights[0].unit
+        total = sum((w.value for w in weights), start=Decimal(0))
+    else:
+        # Units differ: summed in grams, to the hundredth ShipStation's values carry.
+        unit = WeightUnit.GRAM
+        total = sum((w.to(unit).value for w in weights), start=Decimal(0)).quantize(
+            _TWO_PLACES, rounding=ROUND_HALF_UP
+        )
     return SentWeight(Weight(total, unit), WeightBasis.LINES)
 
 
