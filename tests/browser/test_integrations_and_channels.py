@@ -90,6 +90,7 @@ def test_create_the_shipstation_integration_through_the_integrations_menu(
 
     # Rotation asks first; the previous password keeps working for the overlap.
     page.get_by_role("link", name="Rotate password…").click()
+    shoot(page, "hub-shipstation-rotate-confirm")
     page.get_by_role("button", name="Rotate password").click()
     rotated = page.get_by_test_id("password").input_value()
     assert rotated != password
@@ -102,6 +103,7 @@ def test_create_the_shipstation_integration_through_the_integrations_menu(
     page.get_by_role("link", name="Revoke…").click()
     page.get_by_role("button", name="Revoke integration").click()
     expect(page.get_by_role("status")).to_contain_text("is revoked")
+    shoot(page, "hub-shipstation-archived")
     assert export(url, username, rotated).status_code == 401
 
 
