@@ -88,15 +88,22 @@ def test_create_the_shipstation_integration_through_the_integrations_menu(
     expect(page.get_by_role("status")).to_contain_text("ShipStation integration updated.")
     expect(page.get_by_test_id("password")).to_have_count(0)
 
+    # Rotation asks first; the previous password keeps working for the overlap.
+    page.get_by_role("link", name="Rotate password…").click()
+    shoot(page, "hub-shipstation-rotate-confirm")
     page.get_by_role("button", name="Rotate password").click()
     rotated = page.get_by_test_id("password").input_value()
     assert rotated != password
-    assert export(url, username, password).status_code == 401
+    assert export(url, username, password).status_code == 200
     assert export(url, username, rotated).status_code == 200
+    page.reload()
+    expect(page.get_by_test_id("password")).to_have_count(0)
+    expect(page.get_by_test_id("password-hidden")).to_contain_text("Hidden — rotate")
 
-    page.get_by_text("Revoke…").click()
+    page.get_by_role("link", name="Revoke…").click()
     page.get_by_role("button", name="Revoke integration").click()
     expect(page.get_by_role("status")).to_contain_text("is revoked")
+    shoot(page, "hub-shipstation-archived")
     assert export(url, username, rotated).status_code == 401
 
 

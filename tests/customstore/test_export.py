@@ -17,16 +17,20 @@ from crossdock.core.weights import Weight, WeightUnit
 from crossdock.customstore.export import (
     ExportItem,
     ExportOrder,
+    SentWeight,
+    WeightBasis,
     WeightUnits,
     item_weights,
     order_total,
     render_orders,
+    sent_weight,
     unexportable_reason,
 )
 from crossdock.customstore.text import clean_text
+from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
 
 GOLDEN = Path(__file__).parent / "golden"
-XSD = Path(__file__).parents[2] / ".." / "shared" / "specs" / "shipstation-custom-store-orders.xsd"
+XSD = SHIPSTATION_ORDERS_XSD
 
 HOSTILE = "Tom &amp; Jerry's <b>bold</b> ]]> \x00\x07\x1b café 🎉 &#128512; \r\nend"
 
@@ -97,7 +101,7 @@ def full_order(**changes: object) -> ExportOrder:
         custom_fields=("WINTER5", "Sandbox <shop>", "114-3941689-8772232"),
         requested_warehouse="Main & back",
         source="eBay <DE>",
-        weight=Weight(Decimal("1.25"), WeightUnit.KILOGRAM),
+        weight=None,
     )
     return replace(order, **changes)  # type: ignore[arg-type] # the test passes typed values
 
@@ -223,6 +227,41 @@ def test_an_order_weight_is_spread_over_units_when_no_line_has_one() -> None:
         if w is not None
     )
     assert total == Decimal("1500.00")
+
+
+def test_an_entered_order_weight_wins_over_the_lines_weights() -> None:
+    # given lines weighing 2 × 90 g and an order weight of 0.75 kg entered (the packed box)
+    order = full_order(
+        items=(
+            replace(full_order().items[0], weight=Weight(Decimal("90"), WeightUnit.GRAM)),
+            full_order().items[2],
+        ),
+        weight=Weight(Decimal("0.75"), WeightUnit.KILOGRAM),
+    )
+
+    # when the weights are written
+    weights = item_weights(order)
+
+    # then ShipStation's sum (weight × quantity) is the 750 g entered, not the lines' 180 g
+    assert weights == [("375.00", WeightUnits.GRAMS), None]
+    assert sent_weight(order.items, order.weight) == SentWeight(
+        Weight(Decimal("0.75"), WeightUnit.KILOGRAM), WeightBasis.ORDER
+    )
+
+
+def test_without_an_order_weight_the_lines_weights_are_summed() -> None:
+    order = full_order(weight=None)
+
+    sent = sent_weight(order.items, order.weight)
+
+    # 2 × 0.35 kg and 6.5 oz differ in unit: summed in grams (6.5 oz = 184.2719… g)
+    assert sent == SentWeight(Weight(Decimal("884.27"), WeightUnit.GRAM), WeightBasis.LINES)
+
+
+def test_no_weight_anywhere_is_sent_as_none() -> None:
+    order = full_order(items=tuple(replace(item, weight=None) for item in full_order().items))
+
+    assert sent_weight(order.items, None) == SentWeight(None, WeightBasis.NONE)
 
 
 def test_no_weight_anywhere_writes_none() -> None:

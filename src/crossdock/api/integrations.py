@@ -1,13 +1,14 @@
 """``/api/v1/integrations/shipstation``: connect ShipStation, change options, rotate, revoke.
 
-Creating an integration (and rotating its password) answers the password once; every other
+Creating an integration (and rotating its password) answers the password once (after a
+rotation the previous one keeps working for ``overlap_hours``, 24 by default); every other
 answer carries everything else the merchant pastes into ShipStation: the endpoint URL, the
 username and the five status-mapping strings.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
@@ -36,6 +37,10 @@ class OptionsIn(Schema):
     )
     exclude_external_fulfillment: bool = True
     send_internal_notes: bool = True
+    send_full_quantities: bool = Field(
+        default=False,
+        description="Send every line in full even after part shipped (default: what is left)",
+    )
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
     weight_units: WeightUnitsName = "as_recorded"
     custom_field1: CustomFieldName = "none"
@@ -48,6 +53,7 @@ class OptionsPatch(Schema):
     channels: list[int] | None = Field(default=None, max_length=200)
     exclude_external_fulfillment: bool | None = None
     send_internal_notes: bool | None = None
+    send_full_quantities: bool | None = None
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
     weight_units: WeightUnitsName | None = None
     custom_field1: CustomFieldName | None = None
@@ -78,6 +84,7 @@ class OptionsOut(Schema):
     channels: list[int]
     exclude_external_fulfillment: bool
     send_internal_notes: bool
+    send_full_quantities: bool
     page_size: int
     weight_units: str
     custom_field1: str
@@ -90,14 +97,27 @@ class IntegrationOut(Schema):
     id: int
     name: str
     endpoint_url: str
+    endpoint_warning: str = Field(
+        description="Why real ShipStation could not reach endpoint_url; empty when it can"
+    )
     username: str
     active: bool
     created_at: datetime
     password_changed_at: datetime
+    previous_password_valid_until: datetime | None
     revoked_at: datetime | None
     last_request_at: datetime | None
     status_mapping: StatusMappingOut
     options: OptionsOut
+
+
+class RotateIn(Schema):
+    overlap_hours: int = Field(
+        default=int(services.PASSWORD_OVERLAP.total_seconds() // 3600),
+        ge=0,
+        le=168,
+        description="How long the current password keeps working; 0 stops it at once",
+    )
 
 
 class IntegrationCredentialsOut(IntegrationOut):
@@ -147,6 +167,7 @@ def create_shipstation(
             channel_ids=tuple(options.channels),
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
+            send_full_quantities=options.send_full_quantities,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=(options.custom_field1, options.custom_field2, options.custom_field3),
@@ -188,6 +209,7 @@ def patch_shipstation(
             channel_ids=tuple(options.channels) if options.channels is not None else None,
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
+            send_full_quantities=options.send_full_quantities,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=(options.custom_field1, options.custom_field2, options.custom_field3),
@@ -200,12 +222,13 @@ def patch_shipstation(
 @router.post(
     "/shipstation/{integration_id}/rotate-password",
     response=IntegrationCredentialsOut,
-    summary="Issue a new password; the old one stops working at once",
+    summary="Issue a new password; the old one keeps working for overlap_hours (24 by default)",
 )
 def rotate_shipstation_password(
-    request: HttpRequest, integration_id: int
+    request: HttpRequest, integration_id: int, body: RotateIn | None = None
 ) -> IntegrationCredentialsOut:
-    issued = services.rotate_password(caller(request).account, integration_id)
+    overlap = timedelta(hours=(body or RotateIn()).overlap_hours)
+    issued = services.rotate_password(caller(request).account, integration_id, overlap)
     return _with_password(request, issued)
 
 

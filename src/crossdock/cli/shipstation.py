@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+from datetime import timedelta
 from typing import Any
 
 import typer
@@ -51,10 +52,15 @@ def _print(view: queries.IntegrationView, password: str | None = None) -> None:
     state = "active" if view.active else "revoked"
     console.print(f"ShipStation integration [bold]{view.name}[/bold] (id {view.id}, {state})")
     console.print(f"  URL       {view.endpoint_url}", highlight=False)
+    if view.endpoint_warning:
+        console.print(f"  [yellow]Warning:[/yellow] {view.endpoint_warning}", highlight=False)
     console.print(f"  Username  {view.username}", highlight=False)
     if password is not None:
         console.print(f"  Password  {password}", highlight=False)
         console.print("  Store the password now: it cannot be shown again.")
+    if view.previous_password_valid_until is not None:
+        until = f"{view.previous_password_valid_until:%Y-%m-%d %H:%M} UTC"
+        console.print(f"  The previous password keeps working until {until}.", highlight=False)
     mapping = view.status_mapping
     console.print("  Status mapping for ShipStation's store settings:")
     for label, value in (
@@ -88,6 +94,11 @@ def create(
     internal_notes: bool = typer.Option(
         True, "--internal-notes/--no-internal-notes", help="Send internal notes."
     ),
+    full_quantities: bool = typer.Option(
+        False,
+        "--full-quantities/--remaining-quantities",
+        help="Send partly shipped orders in full instead of what is left to ship.",
+    ),
     page_size: int = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", help="Orders per page."),
     weight_units: str = typer.Option(
         WeightUnitsChoice.AS_RECORDED.value,
@@ -111,6 +122,7 @@ def create(
         channel_ids=tuple(channel),
         exclude_external_fulfillment=not include_external,
         send_internal_notes=internal_notes,
+        send_full_quantities=full_quantities,
         page_size=page_size,
         weight_units=_choice(weight_units, WeightUnitsChoice.values, "--weight-units"),
         custom_fields=(
@@ -156,11 +168,20 @@ def list_integrations(account: str = AccountOption, as_json: bool = JsonOption) 
 def rotate(
     account: str = AccountOption,
     integration_id: int = typer.Argument(..., help="Integration id."),
+    overlap_hours: int = typer.Option(
+        int(services.PASSWORD_OVERLAP.total_seconds() // 3600),
+        "--overlap-hours",
+        min=0,
+        max=168,
+        help="How long the current password keeps working (0 stops it at once).",
+    ),
     as_json: bool = JsonOption,
 ) -> None:
-    """Issue a new password (printed once); the old one stops working at once."""
+    """Issue a new password (printed once); the current one keeps working for a while."""
     try:
-        issued = services.rotate_password(get_account(account), integration_id)
+        issued = services.rotate_password(
+            get_account(account), integration_id, timedelta(hours=overlap_hours)
+        )
     except (AccountError, ShipStationError) as error:
         raise fail(str(error)) from error
     view = queries.describe(issued.integration, _base_url())

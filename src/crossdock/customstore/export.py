@@ -12,8 +12,10 @@ published XSD once the two documented extras (``CurrencyCode``, ``UPC``) are set
 - typed elements are never empty: money is ``-5.00``, booleans ``true``/``false``;
 - ``OrderTotal`` is computed from what is written (items including adjustments, shipping,
   tax), so ShipStation's own sum always agrees;
-- item weights are per unit and never in kilograms (grams instead); an order whose goods
-  carry no weight but which has a total weight sends that total spread over its units.
+- item weights are per unit and never in kilograms (grams instead). ShipStation takes an
+  order's weight as Σ ``Weight × Quantity``, so an order weight, when the store gives one
+  (the packed weight a merchant entered), is spread over the units and wins over the
+  lines' weights; without one, each line sends its own (:func:`sent_weight`).
 """
 
 from __future__ import annotations
@@ -89,7 +91,8 @@ class ExportOrder:
     """One ``<Order>`` as the store means it; the renderer does every wire concern.
 
     ``status`` is the exact ``OrderStatus`` string (a custom status name or a standard
-    one); ``weight`` is the order's total weight, used only when no goods line has one.
+    one); ``weight`` is the order's total (packed) weight: when set it is what ShipStation
+    receives, spread over the units, whatever the lines weigh.
     """
 
     order_id: str
@@ -140,18 +143,64 @@ def _two_places(value: Decimal) -> str:
     return f"{value.quantize(_TWO_PLACES, rounding=ROUND_HALF_UP):.2f}"
 
 
+class WeightBasis(StrEnum):
+    """Where the weight ShipStation receives comes from."""
+
+    ORDER = "order"
+    LINES = "lines"
+    NONE = "none"
+
+
+@dataclass(frozen=True, slots=True)
+class SentWeight:
+    """The order weight ShipStation receives (Σ weight × quantity), and where it comes from."""
+
+    weight: Weight | None
+    basis: WeightBasis
+
+
+def _goods_quantity(items: Iterable[ExportItem]) -> int:
+    return sum(item.quantity for item in items if not item.adjustment)
+
+
+def sent_weight(items: tuple[ExportItem, ...], order_weight: Weight | None) -> SentWeight:
+    """The total weight an order's items carry to ShipStation.
+
+    The order weight when there is one and something to ship; else the sum of the goods'
+    weights (in their common unit; in grams to two places when they differ); else none.
+    """
+    if order_weight is not None and _goods_quantity(items) > 0:
+        return SentWeight(order_weight, WeightBasis.ORDER)
+    weights = [
+        item.weight * item.quantity
+        for item in items
+        if not item.adjustment and item.weight is not None
+    ]
+    if not weights:
+        return SentWeight(None, WeightBasis.NONE)
+    if len({w.unit for w in weights}) == 1:
+        unit = weights[0].unit
+        total = sum((w.value for w in weights), start=Decimal(0))
+    else:
+        # Units differ: summed in grams, to the hundredth ShipStation's values carry.
+        unit = WeightUnit.GRAM
+        total = sum((w.to(unit).value for w in weights), start=Decimal(0)).quantize(
+            _TWO_PLACES, rounding=ROUND_HALF_UP
+        )
+    return SentWeight(Weight(total, unit), WeightBasis.LINES)
+
+
 def item_weights(
     order: ExportOrder, units: WeightUnits | None = None
 ) -> list[tuple[str, WeightUnits] | None]:
     """The ``(Weight, WeightUnits)`` written for each item, ``None`` where none is written.
 
     ``units`` forces one unit; ``None`` keeps each weight's own unit (kilograms as grams).
-    When no goods item carries a weight and the order has one, the order's weight is
-    spread evenly over its units, so Σ weight × quantity is the order's weight (to the
-    cent of the unit written).
+    An order weight is spread evenly over the units, so Σ weight × quantity is the order's
+    weight (to the cent of the unit written); without one each item sends its own.
     """
-    goods = [item for item in order.items if not item.adjustment]
-    if any(item.weight is not None for item in goods) or order.weight is None:
+    quantity = _goods_quantity(order.items)
+    if order.weight is None or quantity <= 0:
         written: list[tuple[str, WeightUnits] | None] = []
         for item in order.items:
             if item.adjustment or item.weight is None:
@@ -160,9 +209,6 @@ def item_weights(
             target = units or _AS_RECORDED[item.weight.unit]
             written.append((_two_places(item.weight.to(_CORE_UNIT[target]).value), target))
         return written
-    quantity = sum(item.quantity for item in goods)
-    if quantity <= 0:
-        return [None] * len(order.items)
     target = units or _AS_RECORDED[order.weight.unit]
     each = _two_places(order.weight.to(_CORE_UNIT[target]).value / quantity)
     return [None if item.adjustment else (each, target) for item in order.items]

@@ -67,6 +67,11 @@ urlpatterns = [
         name="fulfillment_integrations",
     ),
     path(
+        "integrations/fulfillment/archived/",
+        integrations.fulfillment_integrations_archived,
+        name="fulfillment_integrations_archived",
+    ),
+    path(
         "integrations/fulfillment/shipstation/new",
         integrations.shipstation_new,
         name="shipstation_new",

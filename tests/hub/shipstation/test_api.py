@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ DEFAULT_OPTIONS = {
     "channels": [],
     "exclude_external_fulfillment": True,
     "send_internal_notes": True,
+    "send_full_quantities": False,
     "page_size": 100,
     "weight_units": "as_recorded",
     "custom_field1": "none",
@@ -52,6 +54,7 @@ def test_creating_answers_everything_to_paste_into_shipstation(
         "id",
         "name",
         "endpoint_url",
+        "endpoint_warning",
         "username",
         "password",
         "status_mapping",
@@ -59,6 +62,7 @@ def test_creating_answers_everything_to_paste_into_shipstation(
         "active",
         "created_at",
         "password_changed_at",
+        "previous_password_valid_until",
         "revoked_at",
         "last_request_at",
     }
@@ -91,6 +95,7 @@ def test_options_are_chosen_at_creation(api: ApiClient, account: Account) -> Non
         "channels": [shop.pk],
         "exclude_external_fulfillment": False,
         "send_internal_notes": False,
+        "send_full_quantities": True,
         "page_size": 500,
         "weight_units": "pounds",
         "custom_field1": "coupon_codes",
@@ -182,7 +187,9 @@ def test_options_can_be_changed_later(api: ApiClient) -> None:
     assert api.get(f"/integrations/shipstation/{created['id']}").json() == response.json()
 
 
-def test_rotation_answers_a_new_password_and_the_old_stops(api: ApiClient) -> None:
+def test_rotation_answers_a_new_password_and_the_old_works_for_the_overlap(
+    api: ApiClient,
+) -> None:
     created = _create(api)
 
     rotated = api.post(f"/integrations/shipstation/{created['id']}/rotate-password").json()
@@ -191,7 +198,35 @@ def test_rotation_answers_a_new_password_and_the_old_stops(api: ApiClient) -> No
     assert rotated["username"] == created["username"]
     old = Client().get(ENDPOINT, EXPORT, headers=basic(created["username"], created["password"]))
     new = Client().get(ENDPOINT, EXPORT, headers=basic(created["username"], rotated["password"]))
+    assert (old.status_code, new.status_code) == (200, 200)
+    changed = datetime.fromisoformat(rotated["password_changed_at"])
+    until = datetime.fromisoformat(rotated["previous_password_valid_until"])
+    assert until - changed == timedelta(hours=24)
+
+
+def test_rotation_with_no_overlap_stops_the_old_password_at_once(api: ApiClient) -> None:
+    created = _create(api)
+
+    rotated = api.post(
+        f"/integrations/shipstation/{created['id']}/rotate-password", {"overlap_hours": 0}
+    ).json()
+
+    old = Client().get(ENDPOINT, EXPORT, headers=basic(created["username"], created["password"]))
+    new = Client().get(ENDPOINT, EXPORT, headers=basic(created["username"], rotated["password"]))
     assert (old.status_code, new.status_code) == (401, 200)
+    assert rotated["previous_password_valid_until"] is None
+
+
+def test_rotation_refuses_an_overlap_over_a_week(api: ApiClient) -> None:
+    created = _create(api)
+
+    response = api.post(
+        f"/integrations/shipstation/{created['id']}/rotate-password", {"overlap_hours": 169}
+    )
+
+    assert response.status_code == 422
+    stored = ShipStationIntegration.objects.get(pk=created["id"])
+    assert stored.previous_password_hash == ""
 
 
 def test_revoking_stops_the_credentials(api: ApiClient) -> None:

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from crossdock.core.secrets import keyed_hash
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.shipstation.models import AuthThrottle, ShipStationIntegration
 from crossdock.hub.shipstation.services import (
-    PAIR_LIMIT,
+    ADDRESS_LIMIT,
+    PASSWORD_OVERLAP,
+    USERNAME_LIMIT,
     IssuedCredentials,
+    create_integration,
     revoke_integration,
     rotate_password,
 )
@@ -111,17 +116,59 @@ def test_only_a_keyed_hash_of_the_password_is_stored(issued: IssuedCredentials) 
     assert len(issued.password) >= 32
 
 
-def test_rotation_stops_the_old_password_at_once(
+def test_after_a_rotation_both_passwords_work_during_the_overlap(
     account: Account, issued: IssuedCredentials
 ) -> None:
+    # given a rotated password
     rotated = rotate_password(account, issued.integration.pk)
     username = issued.integration.username
 
+    # when ShipStation still calls with the old one, and with the new one
     old = Client().get(ENDPOINT, WINDOW, headers=basic(username, issued.password))
     new = Client().get(ENDPOINT, WINDOW, headers=basic(username, rotated.password))
 
-    assert (old.status_code, new.status_code) == (401, 200)
+    # then both open the integration, and the old one only until the overlap ends
+    assert (old.status_code, new.status_code) == (200, 200)
     assert rotated.integration.username == username
+    stored = ShipStationIntegration.objects.get(pk=issued.integration.pk)
+    assert stored.previous_password_expires_at == stored.password_changed_at + PASSWORD_OVERLAP
+    assert timedelta(hours=24) == PASSWORD_OVERLAP
+
+
+def test_the_old_password_stops_when_the_overlap_ends(
+    account: Account, issued: IssuedCredentials
+) -> None:
+    # given a rotation whose overlap has run out
+    rotated = rotate_password(account, issued.integration.pk)
+    ShipStationIntegration.objects.filter(pk=issued.integration.pk).update(
+        previous_password_expires_at=timezone.now() - timedelta(seconds=1)
+    )
+    username = issued.integration.username
+
+    # when ShipStation calls with each
+    old = Client().get(ENDPOINT, WINDOW, headers=basic(username, issued.password))
+    new = Client().get(ENDPOINT, WINDOW, headers=basic(username, rotated.password))
+
+    # then only the new one works
+    assert (old.status_code, new.status_code) == (401, 200)
+
+
+def test_a_second_rotation_ends_the_first_password_and_no_overlap_ends_it_at_once(
+    account: Account, issued: IssuedCredentials
+) -> None:
+    # given two rotations, the second without overlap
+    second = rotate_password(account, issued.integration.pk)
+    third = rotate_password(account, issued.integration.pk, overlap=timedelta(0))
+    username = issued.integration.username
+
+    # when each password is tried
+    codes = [
+        Client().get(ENDPOINT, WINDOW, headers=basic(username, password)).status_code
+        for password in (issued.password, second.password, third.password)
+    ]
+
+    # then only the newest opens the integration
+    assert codes == [401, 401, 200]
 
 
 def test_a_revoked_integration_is_refused(account: Account, issued: IssuedCredentials) -> None:
@@ -137,7 +184,7 @@ def test_a_revoked_integration_is_refused(account: Account, issued: IssuedCreden
 def test_repeated_failures_lock_the_client_out_but_not_others(issued: IssuedCredentials) -> None:
     username = issued.integration.username
     attacker = Client(REMOTE_ADDR="203.0.113.9")
-    for _ in range(PAIR_LIMIT):
+    for _ in range(USERNAME_LIMIT):
         assert attacker.get(ENDPOINT, WINDOW, headers=basic(username, "guess")).status_code == 401
 
     locked = attacker.get(ENDPOINT, WINDOW, headers=basic(username, issued.password))
@@ -152,10 +199,49 @@ def test_repeated_failures_lock_the_client_out_but_not_others(issued: IssuedCred
     assert AuthThrottle.objects.filter(locked_until__isnull=False).count() == 1
 
 
+def test_failures_for_unknown_usernames_never_lock_out_valid_credentials_from_that_address(
+    issued: IssuedCredentials,
+) -> None:
+    # given a desk user on 127.0.0.1 who failed ADDRESS_LIMIT connection tests
+    local = Client(REMOTE_ADDR="127.0.0.1")
+    for attempt in range(ADDRESS_LIMIT):
+        failed = local.get(ENDPOINT, WINDOW, headers=basic(f"crossdock-typo{attempt}", "guess"))
+        assert failed.status_code == 401
+
+    # when the demo desk's import calls from the same address with valid credentials,
+    # and someone tries yet another unknown username
+    valid = local.get(ENDPOINT, WINDOW, headers=basic(issued.integration.username, issued.password))
+    unknown = local.get(ENDPOINT, WINDOW, headers=basic("crossdock-nobody", "guess"))
+
+    # then the valid call goes through and only unknown usernames are refused
+    assert valid.status_code == 200
+    assert unknown.status_code == 429
+    assert int(unknown["Retry-After"]) > 60
+
+
+def test_a_locked_username_does_not_lock_another_integration_on_the_same_address(
+    account: Account, issued: IssuedCredentials
+) -> None:
+    # given one integration's username locked by wrong passwords from 127.0.0.1
+    other = create_integration(account, "Second store")
+    local = Client(REMOTE_ADDR="127.0.0.1")
+    for _ in range(USERNAME_LIMIT):
+        local.get(ENDPOINT, WINDOW, headers=basic(issued.integration.username, "guess"))
+
+    # when each integration calls with its valid credentials
+    locked = local.get(
+        ENDPOINT, WINDOW, headers=basic(issued.integration.username, issued.password)
+    )
+    fine = local.get(ENDPOINT, WINDOW, headers=basic(other.integration.username, other.password))
+
+    # then only the attacked username is refused
+    assert (locked.status_code, fine.status_code) == (429, 200)
+
+
 def test_a_success_clears_the_failures_of_that_client(issued: IssuedCredentials) -> None:
     username = issued.integration.username
     client = Client(REMOTE_ADDR="203.0.113.10")
-    for _ in range(PAIR_LIMIT - 1):
+    for _ in range(USERNAME_LIMIT - 1):
         client.get(ENDPOINT, WINDOW, headers=basic(username, "typo"))
 
     assert client.get(ENDPOINT, WINDOW, headers=basic(username, issued.password)).status_code == 200

@@ -102,3 +102,44 @@ def test_errors_are_short_and_change_nothing(account: Account) -> None:
     ]
     assert "no account named 'Nobody'" in unknown.stderr
     assert ShipStationIntegration.objects.count() == 0
+
+
+def test_full_quantities_and_the_rotation_overlap_are_chosen_on_the_command_line(
+    account: Account,
+) -> None:
+    # given an integration created to send partly shipped orders in full
+    created = json.loads(
+        runner.invoke(
+            app, ["shipstation", "create", "--account", "Acme", "--full-quantities", "--json"]
+        ).stdout
+    )
+
+    # when its password is rotated with a 2-hour overlap, then with none
+    overlapping = runner.invoke(
+        app,
+        ["shipstation", "rotate", "--account", "Acme", str(created["id"]), "--overlap-hours", "2"],
+    )
+    ended = json.loads(
+        runner.invoke(
+            app,
+            [
+                "shipstation",
+                "rotate",
+                "--account",
+                "Acme",
+                str(created["id"]),
+                "--overlap-hours",
+                "0",
+                "--json",
+            ],
+        ).stdout
+    )
+
+    # then the option is stored, the text output says until when the old password works,
+    # and without overlap only the newest password opens the integration
+    assert created["options"]["send_full_quantities"] is True
+    assert ShipStationIntegration.objects.get().send_full_quantities is True
+    assert overlapping.exit_code == 0
+    assert "The previous password keeps working until" in overlapping.stdout
+    assert ended["previous_password_valid_until"] is None
+    assert authenticate(ended["username"], ended["password"], "127.0.0.1").pk == created["id"]

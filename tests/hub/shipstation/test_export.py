@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +27,7 @@ from crossdock.hub.orders.services import (
 from crossdock.hub.shipstation.models import ExportSkip
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
 from tests.conftest import ApiClient
+from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
 from tests.hub.order_payloads import order_payload
 from tests.hub.shipstation.conftest import SHIP_TO, StoreClient, content
 
@@ -409,7 +409,7 @@ def test_an_unexpected_failure_is_a_short_plain_503(
     assert response.content == b"Crossdock could not answer just now; please try again.\n"
 
 
-XSD = Path(__file__).parents[3] / ".." / "shared" / "specs" / "shipstation-custom-store-orders.xsd"
+XSD = SHIPSTATION_ORDERS_XSD
 
 
 def test_an_order_stored_through_the_api_exports_valid_against_the_schema(

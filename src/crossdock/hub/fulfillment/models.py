@@ -37,6 +37,8 @@ class Fulfillment(models.Model):
     #: False when the shipping software already told the buyer itself.
     notify_customer = models.BooleanField(default=True)
     dedupe_key = models.CharField(max_length=64)
+    #: Units reported shipped beyond what was left to ship (a problem shown on the order).
+    over_shipped_units = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

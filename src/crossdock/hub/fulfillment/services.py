@@ -4,6 +4,12 @@ One function serves every source: ShipStation's ship notices (lenient: lines tha
 longer match mean the whole order, quantities are capped at what is left) and a merchant
 recording a shipment by hand (strict: every line must exist and have that much left).
 
+A lenient shipment that reports more units of a line than were left to ship is an
+**over-shipment**: the extra units cannot be recorded against the order, but they were
+shipped (and the buyer told so). It is never dropped silently: the fulfillment keeps the
+count (``over_shipped_units``), an ``over_shipment`` event says what was reported against
+what was left, and the order page and the dashboard show it as a problem.
+
 Idempotency is the unique ``(order, dedupe_key)`` constraint: the key is derived from what
 the shipment *is* (carrier case-folded and tracking number; without a tracking number,
 carrier, service, ship date and lines), so a retry, a manual resend or two identical posts
@@ -33,6 +39,9 @@ from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.orders.services import record_event
+
+#: The order event kind that records an over-shipment.
+OVER_SHIPMENT_EVENT = "over_shipment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,12 +129,33 @@ def _allocate_strict(lines: Sequence[OrderLine], wanted: Sequence[ShipmentLine])
     return allocation
 
 
-def _allocate_lenient(
-    lines: Sequence[OrderLine], wanted: Sequence[ShipmentLine]
-) -> tuple[dict[int, int], bool]:
-    """Match by line id, then SKU, capping at what is left; ``True`` when nothing matched."""
+@dataclass(frozen=True, slots=True)
+class OverShipment:
+    """Units of one line reported shipped beyond what it had left."""
+
+    line_id: int
+    sku: str
+    reported: int
+    left: int
+
+    @property
+    def excess(self) -> int:
+        return self.reported - self.left
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Units recorded per order line, and what a notice reported beyond them."""
+
+    units: dict[int, int]
+    over: tuple[OverShipment, ...] = ()
+
+
+def _allocate_lenient(lines: Sequence[OrderLine], wanted: Sequence[ShipmentLine]) -> Allocation:
+    """Match by line id, then SKU, capping at what is left; nothing matched is the whole order."""
     by_id = {line.pk: line for line in lines}
     allocation: dict[int, int] = {}
+    reported: dict[int, int] = {}
     matched = False
     for request in wanted:
         if request.quantity <= 0:
@@ -140,23 +170,30 @@ def _allocate_lenient(
         if line is None:
             continue
         matched = True
+        reported[line.pk] = reported.get(line.pk, 0) + request.quantity
         take = min(request.quantity, _remaining(line) - allocation.get(line.pk, 0))
         if take > 0:
             allocation[line.pk] = allocation.get(line.pk, 0) + take
-    return allocation, not matched
+    if not matched:
+        # Items that no longer match the order mean the whole order, never a rejection.
+        return Allocation(_whole_order(lines))
+    over = tuple(
+        OverShipment(line.pk, line.sku, reported[line.pk], _remaining(line))
+        for line in lines
+        if reported.get(line.pk, 0) > _remaining(line)
+    )
+    return Allocation(allocation, over)
 
 
-def _allocate(lines: Sequence[OrderLine], shipment: Shipment, *, strict: bool) -> dict[int, int]:
+def _allocate(lines: Sequence[OrderLine], shipment: Shipment, *, strict: bool) -> Allocation:
     if not shipment.lines:
         allocation = _whole_order(lines)
         if strict and not allocation:
             raise FulfillmentValidationError("lines", "nothing is left to ship on this order")
-        return allocation
+        return Allocation(allocation)
     if strict:
-        return _allocate_strict(lines, shipment.lines)
-    allocation, nothing_matched = _allocate_lenient(lines, shipment.lines)
-    # Items that no longer match the order mean the whole order, never a rejection.
-    return _whole_order(lines) if nothing_matched else allocation
+        return Allocation(_allocate_strict(lines, shipment.lines))
+    return _allocate_lenient(lines, shipment.lines)
 
 
 def _validate(shipment: Shipment) -> None:
@@ -231,6 +268,7 @@ def record_fulfillment(
                     notes_to_buyer=shipment.notes_to_buyer,
                     notify_customer=shipment.notify_customer,
                     dedupe_key=key,
+                    over_shipped_units=sum(over.excess for over in allocation.over),
                 )
         except IntegrityError:
             existing = Fulfillment.objects.get(order=order, dedupe_key=key)
@@ -242,12 +280,13 @@ def record_fulfillment(
 def _apply(
     order: Order,
     lines: Sequence[OrderLine],
-    allocation: dict[int, int],
+    allocated: Allocation,
     fulfillment: Fulfillment,
     actor: Actor,
     *,
     write_back: bool,
 ) -> None:
+    allocation = allocated.units
     shipped_lines = [line for line in lines if allocation.get(line.pk)]
     FulfillmentLine.objects.bulk_create(
         FulfillmentLine(fulfillment=fulfillment, line_id=line.pk, quantity=allocation[line.pk])
@@ -295,6 +334,8 @@ def _apply(
             "status": order.status,
         },
     )
+    if allocated.over:
+        _record_over_shipment(order, actor, fulfillment, allocated.over)
     # Nothing to tell a marketplace about: hand-entered orders, shipments with no lines,
     # and orders cancelled before they shipped (the channel would refuse the tracking).
     if (
@@ -304,3 +345,32 @@ def _apply(
         and previous != OrderStatus.CANCELLED
     ):
         queue_write_back(fulfillment)
+
+
+def _record_over_shipment(
+    order: Order, actor: Actor, fulfillment: Fulfillment, over: tuple[OverShipment, ...]
+) -> None:
+    excess = sum(item.excess for item in over)
+    detail = "; ".join(
+        f"{item.sku or f'line {item.line_id}'}: {item.reported} reported, {item.left} left"
+        for item in over
+    )
+    record_event(
+        order,
+        actor,
+        OVER_SHIPMENT_EVENT,
+        f"Over-shipped: {excess} unit(s) more than were left to ship ({detail})"[:500],
+        {
+            "fulfillment_id": fulfillment.pk,
+            "excess_units": excess,
+            "lines": [
+                {
+                    "line_id": item.line_id,
+                    "sku": item.sku,
+                    "reported": item.reported,
+                    "left": item.left,
+                }
+                for item in over
+            ],
+        },
+    )

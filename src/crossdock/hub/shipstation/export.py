@@ -25,6 +25,17 @@ counts the window and fixes the page count ``P`` in an :class:`ExportRun`; every
 A page asked for without its predecessor's boundary (the run expired, or pages were
 skipped) falls back to counting ``(k - 1)·n`` orders into the current window.
 
+**What is left to ship.** A partly shipped order goes out with what is left: lines fully
+shipped are left out and each other line's ``Quantity`` is its remainder, so ShipStation
+never offers units the hub has already recorded as shipped. An order with nothing left
+(shipped) goes out whole, so ShipStation sees it shipped. ``send_full_quantities`` sends
+every line in full instead.
+
+**Weight.** ShipStation receives the order weight entered on the order (the packed weight)
+when there is one, spread over the units sent; otherwise each line's weight. For a partly
+shipped order the entered weight no longer describes what is left: the lines' weights go
+when the lines have any, else the entered weight's share by units (:func:`order_weight_sent`).
+
 **One bad order never breaks a page**: an order whose stored data cannot be turned into
 the protocol's DTO is skipped and recorded like one that cannot ship.
 
@@ -48,7 +59,15 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from crossdock.core.money import to_money
-from crossdock.customstore.export import ExportItem, ExportOrder, WeightUnits, unexportable_reason
+from crossdock.core.weights import Weight
+from crossdock.customstore.export import (
+    ExportItem,
+    ExportOrder,
+    SentWeight,
+    WeightUnits,
+    sent_weight,
+    unexportable_reason,
+)
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
 from crossdock.hub.orders.conversion import address_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
@@ -123,18 +142,69 @@ def _discount_item(discount: OrderDiscount) -> ExportItem:
     )
 
 
-def _line_item(line: OrderLine) -> ExportItem:
+def _line_item(line: OrderLine, quantity: int) -> ExportItem:
     return ExportItem(
         line_item_id=str(line.pk),
         sku=line.sku,
         name=line.name,
-        quantity=line.quantity,
+        quantity=quantity,
         unit_price=line.unit_price,
         image_url=line.image_url,
         weight=weight_of(line.weight_value, line.weight_unit),
         location=line.location,
         options=line_options(line),
         upc=line.upc,
+    )
+
+
+def lines_to_send(lines: list[OrderLine], *, full_quantities: bool) -> list[tuple[OrderLine, int]]:
+    """Each line sent with its quantity: what is left to ship, or in full (see the docstring)."""
+    left = [(line, line.quantity - line.quantity_shipped) for line in lines]
+    if full_quantities or not any(quantity > 0 for _, quantity in left):
+        return [(line, line.quantity) for line in lines]
+    return [(line, quantity) for line, quantity in left if quantity > 0]
+
+
+def order_weight_sent(
+    order: Order, lines: list[OrderLine], sent: list[tuple[OrderLine, int]]
+) -> Weight | None:
+    """The order weight to send with ``sent``: the entered one for the whole order, its
+    share by units for a remainder whose lines carry no weight, none when they do."""
+    entered = weight_of(order.weight_value, order.weight_unit)
+    ordered = sum(line.quantity for line in lines)
+    sending = sum(quantity for _, quantity in sent)
+    if entered is None or sending >= ordered:
+        return entered
+    if any(line.weight_value is not None and line.weight_unit for line, _ in sent):
+        return None
+    return Weight(entered.value * sending / ordered, entered.unit) if ordered else None
+
+
+@dataclass(frozen=True, slots=True)
+class ShippingWeight:
+    """What the order page says about weight: what ShipStation receives, and the parts."""
+
+    sent: SentWeight
+    #: The order weight entered on the order, if any.
+    entered: Weight | None
+    #: Σ line weight × quantity over the lines as sent (``None``: no line has a weight).
+    lines: Weight | None
+    units_sent: int
+    units_ordered: int
+
+
+def shipping_weight(
+    order: Order, lines: list[OrderLine], *, full_quantities: bool = False
+) -> ShippingWeight:
+    """The weight ShipStation receives for ``order`` and what it is made of (the order page)."""
+    sent = lines_to_send(lines, full_quantities=full_quantities)
+    items = tuple(_line_item(line, quantity) for line, quantity in sent)
+    return ShippingWeight(
+        sent=sent_weight(items, order_weight_sent(order, lines, sent)),
+        entered=weight_of(order.weight_value, order.weight_unit),
+        lines=sent_weight(items, None).weight,
+        units_sent=sum(quantity for _, quantity in sent),
+        units_ordered=sum(line.quantity for line in lines),
     )
 
 
@@ -146,6 +216,7 @@ def export_order(
 ) -> ExportOrder:
     """An order row (channel and custom status joined) as the protocol's DTO."""
     sources = (integration.custom_field1, integration.custom_field2, integration.custom_field3)
+    sent = lines_to_send(lines, full_quantities=integration.send_full_quantities)
     customer_code = (
         order.customer_code
         or order.customer_email
@@ -163,7 +234,7 @@ def export_order(
         bill_to=address_of(order, "bill_to"),
         ship_to=address_of(order, "ship_to"),
         items=(
-            *(_line_item(line) for line in lines),
+            *(_line_item(line, quantity) for line, quantity in sent),
             *(_discount_item(discount) for discount in discounts),
         ),
         shipping_method=order.requested_shipping_service,
@@ -181,7 +252,7 @@ def export_order(
             _custom_field(sources[2], order, discounts),
         ),
         source=order.channel.name,
-        weight=weight_of(order.weight_value, order.weight_unit),
+        weight=order_weight_sent(order, lines, sent),
     )
 
 

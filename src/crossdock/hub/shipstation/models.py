@@ -51,6 +51,8 @@ class ShipStationIntegration(models.Model):
     #: Leave out orders a marketplace or third party fulfils (e.g. FBA).
     exclude_external_fulfillment = models.BooleanField(default=True)
     send_internal_notes = models.BooleanField(default=True)
+    #: Send every line in full even after part of it shipped (default: what is left to ship).
+    send_full_quantities = models.BooleanField(default=False)
     page_size = models.PositiveSmallIntegerField(
         default=DEFAULT_PAGE_SIZE,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGE_SIZE)],
@@ -71,6 +73,10 @@ class ShipStationIntegration(models.Model):
     write_back = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     password_changed_at = models.DateTimeField()
+    #: The password before the last rotation keeps working until this moment, so a
+    #: rotation does not cut a live connection before the new one is pasted.
+    previous_password_hash = models.CharField(max_length=64, blank=True, default="")
+    previous_password_expires_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     #: Last authenticated call (touched at most once a minute).
     last_request_at = models.DateTimeField(null=True, blank=True)
@@ -146,7 +152,8 @@ class ExportSkip(models.Model):
 
 
 class AuthThrottle(models.Model):
-    """Failed sign-ins of one client (a keyed hash of its address, alone or with a username).
+    """Failed sign-ins counted under one key (a keyed hash of a username as used from one
+    address, or of an address): see :mod:`crossdock.core.lockout` for the rules.
 
     Kept in the database so every web process sees the same counts.
     """

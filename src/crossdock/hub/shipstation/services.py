@@ -2,9 +2,14 @@
 
 The password ShipStation signs in with is generated here, returned once and stored only as
 a keyed hash (HMAC-SHA256 under ``settings.HASH_KEY``): it carries 192 random bits, so a
-slow password hasher would only add its cost to every call ShipStation makes. Failed
-sign-ins are counted per client in the database (every web process sees the same counts)
-and a client that keeps failing is locked out for a while.
+slow password hasher would only add its cost to every call ShipStation makes. After a
+rotation the previous password keeps working for :data:`PASSWORD_OVERLAP`, so a live
+connection keeps running until the new password is pasted into ShipStation.
+
+Failed sign-ins follow :mod:`crossdock.core.lockout`, counted in the database (every web
+process sees the same counts): a known username is locked after :data:`USERNAME_LIMIT`
+failures from one address; an address is counted only for usernames that do not exist,
+and its lock never refuses valid credentials of a username that is not locked.
 """
 
 from __future__ import annotations
@@ -19,6 +24,14 @@ from django.db.models import Q
 from django.utils import timezone
 
 from crossdock.core.ids import storable_id
+from crossdock.core.lockout import (
+    Counter,
+    FailureCount,
+    LockoutPolicy,
+    after_failure,
+    counter_for_failure,
+    refusal,
+)
 from crossdock.core.secrets import generate_secret, keyed_hash, secret_matches
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
@@ -38,11 +51,20 @@ from crossdock.hub.shipstation.models import (
 
 #: Failures counted within this window; the count starts over after it.
 FAILURE_WINDOW = timedelta(minutes=15)
-#: How long a client that reached a limit is refused without checking its credentials.
+#: How long a locked username (or address) is refused without checking its credentials.
 LOCKOUT = timedelta(minutes=15)
-#: Failures allowed for one username from one address, and for one address overall.
-PAIR_LIMIT = 10
+#: Wrong passwords allowed for one existing username from one address.
+USERNAME_LIMIT = 10
+#: Unknown usernames allowed from one address (they never lock an existing username).
 ADDRESS_LIMIT = 50
+LOCKOUT_POLICY = LockoutPolicy(
+    identity_limit=USERNAME_LIMIT,
+    address_limit=ADDRESS_LIMIT,
+    window=FAILURE_WINDOW,
+    lockout=LOCKOUT,
+)
+#: How long the password before a rotation keeps working.
+PASSWORD_OVERLAP = timedelta(hours=24)
 
 DEFAULT_NAME = "ShipStation"
 
@@ -57,6 +79,7 @@ class IntegrationOptions:
     channel_ids: tuple[int, ...] = ()
     exclude_external_fulfillment: bool = True
     send_internal_notes: bool = True
+    send_full_quantities: bool = False
     page_size: int = 100
     weight_units: str = WeightUnitsChoice.AS_RECORDED.value
     custom_fields: tuple[str, str, str] = (
@@ -75,6 +98,7 @@ class OptionChanges:
     channel_ids: tuple[int, ...] | None = None
     exclude_external_fulfillment: bool | None = None
     send_internal_notes: bool | None = None
+    send_full_quantities: bool | None = None
     page_size: int | None = None
     weight_units: str | None = None
     #: Per field: ``None`` keeps that field's source as it is.
@@ -175,6 +199,7 @@ def create_integration(
             password_hash=keyed_hash(settings.HASH_KEY, password),
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
+            send_full_quantities=options.send_full_quantities,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_field1=options.custom_fields[0],
@@ -190,15 +215,20 @@ def create_integration(
 def update_integration(
     account: Account, integration_id: int, changes: OptionChanges
 ) -> ShipStationIntegration:
-    """Change the name or options; the credentials stay as they are."""
+    """Change the name or options; the credentials stay as they are. A revoked integration
+    is archived: read-only."""
     with transaction.atomic():
         integration = _locked(account, integration_id)
+        if not integration.is_active:
+            raise IntegrationValidationError("id", "the integration is revoked (read-only)")
         if changes.name is not None:
             integration.name = _check_name(changes.name)
         if changes.exclude_external_fulfillment is not None:
             integration.exclude_external_fulfillment = changes.exclude_external_fulfillment
         if changes.send_internal_notes is not None:
             integration.send_internal_notes = changes.send_internal_notes
+        if changes.send_full_quantities is not None:
+            integration.send_full_quantities = changes.send_full_quantities
         if changes.page_size is not None:
             integration.page_size = _check_page_size(changes.page_size)
         if changes.weight_units is not None:
@@ -217,16 +247,30 @@ def update_integration(
         return integration
 
 
-def rotate_password(account: Account, integration_id: int) -> IssuedCredentials:
-    """Issue a new password; the old one stops working at once. Revoked stays revoked."""
+def rotate_password(
+    account: Account, integration_id: int, overlap: timedelta = PASSWORD_OVERLAP
+) -> IssuedCredentials:
+    """Issue a new password; the current one keeps working for ``overlap`` (zero ends it
+    at once), any older one stops now. Revoked stays revoked."""
     password = generate_secret(24)
     with transaction.atomic():
         integration = _locked(account, integration_id)
         if not integration.is_active:
             raise IntegrationValidationError("id", "the integration is revoked")
+        now = timezone.now()
+        keeps_working = overlap > timedelta(0)
+        integration.previous_password_hash = integration.password_hash if keeps_working else ""
+        integration.previous_password_expires_at = now + overlap if keeps_working else None
         integration.password_hash = keyed_hash(settings.HASH_KEY, password)
-        integration.password_changed_at = timezone.now()
-        integration.save(update_fields=["password_hash", "password_changed_at"])
+        integration.password_changed_at = now
+        integration.save(
+            update_fields=[
+                "password_hash",
+                "password_changed_at",
+                "previous_password_hash",
+                "previous_password_expires_at",
+            ]
+        )
     return IssuedCredentials(integration=integration, password=password)
 
 
@@ -243,37 +287,34 @@ def revoke_integration(account: Account, integration_id: int) -> ShipStationInte
 # --- sign-in ---------------------------------------------------------------------------
 
 
-def _throttle_keys(address: str, username: str) -> tuple[str, str]:
-    """Keys of the address alone and of the address with this username (keyed hashes)."""
-    return (
-        keyed_hash(settings.HASH_KEY, f"shipstation-address\0{address}"),
-        keyed_hash(settings.HASH_KEY, f"shipstation-pair\0{address}\0{username}"),
-    )
+def _throttle_keys(address: str, username: str) -> dict[Counter, str]:
+    """Keys of the username as used from this address, and of the address (keyed hashes)."""
+    return {
+        Counter.IDENTITY: keyed_hash(settings.HASH_KEY, f"shipstation-pair\0{address}\0{username}"),
+        Counter.ADDRESS: keyed_hash(settings.HASH_KEY, f"shipstation-address\0{address}"),
+    }
 
 
-def _check_not_locked(keys: tuple[str, str], now: datetime) -> None:
-    lock = (
-        AuthThrottle.objects.filter(key__in=keys, locked_until__gt=now)
-        .order_by("-locked_until")
-        .values_list("locked_until", flat=True)
-        .first()
-    )
-    if lock is not None:
-        raise ClientLocked(max(1, int((lock - now).total_seconds()) + 1))
+def _count_of(row: AuthThrottle | None) -> FailureCount | None:
+    if row is None:
+        return None
+    return FailureCount(row.failures, row.window_started_at, row.locked_until)
 
 
-def _count_failure(key: str, limit: int, now: datetime) -> None:
+def _counts(keys: dict[Counter, str]) -> dict[Counter, FailureCount | None]:
+    rows = {row.key: row for row in AuthThrottle.objects.filter(key__in=keys.values())}
+    return {counter: _count_of(rows.get(key)) for counter, key in keys.items()}
+
+
+def _count_failure(counter: Counter, key: str, now: datetime) -> None:
     with transaction.atomic():
         row, _ = AuthThrottle.objects.select_for_update().get_or_create(
             key=key, defaults={"window_started_at": now}
         )
-        if row.window_started_at <= now - FAILURE_WINDOW:
-            row.failures = 0
-            row.window_started_at = now
-            row.locked_until = None
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + LOCKOUT
+        counted = after_failure(LOCKOUT_POLICY, counter, _count_of(row), now)
+        row.failures = counted.failures
+        row.window_started_at = counted.window_started_at
+        row.locked_until = counted.locked_until
         row.save()
 
 
@@ -283,17 +324,32 @@ def _forget_stale_failures(now: datetime) -> None:
     ).delete()
 
 
+def _password_matches(integration: ShipStationIntegration | None, password: str) -> bool:
+    """The current password, or the previous one within its overlap; both always checked."""
+    current = integration.password_hash if integration is not None else _NO_SUCH_HASH
+    previous = _NO_SUCH_HASH
+    if (
+        integration is not None
+        and integration.previous_password_hash
+        and integration.previous_password_expires_at is not None
+        and integration.previous_password_expires_at > timezone.now()
+    ):
+        previous = integration.previous_password_hash
+    matches_current = secret_matches(settings.HASH_KEY, password, current)
+    matches_previous = secret_matches(settings.HASH_KEY, password, previous)
+    return integration is not None and (matches_current or matches_previous)
+
+
 def authenticate(username: str, password: str, address: str) -> ShipStationIntegration:
     """The active integration these credentials open, or raise.
 
-    Raises :class:`ClientLocked` without looking at the credentials while the client is
-    locked out, and :class:`AuthenticationFailed` (counting the failure) when the
+    Raises :class:`ClientLocked` without looking at the password while the username (as
+    used from this address) is locked, or, for a username that does not exist, while the
+    address is; and :class:`AuthenticationFailed` (counting the failure) when the
     username is unknown, the password wrong or the integration revoked. The password is
     checked in constant time and never leaves this function.
     """
     now = timezone.now()
-    keys = _throttle_keys(address, username)
-    _check_not_locked(keys, now)
     # A NUL (``%00``) cannot be in a generated username, and PostgreSQL refuses it in a query.
     integration = (
         ShipStationIntegration.objects.select_related("account")
@@ -302,13 +358,26 @@ def authenticate(username: str, password: str, address: str) -> ShipStationInteg
         if "\x00" not in username
         else None
     )
-    stored = integration.password_hash if integration is not None else _NO_SUCH_HASH
-    if not secret_matches(settings.HASH_KEY, password, stored) or integration is None:
-        _count_failure(keys[0], ADDRESS_LIMIT, now)
-        _count_failure(keys[1], PAIR_LIMIT, now)
+    exists = integration is not None
+    keys = _throttle_keys(address, username)
+    counts = _counts(keys)
+    wait = refusal(
+        identity_exists=exists,
+        identity=counts[Counter.IDENTITY],
+        address=counts[Counter.ADDRESS],
+        now=now,
+    )
+    if wait is not None:
+        raise ClientLocked(max(1, int(wait.total_seconds()) + 1))
+    # Checked for unknown usernames too, so both paths cost the same two HMACs.
+    matches = _password_matches(integration, password)
+    if integration is None or not matches:
+        counter = counter_for_failure(identity_exists=exists)
+        _count_failure(counter, keys[counter], now)
         _forget_stale_failures(now)
         raise AuthenticationFailed("unknown username or wrong password")
-    AuthThrottle.objects.filter(key=keys[1]).delete()
+    if counts[Counter.IDENTITY] is not None:
+        AuthThrottle.objects.filter(key=keys[Counter.IDENTITY]).delete()
     if integration.last_request_at is None or now - integration.last_request_at > timedelta(
         minutes=1
     ):

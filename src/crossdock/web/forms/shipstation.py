@@ -39,6 +39,13 @@ class ShipStationOptionsForm(forms.Form):
     send_internal_notes = forms.BooleanField(
         required=False, initial=True, label="Send internal notes"
     )
+    send_full_quantities = forms.BooleanField(
+        required=False,
+        initial=False,
+        label="Send partly shipped orders in full",
+        help_text="Off: ShipStation gets only what is left to ship (lines already shipped are "
+        "left out)",
+    )
     write_back = forms.BooleanField(
         required=False,
         initial=True,
@@ -78,6 +85,7 @@ class ShipStationOptionsForm(forms.Form):
             "channels": [channel.pk for channel in integration.channels.all()],
             "exclude_external_fulfillment": integration.exclude_external_fulfillment,
             "send_internal_notes": integration.send_internal_notes,
+            "send_full_quantities": integration.send_full_quantities,
             "write_back": integration.write_back,
             "page_size": integration.page_size,
             "weight_units": integration.weight_units,
@@ -96,6 +104,7 @@ class ShipStationOptionsForm(forms.Form):
             channel_ids=tuple(data["channels"]),
             exclude_external_fulfillment=data["exclude_external_fulfillment"],
             send_internal_notes=data["send_internal_notes"],
+            send_full_quantities=data["send_full_quantities"],
             page_size=data["page_size"],
             weight_units=data["weight_units"],
             custom_fields=self._custom_fields(),
@@ -109,6 +118,7 @@ class ShipStationOptionsForm(forms.Form):
             channel_ids=options.channel_ids,
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
+            send_full_quantities=options.send_full_quantities,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=options.custom_fields,

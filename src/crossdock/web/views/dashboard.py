@@ -5,16 +5,23 @@ Low stock joins it once the hub keeps stock levels; until then there is no such 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries as channel_queries
+from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.orders import queries as order_queries
 from crossdock.web.access import account_view
 from crossdock.web.forms.orders import TO_SHIP
 from crossdock.web.views.channels import failed_write_backs
+
+#: Over-shipments stay under "Needs attention" this long (the order page keeps the flag).
+OVER_SHIPPED_SHOWN = timedelta(days=30)
 
 
 @account_view
@@ -35,6 +42,11 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "to_ship": to_ship[:8],
         "failed_write_back_count": failing.count(),
         "failed_write_backs": list(failing[:5]),
+        "over_shipments": list(
+            fulfillment_queries.over_shipments(account, since=timezone.now() - OVER_SHIPPED_SHOWN)[
+                :10
+            ]
+        ),
         "channels_in_error": [
             channel
             for channel in channel_queries.channels(account).order_by("name")

@@ -16,6 +16,7 @@ from django_htmx.middleware import HtmxDetails
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries as channel_queries
+from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders import queries as order_queries
 from crossdock.hub.orders.conversion import address_of
@@ -31,6 +32,7 @@ from crossdock.web.forms.orders import (
     OrderFilterForm,
 )
 from crossdock.web.forms.shipments import COMMON_CARRIERS, ShipmentForm
+from crossdock.web.views.order_weight import weight_for_shipstation
 
 PAGE_SIZE = 25
 
@@ -173,6 +175,8 @@ def render_order_page(
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "shipment_form": forms.get("shipment_form") or ShipmentForm(lines=lines),
         "carriers": COMMON_CARRIERS,
+        "shipping_weight": weight_for_shipstation(order, lines),
+        "over_shipped_units": fulfillment_queries.over_shipped_units(order),
     }
     context.update({name: form for name, form in forms.items() if name not in context})
     return render(request, "web/orders/detail.html", context, status=status)
