@@ -13,9 +13,27 @@ from pathlib import Path
 
 
 def data_dir() -> Path:
-    """The folder holding the SQLite file and generated secrets (``CROSSDOCK_DATA_DIR``)."""
+    """The folder holding the SQLite file and generated secrets (``CROSSDOCK_DATA_DIR``).
+
+    Created readable by its owner only (0700); an existing folder keeps its mode.
+    """
     path = Path(os.environ.get("CROSSDOCK_DATA_DIR", "data")).resolve()
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return path
+
+
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty and readable by its owner only (0600) unless it exists.
+
+    SQLite creates a database file with the process's umask (often 0644) and gives its
+    ``-wal`` and ``-shm`` files the database file's mode, so creating the file first keeps
+    all three private.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    os.close(fd)
     return path
 
 

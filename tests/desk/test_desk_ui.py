@@ -15,14 +15,13 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from crossdock.hub.accounts.services import create_account as create_hub_account
 from tests.desk.independent_store import IndependentStore
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING, full_order
 
 
 @pytest.fixture
 def browser(desk_account: DeskAccount) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 @pytest.fixture
@@ -57,7 +56,12 @@ def test_sign_in_is_required_and_needs_a_desk_seat(desk_account: DeskAccount) ->
     create_hub_account("Hub Only", "hub@example.com", "hub-pass-123")
     hub_user = Client()
     assert hub_user.login(username="hub@example.com", password="hub-pass-123")
-    assert hub_user.get("/desk/").status_code == 403
+    assert hub_user.get("/desk/").url == "/desk/login/?next=/desk/"  # type: ignore[attr-defined]
+    refused = hub_user.post(
+        "/desk/login/", {"username": "hub@example.com", "password": "hub-pass-123"}
+    )
+    assert refused.status_code == 200
+    assert "This login has no seat in a shipping desk account." in refused.content.decode()
 
 
 def test_connecting_shows_tiles_then_a_form_with_errors_next_to_fields(

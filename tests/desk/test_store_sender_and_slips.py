@@ -19,6 +19,7 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient, run_tasks
 from tests.desk.independent_store import IndependentStore
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING, full_order
 
 
@@ -41,9 +42,7 @@ def imported(desk_account: DeskAccount, independent_store: IndependentStore) -> 
 
 @pytest.fixture
 def browser(desk_account: DeskAccount) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 def _pdf_texts(order: DeskOrder) -> list[str]:

@@ -11,13 +11,14 @@ from django.test import Client
 
 from crossdock.core.secrets import keyed_hash
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.shipstation.models import AuthThrottle, ShipStationIntegration
+from crossdock.hub.shipstation.models import ShipStationIntegration
 from crossdock.hub.shipstation.services import (
     PAIR_LIMIT,
     IssuedCredentials,
     revoke_integration,
     rotate_password,
 )
+from crossdock.platform.models import AuthThrottle
 from tests.hub.shipstation.conftest import ENDPOINT, basic, content
 
 WINDOW = {"action": "export", "start_date": "01/01/2026 00:00", "end_date": "01/02/2026 00:00"}

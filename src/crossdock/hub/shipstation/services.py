@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from crossdock.core.ids import storable_id
@@ -30,17 +29,20 @@ from crossdock.hub.shipstation.errors import (
 )
 from crossdock.hub.shipstation.models import (
     MAX_PAGE_SIZE,
-    AuthThrottle,
     CustomFieldSource,
     ShipStationIntegration,
     WeightUnitsChoice,
 )
+from crossdock.platform.throttle import (
+    FailureLimit,
+    clear,
+    count_failure,
+    seconds_locked,
+    throttle_key,
+)
 
-#: Failures counted within this window; the count starts over after it.
-FAILURE_WINDOW = timedelta(minutes=15)
-#: How long a client that reached a limit is refused without checking its credentials.
-LOCKOUT = timedelta(minutes=15)
-#: Failures allowed for one username from one address, and for one address overall.
+#: Failures allowed (within ``platform.throttle.FAILURE_WINDOW``) for one username from one
+#: address, and for one address overall.
 PAIR_LIMIT = 10
 ADDRESS_LIMIT = 50
 
@@ -243,44 +245,12 @@ def revoke_integration(account: Account, integration_id: int) -> ShipStationInte
 # --- sign-in ---------------------------------------------------------------------------
 
 
-def _throttle_keys(address: str, username: str) -> tuple[str, str]:
-    """Keys of the address alone and of the address with this username (keyed hashes)."""
+def _throttle_limits(address: str, username: str) -> tuple[FailureLimit, FailureLimit]:
+    """The address alone and the address with this username, each with its limit."""
     return (
-        keyed_hash(settings.HASH_KEY, f"shipstation-address\0{address}"),
-        keyed_hash(settings.HASH_KEY, f"shipstation-pair\0{address}\0{username}"),
+        FailureLimit(throttle_key("shipstation-address", address), ADDRESS_LIMIT),
+        FailureLimit(throttle_key("shipstation-pair", address, username), PAIR_LIMIT),
     )
-
-
-def _check_not_locked(keys: tuple[str, str], now: datetime) -> None:
-    lock = (
-        AuthThrottle.objects.filter(key__in=keys, locked_until__gt=now)
-        .order_by("-locked_until")
-        .values_list("locked_until", flat=True)
-        .first()
-    )
-    if lock is not None:
-        raise ClientLocked(max(1, int((lock - now).total_seconds()) + 1))
-
-
-def _count_failure(key: str, limit: int, now: datetime) -> None:
-    with transaction.atomic():
-        row, _ = AuthThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"window_started_at": now}
-        )
-        if row.window_started_at <= now - FAILURE_WINDOW:
-            row.failures = 0
-            row.window_started_at = now
-            row.locked_until = None
-        row.failures += 1
-        if row.failures >= limit:
-            row.locked_until = now + LOCKOUT
-        row.save()
-
-
-def _forget_stale_failures(now: datetime) -> None:
-    AuthThrottle.objects.filter(window_started_at__lt=now - timedelta(days=1)).filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
-    ).delete()
 
 
 def authenticate(username: str, password: str, address: str) -> ShipStationIntegration:
@@ -292,8 +262,10 @@ def authenticate(username: str, password: str, address: str) -> ShipStationInteg
     checked in constant time and never leaves this function.
     """
     now = timezone.now()
-    keys = _throttle_keys(address, username)
-    _check_not_locked(keys, now)
+    limits = _throttle_limits(address, username)
+    retry_after = seconds_locked(tuple(limit.key for limit in limits), now)
+    if retry_after:
+        raise ClientLocked(retry_after)
     # A NUL (``%00``) cannot be in a generated username, and PostgreSQL refuses it in a query.
     integration = (
         ShipStationIntegration.objects.select_related("account")
@@ -304,11 +276,9 @@ def authenticate(username: str, password: str, address: str) -> ShipStationInteg
     )
     stored = integration.password_hash if integration is not None else _NO_SUCH_HASH
     if not secret_matches(settings.HASH_KEY, password, stored) or integration is None:
-        _count_failure(keys[0], ADDRESS_LIMIT, now)
-        _count_failure(keys[1], PAIR_LIMIT, now)
-        _forget_stale_failures(now)
+        count_failure(limits, now)
         raise AuthenticationFailed("unknown username or wrong password")
-    AuthThrottle.objects.filter(key=keys[1]).delete()
+    clear(limits[1].key)
     if integration.last_request_at is None or now - integration.last_request_at > timedelta(
         minutes=1
     ):
