@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Iterable
 
 import typer
 from rich.table import Table
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.cli.passwords import PasswordStdinOption, read_password
+from crossdock.desk.accounts.models import DeskAccount
 from crossdock.hub.accounts import queries, services
 from crossdock.hub.accounts.errors import AccountError
+from crossdock.hub.accounts.models import Account
 
 account_app = typer.Typer(help="Merchant accounts.", no_args_is_help=True)
 token_app = typer.Typer(help="REST API tokens.", no_args_is_help=True)
@@ -45,52 +46,42 @@ def create_account(
         )
 
 
-@dataclass(frozen=True, slots=True)
-class AccountRow:
-    """One line of ``account list`` / ``desk account list``."""
-
-    id: int
-    name: str
-    created_at: datetime
-    logins: list[str]
-
-
-def show_accounts(rows: list[AccountRow], as_json: bool) -> None:
-    """Print accounts as one JSON object or a table (shared by the hub's and desk's lists)."""
+def show_accounts(accounts: Iterable[Account] | Iterable[DeskAccount], as_json: bool) -> None:
+    """Print accounts with their logins as one JSON object or a table (hub and desk alike)."""
+    rows = [
+        (
+            account,
+            sorted(member.user.get_username() for member in account.memberships.all()),
+        )
+        for account in accounts
+    ]
     if as_json:
         emit_json(
             {
                 "accounts": [
                     {
-                        "id": row.id,
-                        "name": row.name,
-                        "created_at": row.created_at.isoformat(),
-                        "logins": row.logins,
+                        "id": account.pk,
+                        "name": account.name,
+                        "created_at": account.created_at.isoformat(),
+                        "logins": logins,
                     }
-                    for row in rows
+                    for account, logins in rows
                 ]
             }
         )
         return
     table = Table("id", "name", "created", "logins")
-    for row in rows:
-        table.add_row(str(row.id), row.name, f"{row.created_at:%Y-%m-%d}", ", ".join(row.logins))
+    for account, logins in rows:
+        table.add_row(
+            str(account.pk), account.name, f"{account.created_at:%Y-%m-%d}", ", ".join(logins)
+        )
     console.print(table)
 
 
 @account_app.command("list")
 def list_accounts(as_json: bool = JsonOption) -> None:
     """List merchant accounts with their logins."""
-    rows = [
-        AccountRow(
-            account.pk,
-            account.name,
-            account.created_at,
-            sorted(member.user.get_username() for member in account.memberships.all()),
-        )
-        for account in queries.all_accounts()
-    ]
-    show_accounts(rows, as_json)
+    show_accounts(queries.all_accounts(), as_json)
 
 
 @token_app.command("create")

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
-from crossdock.cli.accounts import AccountRow, show_accounts
+from crossdock.cli.accounts import show_accounts
 from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.cli.passwords import PasswordStdinOption, read_password
 from crossdock.desk.accounts import queries as account_queries
@@ -76,16 +76,7 @@ def create_account(
 @account_app.command("list")
 def list_accounts(as_json: bool = JsonOption) -> None:
     """List desk accounts with the logins that have a seat."""
-    rows = [
-        AccountRow(
-            account.pk,
-            account.name,
-            account.created_at,
-            sorted(seat.user.get_username() for seat in account.memberships.all()),
-        )
-        for account in account_queries.all_accounts()
-    ]
-    show_accounts(rows, as_json)
+    show_accounts(account_queries.all_accounts(), as_json)
 
 
 @token_app.command("create")

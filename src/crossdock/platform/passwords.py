@@ -8,12 +8,14 @@ Django's own forms, so a rule is written once.
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth import get_user_model, update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.models import User
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 
 def _email_of(user: object) -> str:
@@ -86,3 +88,18 @@ def change_password(request: HttpRequest, form: PasswordChangeForm) -> None:
     user.set_password(form.cleaned_data["new_password1"])
     user.save(update_fields=["password"])
     update_session_auth_hash(request, user)
+
+
+def password_page(request: HttpRequest, template: str, section: str, done: str) -> HttpResponse:
+    """The change-password page of the hub or the desk (their views pass the template).
+
+    Post/Redirect/Get: a valid change redirects to ``done`` with a message; a refused one
+    shows the form again with its errors (400).
+    """
+    form = password_change_form(request)
+    if form.is_valid():
+        change_password(request, form)
+        messages.success(request, "Password changed. Other sessions of this login are signed out.")
+        return redirect(done)
+    status = 400 if request.method == "POST" else 200
+    return render(request, template, {"section": section, "form": form}, status=status)

@@ -11,8 +11,7 @@ from django.views.decorators.http import require_POST
 from crossdock.hub.accounts import queries, services
 from crossdock.hub.accounts.errors import AccountExists, AccountInvalid, InvalidToken
 from crossdock.hub.accounts.models import Account
-from crossdock.platform.passwords import change_password as save_password
-from crossdock.platform.passwords import password_change_form
+from crossdock.platform.passwords import password_page
 from crossdock.web.access import account_view
 from crossdock.web.forms.settings import AddUserForm, TokenForm
 
@@ -89,12 +88,4 @@ def revoke_token(request: HttpRequest, account: Account, token_id: int) -> HttpR
 @account_view
 def change_password(request: HttpRequest, account: Account) -> HttpResponse:
     """Change the signed-in user's password; the current one confirms it's them."""
-    form = password_change_form(request)
-    if form.is_valid():
-        save_password(request, form)
-        messages.success(request, "Password changed. Other sessions of this login are signed out.")
-        return redirect("settings")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "web/password.html", {"section": "settings", "form": form}, status=status
-    )
+    return password_page(request, "web/password.html", "settings", "settings")
