@@ -80,7 +80,8 @@ def _check_deploy(extra: dict[str, str], tmp_path: Path) -> subprocess.Completed
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("CROSSDOCK_") and key != "DJANGO_SETTINGS_MODULE"
+        # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE is no part of a production setup.
+        if not key.startswith(("CROSSDOCK_", "DJANGO_"))
     }
     env |= {"CROSSDOCK_DATA_DIR": str(tmp_path), **extra}
     return subprocess.run(  # noqa: S603 - runs our own console script with fixed arguments
