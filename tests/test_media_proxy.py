@@ -8,10 +8,11 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
+from django.template import Context, Template
 from django.test import Client
 
 from crossdock import media_proxy
-from crossdock.core.image_urls import image_signature, proxied_image_url
+from crossdock.core.image_urls import DESK_PROXY_PATH, image_signature, proxied_image_url
 from crossdock.desk.accounts.services import create_account
 from crossdock.media_proxy import (
     FetchedImage,
@@ -21,6 +22,7 @@ from crossdock.media_proxy import (
     fetch_image,
     proxy_key,
 )
+from tests.desk.signin import desk_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -140,9 +142,7 @@ def test_the_real_transport_refuses_hosts_on_the_servers_own_network(url: str) -
 @pytest.fixture
 def signed_in(db: None) -> Client:
     create_account("Parcel Pals", "packer@parcelpals.test", "packing-pass-1")
-    browser = Client()
-    assert browser.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return browser
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 @pytest.fixture
@@ -160,7 +160,9 @@ def image_host(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def test_a_signed_address_answers_the_picture_with_caching_headers(
     signed_in: Client, image_host: list[str]
 ) -> None:
-    response = signed_in.get(proxied_image_url("https://img.example/tee.png", proxy_key()))
+    response = signed_in.get(
+        proxied_image_url("https://img.example/tee.png", proxy_key(), proxy_path=DESK_PROXY_PATH)
+    )
 
     assert response.status_code == 200
     assert response.content == PNG
@@ -173,16 +175,16 @@ def test_a_signed_address_answers_the_picture_with_caching_headers(
 
 def test_the_proxy_is_not_open(signed_in: Client, image_host: list[str]) -> None:
     url = "https://img.example/tee.png"
-    forged = signed_in.get("/media-proxy/?" + urlencode({"u": url, "s": "0" * 64}))
+    forged = signed_in.get("/desk/media-proxy/?" + urlencode({"u": url, "s": "0" * 64}))
     other_key = signed_in.get(
-        "/media-proxy/?" + urlencode({"u": url, "s": image_signature(url, b"guess")})
+        "/desk/media-proxy/?" + urlencode({"u": url, "s": image_signature(url, b"guess")})
     )
-    unsigned = signed_in.get("/media-proxy/?" + urlencode({"u": url}))
+    unsigned = signed_in.get("/desk/media-proxy/?" + urlencode({"u": url}))
     script = "javascript:alert(1)"
     signed_script = signed_in.get(
-        "/media-proxy/?" + urlencode({"u": script, "s": image_signature(script, proxy_key())})
+        "/desk/media-proxy/?" + urlencode({"u": script, "s": image_signature(script, proxy_key())})
     )
-    anonymous = Client().get(proxied_image_url(url, proxy_key()))
+    anonymous = Client().get(proxied_image_url(url, proxy_key(), proxy_path=DESK_PROXY_PATH))
 
     assert [r.status_code for r in (forged, other_key, unsigned, signed_script, anonymous)] == [
         403,
@@ -204,7 +206,9 @@ def test_a_picture_that_cannot_be_fetched_is_a_502_not_a_500(
         raise httpx.ConnectError("refused", request=request)
 
     monkeypatch.setattr(media_proxy, "make_client", lambda: _client(handler))
-    response = signed_in.get(proxied_image_url("https://img.example/tee.png", proxy_key()))
+    response = signed_in.get(
+        proxied_image_url("https://img.example/tee.png", proxy_key(), proxy_path=DESK_PROXY_PATH)
+    )
 
     assert response.status_code == 502
     assert (
@@ -212,3 +216,27 @@ def test_a_picture_that_cannot_be_fetched_is_a_502_not_a_500(
         == b"the image could not be fetched: the image host could not be reached: ConnectError"
     )
     assert response["Cache-Control"] == "private, max-age=300"
+
+
+def test_desk_pages_point_at_the_desks_own_proxy_address_where_its_session_is_sent() -> None:
+    # the desk's session cookie is scoped to /desk/: a desk-only viewer is unknown at /media-proxy/
+    template = Template(
+        '{% load media_proxy %}{{ url|proxied_image:"desk" }}|{{ url|proxied_image }}'
+    )
+
+    desk, hub = template.render(Context({"url": "https://img.example/tee.png"})).split("|")
+
+    assert desk.startswith("/desk/media-proxy/?u=https%3A%2F%2Fimg.example%2Ftee.png&amp;s=")
+    assert hub.startswith("/media-proxy/?u=https%3A%2F%2Fimg.example%2Ftee.png&amp;s=")
+
+
+def test_a_desk_only_viewer_is_refused_at_the_hubs_address_and_served_at_the_desks(
+    signed_in: Client, image_host: list[str]
+) -> None:
+    url = "https://img.example/tee.png"
+
+    at_hub = signed_in.get(proxied_image_url(url, proxy_key()))
+    at_desk = signed_in.get(proxied_image_url(url, proxy_key(), proxy_path=DESK_PROXY_PATH))
+
+    assert at_hub.status_code == 403
+    assert at_desk.status_code == 200

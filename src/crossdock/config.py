@@ -65,6 +65,21 @@ def ensure_data_dir() -> Path:
     return path
 
 
+def private_file(path: Path) -> Path:
+    """Create ``path`` empty and readable by its owner only (0600) unless it exists.
+
+    SQLite creates a database file with the process's umask (often 0644) and gives its
+    ``-wal`` and ``-shm`` files the database file's mode, so creating the file first keeps
+    all three private.
+    """
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path
+    os.close(fd)
+    return path
+
+
 def env_flag(name: str, default: bool = False) -> bool:
     raw = os.environ.get(name)
     if raw is None:

@@ -40,6 +40,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
 from crossdock.core.image_urls import (
+    DESK_PROXY_PATH,
+    PROXY_PATH,
     clean_image_url,
     is_safe_image_type,
     proxied_image_url,
@@ -202,9 +204,16 @@ register = template.Library()
 
 
 @register.filter
-def proxied_image(url: str) -> str:
-    """``{{ line.image_url|proxied_image }}``: the signed same-origin address, or ``""``."""
-    return proxied_image_url(str(url or ""), proxy_key(), own_host_names(), own_static_prefix())
+def proxied_image(url: str, face: str = "hub") -> str:
+    """``{{ line.image_url|proxied_image }}``: the signed same-origin address, or ``""``.
+
+    Desk pages write ``|proxied_image:"desk"``: the desk's session cookie is sent only under
+    ``/desk/``, so its viewers fetch through the desk's own address of the proxy.
+    """
+    proxy_path = DESK_PROXY_PATH if face == "desk" else PROXY_PATH
+    return proxied_image_url(
+        str(url or ""), proxy_key(), own_host_names(), own_static_prefix(), proxy_path
+    )
 
 
 def own_host_names() -> frozenset[str]:

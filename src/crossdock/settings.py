@@ -17,6 +17,7 @@ from crossdock.config import (
     env_list,
     may_create,
     persistent_secret,
+    private_file,
 )
 
 django_stubs_ext.monkeypatch()
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "crossdock.hub.orders",
     "crossdock.hub.fulfillment",
     "crossdock.hub.shipstation",
+    "crossdock.platform",
     "crossdock.sandbox",
     "crossdock.web",
     "crossdock.desk",
@@ -66,13 +68,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's session middleware, but the desk (/desk/) keeps a session cookie of its own.
+    "crossdock.platform.sessions.ProductSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "crossdock.platform.headers.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "crossdock.urls"
@@ -100,6 +104,10 @@ TEMPLATES = [
 def _database() -> dict[str, Any]:
     config: dict[str, Any] = dict(dj_database_url.parse(database_url(), conn_max_age=60))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        if config["NAME"] and config["NAME"] != ":memory:" and may_create():
+            ensure_data_dir()
+            if Path(config["NAME"]).parent.is_dir():
+                private_file(Path(config["NAME"]))
         config["CONN_MAX_AGE"] = 0
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so
         # two writers queue on the busy timeout instead of failing a lock upgrade.
@@ -121,9 +129,12 @@ TASKS = {
     }
 }
 
+#: Every place that sets a password runs these (crossdock.platform.passwords).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "crossdock.platform.passwords.NotOnlySpacesValidator"},
+    {"NAME": "crossdock.platform.passwords.NotTheEmailValidator"},
 ]
 
 LANGUAGE_CODE = "en-us"
@@ -150,21 +161,56 @@ EMAIL_BACKEND = os.environ.get(
     "CROSSDOCK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = os.environ.get("CROSSDOCK_FROM_EMAIL", "crossdock@localhost")
+# SMTP, used with CROSSDOCK_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend.
+EMAIL_HOST = os.environ.get("CROSSDOCK_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("CROSSDOCK_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("CROSSDOCK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("CROSSDOCK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_flag("CROSSDOCK_EMAIL_TLS", default=True)
+EMAIL_TIMEOUT = 30
 
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("CROSSDOCK_SECURE_COOKIES")
-CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# The CSRF secret lives in the session, so the hub's and the desk's (separate) sessions
+# each keep their own and a sign-in to one never breaks the other's open forms.
+CSRF_USE_SESSIONS = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+#: Served over HTTPS (directly or behind a TLS proxy): secure cookies, HSTS, redirect to https.
+HTTPS = env_flag("CROSSDOCK_HTTPS") or env_flag("CROSSDOCK_SECURE_COOKIES")
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_SSL_REDIRECT = HTTPS and env_flag("CROSSDOCK_SSL_REDIRECT", default=True)
+SECURE_HSTS_SECONDS = int(os.environ.get("CROSSDOCK_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+SECURE_HSTS_PRELOAD = HTTPS
+if env_flag("CROSSDOCK_BEHIND_PROXY"):
+    # Only behind a proxy that sets (and overwrites) X-Forwarded-Proto itself.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line": {"()": "crossdock.platform.logging.OneLineFilter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console_one_line": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("CROSSDOCK_LOG_LEVEL", "INFO")},
     "loggers": {
         # Request lines can carry SS-Password in the query; Crossdock logs its own lines.
         "django.request": {"level": "ERROR"},
+        # A wrong Host header is a scanner or a misconfigured proxy: one line, no traceback.
+        "django.security.DisallowedHost": {
+            "handlers": ["console_one_line"],
+            "level": "WARNING",
+            "propagate": False,
+        },
         "django_tasks_db": {"level": "WARNING"},
         # httpx logs each request URL; a desk export URL carries SS-Password in its query.
         "httpx": {"level": "WARNING"},

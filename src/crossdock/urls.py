@@ -17,6 +17,7 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page links; it lives with the static files.
     path("favicon.ico", RedirectView.as_view(url=static("crossdock/favicon.ico"), permanent=True)),
     path("media-proxy/", media_proxy.media_proxy, name="media_proxy"),
+    path("desk/media-proxy/", media_proxy.media_proxy, name="desk_media_proxy"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False)),

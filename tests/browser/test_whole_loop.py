@@ -1,8 +1,9 @@
 """The whole product in a real browser, over loopback only.
 
 A merchant signs in to the hub and creates the ShipStation integration through the
-Integrations menu; a packer signs in to the shipping desk (a second browser profile, as a
-second person would), connects a "Crossdock" store with the credentials read off the hub's
+Integrations menu; a packer signs in to the shipping desk in a second tab of the same
+browser (the hub and the desk keep separate sessions, so one browser holds both sign-ins
+as two different users), connects a "Crossdock" store with the credentials read off the hub's
 page and lands on the store settings, pastes the status strings, imports, and ships an
 order. The desk's ship notice reaches the hub, the hub writes the tracking back to the
 sandbox marketplace the order came from, and the hub's order page shows it all.
@@ -14,7 +15,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from crossdock.desk.accounts.services import create_account as create_desk_account
@@ -23,7 +24,7 @@ from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
-from tests.browser.conftest import LAPTOP, Shoot, offline, sign_in
+from tests.browser.conftest import Shoot, sign_in
 from tests.browser.hub_data import EMAIL, PASSWORD, merchant_with_orders
 from tests.browser.tasks import run_queued_tasks
 
@@ -35,13 +36,24 @@ TRACKING = "9405511899223197428490"
 
 
 @pytest.fixture
-def desk(browser: Browser, context: BrowserContext, live_server: LiveServer) -> Iterator[Page]:
-    """The packer's own browser profile (its own cookies), offline like the hub's."""
-    profile = browser.new_context(viewport=LAPTOP, base_url=live_server.url)
-    profile.set_default_timeout(15_000)
-    profile.route(lambda url: not url.startswith(live_server.url), offline)
-    yield profile.new_page()
-    profile.close()
+def desk(context: BrowserContext) -> Iterator[Page]:
+    """A second tab in the hub's browser: same cookies, the desk's own sign-in."""
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    tab.close()
+
+
+def policy_violations(tab: Page) -> list[str]:
+    """Collects the console's Content-Security-Policy complaints for ``tab``."""
+    found: list[str] = []
+    tab.on(
+        "console",
+        lambda message: (
+            found.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
+    return found
 
 
 def test_hub_to_desk_and_back(
@@ -63,6 +75,8 @@ def test_hub_to_desk_and_back(
     assert order is not None
     create_desk_account("Parcel Pals", PACKER, PACKER_PASSWORD)
 
+    hub_violations, desk_violations = policy_violations(page), policy_violations(desk)
+
     # The merchant creates the ShipStation integration and reads the credentials.
     sign_in(page, EMAIL, PASSWORD)
     nav = page.get_by_role("navigation", name="Main")
@@ -83,6 +97,9 @@ def test_hub_to_desk_and_back(
     desk.get_by_label("Username").fill(PACKER)
     desk.get_by_label("Password").fill(PACKER_PASSWORD)
     desk.get_by_role("button", name="Sign in").click()
+    # Signing in to the desk left the hub tab signed in as the merchant.
+    page.reload()
+    expect(page.locator(".topbar-user")).to_contain_text(EMAIL)
     desk.get_by_role("navigation", name="Desk").get_by_role("link", name="Stores").click()
     desk.goto("/desk/stores/connect/")
     shoot(desk, "desk-store-tiles")
@@ -142,3 +159,10 @@ def test_hub_to_desk_and_back(
     shoot(page, "hub-order-shipped")
     desk.reload()
     shoot(desk, "desk-order-shipped")
+
+    # One browser, two users: both tabs are still signed in, each as its own user.
+    expect(page.locator(".topbar-user")).to_contain_text(EMAIL)
+    expect(desk.locator(".topbar-user")).to_contain_text(PACKER)
+    expect(desk).to_have_url(re.compile(r"/desk/orders/\d+/$"))
+    assert hub_violations == []
+    assert desk_violations == []

@@ -7,7 +7,7 @@ from html import escape
 import pytest
 from django.test import Client
 
-from crossdock.core.image_urls import proxied_image_url
+from crossdock.core.image_urls import DESK_PROXY_PATH, proxied_image_url
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.models import Shipment
@@ -15,14 +15,13 @@ from crossdock.desk.stores.models import DeskStore
 from crossdock.hub.accounts.services import create_account as create_hub_account
 from crossdock.media_proxy import proxy_key
 from tests.desk.independent_store import IndependentStore
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING
 
 
 @pytest.fixture
 def browser(desk_account: DeskAccount) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 @pytest.fixture
@@ -47,7 +46,12 @@ def test_sign_in_is_required_and_needs_a_desk_seat(desk_account: DeskAccount) ->
     create_hub_account("Hub Only", "hub@example.com", "hub-pass-123")
     hub_user = Client()
     assert hub_user.login(username="hub@example.com", password="hub-pass-123")
-    assert hub_user.get("/desk/").status_code == 403
+    assert hub_user.get("/desk/").url == "/desk/login/?next=/desk/"  # type: ignore[attr-defined]
+    refused = hub_user.post(
+        "/desk/login/", {"username": "hub@example.com", "password": "hub-pass-123"}
+    )
+    assert refused.status_code == 200
+    assert "This login has no seat in a shipping desk account." in refused.content.decode()
 
 
 def test_connecting_shows_tiles_then_a_form_with_errors_next_to_fields(
@@ -168,12 +172,15 @@ def test_grid_order_page_ship_form_and_slips(
     grid = browser.get("/desk/?status=awaiting_shipment").content.decode()
     assert f'href="/desk/orders/{order.pk}/"' in grid
     # thumbnails come through the same-origin image proxy, never straight from the store
-    assert f'src="{escape(proxied_image_url("https://img.example/tee.jpg", proxy_key()))}"' in grid
+    thumbnail = proxied_image_url(
+        "https://img.example/tee.jpg", proxy_key(), proxy_path=DESK_PROXY_PATH
+    )
+    assert f'src="{escape(thumbnail)}"' in grid
     assert "https://img.example" not in grid.replace("u=https%3A%2F%2Fimg.example", "")
     assert "Awaiting shipment" in grid
 
     page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
-    assert f'src="{escape(proxied_image_url("https://img.example/tee.jpg", proxy_key()))}"' in page
+    assert f'src="{escape(thumbnail)}"' in page
     assert 'src="https://img.example' not in page
     for detail in (
         "Royal Mail Tracked 24",

@@ -8,7 +8,6 @@ from typing import Any
 
 import httpx
 import pytest
-from django.test import Client
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores import client as store_client
@@ -29,6 +28,7 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import add_unverified_store, check_connection, connect_store
 from tests.desk.conftest import DeskApiClient
 from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder, render_order
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING
 
 WINDOW = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
@@ -504,8 +504,7 @@ def test_a_second_store_on_the_same_endpoint_is_warned_about(
         "come in twice."
     ]
     # and so does each store's settings page
-    browser = Client()
-    assert browser.login(username="packer@parcelpals.test", password="packing-pass-1")
+    browser = desk_client("packer@parcelpals.test", "packing-pass-1")
     for store_id, other in (
         (first.json()["store"]["id"], "Corner Shop again"),
         (second.json()["store"]["id"], "Corner Shop"),
@@ -527,8 +526,7 @@ def test_the_connect_form_shows_the_same_endpoint_warning(
         username=independent_store.username,
         password=independent_store.password,
     )
-    browser = Client()
-    assert browser.login(username="packer@parcelpals.test", password="packing-pass-1")
+    browser = desk_client("packer@parcelpals.test", "packing-pass-1")
 
     page = browser.post(
         "/desk/stores/connect/custom/",

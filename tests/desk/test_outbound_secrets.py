@@ -24,6 +24,7 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient
 from tests.desk.independent_store import Answer, IndependentStore
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING
 
 PASSWORD = "Qz7Xv/K9p+Wm4J"
@@ -49,9 +50,7 @@ def secret_store() -> Iterator[IndependentStore]:
 
 @pytest.fixture
 def browser(desk_account: DeskAccount) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 def _called(store: IndependentStore) -> str:

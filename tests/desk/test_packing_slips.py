@@ -23,6 +23,7 @@ from crossdock.desk.shipments.slip_fonts import (
     slip_fonts,
 )
 from crossdock.desk.shipments.slips import CONTENT_WIDTH, render_slip_pdf, slip_story
+from tests.desk.signin import desk_client
 
 SAMPLES = {
     "Latin": ("Café crème", "SlipSans"),
@@ -46,9 +47,7 @@ def _fonts_installed() -> None:
 
 @pytest.fixture
 def browser(imported: DeskOrder) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 def _tee(order: DeskOrder) -> DeskOrderLine:

@@ -16,13 +16,12 @@ from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient, run_tasks
 from tests.desk.independent_store import IndependentStore
+from tests.desk.signin import desk_client
 
 
 @pytest.fixture
 def browser(desk_account: DeskAccount) -> Client:
-    client = Client()
-    assert client.login(username="packer@parcelpals.test", password="packing-pass-1")
-    return client
+    return desk_client("packer@parcelpals.test", "packing-pass-1")
 
 
 def _pdf_texts(order: DeskOrder) -> list[str]:

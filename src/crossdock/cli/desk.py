@@ -8,7 +8,10 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
+from crossdock.cli.accounts import show_accounts
 from crossdock.cli.output import JsonOption, console, emit_json, fail
+from crossdock.cli.passwords import PasswordStdinOption, read_password
+from crossdock.desk.accounts import queries as account_queries
 from crossdock.desk.accounts import services as accounts
 from crossdock.desk.accounts.errors import DeskAccountError
 from crossdock.desk.accounts.models import DeskAccount
@@ -48,22 +51,32 @@ def _account(name: str) -> DeskAccount:
 def create_account(
     name: str = typer.Option(..., "--name", help="Desk account name."),
     email: str = typer.Option(..., "--email", help="E-mail of the first user; also the login."),
-    password: str = typer.Option(..., "--password", help="Password of that login."),
+    password: str | None = typer.Option(
+        None,
+        "--password",
+        help="Password of that login (visible to other users: prefer --password-stdin).",
+    ),
+    password_stdin: bool = PasswordStdinOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Create a desk account with its first login."""
-    if len(password) < 8:
-        raise fail("--password must be at least 8 characters")
+    """Create a desk account with its first login (asks for the password when omitted)."""
     if "@" not in email:
         raise fail(f"--email {email!r} is not an e-mail address")
+    secret = read_password(password, password_stdin)
     try:
-        account = accounts.create_account(name, email, password)
+        account = accounts.create_account(name, email, secret)
     except DeskAccountError as error:
         raise fail(str(error)) from error
     if as_json:
         emit_json({"id": account.pk, "name": account.name, "email": email.strip().lower()})
     else:
         console.print(f"Created desk account [bold]{account.name}[/bold]; login {email}")
+
+
+@account_app.command("list")
+def list_accounts(as_json: bool = JsonOption) -> None:
+    """List desk accounts with the logins that have a seat."""
+    show_accounts(account_queries.all_accounts(), as_json)
 
 
 @token_app.command("create")

@@ -5,9 +5,11 @@ from __future__ import annotations
 import os
 import signal
 import threading
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import typer
+from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
@@ -18,6 +20,57 @@ from crossdock.worker import WorkerThread, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("CROSSDOCK_PORT", "8000"))
+
+#: gunicorn reads and drops at most this much of a body the application left unread before
+#: it reuses a keep-alive connection; past it, it closes the connection after an answer that
+#: said ``Connection: keep-alive``, and the client's next request on it fails.
+GUNICORN_DRAIN_BYTES = 64 * 1024
+CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+def _body_left_unread(environ: dict[str, Any], status: int) -> bool:
+    """Whether an answer refused a body too large for gunicorn to drain before reuse."""
+    if status == 413:
+        return True
+    declared = str(environ.get("CONTENT_LENGTH") or "")
+    chunked = "chunked" in str(environ.get("HTTP_TRANSFER_ENCODING", "")).lower()
+    too_long = declared.isdigit() and int(declared) > GUNICORN_DRAIN_BYTES
+    return status >= 400 and (too_long or chunked)
+
+
+def close_after_refused_body(app: WsgiApp) -> WsgiApp:
+    """Wrap ``app`` so an answer refusing a large body closes the connection openly.
+
+    gunicorn ignores a ``Connection`` header set by the application, so the wrapper asks
+    gunicorn's response object (the ``start_response`` it passes) to close: the answer then
+    says ``Connection: close`` and the client opens a new connection for its next request
+    instead of losing it on a socket closed behind its back.
+    """
+
+    def wrapped(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        def start(status: str, headers: list[tuple[str, str]], *exc_info: Any) -> Any:
+            code = int(status.split(" ", 1)[0])
+            force_close = getattr(getattr(start_response, "__self__", None), "force_close", None)
+            if callable(force_close) and _body_left_unread(environ, code):
+                force_close()
+            return start_response(status, headers, *exc_info)
+
+        return app(environ, start)
+
+    return wrapped
+
+
+def email_notice() -> str | None:
+    """One line saying where e-mail goes when it is only printed (development)."""
+    if settings.EMAIL_BACKEND != CONSOLE_EMAIL_BACKEND:
+        return None
+    return (
+        "E-mails are printed here, not sent: set CROSSDOCK_EMAIL_BACKEND and "
+        "CROSSDOCK_EMAIL_HOST (see docs/configuration.md) to send them over SMTP."
+    )
 
 
 def _database_name() -> str:
@@ -93,7 +146,7 @@ def serve(
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return application
+            return close_after_refused_body(application)
 
     url = f"http://{host}:{port}/"
     console.print(f"Crossdock hub   [bold]{url}[/bold]")
@@ -103,6 +156,9 @@ def serve(
         console.print(f"Demo login      {login[0]} / {login[1]}  (hub)")
     if desk_login:
         console.print(f"                {desk_login[0]} / {desk_login[1]}  (desk)")
+    notice = email_notice()
+    if notice:
+        console.print(notice, highlight=False)
     if with_worker:
         console.print(f"Background work runs in each of the {workers} web processes.")
     # Forked web workers must not inherit the parent's database connections.

@@ -14,8 +14,9 @@ import hashlib
 import hmac
 from urllib.parse import urlencode, urlsplit
 
-#: Where the image proxy answers, for both the hub and the desk.
+#: Where the image proxy answers: the hub's, and the desk's under its own session path.
 PROXY_PATH = "/media-proxy/"
+DESK_PROXY_PATH = "/desk/media-proxy/"
 #: The longest image URL kept (the hub's column is 500 characters).
 MAX_IMAGE_URL_LENGTH = 500
 #: Image types shown; SVG is left out on purpose: it can carry script.
@@ -91,12 +92,17 @@ def own_static_path(url: str, own_hosts: frozenset[str], static_prefix: str) -> 
 
 
 def proxied_image_url(
-    url: str, key: bytes, own_hosts: frozenset[str] = frozenset(), static_prefix: str = "/static/"
+    url: str,
+    key: bytes,
+    own_hosts: frozenset[str] = frozenset(),
+    static_prefix: str = "/static/",
+    proxy_path: str = PROXY_PATH,
 ) -> str:
     """The same-origin address showing ``url``, or ``""`` when ``url`` is not a storable one.
 
     This server's own static files are shown by their path; everything else goes through the
-    signed proxy.
+    signed proxy at ``proxy_path`` (the desk's pages use :data:`DESK_PROXY_PATH`, where the
+    browser sends the desk's session cookie).
     """
     cleaned = clean_image_url(url)
     if not cleaned:
@@ -104,7 +110,7 @@ def proxied_image_url(
     own = own_static_path(cleaned, own_hosts, static_prefix)
     if own:
         return own
-    return f"{PROXY_PATH}?{urlencode({'u': cleaned, 's': image_signature(cleaned, key)})}"
+    return f"{proxy_path}?{urlencode({'u': cleaned, 's': image_signature(cleaned, key)})}"
 
 
 def is_safe_image_type(content_type: str) -> bool:

@@ -86,15 +86,22 @@ def limit_of(policy: LockoutPolicy, counter: Counter) -> int:
     return policy.identity_limit if counter == Counter.IDENTITY else policy.address_limit
 
 
-def after_failure(
-    policy: LockoutPolicy, counter: Counter, count: FailureCount | None, now: datetime
+def counted_failure(
+    count: FailureCount | None, limit: int, window: timedelta, lockout: timedelta, now: datetime
 ) -> FailureCount:
-    """``count`` with one more failure: a count older than the window starts over, and
-    reaching the counter's limit locks it until ``now + lockout``."""
-    if count is None or count.window_started_at <= now - policy.window:
+    """``count`` with one more failure: a count older than ``window`` starts over, and
+    reaching ``limit`` locks it until ``now + lockout``."""
+    if count is None or count.window_started_at <= now - window:
         count = FailureCount(failures=0, window_started_at=now)
     failures = count.failures + 1
     locked_until = count.locked_until
-    if failures >= limit_of(policy, counter):
-        locked_until = now + policy.lockout
+    if failures >= limit:
+        locked_until = now + lockout
     return replace(count, failures=failures, locked_until=locked_until)
+
+
+def after_failure(
+    policy: LockoutPolicy, counter: Counter, count: FailureCount | None, now: datetime
+) -> FailureCount:
+    """``count`` with one more failure under ``policy``'s limit for ``counter``."""
+    return counted_failure(count, limit_of(policy, counter), policy.window, policy.lockout, now)

@@ -3,6 +3,7 @@
 Every hub page works inside one merchant account. :func:`account_view` turns a view that
 takes ``(request, account, ...)`` into a plain Django view: anonymous visitors go to the
 sign-in page, users without an account get a 403 page, everyone else gets their account.
+:class:`HubSignInForm` lets in only logins that belong to a merchant account.
 """
 
 from __future__ import annotations
@@ -12,13 +13,16 @@ from collections.abc import Callable
 from typing import Concatenate, ParamSpec
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.queries import account_for_user
+from crossdock.platform.signin import ThrottledAuthenticationForm
 
 P = ParamSpec("P")
 
@@ -38,6 +42,19 @@ def account_view(
         return view(request, account, *args, **kwargs)
 
     return wrapper
+
+
+class HubSignInForm(ThrottledAuthenticationForm):
+    """The hub's sign-in: lockouts, and only logins with a merchant account may pass."""
+
+    def confirm_login_allowed(self, user: User) -> None:
+        super().confirm_login_allowed(user)
+        if account_for_user(user) is None:
+            raise ValidationError(
+                "This login has no Crossdock hub account. Shipping desk logins sign in at "
+                "/desk/login/.",
+                code="no_account",
+            )
 
 
 def actor_of(request: HttpRequest) -> Actor:

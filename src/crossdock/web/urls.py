@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from crossdock.web.access import HubSignInForm
 from crossdock.web.views import (
     channels,
     custom_statuses,
@@ -21,7 +22,9 @@ urlpatterns = [
     path(
         "login/",
         auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
+            template_name="web/login.html",
+            authentication_form=HubSignInForm,
+            redirect_authenticated_user=True,
         ),
         name="login",
     ),
@@ -93,6 +96,7 @@ urlpatterns = [
     ),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/users", settings.add_user, name="settings_add_user"),
+    path("settings/password", settings.change_password, name="settings_password"),
     path("settings/tokens", settings.create_token, name="settings_create_token"),
     path(
         "settings/tokens/<int:token_id>/revoke", settings.revoke_token, name="settings_revoke_token"

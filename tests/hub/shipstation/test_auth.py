@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from crossdock.core.secrets import keyed_hash
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.shipstation.models import AuthThrottle, ShipStationIntegration
+from crossdock.hub.shipstation.models import ShipStationIntegration
 from crossdock.hub.shipstation.services import (
     ADDRESS_LIMIT,
     PASSWORD_OVERLAP,
@@ -23,6 +23,7 @@ from crossdock.hub.shipstation.services import (
     revoke_integration,
     rotate_password,
 )
+from crossdock.platform.models import AuthThrottle
 from tests.hub.shipstation.conftest import ENDPOINT, basic, content
 
 WINDOW = {"action": "export", "start_date": "01/01/2026 00:00", "end_date": "01/02/2026 00:00"}

@@ -24,3 +24,8 @@ def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | No
 def seats(account: DeskAccount) -> QuerySet[DeskMembership]:
     """The account's seats with their users, oldest first."""
     return DeskMembership.objects.filter(account=account).select_related("user").order_by("pk")
+
+
+def all_accounts() -> QuerySet[DeskAccount]:
+    """Every desk account, by name, with its seats' users loaded."""
+    return DeskAccount.objects.prefetch_related("memberships__user").order_by("name")

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from crossdock.desk.accounts.errors import (
     InvalidDeskToken,
 )
 from crossdock.desk.accounts.models import DeskAccount, DeskApiToken, DeskMembership
+from crossdock.platform.passwords import password_problems
 
 #: Desk tokens read ``dsk_<prefix>_<secret>`` so they are never confused with hub tokens.
 TOKEN_SCHEME = "dsk"  # noqa: S105 - the public prefix of tokens, not a secret
@@ -33,10 +33,16 @@ class IssuedDeskToken:
 
 
 def create_account(name: str, email: str, password: str) -> DeskAccount:
-    """Create a desk account and its first user (the e-mail is the login)."""
+    """Create a desk account and its first user (the e-mail is the login).
+
+    The password must pass every rule in ``settings.AUTH_PASSWORD_VALIDATORS``.
+    """
     user_model = get_user_model()
     name = name.strip()
     email = email.strip().lower()
+    problems = password_problems(password, email)
+    if problems:
+        raise DeskUserInvalid({"password": problems})
     try:
         with transaction.atomic():
             if DeskAccount.objects.filter(name=name).exists():
@@ -63,10 +69,9 @@ def add_user(account: DeskAccount, email: str, password: str) -> DeskMembership:
         validate_email(email)
     except ValidationError:
         errors["email"] = "enter an e-mail address"
-    try:
-        validate_password(password)
-    except ValidationError as error:
-        errors["password"] = " ".join(error.messages)
+    problems = password_problems(password, email)
+    if problems:
+        errors["password"] = problems
     if errors:
         raise DeskUserInvalid(errors)
     user_model = get_user_model()

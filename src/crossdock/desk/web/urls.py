@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from crossdock.desk.web.views import orders, stores, team
+from crossdock.desk.web.access import DeskSignInForm
+from crossdock.desk.web.views import account, orders, stores, team
 
 urlpatterns = [
     path("", orders.order_grid, name="desk_orders"),
@@ -13,6 +14,7 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="desk/login.html",
+            authentication_form=DeskSignInForm,
             redirect_authenticated_user=True,
             next_page="/desk/",
         ),
@@ -37,6 +39,7 @@ urlpatterns = [
     path("stores/<int:store_id>/connection/", stores.reconnect, name="desk_reconnect"),
     path("stores/<int:store_id>/import/", stores.import_now, name="desk_import_now"),
     path("stores/<int:store_id>/imports/", stores.import_history, name="desk_store_imports"),
+    path("password/", account.change_password, name="desk_password"),
     path("team/", team.team, name="desk_team"),
     path("team/<int:seat_id>/remove/", team.remove, name="desk_team_remove"),
 ]

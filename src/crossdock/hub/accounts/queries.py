@@ -24,3 +24,8 @@ def tokens(account: Account) -> QuerySet[ApiToken]:
 
 def members(account: Account) -> QuerySet[Membership]:
     return Membership.objects.filter(account=account).select_related("user")
+
+
+def all_accounts() -> QuerySet[Account]:
+    """Every merchant account, by name, with its members' users loaded."""
+    return Account.objects.prefetch_related("memberships__user").order_by("name")

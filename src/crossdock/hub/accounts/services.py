@@ -18,6 +18,7 @@ from crossdock.hub.accounts.errors import (
 )
 from crossdock.hub.accounts.models import Account, ApiToken, Membership
 from crossdock.hub.channels.services import ensure_manual_channel
+from crossdock.platform.passwords import password_problems
 
 TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
 
@@ -35,12 +36,16 @@ class IssuedToken:
 
 
 def create_account(name: str, email: str, password: str) -> Account:
-    """Create a merchant account, its owner user and its built-in ``manual`` channel."""
+    """Create a merchant account, its owner user and its built-in ``manual`` channel.
+
+    The password must pass every rule in ``settings.AUTH_PASSWORD_VALIDATORS``.
+    """
     user_model = get_user_model()
     name = name.strip()
     email = _checked_email(email)
     if not name or len(name) > MAX_NAME:
         raise AccountInvalid(f"an account name must be 1 to {MAX_NAME} characters")
+    _check_password(password, email)
     try:
         with transaction.atomic():
             if Account.objects.filter(name=name).exists():
@@ -63,10 +68,17 @@ def _checked_email(email: str) -> str:
     return email
 
 
+def _check_password(password: str, email: str) -> None:
+    problems = password_problems(password, email)
+    if problems:
+        raise AccountInvalid(f"password: {problems}")
+
+
 def add_user(account: Account, email: str, password: str) -> AbstractBaseUser:
-    """Add a staff user to an account."""
+    """Add a staff user to an account (the password must pass the password rules)."""
     user_model = get_user_model()
     email = _checked_email(email)
+    _check_password(password, email)
     try:
         with transaction.atomic():
             user = user_model.objects.create_user(username=email, email=email, password=password)

@@ -1,4 +1,4 @@
-"""ShipStation integrations, their paging runs, export skips and the auth-failure throttle."""
+"""ShipStation integrations, their paging runs and export skips."""
 
 from __future__ import annotations
 
@@ -149,19 +149,3 @@ class ExportSkip(models.Model):
 
     def __str__(self) -> str:
         return f"order {self.order_id}: {self.reason}"
-
-
-class AuthThrottle(models.Model):
-    """Failed sign-ins counted under one key (a keyed hash of a username as used from one
-    address, or of an address): see :mod:`crossdock.core.lockout` for the rules.
-
-    Kept in the database so every web process sees the same counts.
-    """
-
-    key = models.CharField(max_length=64, unique=True)
-    failures = models.PositiveIntegerField(default=0)
-    window_started_at = models.DateTimeField()
-    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
-
-    def __str__(self) -> str:
-        return f"{self.key[:12]}… {self.failures} failures"

@@ -14,22 +14,21 @@ and its lock never refuses valid credentials of a username that is not locked.
 
 from __future__ import annotations
 
+import math
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from crossdock.core.ids import storable_id
 from crossdock.core.lockout import (
     Counter,
-    FailureCount,
     LockoutPolicy,
-    after_failure,
     counter_for_failure,
+    limit_of,
     refusal,
 )
 from crossdock.core.secrets import generate_secret, keyed_hash, secret_matches
@@ -43,16 +42,20 @@ from crossdock.hub.shipstation.errors import (
 )
 from crossdock.hub.shipstation.models import (
     MAX_PAGE_SIZE,
-    AuthThrottle,
     CustomFieldSource,
     ShipStationIntegration,
     WeightUnitsChoice,
 )
+from crossdock.platform.throttle import (
+    FAILURE_WINDOW,
+    LOCKOUT,
+    FailureLimit,
+    clear,
+    count_failure,
+    failure_counts,
+    throttle_key,
+)
 
-#: Failures counted within this window; the count starts over after it.
-FAILURE_WINDOW = timedelta(minutes=15)
-#: How long a locked username (or address) is refused without checking its credentials.
-LOCKOUT = timedelta(minutes=15)
 #: Wrong passwords allowed for one existing username from one address.
 USERNAME_LIMIT = 10
 #: Unknown usernames allowed from one address (they never lock an existing username).
@@ -287,43 +290,6 @@ def revoke_integration(account: Account, integration_id: int) -> ShipStationInte
 # --- sign-in ---------------------------------------------------------------------------
 
 
-def _throttle_keys(address: str, username: str) -> dict[Counter, str]:
-    """Keys of the username as used from this address, and of the address (keyed hashes)."""
-    return {
-        Counter.IDENTITY: keyed_hash(settings.HASH_KEY, f"shipstation-pair\0{address}\0{username}"),
-        Counter.ADDRESS: keyed_hash(settings.HASH_KEY, f"shipstation-address\0{address}"),
-    }
-
-
-def _count_of(row: AuthThrottle | None) -> FailureCount | None:
-    if row is None:
-        return None
-    return FailureCount(row.failures, row.window_started_at, row.locked_until)
-
-
-def _counts(keys: dict[Counter, str]) -> dict[Counter, FailureCount | None]:
-    rows = {row.key: row for row in AuthThrottle.objects.filter(key__in=keys.values())}
-    return {counter: _count_of(rows.get(key)) for counter, key in keys.items()}
-
-
-def _count_failure(counter: Counter, key: str, now: datetime) -> None:
-    with transaction.atomic():
-        row, _ = AuthThrottle.objects.select_for_update().get_or_create(
-            key=key, defaults={"window_started_at": now}
-        )
-        counted = after_failure(LOCKOUT_POLICY, counter, _count_of(row), now)
-        row.failures = counted.failures
-        row.window_started_at = counted.window_started_at
-        row.locked_until = counted.locked_until
-        row.save()
-
-
-def _forget_stale_failures(now: datetime) -> None:
-    AuthThrottle.objects.filter(window_started_at__lt=now - timedelta(days=1)).filter(
-        Q(locked_until__isnull=True) | Q(locked_until__lt=now)
-    ).delete()
-
-
 def _password_matches(integration: ShipStationIntegration | None, password: str) -> bool:
     """The current password, or the previous one within its overlap; both always checked."""
     current = integration.password_hash if integration is not None else _NO_SUCH_HASH
@@ -359,25 +325,27 @@ def authenticate(username: str, password: str, address: str) -> ShipStationInteg
         else None
     )
     exists = integration is not None
-    keys = _throttle_keys(address, username)
-    counts = _counts(keys)
+    keys = {
+        Counter.IDENTITY: throttle_key("shipstation-pair", address, username),
+        Counter.ADDRESS: throttle_key("shipstation-address", address),
+    }
+    counts = failure_counts(tuple(keys.values()))
     wait = refusal(
         identity_exists=exists,
-        identity=counts[Counter.IDENTITY],
-        address=counts[Counter.ADDRESS],
+        identity=counts.get(keys[Counter.IDENTITY]),
+        address=counts.get(keys[Counter.ADDRESS]),
         now=now,
     )
     if wait is not None:
-        raise ClientLocked(max(1, int(wait.total_seconds()) + 1))
+        raise ClientLocked(max(1, math.ceil(wait.total_seconds())))
     # Checked for unknown usernames too, so both paths cost the same two HMACs.
     matches = _password_matches(integration, password)
     if integration is None or not matches:
         counter = counter_for_failure(identity_exists=exists)
-        _count_failure(counter, keys[counter], now)
-        _forget_stale_failures(now)
+        count_failure((FailureLimit(keys[counter], limit_of(LOCKOUT_POLICY, counter)),), now)
         raise AuthenticationFailed("unknown username or wrong password")
-    if counts[Counter.IDENTITY] is not None:
-        AuthThrottle.objects.filter(key=keys[Counter.IDENTITY]).delete()
+    if keys[Counter.IDENTITY] in counts:
+        clear(keys[Counter.IDENTITY])
     if integration.last_request_at is None or now - integration.last_request_at > timedelta(
         minutes=1
     ):

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+
+from crossdock.platform.passwords import validate_new_password
 
 
 class AddUserForm(forms.Form):
@@ -15,7 +17,7 @@ class AddUserForm(forms.Form):
     password = forms.CharField(
         label="Password",
         strip=False,
-        help_text="At least 8 characters, not a common password",
+        help_text="At least 8 characters, not a common password, not your e-mail",
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password_again = forms.CharField(
@@ -28,16 +30,18 @@ class AddUserForm(forms.Form):
         email: str = self.cleaned_data["email"].strip().lower()
         return email
 
-    def clean_password(self) -> str:
-        password: str = self.cleaned_data["password"]
-        validate_password(password)
-        return password
-
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         first, second = cleaned.get("password"), cleaned.get("password_again")
-        if first and second and first != second:
-            self.add_error("password_again", "The two passwords differ.")
+        if first is None:
+            return cleaned
+        try:
+            validate_new_password(first, cleaned.get("email") or "")
+        except ValidationError as error:
+            self.add_error("password", error)
+        else:
+            if second and first != second:
+                self.add_error("password_again", "The two passwords differ.")
         return cleaned
 
 

@@ -1,4 +1,4 @@
-"""Account settings: the account's users and its REST API tokens."""
+"""Account settings: the account's users, its REST API tokens, and one's own password."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from django.utils.cache import add_never_cache_headers
 from django.views.decorators.http import require_POST
 
 from crossdock.hub.accounts import queries, services
-from crossdock.hub.accounts.errors import AccountExists, InvalidToken
+from crossdock.hub.accounts.errors import AccountExists, AccountInvalid, InvalidToken
 from crossdock.hub.accounts.models import Account
+from crossdock.platform.passwords import password_page
 from crossdock.web.access import account_view
 from crossdock.web.forms.settings import AddUserForm, TokenForm
 
@@ -51,6 +52,8 @@ def add_user(request: HttpRequest, account: Account) -> HttpResponse:
             services.add_user(account, form.cleaned_data["email"], form.cleaned_data["password"])
         except AccountExists:
             form.add_error("email", "A user with this e-mail exists already.")
+        except AccountInvalid as error:
+            form.add_error(None, str(error))
         else:
             messages.success(request, f"{form.cleaned_data['email']} can now sign in.")
             return redirect("settings")
@@ -80,3 +83,9 @@ def revoke_token(request: HttpRequest, account: Account, token_id: int) -> HttpR
     else:
         messages.success(request, "Token revoked; it stops working at once.")
     return redirect("settings")
+
+
+@account_view
+def change_password(request: HttpRequest, account: Account) -> HttpResponse:
+    """Change the signed-in user's password; the current one confirms it's them."""
+    return password_page(request, "web/password.html", "settings", "settings")
