@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
+from crossdock.core.text import NOT_TEXT, is_storable_text
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
 from crossdock.desk.stores.importing import ImportSummary
@@ -21,7 +23,19 @@ NotifyStoreMode = Literal["immediately", "after_hours", "at_time", "never"]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
 
 
-class StatusMappingSchema(Schema):
+class InSchema(Schema):
+    """A request body: every text field must be storable (no lone surrogate, no NUL)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str) and not is_storable_text(value):
+            # A custom error keeps the message exact (no "Value error, " prefix).
+            raise PydanticCustomError("invalid_text", NOT_TEXT)
+        return value
+
+
+class StatusMappingSchema(InSchema):
     """Five comma-separated lists of the store's status strings (case-sensitive)."""
 
     unpaid: str = ""
@@ -31,7 +45,7 @@ class StatusMappingSchema(Schema):
     on_hold: str = ""
 
 
-class StoreIn(Schema):
+class StoreIn(InSchema):
     kind: Literal["crossdock", "custom"]
     name: str
     url: str
@@ -40,14 +54,14 @@ class StoreIn(Schema):
     status_mapping: StatusMappingSchema | None = None
 
 
-class ReconnectIn(Schema):
+class ReconnectIn(InSchema):
     url: str
     username: str
     #: Blank keeps the stored password.
     password: str = ""
 
 
-class StorePatch(Schema):
+class StorePatch(InSchema):
     """Any subset of the settings; all are checked and saved together, or none is."""
 
     name: str | None = None
@@ -92,7 +106,7 @@ class StorePatch(Schema):
     first_import_days: int | None = None
 
 
-class CopySettingsIn(Schema):
+class CopySettingsIn(InSchema):
     #: The store of the same desk account whose settings are copied.
     from_store_id: int
 
@@ -306,12 +320,12 @@ class OrderOut(Schema):
     shipments: list[ShipmentOut]
 
 
-class LineIn(Schema):
+class LineIn(InSchema):
     line_id: int
     quantity: int = Field(ge=1)
 
 
-class ShipmentIn(Schema):
+class ShipmentIn(InSchema):
     carrier: str
     service: str = ""
     tracking_number: str = ""
