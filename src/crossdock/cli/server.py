@@ -8,11 +8,12 @@ import threading
 from typing import Any
 
 import typer
+from django.conf import settings
 from django.core.management import call_command, execute_from_command_line
 from django.db import connections
 
-from crossdock.cli.output import JsonOption, console, emit_json
-from crossdock.worker import WorkerThread, run_worker
+from crossdock.cli.output import JsonOption, console, emit_json, fail
+from crossdock.worker import WorkerThread, lane_threads, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("CROSSDOCK_PORT", "8000"))
@@ -37,15 +38,16 @@ def serve(
 
     def _start_worker(web_worker: Any) -> None:
         # After the fork: a database handle (SQLite above all) must never cross a fork, so
-        # each web process starts its own worker thread on its own connections.
-        thread = WorkerThread()
-        thread.start()
-        web_worker.crossdock_worker = thread
+        # each web process starts its own worker threads (one per lane) on its own connections.
+        threads = lane_threads()
+        for thread in threads:
+            thread.start()
+        web_worker.crossdock_workers = threads
 
     def _stop_worker(server: Any, web_worker: Any) -> None:
-        thread = getattr(web_worker, "crossdock_worker", None)
-        if isinstance(thread, WorkerThread):
-            thread.stop()
+        for thread in getattr(web_worker, "crossdock_workers", []):
+            if isinstance(thread, WorkerThread):
+                thread.stop()
 
     class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
         def load_config(self) -> None:
@@ -78,7 +80,9 @@ def serve(
     if desk_login:
         console.print(f"                {desk_login[0]} / {desk_login[1]}  (desk)")
     if with_worker:
-        console.print(f"Background work runs in each of the {workers} web processes.")
+        console.print(
+            f"Background work runs in each of the {workers} web processes, one thread per lane."
+        )
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
     _Server().run()
@@ -86,9 +90,18 @@ def serve(
 
 def worker(
     interval: float = typer.Option(1.0, help="Seconds between polls when the queue is empty."),
+    queue: list[str] = typer.Option(  # noqa: B008 - typer declares options as defaults
+        [],
+        "--queue",
+        help="Claim only from this queue (repeat it); default: every lane in its own thread.",
+    ),
 ) -> None:
     """Run a standalone background worker until SIGINT or SIGTERM."""
     stop = threading.Event()
+    known = set(settings.TASKS["default"]["QUEUES"])
+    unknown = [name for name in queue if name not in known]
+    if unknown:
+        raise fail(f"--queue {unknown[0]!r} is not a queue; choose from {', '.join(sorted(known))}")
 
     def _stop(signum: int, frame: object) -> None:
         console.print("worker stopping…")
@@ -97,7 +110,18 @@ def worker(
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     console.print(f"Crossdock worker running (pid {os.getpid()}); Ctrl+C stops it.")
-    run_worker(stop, interval=interval)
+    if queue:
+        run_worker(stop, interval=interval, queues=queue)
+        return
+    threads = lane_threads(interval)
+    for thread in threads:
+        thread.start()
+    while not stop.wait(1.0):
+        pass
+    for thread in threads:
+        thread.stop()
+    for thread in threads:
+        thread.join()
 
 
 def migrate() -> None:
