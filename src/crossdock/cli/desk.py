@@ -21,7 +21,6 @@ from crossdock.desk.stores import services as stores
 from crossdock.desk.stores.errors import (
     DeskStoreError,
     StoreConnectionFailed,
-    StoreInvalid,
 )
 from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
@@ -96,10 +95,10 @@ def add_store(
         store, report = stores.connect_store(
             _account(account), kind=kind, name=name, url=url, username=username, password=password
         )
-    except StoreInvalid as error:
-        raise fail(str(error)) from error
     except StoreConnectionFailed as error:
         raise fail(error.message) from error
+    except DeskStoreError as error:
+        raise fail(str(error)) from error
     if as_json:
         emit_json(
             {

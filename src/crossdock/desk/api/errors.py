@@ -12,8 +12,10 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.stores.errors import (
     ImportAlreadyRunning,
+    StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
+    StoreLimitReached,
     StoreNotFound,
 )
 
@@ -55,6 +57,16 @@ def install_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(ShipmentStateError)
     def _state(request: HttpRequest, error: ShipmentStateError) -> HttpResponse:
         return message(api, request, 409, str(error))
+
+    @api.exception_handler(StoreLimitReached)
+    def _full(request: HttpRequest, error: StoreLimitReached) -> HttpResponse:
+        return message(api, request, 409, str(error))
+
+    @api.exception_handler(StoreCallsBusy)
+    def _busy(request: HttpRequest, error: StoreCallsBusy) -> HttpResponse:
+        response = message(api, request, 429, str(error))
+        response["Retry-After"] = str(error.retry_after)
+        return response
 
     @api.exception_handler(ImportAlreadyRunning)
     def _running(request: HttpRequest, error: ImportAlreadyRunning) -> HttpResponse:
