@@ -9,6 +9,7 @@ import typer
 from rich.table import Table
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
+from crossdock.desk.accounts import queries as account_queries
 from crossdock.desk.accounts import services as accounts
 from crossdock.desk.accounts.errors import DeskAccountError
 from crossdock.desk.accounts.models import DeskAccount
@@ -78,6 +79,55 @@ def create_token(
     else:
         console.print(issued.secret, highlight=False)
         console.print("Store it now: it cannot be shown again.")
+
+
+@token_app.command("list")
+def list_tokens(account: str = AccountOption, as_json: bool = JsonOption) -> None:
+    """List the desk account's API tokens (never their secrets)."""
+    found = list(account_queries.tokens(_account(account)))
+    if as_json:
+        emit_json(
+            {
+                "tokens": [
+                    {
+                        "id": token.pk,
+                        "name": token.name,
+                        "prefix": f"{accounts.TOKEN_SCHEME}_{token.prefix}_",
+                        "created_at": token.created_at.isoformat(),
+                        "last_used_at": token.last_used_at.isoformat()
+                        if token.last_used_at
+                        else None,
+                        "active": token.is_active,
+                    }
+                    for token in found
+                ]
+            }
+        )
+        return
+    table = Table("id", "name", "token", "created", "last used", "state")
+    for token in found:
+        table.add_row(
+            str(token.pk),
+            token.name,
+            f"{accounts.TOKEN_SCHEME}_{token.prefix}_…",
+            f"{token.created_at:%Y-%m-%d}",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never",
+            "active" if token.is_active else "revoked",
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def revoke_token(
+    account: str = AccountOption,
+    token_id: int = typer.Argument(..., help="Token id (see `crossdock desk token list`)."),
+) -> None:
+    """Revoke a desk API token; it stops working at once."""
+    try:
+        token = accounts.revoke_token(_account(account), token_id)
+    except DeskAccountError as error:
+        raise fail(str(error)) from error
+    console.print(f"Token {token.pk} ({token.name}) revoked.")
 
 
 @stores_app.command("add")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from crossdock.desk.accounts.models import DeskAccount, DeskMembership
+from crossdock.desk.accounts.models import DeskAccount, DeskApiToken, DeskMembership
 
 
 def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | None:
@@ -24,3 +24,12 @@ def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | No
 def seats(account: DeskAccount) -> QuerySet[DeskMembership]:
     """The account's seats with their users, oldest first."""
     return DeskMembership.objects.filter(account=account).select_related("user").order_by("pk")
+
+
+def tokens(account: DeskAccount) -> QuerySet[DeskApiToken]:
+    """The account's API tokens, active and revoked, newest first."""
+    return DeskApiToken.objects.filter(account=account).order_by("-created_at", "-pk")
+
+
+def token(account: DeskAccount, token_id: int) -> DeskApiToken | None:
+    return DeskApiToken.objects.filter(account=account, pk=token_id).first()

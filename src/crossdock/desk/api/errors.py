@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from crossdock.desk.accounts.errors import InvalidDeskToken
 from crossdock.desk.shipments.errors import (
     ShipmentInvalid,
     ShipmentNotFound,
@@ -48,6 +49,10 @@ def install_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(StoreNotFound)
     def _store_missing(request: HttpRequest, error: StoreNotFound) -> HttpResponse:
+        return message(api, request, 404, str(error))
+
+    @api.exception_handler(InvalidDeskToken)
+    def _token_missing(request: HttpRequest, error: InvalidDeskToken) -> HttpResponse:
         return message(api, request, 404, str(error))
 
     @api.exception_handler(ShipmentNotFound)

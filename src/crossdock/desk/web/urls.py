@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from crossdock.desk.web.views import orders, stores, team
+from crossdock.desk.web.views import orders, stores, team, tokens
 
 urlpatterns = [
     path("", orders.order_grid, name="desk_orders"),
@@ -39,4 +39,6 @@ urlpatterns = [
     path("stores/<int:store_id>/imports/", stores.import_history, name="desk_store_imports"),
     path("team/", team.team, name="desk_team"),
     path("team/<int:seat_id>/remove/", team.remove, name="desk_team_remove"),
+    path("tokens/", tokens.tokens, name="desk_tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.revoke, name="desk_token_revoke"),
 ]
