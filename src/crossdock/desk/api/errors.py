@@ -13,6 +13,7 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.stores.errors import (
     ImportAlreadyRunning,
+    ImportLeaseLost,
     StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
@@ -74,5 +75,8 @@ def install_handlers(api: NinjaAPI) -> None:
         return response
 
     @api.exception_handler(ImportAlreadyRunning)
-    def _running(request: HttpRequest, error: ImportAlreadyRunning) -> HttpResponse:
+    @api.exception_handler(ImportLeaseLost)
+    def _running(
+        request: HttpRequest, error: ImportAlreadyRunning | ImportLeaseLost
+    ) -> HttpResponse:
         return message(api, request, 409, str(error))

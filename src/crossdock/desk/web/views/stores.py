@@ -11,6 +11,7 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores import queries, rules, services
 from crossdock.desk.stores.errors import (
     ImportAlreadyRunning,
+    ImportLeaseLost,
     StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
@@ -201,7 +202,7 @@ def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> Htt
     try:
         with store_call_slot(account.pk):
             summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
-    except ImportAlreadyRunning:
+    except (ImportAlreadyRunning, ImportLeaseLost):
         messages.info(request, f"An import of {store.name} is already running.")
         return redirect("desk_store_imports", store_id=store.pk)
     except StoreCallsBusy as error:
