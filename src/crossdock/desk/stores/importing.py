@@ -190,7 +190,12 @@ def _renewing(http: httpx.Client, lease: Lease) -> None:
     """Renew ``lease`` before every request ``http`` sends (each page, each call)."""
 
     def renew(request: httpx.Request) -> None:
-        lease.renew()
+        try:
+            lease.renew()
+        except DatabaseError:
+            # A busy database must not fail the import: the next renewal tries again, and
+            # a lease that ran out meanwhile is caught by the release, which checks the holder.
+            logger.warning("desk store %s: lease renewal skipped", lease.store_id)
 
     http.event_hooks = {**http.event_hooks, "request": [*http.event_hooks["request"], renew]}
 
