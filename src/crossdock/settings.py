@@ -118,7 +118,7 @@ DESK_MAX_STORES = env_int("CROSSDOCK_DESK_MAX_STORES", 50)
 #: Imports of one desk account that may run at once; the others wait their turn.
 DESK_IMPORTS_PER_ACCOUNT = env_int("CROSSDOCK_DESK_IMPORTS_PER_ACCOUNT", 1)
 #: Calls to stores that web threads of one process may make at once, in all and per account
-#: (connection tests, "Import now"); past either, the desk answers 429 with Retry-After.
+#: (connection tests, API imports); past either, the desk answers 429 with Retry-After.
 DESK_WEB_STORE_CALLS = env_int("CROSSDOCK_DESK_WEB_STORE_CALLS", 4)
 DESK_WEB_STORE_CALLS_PER_ACCOUNT = env_int("CROSSDOCK_DESK_WEB_STORE_CALLS_PER_ACCOUNT", 2)
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
@@ -21,6 +22,7 @@ from crossdock.desk.stores.tasks import enqueue_due_imports, import_store
 from crossdock.hub.fulfillment.tasks import push_write_back
 from crossdock.worker import lanes
 from tests.desk.conftest import run_tasks
+from tests.desk.independent_store import IndependentStore
 
 EMPTY_PAGE = b'<?xml version="1.0"?><Orders pages="2"></Orders>'
 
@@ -163,3 +165,57 @@ def test_an_import_that_lost_its_lease_stops_and_leaves_the_new_holder_alone(
     # then the new holder keeps the store
     store.refresh_from_db()
     assert (store.importing_since, store.import_lease_until) == (taken_at, taken_at + LEASE)
+
+
+def test_import_now_in_the_ui_queues_the_import_and_the_history_page_follows_it(
+    desk_account: DeskAccount, independent_store: IndependentStore
+) -> None:
+    # given
+    store = add_unverified_store(
+        desk_account,
+        kind="custom",
+        name="Corner",
+        url=independent_store.url,
+        username=independent_store.username,
+        password=independent_store.password,
+    )
+    DeskStore.objects.filter(pk=store.pk).update(auto_import=False)
+    browser = Client()
+    assert browser.login(username="packer@parcelpals.test", password="packing-pass-1")
+
+    # when "Import now" is pressed: the web request only queues it
+    pressed = browser.post(f"/desk/stores/{store.pk}/import/")
+    waiting = browser.get(f"/desk/stores/{store.pk}/imports/").content.decode()
+
+    # then no call to the store was made on the web thread, and the page polls
+    assert pressed.status_code == 302
+    assert independent_store.exports == []
+    assert ImportRun.objects.count() == 0
+    assert 'hx-trigger="every 2s"' in waiting
+    assert "An import is queued or running" in waiting
+
+    # when the import lane runs it
+    run_tasks(("desk_imports",))
+    done = browser.get(f"/desk/stores/{store.pk}/imports/").content.decode()
+
+    # then the run is listed and the page stops polling
+    assert ImportRun.objects.get().trigger == ImportRun.Trigger.MANUAL
+    assert len(independent_store.exports) == 1
+    assert 'hx-trigger="every 2s"' not in done
+
+
+def test_import_now_while_an_import_holds_the_store_queues_nothing(
+    desk_account: DeskAccount,
+) -> None:
+    # given
+    store = _store(desk_account, "Corner")
+    claim(store.pk, timezone.now())
+    browser = Client()
+    assert browser.login(username="packer@parcelpals.test", password="packing-pass-1")
+
+    # when
+    page = browser.post(f"/desk/stores/{store.pk}/import/", follow=True)
+
+    # then
+    assert "An import of Corner is already running." in page.content.decode()
+    assert DBTaskResult.objects.filter(queue_name="desk_imports").count() == 0

@@ -1,4 +1,4 @@
-"""A bound on calls to stores made from web requests: connection tests and "Import now".
+"""A bound on calls to stores made from web requests: connection tests and API imports.
 
 A web thread waiting on a slow store serves no one else meanwhile. This caps how many
 threads of one process wait on stores at once, in all (``DESK_WEB_STORE_CALLS``) and per

@@ -14,7 +14,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
 from crossdock.desk.stores.errors import (
     AccountImportsBusy,
@@ -65,3 +66,26 @@ def enqueue_due_imports() -> None:
         )
         if claimed:
             import_store.enqueue(store_id, ImportRun.Trigger.SCHEDULE)
+
+
+def queue_import(store: DeskStore, trigger: str = ImportRun.Trigger.MANUAL) -> bool:
+    """Queue an import of ``store`` on the import lane ("Import now" in the UI).
+
+    Returns ``False`` (queues nothing) while an import of the store holds its lease. The
+    web request only enqueues: the call to the store runs on a worker, never a web thread.
+    """
+    if not DeskStore.objects.filter(is_free(timezone.now()), pk=store.pk).exists():
+        return False
+    import_store.enqueue(store.pk, trigger)
+    return True
+
+
+def import_busy(store: DeskStore) -> bool:
+    """Whether an import of ``store`` runs (its lease is live) or waits on the queue."""
+    if not DeskStore.objects.filter(is_free(timezone.now()), pk=store.pk).exists():
+        return True
+    return DBTaskResult.objects.filter(
+        task_path=import_store.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=store.pk,
+    ).exists()

@@ -8,19 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores import queries, rules, services
+from crossdock.desk.stores import queries, rules, services, tasks
 from crossdock.desk.stores.errors import (
-    ImportAlreadyRunning,
-    ImportLeaseLost,
     StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
     StoreLimitReached,
 )
 from crossdock.desk.stores.gate import store_call_slot
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.mapping import MAPPING_FIELDS
-from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
 from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import (
@@ -198,24 +195,12 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
 @require_POST
 @desk_view
 def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    """Queue the import on a worker (PRG); the history page follows it until it is done."""
     store = _store(account, store_id)
-    try:
-        with store_call_slot(account.pk):
-            summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
-    except (ImportAlreadyRunning, ImportLeaseLost):
-        messages.info(request, f"An import of {store.name} is already running.")
-        return redirect("desk_store_imports", store_id=store.pk)
-    except StoreCallsBusy as error:
-        messages.error(request, f"Import from {store.name} not started: {error}.")
-        return redirect("desk_store_imports", store_id=store.pk)
-    if summary.succeeded:
-        messages.success(
-            request,
-            f"Imported from {store.name}: {summary.fetched} fetched, {summary.created} new, "
-            f"{summary.updated} updated, {len(summary.skipped)} skipped.",
-        )
+    if tasks.queue_import(store):
+        messages.success(request, f"Import from {store.name} queued; it appears below once run.")
     else:
-        messages.error(request, f"Import from {store.name} failed: {summary.error}")
+        messages.info(request, f"An import of {store.name} is already running.")
     return redirect("desk_store_imports", store_id=store.pk)
 
 
@@ -225,5 +210,10 @@ def import_history(request: HttpRequest, account: DeskAccount, store_id: int) ->
     return render(
         request,
         "desk/stores/imports.html",
-        {"section": "stores", "store": store, "runs": queries.imports(account, store.pk)[:50]},
+        {
+            "section": "stores",
+            "store": store,
+            "runs": queries.imports(account, store.pk)[:50],
+            "busy": tasks.import_busy(store),
+        },
     )
