@@ -8,8 +8,10 @@ import warnings
 
 import pytest
 from django_tasks_db.models import DBTaskResult
+from typer.testing import CliRunner
 
 from crossdock import scheduling
+from crossdock.cli.root import app
 from crossdock.hub.channels.tasks import pull_channel_orders
 from crossdock.worker import run_worker
 
@@ -66,3 +68,15 @@ def test_the_worker_runs_queued_tasks_and_stops_when_asked() -> None:
         del thread
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+def test_the_worker_command_refuses_a_queue_no_lane_knows() -> None:
+    # when
+    result = CliRunner().invoke(app, ["worker", "--queue", "desk", "--queue", "bogus"])
+
+    # then
+    assert result.exit_code == 1
+    assert " ".join(result.output.split()) == (
+        "error: --queue 'bogus' is not a queue; choose from default, desk, desk_imports, "
+        "sync, writeback"
+    )

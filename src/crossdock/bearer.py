@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from django.conf import settings
+from django.contrib import admin
 from django.db import models
 from django.utils import timezone
 
@@ -39,6 +40,15 @@ class BearerToken(models.Model):
 
 
 TokenT = TypeVar("TokenT", bound=BearerToken)
+
+
+class BearerTokenAdmin(admin.ModelAdmin[TokenT]):
+    """Staff admin of a token model: names, prefixes and dates, never the secret's hash."""
+
+    list_display = ("name", "prefix", "account", "created_at", "last_used_at", "revoked_at")
+    list_filter = ("account",)
+    exclude = ("secret_hash",)
+    readonly_fields = ("prefix", "created_at", "last_used_at")
 
 
 def create_bearer_token(
@@ -73,3 +83,15 @@ def find_bearer_token(model: type[TokenT], scheme: str, bearer: str) -> TokenT |
     if usage_is_stale(token.last_used_at, now):
         model._default_manager.filter(pk=token.pk).update(last_used_at=now)
     return token
+
+
+def revoke_bearer_token(model: type[TokenT], token_id: int, **owner: object) -> bool:
+    """Revoke ``owner``'s active token ``token_id``; it stops working at once.
+
+    Returns ``False`` when ``owner`` has no such active token (unknown, another owner's, or
+    already revoked), so a caller can never revoke outside its own account.
+    """
+    updated = model._default_manager.filter(pk=token_id, revoked_at__isnull=True, **owner).update(
+        revoked_at=timezone.now()
+    )
+    return bool(updated)

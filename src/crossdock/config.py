@@ -115,3 +115,17 @@ def persistent_secret(env_name: str, file_name: str, nbytes: int = 48) -> str:
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         handle.write(value)
     return value
+
+
+def env_int(name: str, default: int, minimum: int = 1) -> int:
+    """A whole number of at least ``minimum`` from ``name``; a bad value stops the start."""
+    raw = os.environ.get(name)
+    if raw is None or not raw.strip():
+        return default
+    try:
+        value = int(raw.strip())
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if value < minimum:
+        raise ValueError(f"{name} must be at least {minimum}, not {value}")
+    return value

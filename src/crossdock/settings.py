@@ -14,6 +14,7 @@ from crossdock.config import (
     database_url,
     ensure_data_dir,
     env_flag,
+    env_int,
     env_list,
     may_create,
     persistent_secret,
@@ -125,9 +126,27 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "sync", "writeback", "desk"],
+        "QUEUES": ["default", "sync", "writeback", "desk", "desk_imports"],
     }
 }
+#: Each lane is a worker thread claiming only from its queues, so a slow job in one lane
+#: (a desk import from a slow store, a channel pull) never delays the others' work.
+WORKER_LANES: dict[str, list[str]] = {
+    "writeback": ["writeback", "default"],
+    "sync": ["sync"],
+    "desk": ["desk"],
+    "desk-imports": ["desk_imports"],
+}
+
+# Fair use of the shipping desk (docs/security-fair-use.md).
+#: Stores one desk account may connect.
+DESK_MAX_STORES = env_int("CROSSDOCK_DESK_MAX_STORES", 50)
+#: Imports of one desk account that may run at once; the others wait their turn.
+DESK_IMPORTS_PER_ACCOUNT = env_int("CROSSDOCK_DESK_IMPORTS_PER_ACCOUNT", 1)
+#: Calls to stores that web threads of one process may make at once, in all and per account
+#: (connection tests, API imports); past either, the desk answers 429 with Retry-After.
+DESK_WEB_STORE_CALLS = env_int("CROSSDOCK_DESK_WEB_STORE_CALLS", 4)
+DESK_WEB_STORE_CALLS_PER_ACCOUNT = env_int("CROSSDOCK_DESK_WEB_STORE_CALLS_PER_ACCOUNT", 2)
 
 #: Every place that sets a password runs these (crossdock.platform.passwords).
 AUTH_PASSWORD_VALIDATORS = [

@@ -1,8 +1,11 @@
 """Background workers: run queued tasks (``django-tasks-db``) and tick the periodic schedule.
 
-``crossdock serve`` runs a :class:`WorkerThread` in each web process (started after the fork);
-production may run ``crossdock worker`` processes instead. Several workers may run at once
-against PostgreSQL: claims use ``SELECT … FOR UPDATE SKIP LOCKED`` so no job runs twice.
+Work is split into lanes (``settings.WORKER_LANES``): each lane is a thread that claims only
+from its own queues, so hub write-backs, channel syncs, desk notices and desk imports never
+wait behind one another; a slow store can hold at most the desk-imports lane. ``crossdock
+serve`` runs every lane in each web process (started after the fork); production may run
+``crossdock worker`` processes instead. Several workers may run at once against PostgreSQL:
+claims use ``SELECT … FOR UPDATE SKIP LOCKED`` so no job runs twice.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Sequence
 
+from django.conf import settings
 from django.db import close_old_connections, connections
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -25,14 +30,19 @@ logger = logging.getLogger(__name__)
 TASKS_PER_DRAIN = 50
 
 
-def _drain(worker_id: str, interval: float) -> None:
-    """Run ready tasks until the queue is empty or :data:`TASKS_PER_DRAIN` have run.
+def lanes() -> dict[str, tuple[str, ...]]:
+    """The configured lanes: name → the queues its thread claims from."""
+    return {name: tuple(queues) for name, queues in settings.WORKER_LANES.items()}
+
+
+def _drain(worker_id: str, interval: float, queues: Sequence[str]) -> None:
+    """Run ready tasks of ``queues`` until none is left or :data:`TASKS_PER_DRAIN` have run.
 
     This is ``django-tasks-db``'s own runner in batch mode; its signal handling is not
     installed, so it can run in a thread.
     """
     Worker(
-        queue_names=["*"],
+        queue_names=list(queues),
         interval=interval,
         batch=True,
         backend_name="default",
@@ -43,16 +53,26 @@ def _drain(worker_id: str, interval: float) -> None:
     ).run()
 
 
-def run_worker(stop: threading.Event, *, interval: float = 1.0, name: str | None = None) -> None:
-    """Run tasks until ``stop`` is set: drain the queue, tick the schedule, sleep, repeat."""
+def run_worker(
+    stop: threading.Event,
+    *,
+    interval: float = 1.0,
+    name: str | None = None,
+    queues: Sequence[str] = ("*",),
+) -> None:
+    """Run tasks of ``queues`` until ``stop`` is set: drain, tick the schedule, sleep, repeat.
+
+    Every lane ticks the schedule (its functions are idempotent), so a lane busy with a
+    long job never holds back the periodic work.
+    """
     worker_id = name or f"{socket.gethostname()}-{os.getpid()}-{threading.get_ident()}"
     last_run: dict[str, float] = {}
-    logger.info("worker %s started", worker_id)
+    logger.info("worker %s started on queues %s", worker_id, ",".join(queues))
     while not stop.is_set():
         try:
             close_old_connections()
             run_due(last_run, time.monotonic())
-            _drain(worker_id, interval)
+            _drain(worker_id, interval, queues)
         except Exception:
             logger.exception("worker %s loop failed; retrying", worker_id)
         finally:
@@ -65,15 +85,23 @@ def run_worker(stop: threading.Event, *, interval: float = 1.0, name: str | None
 
 
 class WorkerThread(threading.Thread):
-    """A daemon thread running :func:`run_worker`, stopped with :meth:`stop`."""
+    """A daemon thread running :func:`run_worker` on one lane's queues; :meth:`stop` ends it."""
 
-    def __init__(self, interval: float = 1.0) -> None:
-        super().__init__(name="crossdock-worker", daemon=True)
+    def __init__(
+        self, interval: float = 1.0, *, lane: str = "all", queues: Sequence[str] = ("*",)
+    ) -> None:
+        super().__init__(name=f"crossdock-worker-{lane}", daemon=True)
         self._stop_event = threading.Event()
         self._interval = interval
+        self.queues = tuple(queues)
 
     def run(self) -> None:
-        run_worker(self._stop_event, interval=self._interval)
+        run_worker(self._stop_event, interval=self._interval, queues=self.queues)
 
     def stop(self) -> None:
         self._stop_event.set()
+
+
+def lane_threads(interval: float = 1.0) -> list[WorkerThread]:
+    """One (unstarted) worker thread per configured lane."""
+    return [WorkerThread(interval, lane=lane, queues=queues) for lane, queues in lanes().items()]

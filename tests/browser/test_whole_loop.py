@@ -128,7 +128,10 @@ def test_hub_to_desk_and_back(
 
     # Import, then ship the marketplace order.
     desk.get_by_role("button", name="Import now").click()
-    expect(desk.get_by_role("status").first).to_contain_text("Imported from Demo Outfitters")
+    expect(desk.get_by_role("status").first).to_contain_text("Import from Demo Outfitters queued")
+    run_queued_tasks()
+    # The history page polls (htmx) while the import is queued: the run appears by itself.
+    expect(desk.get_by_text("Succeeded").first).to_be_visible(timeout=15_000)
     shoot(desk, "desk-import-history")
     desk.get_by_role("navigation", name="Desk").get_by_role("link", name="Orders").click()
     shoot(desk, "desk-orders")

@@ -86,7 +86,7 @@ def independent_store() -> Iterator[IndependentStore]:
     store.stop()
 
 
-def run_tasks(queues: tuple[str, ...] = ("desk",)) -> None:
+def run_tasks(queues: tuple[str, ...] = ("desk", "desk_imports")) -> None:
     """Run every ready background task of ``queues`` (``"*"``: all) now, in this thread.
 
     The queue worker itself is not used: it closes the database connection between tasks,

@@ -23,6 +23,7 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
 from tests.desk.conftest import DeskApiClient, run_tasks
 from tests.desk.independent_store import Answer, IndependentStore, StoreOrder
+from tests.desk.signin import desk_client
 from tests.desk.test_independent_store import MAPPING, full_order
 
 
@@ -443,3 +444,33 @@ def test_reading_an_order_costs_the_same_queries_whatever_its_shipments(
 
     # then the second shipment costs no query of its own
     assert one == two
+
+
+@pytest.mark.parametrize(
+    "address", ["ada@@example.com", "ada@exa mple.com", "ada@example.com\nBcc: all@example.com"]
+)
+def test_a_bad_buyer_address_from_the_store_fails_the_email_with_its_reason(
+    desk_api: DeskApiClient, order: DeskOrder, address: str
+) -> None:
+    # given: the store sent an address no mail server takes
+    DeskOrder.objects.filter(pk=order.pk).update(bill_to={**order.bill_to, "email": address})
+    shipped = desk_api.post(
+        f"/orders/{order.pk}/shipments",
+        {"carrier": "USPS", "tracking_number": "9400111899223100000009", "notify_buyer": True},
+    ).json()
+
+    # when the background jobs run
+    run_tasks()
+
+    # then the e-mail failed, saying why, the notice still went, and nothing was sent
+    email = desk_api.get(f"/shipments/{shipped['id']}").json()["email"]
+    assert email["state"] == "failed"
+    assert email["error"] == (
+        f"the buyer's e-mail address {address!r} from the store is not a valid address"
+    )
+    assert desk_api.get(f"/shipments/{shipped['id']}").json()["notice"]["state"] == "sent"
+    assert mail.outbox == []
+    assert BuyerEmail.objects.filter(state=BuyerEmail.State.SENDING).count() == 0
+    browser = desk_client("packer@parcelpals.test", "packing-pass-1")
+    page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
+    assert "from the store is not a valid address" in page

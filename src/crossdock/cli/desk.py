@@ -24,7 +24,6 @@ from crossdock.desk.stores import services as stores
 from crossdock.desk.stores.errors import (
     DeskStoreError,
     StoreConnectionFailed,
-    StoreInvalid,
 )
 from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
@@ -94,6 +93,55 @@ def create_token(
         console.print("Store it now: it cannot be shown again.")
 
 
+@token_app.command("list")
+def list_tokens(account: str = AccountOption, as_json: bool = JsonOption) -> None:
+    """List the desk account's API tokens (never their secrets)."""
+    found = list(account_queries.tokens(_account(account)))
+    if as_json:
+        emit_json(
+            {
+                "tokens": [
+                    {
+                        "id": token.pk,
+                        "name": token.name,
+                        "prefix": f"{accounts.TOKEN_SCHEME}_{token.prefix}_",
+                        "created_at": token.created_at.isoformat(),
+                        "last_used_at": token.last_used_at.isoformat()
+                        if token.last_used_at
+                        else None,
+                        "active": token.is_active,
+                    }
+                    for token in found
+                ]
+            }
+        )
+        return
+    table = Table("id", "name", "token", "created", "last used", "state")
+    for token in found:
+        table.add_row(
+            str(token.pk),
+            token.name,
+            f"{accounts.TOKEN_SCHEME}_{token.prefix}_…",
+            f"{token.created_at:%Y-%m-%d}",
+            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never",
+            "active" if token.is_active else "revoked",
+        )
+    console.print(table)
+
+
+@token_app.command("revoke")
+def revoke_token(
+    account: str = AccountOption,
+    token_id: int = typer.Argument(..., help="Token id (see `crossdock desk token list`)."),
+) -> None:
+    """Revoke a desk API token; it stops working at once."""
+    try:
+        token = accounts.revoke_token(_account(account), token_id)
+    except DeskAccountError as error:
+        raise fail(str(error)) from error
+    console.print(f"Token {token.pk} ({token.name}) revoked.")
+
+
 @stores_app.command("add")
 def add_store(
     account: str = AccountOption,
@@ -109,10 +157,10 @@ def add_store(
         store, report = stores.connect_store(
             _account(account), kind=kind, name=name, url=url, username=username, password=password
         )
-    except StoreInvalid as error:
-        raise fail(str(error)) from error
     except StoreConnectionFailed as error:
         raise fail(error.message) from error
+    except DeskStoreError as error:
+        raise fail(str(error)) from error
     if as_json:
         emit_json(
             {

@@ -14,9 +14,9 @@ from django.core.management import call_command, execute_from_command_line
 from django.db import DatabaseError, connections
 from django.db.migrations.executor import MigrationExecutor
 
-from crossdock.cli.output import JsonOption, console, emit_json
+from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.config import sqlite_file
-from crossdock.worker import WorkerThread, run_worker
+from crossdock.worker import WorkerThread, lane_threads, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
 DEFAULT_PORT = int(os.environ.get("CROSSDOCK_PORT", "8000"))
@@ -116,15 +116,16 @@ def serve(
 
     def _start_worker(web_worker: Any) -> None:
         # After the fork: a database handle (SQLite above all) must never cross a fork, so
-        # each web process starts its own worker thread on its own connections.
-        thread = WorkerThread()
-        thread.start()
-        web_worker.crossdock_worker = thread
+        # each web process starts its own worker threads (one per lane) on its own connections.
+        threads = lane_threads()
+        for thread in threads:
+            thread.start()
+        web_worker.crossdock_workers = threads
 
     def _stop_worker(server: Any, web_worker: Any) -> None:
-        thread = getattr(web_worker, "crossdock_worker", None)
-        if isinstance(thread, WorkerThread):
-            thread.stop()
+        for thread in getattr(web_worker, "crossdock_workers", []):
+            if isinstance(thread, WorkerThread):
+                thread.stop()
 
     class _Server(BaseApplication):  # type: ignore[misc]  # gunicorn ships no type hints
         def load_config(self) -> None:
@@ -160,7 +161,9 @@ def serve(
     if notice:
         console.print(notice, highlight=False)
     if with_worker:
-        console.print(f"Background work runs in each of the {workers} web processes.")
+        console.print(
+            f"Background work runs in each of the {workers} web processes, one thread per lane."
+        )
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
     _Server().run()
@@ -168,9 +171,18 @@ def serve(
 
 def worker(
     interval: float = typer.Option(1.0, help="Seconds between polls when the queue is empty."),
+    queue: list[str] = typer.Option(  # noqa: B008 - typer declares options as defaults
+        [],
+        "--queue",
+        help="Claim only from this queue (repeat it); default: every lane in its own thread.",
+    ),
 ) -> None:
     """Run a standalone background worker until SIGINT or SIGTERM."""
     stop = threading.Event()
+    known = set(settings.TASKS["default"]["QUEUES"])
+    unknown = [name for name in queue if name not in known]
+    if unknown:
+        raise fail(f"--queue {unknown[0]!r} is not a queue; choose from {', '.join(sorted(known))}")
 
     def _stop(signum: int, frame: object) -> None:
         console.print("worker stopping…")
@@ -179,7 +191,18 @@ def worker(
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     console.print(f"Crossdock worker running (pid {os.getpid()}); Ctrl+C stops it.")
-    run_worker(stop, interval=interval)
+    if queue:
+        run_worker(stop, interval=interval, queues=queue)
+        return
+    threads = lane_threads(interval)
+    for thread in threads:
+        thread.start()
+    while not stop.wait(1.0):
+        pass
+    for thread in threads:
+        thread.stop()
+    for thread in threads:
+        thread.join()
 
 
 def migrate() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
-from crossdock.desk.accounts.models import DeskAccount, DeskMembership
+from crossdock.desk.accounts.models import DeskAccount, DeskApiToken, DeskMembership
 
 
 def account_for_user(user: AbstractBaseUser | AnonymousUser) -> DeskAccount | None:
@@ -29,3 +29,12 @@ def seats(account: DeskAccount) -> QuerySet[DeskMembership]:
 def all_accounts() -> QuerySet[DeskAccount]:
     """Every desk account, by name, with its seats' users loaded."""
     return DeskAccount.objects.prefetch_related("memberships__user").order_by("name")
+
+
+def tokens(account: DeskAccount) -> QuerySet[DeskApiToken]:
+    """The account's API tokens, active and revoked, newest first."""
+    return DeskApiToken.objects.filter(account=account).order_by("-created_at", "-pk")
+
+
+def token(account: DeskAccount, token_id: int) -> DeskApiToken | None:
+    return DeskApiToken.objects.filter(account=account, pk=token_id).first()

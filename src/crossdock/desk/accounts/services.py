@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 
-from crossdock.bearer import create_bearer_token, find_bearer_token
+from crossdock.bearer import create_bearer_token, find_bearer_token, revoke_bearer_token
 from crossdock.desk.accounts.errors import (
     DeskAccountExists,
     DeskAccountNotFound,
@@ -122,3 +122,10 @@ def authenticate_token(bearer: str) -> DeskApiToken:
     if token is None:
         raise InvalidDeskToken("malformed, unknown or revoked token")
     return token
+
+
+def revoke_token(account: DeskAccount, token_id: int) -> DeskApiToken:
+    """Revoke a token of ``account``; it stops working at once (requests already made stand)."""
+    if not revoke_bearer_token(DeskApiToken, token_id, account=account):
+        raise InvalidDeskToken(f"no active token {token_id} in this desk account")
+    return DeskApiToken.objects.get(pk=token_id)

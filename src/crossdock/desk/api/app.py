@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ninja import NinjaAPI, Swagger
 
-from crossdock.desk.api import orders, shipments, stores
+from crossdock.desk.api import orders, shipments, stores, tokens
 from crossdock.desk.api.auth import DeskTokenAuth
 from crossdock.desk.api.errors import install_handlers
 
@@ -13,7 +13,7 @@ desk_api = NinjaAPI(
     version="1",
     description="Stores connected over the ShipStation Custom Store protocol, their imported "
     "orders and shipments. Authenticate with `Authorization: Bearer <token>` "
-    "(create one with `crossdock desk token create`).",
+    "(create one on the desk's API tokens page or with `crossdock desk token create`).",
     auth=DeskTokenAuth(),
     docs_url="/docs",
     # Swagger UI from the files django-ninja ships (``ninja`` is an installed app), not a CDN;
@@ -25,3 +25,4 @@ install_handlers(desk_api)
 desk_api.add_router("/stores", stores.router)
 desk_api.add_router("/orders", orders.router)
 desk_api.add_router("/shipments", shipments.router)
+desk_api.add_router("/tokens", tokens.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from crossdock.desk.accounts.errors import InvalidDeskToken
 from crossdock.desk.shipments.errors import (
     ShipmentInvalid,
     ShipmentNotFound,
@@ -12,8 +13,11 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.stores.errors import (
     ImportAlreadyRunning,
+    ImportLeaseLost,
+    StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
+    StoreLimitReached,
     StoreNotFound,
 )
 
@@ -48,6 +52,10 @@ def install_handlers(api: NinjaAPI) -> None:
     def _store_missing(request: HttpRequest, error: StoreNotFound) -> HttpResponse:
         return message(api, request, 404, str(error))
 
+    @api.exception_handler(InvalidDeskToken)
+    def _token_missing(request: HttpRequest, error: InvalidDeskToken) -> HttpResponse:
+        return message(api, request, 404, str(error))
+
     @api.exception_handler(ShipmentNotFound)
     def _shipment_missing(request: HttpRequest, error: ShipmentNotFound) -> HttpResponse:
         return message(api, request, 404, str(error))
@@ -56,6 +64,19 @@ def install_handlers(api: NinjaAPI) -> None:
     def _state(request: HttpRequest, error: ShipmentStateError) -> HttpResponse:
         return message(api, request, 409, str(error))
 
+    @api.exception_handler(StoreLimitReached)
+    def _full(request: HttpRequest, error: StoreLimitReached) -> HttpResponse:
+        return message(api, request, 409, str(error))
+
+    @api.exception_handler(StoreCallsBusy)
+    def _busy(request: HttpRequest, error: StoreCallsBusy) -> HttpResponse:
+        response = message(api, request, 429, str(error))
+        response["Retry-After"] = str(error.retry_after)
+        return response
+
     @api.exception_handler(ImportAlreadyRunning)
-    def _running(request: HttpRequest, error: ImportAlreadyRunning) -> HttpResponse:
+    @api.exception_handler(ImportLeaseLost)
+    def _running(
+        request: HttpRequest, error: ImportAlreadyRunning | ImportLeaseLost
+    ) -> HttpResponse:
         return message(api, request, 409, str(error))

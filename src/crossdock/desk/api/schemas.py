@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
+from crossdock.core.text import NOT_TEXT, is_storable_text
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
 from crossdock.desk.stores.importing import ImportSummary
@@ -23,7 +25,19 @@ AuthMode = Literal["basic", "query"]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
 
 
-class StatusMappingSchema(Schema):
+class InSchema(Schema):
+    """A request body: every text field must be storable (no lone surrogate, no NUL)."""
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str) and not is_storable_text(value):
+            # A custom error keeps the message exact (no "Value error, " prefix).
+            raise PydanticCustomError("invalid_text", NOT_TEXT)
+        return value
+
+
+class StatusMappingSchema(InSchema):
     """Five comma-separated lists of the store's status strings (case-sensitive)."""
 
     unpaid: str = ""
@@ -33,7 +47,7 @@ class StatusMappingSchema(Schema):
     on_hold: str = ""
 
 
-class StoreIn(Schema):
+class StoreIn(InSchema):
     kind: Literal["crossdock", "custom"]
     name: str
     url: str
@@ -43,7 +57,7 @@ class StoreIn(Schema):
     auth_mode: AuthMode = "basic"
 
 
-class ReconnectIn(Schema):
+class ReconnectIn(InSchema):
     url: str
     username: str
     #: Blank keeps the stored password.
@@ -52,7 +66,7 @@ class ReconnectIn(Schema):
     auth_mode: AuthMode | None = None
 
 
-class StorePatch(Schema):
+class StorePatch(InSchema):
     """Any subset of the settings; all are checked and saved together, or none is."""
 
     name: str | None = None
@@ -97,7 +111,7 @@ class StorePatch(Schema):
     first_import_days: int | None = None
 
 
-class CopySettingsIn(Schema):
+class CopySettingsIn(InSchema):
     #: The store of the same desk account whose settings are copied.
     from_store_id: int
 
@@ -320,12 +334,12 @@ class OrderOut(Schema):
     shipments: list[ShipmentOut]
 
 
-class LineIn(Schema):
+class LineIn(InSchema):
     line_id: int
     quantity: int = Field(ge=1)
 
 
-class ShipmentIn(Schema):
+class ShipmentIn(InSchema):
     carrier: str
     service: str = ""
     tracking_number: str = ""

@@ -21,6 +21,7 @@ from crossdock.desk.api.schemas import (
     summary_out,
 )
 from crossdock.desk.stores import queries, services
+from crossdock.desk.stores.gate import store_call_slot
 from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
 
@@ -36,18 +37,22 @@ def list_stores(request: HttpRequest) -> list[StoreOut]:
     "",
     response={201: ConnectOut},
     summary="Connect a store (tests the connection; a failure answers 422 and stores nothing)",
+    description="The test call is bounded: while this account (or the desk) already waits on "
+    "as many store calls as allowed, the answer is 429 with Retry-After.",
 )
 def connect_store(request: HttpRequest, body: StoreIn) -> Status[ConnectOut]:
-    store, report = services.connect_store(
-        caller(request).account,
-        kind=body.kind,
-        name=body.name,
-        url=body.url,
-        username=body.username,
-        password=body.password,
-        status_mapping=body.status_mapping.model_dump() if body.status_mapping else None,
-        auth_mode=body.auth_mode,
-    )
+    account = caller(request).account
+    with store_call_slot(account.pk):
+        store, report = services.connect_store(
+            account,
+            kind=body.kind,
+            name=body.name,
+            url=body.url,
+            username=body.username,
+            password=body.password,
+            status_mapping=body.status_mapping.model_dump() if body.status_mapping else None,
+            auth_mode=body.auth_mode,
+        )
     return Status(201, ConnectOut(store=store_out(store), test=report_out(report)))
 
 
@@ -82,18 +87,22 @@ def copy_settings(request: HttpRequest, store_id: int, body: CopySettingsIn) -> 
     summary="Change the URL or credentials (tested first; blank password keeps the stored one)",
 )
 def reconnect_store(request: HttpRequest, store_id: int, body: ReconnectIn) -> ConnectOut:
-    store, report = services.reconnect_store(
-        caller(request).account,
-        store_id,
-        url=body.url,
-        username=body.username,
-        password=body.password,
-        auth_mode=body.auth_mode,
-    )
+    account = caller(request).account
+    with store_call_slot(account.pk):
+        store, report = services.reconnect_store(
+            account,
+            store_id,
+            url=body.url,
+            username=body.username,
+            password=body.password,
+            auth_mode=body.auth_mode,
+        )
     return ConnectOut(store=store_out(store), test=report_out(report))
 
 
 @router.post("/{store_id}/import", response=ImportSummaryOut, summary="Import now")
 def import_now(request: HttpRequest, store_id: int) -> ImportSummaryOut:
-    store = services.get_store(caller(request).account, store_id)
-    return summary_out(run_import(store.pk, ImportRun.Trigger.API))
+    account = caller(request).account
+    store = services.get_store(account, store_id)
+    with store_call_slot(account.pk):
+        return summary_out(run_import(store.pk, ImportRun.Trigger.API))

@@ -2,7 +2,9 @@
 
 Sent through Django's e-mail backend (the console by default) at most once per shipment:
 the :class:`~crossdock.desk.shipments.models.BuyerEmail` row is claimed (pending → sending)
-before sending, so a repeated job never sends twice.
+before sending, so a repeated job never sends twice. The address comes from the store, so it
+is checked first; whatever goes wrong after the claim ends the row in ``failed`` with its
+reason, never left in ``sending``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,9 @@ from dataclasses import dataclass
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
+from django.core.validators import validate_email
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -79,8 +83,21 @@ def render_email(shipment: Shipment) -> RenderedEmail:
     )
 
 
+def address_problem(address: str) -> str:
+    """Why ``address`` cannot receive the e-mail ("" when it can)."""
+    try:
+        validate_email(address)
+    except ValidationError:
+        shown = address if len(address) <= 80 else f"{address[:80]}…"
+        return f"the buyer's e-mail address {shown!r} from the store is not a valid address"
+    return ""
+
+
 def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
-    """Send the shipment's e-mail if it is still pending; a no-op otherwise."""
+    """Send the shipment's e-mail if it is still pending; a no-op otherwise.
+
+    Ends in ``sent`` or ``failed`` (with the reason in ``error``), whatever happens.
+    """
     claimed = BuyerEmail.objects.filter(
         shipment_id=shipment_id, state=BuyerEmail.State.PENDING
     ).update(state=BuyerEmail.State.SENDING)
@@ -89,6 +106,30 @@ def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
     email = BuyerEmail.objects.select_related(
         "shipment", "shipment__order", "shipment__order__store"
     ).get(shipment_id=shipment_id)
+    problem = address_problem(email.recipient)
+    if problem:
+        return _failed(email, problem)
+    try:
+        _send(email)
+    except (smtplib.SMTPException, OSError) as error:
+        return _failed(email, str(error))
+    except Exception as error:
+        # A header the backend refuses, a template that breaks: recorded, never stuck.
+        logger.exception("desk e-mail of shipment %s could not be built", shipment_id)
+        return _failed(email, f"the e-mail could not be built: {error}")
+    BuyerEmail.objects.filter(pk=email.pk).update(
+        state=BuyerEmail.State.SENT, sent_at=timezone.now(), error=""
+    )
+    return BuyerEmail.objects.get(pk=email.pk)
+
+
+def _failed(email: BuyerEmail, reason: str) -> BuyerEmail:
+    BuyerEmail.objects.filter(pk=email.pk).update(state=BuyerEmail.State.FAILED, error=reason[:500])
+    logger.warning("desk e-mail of shipment %s failed", email.shipment_id)
+    return BuyerEmail.objects.get(pk=email.pk)
+
+
+def _send(email: BuyerEmail) -> None:
     shipment = email.shipment
     store = shipment.order.store
     rendered = render_email(shipment)
@@ -103,15 +144,4 @@ def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
         reply_to=[store.public_email] if store.public_email else None,
     )
     message.attach_alternative(rendered.html, "text/html")
-    try:
-        message.send(fail_silently=False)
-    except (smtplib.SMTPException, OSError) as error:
-        BuyerEmail.objects.filter(pk=email.pk).update(
-            state=BuyerEmail.State.FAILED, error=str(error)[:500]
-        )
-        logger.warning("desk e-mail of shipment %s failed", shipment_id)
-    else:
-        BuyerEmail.objects.filter(pk=email.pk).update(
-            state=BuyerEmail.State.SENT, sent_at=timezone.now(), error=""
-        )
-    return BuyerEmail.objects.get(pk=email.pk)
+    message.send(fail_silently=False)

@@ -4,7 +4,11 @@ DeskStoreError
  ├─ StoreNotFound          no such store in this account
  ├─ StoreInvalid           bad input; ``errors`` maps each field to its message
  ├─ StoreConnectionFailed  the connection test failed; ``message`` says precisely why
- └─ ImportAlreadyRunning   an import of this store is under way
+ ├─ StoreLimitReached      the desk account has as many stores as it may have
+ ├─ ImportAlreadyRunning   an import of this store is under way
+ ├─ AccountImportsBusy     the account already runs as many imports as it may at once
+ ├─ ImportLeaseLost        the import's lease ran out and another import took the store
+ └─ StoreCallsBusy         too many calls to stores from web requests; retry after a pause
 """
 
 from __future__ import annotations
@@ -37,3 +41,30 @@ class StoreConnectionFailed(DeskStoreError):
 
 class ImportAlreadyRunning(DeskStoreError):
     pass
+
+
+class StoreLimitReached(DeskStoreError):
+    """The account has ``limit`` stores already (``CROSSDOCK_DESK_MAX_STORES``)."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(
+            f"this desk account has {limit} stores, the most it may have; "
+            "remove one before connecting another"
+        )
+        self.limit = limit
+
+
+class AccountImportsBusy(DeskStoreError):
+    """The account's other stores use every import slot it has; this one waits its turn."""
+
+
+class ImportLeaseLost(DeskStoreError):
+    """The import stopped renewing its lease in time and another import took the store."""
+
+
+class StoreCallsBusy(DeskStoreError):
+    """Web requests already make as many calls to stores as allowed; ``retry_after`` seconds."""
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after

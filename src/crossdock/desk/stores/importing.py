@@ -28,7 +28,6 @@ import httpx
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import DatabaseError
-from django.db.models import Q
 from django.utils import timezone
 
 from crossdock.core.redaction import redact
@@ -42,7 +41,7 @@ from crossdock.desk.stores.client import (
     make_client,
 )
 from crossdock.desk.stores.crypto import SecretUnreadable
-from crossdock.desk.stores.errors import ImportAlreadyRunning, StoreNotFound
+from crossdock.desk.stores.leases import Lease, claim
 from crossdock.desk.stores.mapping import MappingError, StatusMapping
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connection_of
@@ -52,8 +51,8 @@ logger = logging.getLogger(__name__)
 #: Re-read this much before the mark: harmless (orders are recognised again) and it
 #: catches orders a store committed late with an earlier ``LastModified``.
 OVERLAP = timedelta(minutes=5)
-#: An import that has not finished after this long is presumed dead; another may start.
-STALE_CLAIM = timedelta(minutes=30)
+#: While storing orders, the import renews its lease after this many orders.
+RENEW_EVERY_ORDERS = 50
 #: The longest wait between retries of a failing store.
 MAX_RETRY_DELAY = timedelta(hours=1)
 #: The most pages one import reads; a longer window continues in the next import.
@@ -97,17 +96,6 @@ def import_window(store: DeskStore, now: datetime) -> tuple[datetime, datetime]:
     if store.import_mark is None:
         return end - timedelta(days=store.first_import_days), end
     return min(store.import_mark - OVERLAP, end), end
-
-
-def _claim(store_id: int, now: datetime) -> DeskStore:
-    claimed = DeskStore.objects.filter(
-        Q(importing_since__isnull=True) | Q(importing_since__lt=now - STALE_CLAIM), pk=store_id
-    ).update(importing_since=now)
-    if not claimed:
-        if not DeskStore.objects.filter(pk=store_id).exists():
-            raise StoreNotFound(f"no store {store_id}")
-        raise ImportAlreadyRunning("an import of this store is already running")
-    return DeskStore.objects.get(pk=store_id)
 
 
 @dataclass(slots=True)
@@ -167,10 +155,12 @@ def _unique(orders: list[ReadOrder]) -> list[ReadOrder]:
 
 
 def _apply(
-    store: DeskStore, mapping: StatusMapping, run: ImportRun, orders: list[ReadOrder]
+    store: DeskStore, mapping: StatusMapping, run: ImportRun, orders: list[ReadOrder], lease: Lease
 ) -> list[SkippedOrder]:
     skipped: list[SkippedOrder] = []
-    for read in orders:
+    for position, read in enumerate(orders, start=1):
+        if position % RENEW_EVERY_ORDERS == 0:
+            lease.renew()
         status = mapping.desk_status(read.order_status)
         if status is None:
             skipped.append(
@@ -217,15 +207,26 @@ def _tell_merchant(store: DeskStore, error: str) -> None:
         )
 
 
-def run_import(store_id: int, trigger: str, *, client: httpx.Client | None = None) -> ImportSummary:
-    """Import one store now; raises :class:`ImportAlreadyRunning` if one is under way."""
+def run_import(
+    store_id: int,
+    trigger: str,
+    *,
+    client: httpx.Client | None = None,
+    account_limit: int | None = None,
+) -> ImportSummary:
+    """Import one store now.
+
+    Raises :class:`ImportAlreadyRunning` if one is under way, :class:`AccountImportsBusy`
+    if the account already runs ``account_limit`` imports, and :class:`ImportLeaseLost` if
+    this import stalled past its lease and another took the store.
+    """
     now = timezone.now()
-    store = _claim(store_id, now)
+    lease = claim(store_id, now, account_limit=account_limit)
     try:
-        return _run(store, trigger, now, client)
+        return _run(DeskStore.objects.get(pk=store_id), lease, trigger, now, client)
     except BaseException:
-        # An unexpected failure must not leave the store locked until the claim goes stale.
-        DeskStore.objects.filter(pk=store.pk).update(importing_since=None)
+        # An unexpected failure must not leave the store locked until the lease runs out.
+        lease.release()
         raise
 
 
@@ -244,8 +245,22 @@ def _kept(skipped: list[SkippedOrder], secrets: tuple[str, ...]) -> list[Skipped
     return kept
 
 
+def _renewing(http: httpx.Client, lease: Lease) -> None:
+    """Renew ``lease`` before every request ``http`` sends (each page, each call)."""
+
+    def renew(request: httpx.Request) -> None:
+        try:
+            lease.renew()
+        except DatabaseError:
+            # A busy database must not fail the import: the next renewal tries again, and
+            # a lease that ran out meanwhile is caught by the release, which checks the holder.
+            logger.warning("desk store %s: lease renewal skipped", lease.store_id)
+
+    http.event_hooks = {**http.event_hooks, "request": [*http.event_hooks["request"], renew]}
+
+
 def _run(
-    store: DeskStore, trigger: str, now: datetime, client: httpx.Client | None
+    store: DeskStore, lease: Lease, trigger: str, now: datetime, client: httpx.Client | None
 ) -> ImportSummary:
     start, end = import_window(store, now)
     run = ImportRun.objects.create(
@@ -261,9 +276,12 @@ def _run(
     else:
         secrets = (connection.password,)
         http = client or make_client()
+        hooks = http.event_hooks
+        _renewing(http, lease)
         try:
             fetched = _fetch_all(connection, run, http)
         finally:
+            http.event_hooks = hooks
             if client is None:
                 http.close()
     mark = end
@@ -284,7 +302,7 @@ def _run(
     unique = _unique(fetched.orders)
     run.fetched = len(unique) + len(skipped)
     if unique:
-        skipped.extend(_apply(store, mapping, run, unique))
+        skipped.extend(_apply(store, mapping, run, unique, lease))
     kept = _kept(skipped, secrets)
     succeeded = not error
     finished = timezone.now()
@@ -297,7 +315,6 @@ def _run(
     run.save()
     failures = 0 if succeeded else store.import_failures + 1
     changes: dict[str, object] = {
-        "importing_since": None,
         "last_import_at": finished,
         "import_failures": failures,
     }
@@ -317,7 +334,7 @@ def _run(
             last_error_at=finished,
             next_import_at=finished + retry_delay(failures),
         )
-    DeskStore.objects.filter(pk=store.pk).update(**changes)
+    lease.release(**changes)
     if not succeeded:
         logger.warning("desk store %s import failed: %s", store.pk, error)
         if failures == 1:

@@ -120,8 +120,10 @@ class DeskStore(models.Model):
     import_mark = models.DateTimeField(null=True, blank=True)
     next_import_at = models.DateTimeField(null=True, blank=True, db_index=True)
     import_failures = models.PositiveIntegerField(default=0)
-    #: Set while an import runs, so two never run at once for one store.
+    #: Set while an import runs, so two never run at once for one store (its lease holder).
     importing_since = models.DateTimeField(null=True, blank=True)
+    #: The running import renews this; once passed, the import is presumed dead (leases.py).
+    import_lease_until = models.DateTimeField(null=True, blank=True)
     last_import_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

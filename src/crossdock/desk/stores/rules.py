@@ -12,6 +12,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, time
 from urllib.parse import urlsplit
 
+import httpx
+
+from crossdock.core.text import NOT_TEXT, is_storable_text
 from crossdock.desk.stores.errors import StoreInvalid
 from crossdock.desk.stores.mapping import FIELD_NAMES, MappingError, StatusMapping
 from crossdock.desk.stores.notify import MAX_DELAY_HOURS, NotifyStore, is_time_zone
@@ -41,7 +44,29 @@ def check_url(value: str) -> str:
         raise ValueError("enter a full http:// or https:// URL")
     if parts.username or parts.password:
         raise ValueError("put the username and password in their own fields, not in the URL")
+    if not _host_is_valid(url):
+        raise ValueError("the host name in this URL is not valid")
     return url
+
+
+def _host_is_valid(url: str) -> bool:
+    """Whether the URL's host is one the HTTP client can look up.
+
+    An IP address, or DNS labels of 1 to 63 characters whose international (``xn--``) form
+    decodes: ``http://xn--/`` and ``http://a..b/`` would otherwise fail inside the client.
+    """
+    try:
+        parsed = httpx.URL(url)
+        host = parsed.raw_host.decode("ascii")
+        parsed.host  # noqa: B018 - decoding the punycode form is the check
+    except (httpx.InvalidURL, UnicodeError):
+        return False
+    if not host:
+        return False
+    if ":" in host:  # an IPv6 literal, which httpx has already parsed
+        return True
+    labels = host.removesuffix(".").split(".")
+    return len(host) <= 253 and all(0 < len(label) <= 63 for label in labels)
 
 
 def _text(limit: int, required: bool = False) -> Callable[[object], object]:
@@ -203,6 +228,9 @@ def clean_settings(changes: Mapping[str, object]) -> dict[str, object]:
         if check is None:
             errors[field] = "not a store setting"
             continue
+        if isinstance(value, str) and not is_storable_text(value):
+            errors[field] = NOT_TEXT
+            continue
         try:
             cleaned[field] = check(value)
         except ValueError as error:
@@ -227,6 +255,13 @@ def clean_mapping(mapping: object) -> dict[str, str]:
     unknown = [key for key in mapping if key not in FIELD_NAMES]
     if unknown:
         raise StoreInvalid({"status_mapping": f"unknown field {unknown[0]!r}"})
+    unstorable = {
+        f"status_mapping.{name}": NOT_TEXT
+        for name in FIELD_NAMES
+        if not is_storable_text(str(mapping.get(name, "")))
+    }
+    if unstorable:
+        raise StoreInvalid(unstorable)
     try:
         parsed = StatusMapping.parse({name: str(mapping.get(name, "")) for name in FIELD_NAMES})
     except MappingError as error:
@@ -256,7 +291,15 @@ def clean_connection(
     kind: str, name: str, url: str, username: str, password: str, auth_mode: str = "basic"
 ) -> dict[str, str]:
     """Check the connect form; the password is required (it is never shown again)."""
-    errors: dict[str, str] = {}
+    errors: dict[str, str] = {
+        field: NOT_TEXT
+        for field, value in (("name", name), ("url", url), ("username", username))
+        if not is_storable_text(value)
+    }
+    if not is_storable_text(password):
+        errors[_PASSWORD] = NOT_TEXT
+    if errors:
+        raise StoreInvalid(errors)
     cleaned: dict[str, str] = {}
     if auth_mode not in AUTH_MODES:
         errors["auth_mode"] = f"one of {', '.join(AUTH_MODES)}"

@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 import httpx
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,7 +27,12 @@ from crossdock.desk.stores.client import (
     make_client,
 )
 from crossdock.desk.stores.crypto import decrypt_secret, encrypt_secret
-from crossdock.desk.stores.errors import StoreConnectionFailed, StoreInvalid, StoreNotFound
+from crossdock.desk.stores.errors import (
+    StoreConnectionFailed,
+    StoreInvalid,
+    StoreLimitReached,
+    StoreNotFound,
+)
 from crossdock.desk.stores.mapping import CROSSDOCK_DEFAULT, CUSTOM_DEFAULT, StatusMapping
 from crossdock.desk.stores.models import DeskStore
 
@@ -160,6 +166,19 @@ def _check_name_free(account: DeskAccount, name: str, exclude: int | None = None
         raise StoreInvalid({"name": f"a store named {name!r} already exists"})
 
 
+def check_room(account: DeskAccount, *, lock: bool = False) -> None:
+    """Raise :class:`StoreLimitReached` if the account has ``DESK_MAX_STORES`` stores.
+
+    With ``lock`` (inside a transaction) the account row is locked first, so two stores
+    created at once cannot both take the last place.
+    """
+    if lock:
+        DeskAccount.objects.select_for_update().filter(pk=account.pk).first()
+    limit = settings.DESK_MAX_STORES
+    if DeskStore.objects.filter(account=account).count() >= limit:
+        raise StoreLimitReached(limit)
+
+
 def connect_store(
     account: DeskAccount,
     *,
@@ -172,10 +191,14 @@ def connect_store(
     auth_mode: str = DeskStore.AuthMode.BASIC,
     client: httpx.Client | None = None,
 ) -> tuple[DeskStore, ConnectionReport]:
-    """Test the connection, then create the store; a failure stores nothing."""
+    """Test the connection, then create the store; a failure stores nothing.
+
+    A full account (:func:`check_room`) is refused before any call to the store.
+    """
     cleaned = rules.clean_connection(kind, name, url, username, password, auth_mode)
     mapping_values = _mapping_values(cleaned["kind"], status_mapping)
     _check_name_free(account, cleaned["name"])
+    check_room(account)
     connection = _connection(cleaned)
     report = replace(
         check_connection(connection, _mapping_from_values(mapping_values), client),
@@ -184,6 +207,7 @@ def connect_store(
     now = timezone.now()
     try:
         with transaction.atomic():
+            check_room(account, lock=True)
             store = DeskStore.objects.create(
                 account=account,
                 kind=cleaned["kind"],
@@ -224,6 +248,7 @@ def add_unverified_store(
     except StoreError as error:
         raise StoreInvalid({"url": error.message}) from error
     with transaction.atomic():
+        check_room(account, lock=True)
         _check_name_free(account, cleaned["name"])
         return DeskStore.objects.create(
             account=account,

@@ -1,30 +1,48 @@
-"""Background work of desk stores: scheduled imports per store interval."""
+"""Background work of desk stores: scheduled imports per store interval.
+
+Imports run on their own queue (``desk_imports``, its own worker lane) and one desk account
+runs at most ``settings.DESK_IMPORTS_PER_ACCOUNT`` of them at once: an import over that
+limit is put back on the queue for :data:`ACCOUNT_WAIT` rather than hold a worker, so one
+account's slow stores cannot delay another account's imports.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
-from django_tasks import task
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
 
-from crossdock.desk.stores.errors import ImportAlreadyRunning, StoreNotFound
+from crossdock.desk.stores.errors import (
+    AccountImportsBusy,
+    ImportAlreadyRunning,
+    ImportLeaseLost,
+    StoreNotFound,
+)
 from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.leases import is_free
 from crossdock.desk.stores.models import DeskStore, ImportRun
 
 logger = logging.getLogger(__name__)
 
 #: How long a claimed schedule slot waits for its task before it may be enqueued again.
 CLAIM_GRACE = timedelta(minutes=10)
+#: How long an import over its account's limit waits before it tries again.
+ACCOUNT_WAIT = timedelta(seconds=15)
 
 
-@task(queue_name="desk")
+@task(queue_name="desk_imports")
 def import_store(store_id: int, trigger: str = ImportRun.Trigger.SCHEDULE) -> None:
     """Import one store (idempotent: an import already running makes this a no-op)."""
     try:
-        run_import(store_id, trigger)
-    except (ImportAlreadyRunning, StoreNotFound) as reason:
+        run_import(store_id, trigger, account_limit=settings.DESK_IMPORTS_PER_ACCOUNT)
+    except AccountImportsBusy:
+        import_store.using(run_after=timezone.now() + ACCOUNT_WAIT).enqueue(store_id, trigger)
+    except (ImportAlreadyRunning, ImportLeaseLost, StoreNotFound) as reason:
         logger.info("desk import of store %s skipped: %s", store_id, reason)
 
 
@@ -33,13 +51,14 @@ def enqueue_due_imports() -> None:
 
     Each due store is claimed by moving its ``next_import_at`` forward with a conditional
     update, so workers ticking at once enqueue it once; the import sets the real next time.
+    A store whose import died is due again once its lease has run out.
     """
     now = timezone.now()
     due = DeskStore.objects.filter(
         Q(next_import_at__lte=now) | Q(next_import_at__isnull=True),
+        is_free(now),
         is_active=True,
         auto_import=True,
-        importing_since__isnull=True,
     ).values_list("pk", "next_import_at")
     for store_id, due_at in due:
         claimed = DeskStore.objects.filter(pk=store_id, next_import_at=due_at).update(
@@ -47,3 +66,26 @@ def enqueue_due_imports() -> None:
         )
         if claimed:
             import_store.enqueue(store_id, ImportRun.Trigger.SCHEDULE)
+
+
+def queue_import(store: DeskStore, trigger: str = ImportRun.Trigger.MANUAL) -> bool:
+    """Queue an import of ``store`` on the import lane ("Import now" in the UI).
+
+    Returns ``False`` (queues nothing) while an import of the store holds its lease. The
+    web request only enqueues: the call to the store runs on a worker, never a web thread.
+    """
+    if not DeskStore.objects.filter(is_free(timezone.now()), pk=store.pk).exists():
+        return False
+    import_store.enqueue(store.pk, trigger)
+    return True
+
+
+def import_busy(store: DeskStore) -> bool:
+    """Whether an import of ``store`` runs (its lease is live) or waits on the queue."""
+    if not DeskStore.objects.filter(is_free(timezone.now()), pk=store.pk).exists():
+        return True
+    return DBTaskResult.objects.filter(
+        task_path=import_store.module_path,
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
+        args_kwargs__args__0=store.pk,
+    ).exists()

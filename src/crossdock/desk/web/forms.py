@@ -82,6 +82,14 @@ class AddUserForm(forms.Form):
     )
 
 
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label="Token name",
+        max_length=100,
+        help_text="What the token is for, e.g. “label printer script”.",
+    )
+
+
 class ReconnectForm(forms.Form):
     url = ConnectForm.base_fields["url"]
     username = ConnectForm.base_fields["username"]

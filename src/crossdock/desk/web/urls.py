@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from crossdock.desk.web.access import DeskSignInForm
-from crossdock.desk.web.views import account, orders, stores, team
+from crossdock.desk.web.views import account, orders, stores, team, tokens
 
 urlpatterns = [
     path("", orders.order_grid, name="desk_orders"),
@@ -42,4 +42,6 @@ urlpatterns = [
     path("password/", account.change_password, name="desk_password"),
     path("team/", team.team, name="desk_team"),
     path("team/<int:seat_id>/remove/", team.remove, name="desk_team_remove"),
+    path("tokens/", tokens.tokens, name="desk_tokens"),
+    path("tokens/<int:token_id>/revoke/", tokens.revoke, name="desk_token_revoke"),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from crossdock.bearer import BearerTokenAdmin
 from crossdock.hub.accounts.models import Account, ApiToken, Membership
 
 
@@ -19,9 +20,4 @@ class AccountAdmin(admin.ModelAdmin[Account]):
     inlines = [MembershipInline]
 
 
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
-    list_display = ("name", "prefix", "account", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("account",)
-    exclude = ("secret_hash",)
-    readonly_fields = ("prefix", "created_at", "last_used_at")
+admin.site.register(ApiToken, BearerTokenAdmin)

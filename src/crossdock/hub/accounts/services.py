@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
-from crossdock.bearer import create_bearer_token, find_bearer_token
+from crossdock.bearer import create_bearer_token, find_bearer_token, revoke_bearer_token
 from crossdock.hub.accounts.errors import (
     AccountExists,
     AccountInvalid,
@@ -111,8 +110,5 @@ def authenticate_token(bearer: str) -> ApiToken:
 
 def revoke_token(account: Account, token_id: int) -> None:
     """Revoke a token of ``account``; it stops working at once."""
-    updated = ApiToken.objects.filter(account=account, pk=token_id, revoked_at__isnull=True).update(
-        revoked_at=timezone.now()
-    )
-    if not updated:
+    if not revoke_bearer_token(ApiToken, token_id, account=account):
         raise InvalidToken(f"no active token {token_id} in this account")

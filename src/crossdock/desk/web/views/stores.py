@@ -8,15 +8,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores import queries, rules, services
+from crossdock.desk.stores import queries, rules, services, tasks
 from crossdock.desk.stores.errors import (
-    ImportAlreadyRunning,
+    StoreCallsBusy,
     StoreConnectionFailed,
     StoreInvalid,
+    StoreLimitReached,
 )
-from crossdock.desk.stores.importing import run_import
+from crossdock.desk.stores.gate import store_call_slot
 from crossdock.desk.stores.mapping import MAPPING_FIELDS
-from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
 from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import (
@@ -85,21 +86,37 @@ def connect(request: HttpRequest, account: DeskAccount, kind: str) -> HttpRespon
     if kind not in KINDS:
         raise Http404("no such store kind")
     form = ConnectForm(request.POST or None)
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            store, report = services.connect_store(account, kind=kind, **form.cleaned_data)
+            with store_call_slot(account.pk):
+                store, report = services.connect_store(account, kind=kind, **form.cleaned_data)
         except StoreInvalid as error:
             add_service_errors(form, error.errors)
+        except (StoreLimitReached, StoreCallsBusy) as error:
+            form.add_error(None, str(error))
+            retry_after = getattr(error, "retry_after", None)
         except StoreConnectionFailed as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             _report_message(request, report)
             return redirect("desk_store_settings", store_id=store.pk)
-    return render(
-        request,
-        "desk/stores/connect.html",
-        {"section": "stores", "form": form, "kind": kind, "kind_title": KINDS[kind][0]},
+    return _busy_aware(
+        render(
+            request,
+            "desk/stores/connect.html",
+            {"section": "stores", "form": form, "kind": kind, "kind_title": KINDS[kind][0]},
+        ),
+        retry_after,
     )
+
+
+def _busy_aware(response: HttpResponse, retry_after: int | None) -> HttpResponse:
+    """A page refused for the store-call bound answers 429 with ``Retry-After``."""
+    if retry_after is not None:
+        response.status_code = 429
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @desk_view
@@ -109,18 +126,28 @@ def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> Http
         request.POST or None,
         initial={"url": store.url, "username": store.username, "auth_mode": store.auth_mode},
     )
+    retry_after = None
     if request.method == "POST" and form.is_valid():
         try:
-            _, report = services.reconnect_store(account, store.pk, **form.cleaned_data)
+            with store_call_slot(account.pk):
+                _, report = services.reconnect_store(account, store.pk, **form.cleaned_data)
         except StoreInvalid as error:
             add_service_errors(form, error.errors)
+        except StoreCallsBusy as error:
+            form.add_error(None, str(error))
+            retry_after = error.retry_after
         except StoreConnectionFailed as error:
             form.add_error(error.field if error.field in form.fields else None, error.message)
         else:
             _report_message(request, report)
             return redirect("desk_store_settings", store_id=store.pk)
-    return render(
-        request, "desk/stores/reconnect.html", {"section": "stores", "store": store, "form": form}
+    return _busy_aware(
+        render(
+            request,
+            "desk/stores/reconnect.html",
+            {"section": "stores", "store": store, "form": form},
+        ),
+        retry_after,
     )
 
 
@@ -174,22 +201,12 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
 @require_POST
 @desk_view
 def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
+    """Queue the import on a worker (PRG); the history page follows it until it is done."""
     store = _store(account, store_id)
-    try:
-        summary = run_import(store.pk, ImportRun.Trigger.MANUAL)
-    except ImportAlreadyRunning:
-        messages.info(request, f"An import of {store.name} is already running.")
-        return redirect("desk_store_imports", store_id=store.pk)
-    if summary.succeeded:
-        messages.success(
-            request,
-            f"Imported from {store.name}: {summary.fetched} fetched, {summary.created} new, "
-            f"{summary.updated} updated, {len(summary.skipped)} skipped.",
-        )
-        if summary.note:
-            messages.info(request, f"Partial import: {summary.note}.")
+    if tasks.queue_import(store):
+        messages.success(request, f"Import from {store.name} queued; it appears below once run.")
     else:
-        messages.error(request, f"Import from {store.name} failed: {summary.error}")
+        messages.info(request, f"An import of {store.name} is already running.")
     return redirect("desk_store_imports", store_id=store.pk)
 
 
@@ -199,5 +216,10 @@ def import_history(request: HttpRequest, account: DeskAccount, store_id: int) ->
     return render(
         request,
         "desk/stores/imports.html",
-        {"section": "stores", "store": store, "runs": queries.imports(account, store.pk)[:50]},
+        {
+            "section": "stores",
+            "store": store,
+            "runs": queries.imports(account, store.pk)[:50],
+            "busy": tasks.import_busy(store),
+        },
     )
