@@ -88,6 +88,10 @@ def test_a_duplicate_number_on_the_channel_answers_409_and_changes_nothing(
             {"ship_to": {**FULL_ORDER["ship_to"], "country": "XX"}},
             ["body", "body", "ship_to", "country"],
         ),
+        (
+            {"ship_to": {**FULL_ORDER["ship_to"], "country": "Ireland"}},
+            ["body", "body", "ship_to", "country"],
+        ),
         ({"lines": []}, ["body", "body", "lines"]),
         ({"placed_at": "2026-11-20T09:15:00"}, ["body", "body", "placed_at"]),
         ({"shipping_paid": "1.234"}, ["body", "body", "shipping_paid"]),

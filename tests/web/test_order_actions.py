@@ -176,11 +176,56 @@ def test_a_bad_address_is_refused_field_by_field_and_nothing_is_saved(
     assert response.context["address_form"].errors == {
         "address1": ["This field is required."],
         "email": ["Enter a valid email address."],
-        "country": ["Enter a two-letter ISO country code such as US, GB or DE."],
+        "country": [
+            "'XX' is not an ISO 3166-1 alpha-2 country code (such as US, GB or IE); "
+            "choose the country from the list."
+        ],
     }
     assert response.context["open_panel"] == "address"
     assert snapshot(order) == before
     assert Order.objects.get(pk=order.pk).ship_to_name == SHIP_TO.name
+
+
+def test_the_country_is_a_menu_of_names_with_iso_codes_behind(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "A-1")
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    assert '<select name="country"' in html
+    assert '<option value="IE">Ireland</option>' in html
+    assert '<option value="IR">Iran</option>' in html
+    assert html.count("<option value=") >= 249
+
+
+def test_a_country_typed_by_name_is_refused_with_its_code_and_nothing_is_saved(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "A-1")
+    before = snapshot(order)
+
+    response = web.post(f"/orders/{order.pk}/address", {**GOOD_ADDRESS, "country": "Ireland"})
+
+    assert response.status_code == 400
+    assert response.context["address_form"].errors == {
+        "country": [
+            "'Ireland' is a country name: use its ISO 3166-1 code, IE; "
+            "choose the country from the list."
+        ]
+    }
+    assert snapshot(order) == before
+
+
+def test_ireland_chosen_from_the_menu_is_saved_as_ie(web: Client, account: Account) -> None:
+    order = make_order(account, "A-1")
+
+    response = web.post(
+        f"/orders/{order.pk}/address", {**GOOD_ADDRESS, "country": "IE", "state": ""}
+    )
+
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).ship_to_country == "IE"
 
 
 def test_a_us_address_needs_its_state(web: Client, account: Account) -> None:
