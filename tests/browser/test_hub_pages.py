@@ -65,7 +65,7 @@ def test_sign_in_then_find_and_work_an_order(page: Page, shoot: Shoot) -> None:
     order = Order.objects.get(number="DEMO-1008")
     assert (order.ship_to_city, order.ship_to_country) == ("Brooklyn", "US")
     page.get_by_role("heading", name="History").scroll_into_view_if_needed()
-    expect(page.get_by_text("ship_to changed")).to_be_visible()
+    expect(page.get_by_text("Ship-to address changed")).to_be_visible()
 
 
 def test_the_order_page_shows_every_part_of_an_order(page: Page, shoot: Shoot) -> None:

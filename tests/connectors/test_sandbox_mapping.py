@@ -171,8 +171,7 @@ def test_a_country_that_is_not_an_iso_code_is_a_problem_naming_its_field() -> No
 
     assert batch.orders[0].data is None
     assert batch.orders[0].problem == (
-        "shipping_address.country_code: 'Ireland' is a country name: "
-        "use its ISO 3166-1 code, IE"
+        "shipping_address.country_code: 'Ireland' is a country name: use its ISO 3166-1 code, IE"
     )
 
 

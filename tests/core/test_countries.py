@@ -14,7 +14,7 @@ from crossdock.core.countries import (
 
 def test_all_249_assigned_codes_have_a_name() -> None:
     assert len(COUNTRY_NAMES) == 249
-    assert ISO_COUNTRIES == frozenset(COUNTRY_NAMES)
+    assert frozenset(COUNTRY_NAMES) == ISO_COUNTRIES
     assert all(len(code) == 2 and code.isupper() for code in COUNTRY_NAMES)
     assert all(name.strip() == name and name for name in COUNTRY_NAMES.values())
 

@@ -338,7 +338,7 @@ def test_remapping_a_custom_status_takes_it_off_its_orders_with_an_event(api: Ap
     assert remapped["modified_at"] > order["modified_at"]
     event = OrderEvent.objects.filter(order_id=order["id"]).last()
     assert event is not None
-    assert event.message == "custom status Packing removed: it now belongs to on_hold"
+    assert event.message == "Custom status Packing removed: it now belongs to On hold"
     assert event.actor.startswith("api_token:")
 
 

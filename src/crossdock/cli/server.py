@@ -12,6 +12,7 @@ from django.core.management import call_command, execute_from_command_line
 from django.db import connections
 
 from crossdock.cli.output import JsonOption, console, emit_json
+from crossdock.core.display import plural
 from crossdock.worker import WorkerThread, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
@@ -78,7 +79,14 @@ def serve(
     if desk_login:
         console.print(f"                {desk_login[0]} / {desk_login[1]}  (desk)")
     if with_worker:
-        console.print(f"Background work runs in each of the {workers} web processes.")
+        console.print(
+            "Background work runs in "
+            + (
+                "the web process."
+                if workers == 1
+                else f"each of the {plural(workers, 'web process', 'web processes')}."
+            )
+        )
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
     _Server().run()

@@ -47,6 +47,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from crossdock.core.display import plural
 from crossdock.core.money import to_money
 from crossdock.customstore.export import ExportItem, ExportOrder, WeightUnits, unexportable_reason
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
@@ -283,9 +284,9 @@ def _record_skips(
             update_fields=["reason", "skipped_at"],
         )
         logger.info(
-            "shipstation integration %s: %d order(s) left out of the export",
+            "shipstation integration %s: %s left out of the export",
             integration.pk,
-            len(skipped),
+            plural(len(skipped), "order"),
         )
 
 
