@@ -4,15 +4,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0001_initial'),
+        ("orders", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='orderevent',
-            name='kind',
-            field=models.CharField(choices=[('created', 'Order created'), ('notes_changed', 'Notes changed'), ('address_changed', 'Address changed'), ('custom_status_changed', 'Custom status changed'), ('held', 'Put on hold'), ('released', 'Hold released'), ('cancelled', 'Cancelled'), ('channel_cancel_ignored', 'Channel cancellation ignored'), ('status_changed', 'Status changed on the channel'), ('channel_updated', 'Updated from the channel'), ('shipment_recorded', 'Shipment recorded')], max_length=40),
+            model_name="orderevent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("created", "Order created"),
+                    ("notes_changed", "Notes changed"),
+                    ("address_changed", "Address changed"),
+                    ("custom_status_changed", "Custom status changed"),
+                    ("held", "Put on hold"),
+                    ("released", "Hold released"),
+                    ("cancelled", "Cancelled"),
+                    ("channel_cancel_ignored", "Channel cancellation ignored"),
+                    ("status_changed", "Status changed on the channel"),
+                    ("channel_updated", "Updated from the channel"),
+                    ("shipment_recorded", "Shipment recorded"),
+                ],
+                max_length=40,
+            ),
         ),
     ]
