@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 
 from crossdock.core.display import (
     EMPTY,
+    format_amount,
     format_date,
     format_datetime,
     payment_method_name,
@@ -42,6 +44,12 @@ def test_nothing_reads_as_the_one_placeholder_or_what_the_page_asks() -> None:
     assert (format_date(None), format_datetime(None)) == (EMPTY, EMPTY)
     assert EMPTY == "—"
     assert format_datetime(None, "never") == "never"
+
+
+def test_amounts_have_two_places_separated_thousands_and_the_currency() -> None:
+    assert format_amount(Decimal("1234.5"), "EUR") == "1,234.50 EUR"
+    assert format_amount(Decimal("0"), "") == "0.00"
+    assert format_amount(None, "EUR") == EMPTY
 
 
 @pytest.mark.parametrize(

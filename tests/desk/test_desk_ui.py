@@ -278,6 +278,8 @@ def test_desk_pages_show_carrier_names_tracking_links_and_the_shared_formats(
         assert "03/02/2026" not in html
     assert "United Kingdom</address>" in page
     assert "<dt>Payment method</dt><dd>PayPal</dd>" in page
+    assert "<dt>Total</dt><dd><strong>52.40 GBP</strong></dd>" in page
+    assert '<td class="num nowrap">20.00 GBP</td>' in page
     assert re.search(r"placed \d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d UTC ·", page)
     assert '<td class="num nowrap">300 g</td>' in page
     assert '<td class="num nowrap">6 oz</td>' in page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, tzinfo
+from decimal import Decimal
 from html import escape
 
 from crossdock.core.carriers import carrier_name, tracking_url
@@ -102,6 +103,14 @@ def tracking_html(carrier_code: str, tracking_number: str) -> str:
     return f'<a href="{escape(url)}" rel="noopener noreferrer">{escape(number)}</a>'
 
 
+def format_amount(value: Decimal | None, currency: str = "") -> str:
+    """``1,234.50 EUR``: two places, thousands separated; an absent amount is ``EMPTY``."""
+    if value is None:
+        return EMPTY
+    amount = f"{Decimal(value).quantize(Decimal('0.01')):,}"
+    return f"{amount} {currency}".strip()
+
+
 def format_datetime_precise(value: datetime | None, empty: str = EMPTY) -> str:
     """``29 Nov 2026, 16:59:07 UTC``: for runs seconds apart."""
     return format_datetime(value, empty, seconds=True)
@@ -125,6 +134,7 @@ def payment_method_text(code: str | None) -> str:
 #: Template filters both products register under these names (text in, text out), so a
 #: value reads the same in the hub and the desk. ``empty`` is the filter argument.
 SHARED_FILTERS: dict[str, Callable[..., str]] = {
+    "money": format_amount,
     "when": format_datetime,
     "when_precise": format_datetime_precise,
     "day": format_date,

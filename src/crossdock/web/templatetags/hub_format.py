@@ -20,15 +20,6 @@ register = template.Library()
 
 
 @register.filter
-def money(value: Decimal | None, currency: str = "") -> str:
-    """``12.50 EUR``; an absent amount is an em dash."""
-    if value is None:
-        return EMPTY
-    amount = f"{Decimal(value).quantize(Decimal('0.01')):,}"
-    return f"{amount} {currency}".strip()
-
-
-@register.filter
 def weight(value: Decimal | None, unit: str = "") -> str:
     """``180 g``, ``1.28 kg``: the sensible unit of the weight's system; absent: an em dash."""
     if value is None or unit not in {u.value for u in WeightUnit}:
