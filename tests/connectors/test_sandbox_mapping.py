@@ -163,6 +163,18 @@ def test_a_bad_line_quantity_is_a_problem() -> None:
     assert batch.orders[0].problem == "lines[0].quantity must be a positive integer"
 
 
+def test_a_country_that_is_not_an_iso_code_is_a_problem_naming_its_field() -> None:
+    good = _golden("sandbox_order.json")
+    bad = {**good, "shipping_address": {**good["shipping_address"], "country_code": "Ireland"}}
+
+    batch = mapping.parse_order_page({"orders": [bad], "next_page_token": None})
+
+    assert batch.orders[0].data is None
+    assert batch.orders[0].problem == (
+        "shipping_address.country_code: 'Ireland' is a country name: use its ISO 3166-1 code, IE"
+    )
+
+
 def test_an_unreadable_page_is_a_validation_error() -> None:
     with pytest.raises(ValidationError, match="orders page has no orders list"):
         mapping.parse_order_page({"items": []})

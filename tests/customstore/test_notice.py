@@ -172,6 +172,10 @@ def test_a_namespaced_notice_is_read_by_local_names() -> None:
             b"<ShipNotice><Items><Item><Quantity>-2</Quantity></Item></Items></ShipNotice>",
             "Items/Item[1]/Quantity",
         ),
+        (
+            b"<ShipNotice><Recipient><Country>Ireland</Country></Recipient></ShipNotice>",
+            "Recipient/Country",
+        ),
     ],
 )
 def test_unreadable_values_name_their_field(body: bytes, field: str) -> None:

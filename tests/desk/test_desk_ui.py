@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import pytest
@@ -297,3 +298,39 @@ def test_void_asks_first_and_says_the_hub_and_marketplace_keep_the_shipment(
     again = browser.get(void_url)
     assert again.status_code == 302
     assert "is already voided" in browser.get(again.url).content.decode()
+
+
+def test_desk_pages_show_carrier_names_tracking_links_and_the_shared_formats(
+    browser: Client, store: DeskStore
+) -> None:
+    order = DeskOrder.objects.get()
+    tee, mug = (line for line in order.lines.all() if not line.adjustment)
+    form = {
+        "carrier": "RoyalMail",
+        "tracking_number": "AB123456789GB",
+        "ship_date": "2026-03-02",
+        f"line_{tee.pk}": "1",
+        f"line_{mug.pk}": "0",
+    }
+    assert browser.post(f"/desk/orders/{order.pk}/ship/", form).status_code == 302
+    link = (
+        '<a href="https://www.royalmail.com/track-your-item#/tracking-results/AB123456789GB" '
+        'rel="noopener noreferrer">AB123456789GB</a>'
+    )
+
+    page = browser.get(f"/desk/orders/{order.pk}/").content.decode()
+    listed = browser.get("/desk/shipments/").content.decode()
+
+    for html in (page, listed):
+        assert "Royal Mail" in html
+        assert link in html
+        assert ">RoyalMail" not in html
+        assert "2 Mar 2026" in html
+        assert "03/02/2026" not in html
+    assert "United Kingdom</address>" in page
+    assert "<dt>Payment method</dt><dd>PayPal</dd>" in page
+    assert "<dt>Total</dt><dd><strong>52.40 GBP</strong></dd>" in page
+    assert '<td class="num nowrap">20.00 GBP</td>' in page
+    assert re.search(r"placed \d{1,2} [A-Z][a-z]{2} 20\d\d, \d\d:\d\d UTC ·", page)
+    assert '<td class="num nowrap">300 g</td>' in page
+    assert '<td class="num nowrap">6 oz</td>' in page

@@ -94,6 +94,16 @@ def test_a_quirky_order_is_read_with_every_field() -> None:
         ),
         ("<Weight>6</Weight>", "<Weight>1e7</Weight>", "item 1: Weight 1E+7 is beyond 1000000"),
         (
+            "<Country>gb</Country>",
+            "<Country>Ireland</Country>",
+            "ShipTo/Country 'Ireland' is a country name: use its ISO 3166-1 code, IE",
+        ),
+        (
+            "<Customer>",
+            "<Customer><BillTo><Country>XX</Country></BillTo>",
+            "BillTo/Country 'XX' is not an ISO 3166-1 alpha-2 country code",
+        ),
+        (
             "<UnitPrice>10.5</UnitPrice>",
             "<UnitPrice>9999999999.99</UnitPrice>",
             "the items' total 19999999994.98 is beyond 9999999999.99",

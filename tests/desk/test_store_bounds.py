@@ -64,7 +64,7 @@ def test_an_account_waiting_on_its_share_of_store_calls_gets_429_and_others_go_o
     assert refused.status_code == 429
     assert refused["Retry-After"] == "10"
     assert refused.json() == {
-        "detail": "this desk account is already waiting on 2 store call(s); try again in 10 seconds"
+        "detail": "this desk account is already waiting on 2 store calls; try again in 10 seconds"
     }
     assert accepted.status_code == 201
     assert list(DeskStore.objects.values_list("name", flat=True)) == ["Theirs"]

@@ -88,6 +88,10 @@ def test_a_duplicate_number_on_the_channel_answers_409_and_changes_nothing(
             {"ship_to": {**FULL_ORDER["ship_to"], "country": "XX"}},
             ["body", "body", "ship_to", "country"],
         ),
+        (
+            {"ship_to": {**FULL_ORDER["ship_to"], "country": "Ireland"}},
+            ["body", "body", "ship_to", "country"],
+        ),
         ({"lines": []}, ["body", "body", "lines"]),
         ({"placed_at": "2026-11-20T09:15:00"}, ["body", "body", "placed_at"]),
         ({"shipping_paid": "1.234"}, ["body", "body", "shipping_paid"]),
@@ -334,7 +338,7 @@ def test_remapping_a_custom_status_takes_it_off_its_orders_with_an_event(api: Ap
     assert remapped["modified_at"] > order["modified_at"]
     event = OrderEvent.objects.filter(order_id=order["id"]).last()
     assert event is not None
-    assert event.message == "custom status Packing removed: it now belongs to on_hold"
+    assert event.message == "Custom status Packing removed: it now belongs to On hold"
     assert event.actor.startswith("api_token:")
 
 

@@ -53,6 +53,42 @@ def test_the_whole_order_shipped_by_hand(web: Client, account: Account) -> None:
     assert "Record a shipment by hand" not in html  # nothing left to ship
 
 
+def test_the_order_page_names_the_carrier_and_links_the_tracking_number(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "S-1")
+
+    response = web.post(
+        f"/orders/{order.pk}/shipments",
+        shipment_post(order, carrier="RoyalMail", tracking_number="AB123456789GB"),
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert "<h3>Royal Mail · Priority Mail</h3>" in html
+    assert (
+        '<a href="https://www.royalmail.com/track-your-item#/tracking-results/AB123456789GB" '
+        'rel="noopener noreferrer">AB123456789GB</a>'
+    ) in html
+    assert "3 units shipped (Royal Mail AB123456789GB)" in html
+    assert "RoyalMail" not in html.replace('value="RoyalMail"', "")
+
+
+def test_a_tracking_number_without_a_carrier_page_is_plain_text(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "S-1")
+
+    html = web.post(
+        f"/orders/{order.pk}/shipments",
+        shipment_post(order, carrier="Pigeon Post", tracking_number="PP-77"),
+        follow=True,
+    ).content.decode()
+
+    assert '<dd class="mono">PP-77</dd>' in html
+    assert "PP-77</a>" not in html
+
+
 def test_chosen_lines_ship_partially_and_queue_a_write_back_to_the_channel(
     web: Client, account: Account
 ) -> None:

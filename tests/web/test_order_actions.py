@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 from django.test import Client
 
+from crossdock.core.actors import SYSTEM
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.orders.models import Order, OrderEvent
-from crossdock.hub.orders.services import create_custom_status
+from crossdock.hub.orders.models import EventKind, Order, OrderEvent
+from crossdock.hub.orders.services import create_custom_status, record_event
 from tests.web.builders import SHIP_TO, make_order
 
 GOOD_ADDRESS = {
@@ -127,6 +128,43 @@ def test_notes_are_saved_and_recorded(web: Client, account: Account) -> None:
     assert event_kinds(order) == ["created", "notes_changed", "notes_changed", "notes_changed"]
 
 
+def test_the_history_says_what_changed_in_words(web: Client, account: Account) -> None:
+    order = make_order(account, "A-1")
+    web.post(
+        f"/orders/{order.pk}/notes",
+        {"internal_notes": "Use the big box", "customer_notes": "", "gift_message": "Hi!"},
+    )
+    web.post(f"/orders/{order.pk}/address", GOOD_ADDRESS)
+    web.post(f"/orders/{order.pk}/hold")
+    web.post(f"/orders/{order.pk}/release")
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    start = html.index('id="history-title"')
+    history = html[start : html.index("</ol>", start)]
+    for said in (
+        "<strong>Order A-1 created</strong>",
+        "<strong>Internal notes changed</strong>",
+        "<strong>Customer notes changed</strong>",
+        "<strong>Gift message changed</strong>",
+        "<strong>Ship-to address changed</strong>",
+        "<strong>Order put on hold</strong>",
+        "<strong>Hold released: back to Paid</strong>",
+    ):
+        assert said in history, said
+    for code in ("internal_notes", "ship_to changed", "on_hold", "back to paid"):
+        assert code not in history, code
+
+
+def test_an_event_without_a_message_shows_its_kind_in_words(web: Client, account: Account) -> None:
+    order = make_order(account, "A-1")
+    record_event(order, SYSTEM, EventKind.CHANNEL_CANCEL_IGNORED)
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    assert "<strong>Channel cancellation ignored</strong>" in html
+
+
 def test_notes_too_long_are_refused_and_none_of_them_saved(web: Client, account: Account) -> None:
     order = make_order(account, "A-1")
     before = snapshot(order)
@@ -176,11 +214,56 @@ def test_a_bad_address_is_refused_field_by_field_and_nothing_is_saved(
     assert response.context["address_form"].errors == {
         "address1": ["This field is required."],
         "email": ["Enter a valid email address."],
-        "country": ["Enter a two-letter ISO country code such as US, GB or DE."],
+        "country": [
+            "'XX' is not an ISO 3166-1 alpha-2 country code (such as US, GB or IE); "
+            "choose the country from the list."
+        ],
     }
     assert response.context["open_panel"] == "address"
     assert snapshot(order) == before
     assert Order.objects.get(pk=order.pk).ship_to_name == SHIP_TO.name
+
+
+def test_the_country_is_a_menu_of_names_with_iso_codes_behind(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "A-1")
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    assert '<select name="country"' in html
+    assert '<option value="IE">Ireland</option>' in html
+    assert '<option value="IR">Iran</option>' in html
+    assert html.count("<option value=") >= 249
+
+
+def test_a_country_typed_by_name_is_refused_with_its_code_and_nothing_is_saved(
+    web: Client, account: Account
+) -> None:
+    order = make_order(account, "A-1")
+    before = snapshot(order)
+
+    response = web.post(f"/orders/{order.pk}/address", {**GOOD_ADDRESS, "country": "Ireland"})
+
+    assert response.status_code == 400
+    assert response.context["address_form"].errors == {
+        "country": [
+            "'Ireland' is a country name: use its ISO 3166-1 code, IE; "
+            "choose the country from the list."
+        ]
+    }
+    assert snapshot(order) == before
+
+
+def test_ireland_chosen_from_the_menu_is_saved_as_ie(web: Client, account: Account) -> None:
+    order = make_order(account, "A-1")
+
+    response = web.post(
+        f"/orders/{order.pk}/address", {**GOOD_ADDRESS, "country": "IE", "state": ""}
+    )
+
+    assert response.status_code == 302
+    assert Order.objects.get(pk=order.pk).ship_to_country == "IE"
 
 
 def test_a_us_address_needs_its_state(web: Client, account: Account) -> None:

@@ -5,15 +5,19 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import UTC, datetime
+from decimal import Decimal
 from html import escape
 
 from django.test import Client
 
+from crossdock.core.dto import LineData
 from crossdock.core.image_urls import proxied_image_url
+from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import OrderLine
 from crossdock.media_proxy import proxy_key
-from tests.web.builders import make_order, order_data
+from tests.web.builders import SHIP_TO, make_order, order_data
 
 
 def test_the_order_page_shows_every_field(web: Client, account: Account) -> None:
@@ -53,9 +57,37 @@ def test_the_order_page_shows_every_field(web: Client, account: Account) -> None
         "5.90 EUR",  # shipping paid
         "12.35 EUR",  # tax
         "58.25 EUR",  # total: 25 + 20 - 5 + 5.90 + 12.35
-        "order F-1 created",  # event trail
+        "Order F-1 created",  # event trail
     ]:
         assert shown in html, shown
+
+
+def test_values_read_in_words_dates_units_and_names(web: Client, account: Account) -> None:
+    heavy = LineData(
+        sku="ANVIL",
+        name="Anvil",
+        quantity=1,
+        unit_price=Decimal("99.00"),
+        weight=Weight(Decimal("1276.8"), WeightUnit.GRAM),
+    )
+    order = make_order(
+        account,
+        "F-2",
+        payment_method="bank_transfer",
+        lines=(heavy,),
+        weight=None,
+        ship_to=replace(SHIP_TO, country="IE"),
+        placed_at=datetime(2026, 11, 29, 16, 59, tzinfo=UTC),
+    )
+
+    html = web.get(f"/orders/{order.pk}/").content.decode()
+
+    assert "<dt>Payment method</dt><dd>Bank transfer</dd>" in html
+    assert '<td class="num nowrap">1.28 kg</td>' in html
+    assert "1276.8 g" not in html
+    assert "Ireland<br>" in html
+    assert ">29 Nov 2026, 16:59 UTC</time>" in html
+    assert '<dt>Order weight entered</dt><dd class="nowrap">—</dd>' in html
 
 
 def test_another_accounts_order_is_not_found(

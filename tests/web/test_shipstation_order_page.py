@@ -46,7 +46,7 @@ def test_an_over_shipment_is_flagged_on_the_order_page_and_the_dashboard(
 
     assert 'data-testid="over-shipped"' in page
     assert "Shipments reported 2 units more than were left to ship" in page
-    assert "Over-shipped: 2 unit(s) more than were left to ship" in page
+    assert "Over-shipped: 2 units more than were left to ship" in page
     assert 'data-testid="over-shipped"' in dashboard
     assert f'href="/orders/{order.pk}/">P-6</a>: a shipment reported 2 units more' in dashboard
 
@@ -96,7 +96,7 @@ def test_an_entered_order_weight_is_what_shipstation_receives_and_what_the_page_
     # then both say 750 g: 2 units × 375 g, and the page says why it is not 180 g
     assert weights == [("375.00", "Grams", "2")]
     assert (
-        '<dd data-testid="shipstation-weight">0.75 kg <span class="muted small" '
+        '<dd data-testid="shipstation-weight">750 g <span class="muted small" '
         'data-testid="shipstation-weight-why">(the order weight entered; the lines add up to '
         "180 g)</span></dd>"
     ) in page
@@ -136,7 +136,7 @@ def test_a_partly_shipped_order_sends_the_lines_weight_of_what_is_left(
     assert weights == [("90.00", "Grams", "1")]
     assert (
         '90 g <span class="muted small" data-testid="shipstation-weight-why">(the sum of the '
-        "lines&#x27; weights for the 1 unit(s) left to ship; the order weight entered (0.75 kg) "
+        "lines&#x27; weights for the 1 unit left to ship; the order weight entered (750 g) "
         "is for the whole order)"
     ) in page
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -98,8 +98,18 @@ def test_the_dashboard_counts_orders_to_ship_on_hold_and_unpaid(
     assert response.context["to_ship_count"] == 3
     assert response.context["on_hold_count"] == 1
     assert response.context["unpaid_count"] == 1
-    assert [order.number for order in response.context["to_ship"]] == ["S-1", "P-2", "P-1"]
+    assert [order.number for order in response.context["to_ship"]] == ["P-1", "P-2", "S-1"]
     assert "X-1" not in response.content.decode()
+
+
+def test_next_to_ship_lists_the_order_waiting_longest_first(web: Client, account: Account) -> None:
+    # given orders placed on three days, created newest first
+    for number, day in (("NEW", 27), ("MID", 24), ("OLD", 20)):
+        make_order(account, number, placed_at=datetime(2026, 11, day, 9, 15, tzinfo=UTC))
+
+    response = web.get("/")
+
+    assert [order.number for order in response.context["to_ship"]] == ["OLD", "MID", "NEW"]
 
 
 def test_the_to_ship_tile_links_to_a_list_of_exactly_the_orders_it_counts(

@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from ninja import Schema
 from pydantic import AfterValidator, Field, field_validator
 
-from crossdock.core.countries import is_country_code
+from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
@@ -72,15 +72,15 @@ class AddressSchema(InSchema):
     city: str = Field(default="", max_length=100)
     state: str = Field(default="", max_length=100)
     postal_code: str = Field(default="", max_length=50)
-    country: str = Field(default="", max_length=2)
+    country: str = Field(default="", max_length=100)
 
     @field_validator("country")
     @classmethod
     def _country(cls, value: str) -> str:
-        value = value.strip().upper()
-        if value and not is_country_code(value):
-            raise ValueError(f"{value!r} is not an ISO 3166-1 alpha-2 country code")
-        return value
+        problem = country_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value.strip().upper()
 
     def to_address(self) -> Address:
         return Address(**self.model_dump())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
+from crossdock.core.display import plural
 from crossdock.demo.address import serving_url
 from crossdock.sandbox import queries, services
 from crossdock.sandbox.errors import SandboxError
@@ -91,7 +92,7 @@ def place_orders(
         emit_json({"orders": [order.number for order in placed]})
         return
     console.print(
-        f"Buyers placed {len(placed)} order(s) on {found.name}: "
+        f"Buyers placed {plural(len(placed), 'order')} on {found.name}: "
         + ", ".join(order.number for order in placed),
         highlight=False,
     )

@@ -16,6 +16,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.config import sqlite_file
+from crossdock.core.display import plural
 from crossdock.worker import WorkerThread, lane_threads, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
@@ -162,7 +163,13 @@ def serve(
         console.print(notice, highlight=False)
     if with_worker:
         console.print(
-            f"Background work runs in each of the {workers} web processes, one thread per lane."
+            "Background work runs in "
+            + (
+                "the web process"
+                if workers == 1
+                else f"each of the {plural(workers, 'web process', 'web processes')}"
+            )
+            + ", one thread per lane."
         )
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()

@@ -1,10 +1,12 @@
-"""Weights: a value with a unit (g, kg, oz, lb) and exact conversions between units."""
+"""Weights: a value with a unit (g, kg, oz, lb), exact conversions, and text for people."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+
+from crossdock.core.numbers import plain_decimal
 
 
 class WeightUnit(StrEnum):
@@ -43,3 +45,35 @@ class Weight:
 
     def __mul__(self, quantity: int) -> Weight:
         return Weight(self.value * quantity, self.unit)
+
+
+#: Per system: the small unit, the large unit, and how many small make one large.
+_SCALES: dict[WeightUnit, tuple[WeightUnit, WeightUnit, Decimal]] = {
+    WeightUnit.GRAM: (WeightUnit.GRAM, WeightUnit.KILOGRAM, Decimal(1000)),
+    WeightUnit.KILOGRAM: (WeightUnit.GRAM, WeightUnit.KILOGRAM, Decimal(1000)),
+    WeightUnit.OUNCE: (WeightUnit.OUNCE, WeightUnit.POUND, Decimal(16)),
+    WeightUnit.POUND: (WeightUnit.OUNCE, WeightUnit.POUND, Decimal(16)),
+}
+#: Places shown: whole grams are fine, ounces to the tenth, the large units to the hundredth.
+_PLACES: dict[WeightUnit, Decimal] = {
+    WeightUnit.GRAM: Decimal("1"),
+    WeightUnit.OUNCE: Decimal("0.1"),
+    WeightUnit.KILOGRAM: Decimal("0.01"),
+    WeightUnit.POUND: Decimal("0.01"),
+}
+
+
+def format_weight(weight: Weight) -> str:
+    """A weight for people in the sensible unit of its own system: ``1.28 kg``, ``180 g``.
+
+    Metric stays metric and imperial stays imperial: grams up to a kilogram, then kilograms
+    to the hundredth (``1276.8 g`` → ``1.28 kg``); ounces to the tenth below a pound, then
+    pounds to the hundredth. Trailing zeros are dropped. A value that rounds up to the
+    next unit is shown in it (``999.7 g`` → ``1 kg``, never ``1000 g``).
+    """
+    small, large, per_large = _SCALES[weight.unit]
+    in_small = weight.to(small).value.quantize(_PLACES[small], rounding=ROUND_HALF_UP)
+    if in_small < per_large:
+        return f"{plain_decimal(in_small)} {small}"
+    in_large = weight.to(large).value.quantize(_PLACES[large], rounding=ROUND_HALF_UP)
+    return f"{plain_decimal(in_large)} {large}"

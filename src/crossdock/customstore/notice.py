@@ -19,6 +19,7 @@ from decimal import Decimal
 
 from lxml import etree
 
+from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address
 from crossdock.core.money import MAX_AMOUNT, MoneyError, format_money, to_money
 from crossdock.customstore.dates import (
@@ -282,9 +283,12 @@ def _recipient(children: dict[str, etree._Element]) -> ShipNoticeRecipient:
     if element is None:
         return ShipNoticeRecipient()
     fields = _children(element)
-    return ShipNoticeRecipient(
-        **{attribute: _text(fields, tag) for tag, attribute in _RECIPIENT_ELEMENTS}
-    )
+    values = {attribute: _text(fields, tag) for tag, attribute in _RECIPIENT_ELEMENTS}
+    problem = country_problem(values["country"])
+    if problem:
+        raise MalformedNoticeError(problem, "Recipient/Country")
+    values["country"] = values["country"].strip().upper()
+    return ShipNoticeRecipient(**values)
 
 
 def parse_ship_notice(body: bytes, *, max_bytes: int = NOTICE_MAX_BYTES) -> ShipNotice:

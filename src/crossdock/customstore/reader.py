@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
+from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address
 from crossdock.core.image_urls import clean_image_url
 from crossdock.core.weights import Weight, WeightUnit
@@ -269,7 +270,15 @@ def _boolean(fields: Fields, name: str, where: str = "") -> bool:
     raise _FieldError(f'{where}{name} "{text[:20]}" is not true or false')
 
 
-def _address(node: etree._Element | None) -> Address:
+def _country(fields: Fields, where: str) -> str:
+    text = _string(fields, "Country")
+    problem = country_problem(text)
+    if problem:
+        raise _FieldError(f"{where}Country {problem}")
+    return text.upper()
+
+
+def _address(node: etree._Element | None, where: str) -> Address:
     fields = _fields(node)
     return Address(
         name=_string(fields, "Name"),
@@ -281,7 +290,7 @@ def _address(node: etree._Element | None) -> Address:
         city=_string(fields, "City"),
         state=_string(fields, "State"),
         postal_code=_string(fields, "PostalCode"),
-        country=_string(fields, "Country").upper(),
+        country=_country(fields, where),
     )
 
 
@@ -396,8 +405,8 @@ def _order(fields: Fields) -> ReadOrder:
         tax_amount=tax,
         shipping_amount=shipping,
         customer_code=_string(customer, "CustomerCode"),
-        bill_to=_address(customer.get("BillTo")),
-        ship_to=_address(ship_to),
+        bill_to=_address(customer.get("BillTo"), "BillTo/"),
+        ship_to=_address(ship_to, "ShipTo/"),
         items=items,
         shipping_method=_string(fields, "ShippingMethod"),
         payment_method=_string(fields, "PaymentMethod"),

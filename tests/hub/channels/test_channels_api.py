@@ -182,7 +182,7 @@ def test_a_channel_with_orders_cannot_be_deleted_one_without_can(
     deleted = api.delete(f"/channels/{unused_id}")
 
     assert (refused.status_code, deleted.status_code) == (409, 204)
-    assert "holds 1 orders" in refused.json()["detail"]
+    assert "holds 1 order;" in refused.json()["detail"]
     assert list(Channel.objects.filter(kind="sandbox").values_list("name", flat=True)) == ["Nordic"]
 
 
@@ -333,4 +333,4 @@ def test_the_admin_replays_failed_write_backs(
     states = dict(WriteBack.objects.values_list("fulfillment__tracking_number", "state"))
     assert states == {"T-1": "pending", "T-2": "pending"}
     assert WriteBack.objects.get(pk=dead.pk).attempts == 0
-    assert "1 write-back(s) queued again." in response.content.decode()
+    assert "1 write-back queued again." in response.content.decode()

@@ -165,7 +165,7 @@ def test_a_bad_order_is_recorded_and_skipped_and_the_others_are_stored(
     )
     channel.refresh_from_db()
     assert channel.order_cursor == max(o.updated_at for o in (good, bad, other))
-    assert channel.last_error == f"1 order(s) could not be stored; see sync run {run.pk}"
+    assert channel.last_error == f"1 order could not be stored; see sync run {run.pk}"
 
 
 def test_orders_beyond_what_the_hub_can_store_are_problems_not_crashes(

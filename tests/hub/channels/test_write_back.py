@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from crossdock.core.carriers import SHIPSTATION_CARRIERS, tracking_url
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import set_mapping
 from crossdock.hub.channels.errors import ChannelConflict
@@ -22,6 +23,7 @@ from crossdock.hub.fulfillment.writeback import (
     backoff_delay,
     deliver_write_back,
     replay_write_back,
+    shipment_of,
     sweep_write_backs,
 )
 from crossdock.hub.orders.models import Order
@@ -104,6 +106,32 @@ def test_a_write_back_reaches_the_sandbox_with_the_mapped_carrier(
     assert row.external_id == shipment.public_id
     expected = {line.external_id: line.quantity for line in order.lines.all()}
     assert {line["line_id"]: line["quantity"] for line in shipment.lines} == expected
+    assert shipment.tracking_url == (
+        "https://tools.usps.com/go/TrackConfirmAction?tLabels=9400TRACK1"
+    )
+
+
+@pytest.mark.parametrize("carrier", [code for code in SHIPSTATION_CARRIERS if code != "Other"])
+def test_every_carrier_the_desk_knows_is_written_back_with_its_tracking_url(
+    channel: Channel, shop: tuple[SandboxShop, str], carrier: str
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order, carrier=carrier, tracking_number="TRACK-1")
+
+    shipment = shipment_of(WriteBack.objects.get(), "other")
+
+    assert shipment.tracking_url == tracking_url(carrier, "TRACK-1")
+    assert shipment.tracking_url.startswith("https://")
+    assert "TRACK-1" in shipment.tracking_url
+
+
+def test_a_carrier_without_a_tracking_page_is_written_back_without_a_url(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order, carrier="Pigeon Post", tracking_number="P-1")
+
+    assert shipment_of(WriteBack.objects.get(), "other").tracking_url == ""
 
 
 def test_an_unknown_carrier_goes_as_the_channels_fallback_with_its_name(

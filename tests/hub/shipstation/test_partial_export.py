@@ -128,7 +128,7 @@ def test_a_notice_shipping_more_than_is_left_is_recorded_as_an_over_shipment(
     assert fulfillment.over_shipped_units == 2
     event = OrderEvent.objects.get(order=order, kind="over_shipment")
     assert event.message == (
-        "Over-shipped: 2 unit(s) more than were left to ship (MUG: 5 reported, 3 left)"
+        "Over-shipped: 2 units more than were left to ship (MUG: 5 reported, 3 left)"
     )
     assert event.data == {
         "fulfillment_id": fulfillment.pk,

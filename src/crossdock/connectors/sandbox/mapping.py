@@ -22,6 +22,7 @@ from crossdock.connectors.base import (
     StockLevel,
     ValidationError,
 )
+from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
@@ -119,7 +120,15 @@ def _weight(document: Mapping[str, Any], key: str) -> Weight | None:
         raise ValidationError(f"{key}: {error}") from error
 
 
-def _address(raw: Mapping[str, Any]) -> Address:
+def _country(raw: Mapping[str, Any], key: str) -> str:
+    text = _text(raw, "country_code")
+    problem = country_problem(text)
+    if problem:
+        raise ValidationError(f"{key}.country_code: {problem}")
+    return text.upper()
+
+
+def _address(raw: Mapping[str, Any], key: str) -> Address:
     return Address(
         name=_text(raw, "name"),
         company=_text(raw, "company"),
@@ -130,7 +139,7 @@ def _address(raw: Mapping[str, Any]) -> Address:
         city=_text(raw, "city"),
         state=_text(raw, "region"),
         postal_code=_text(raw, "postal_code"),
-        country=_text(raw, "country_code").upper(),
+        country=_country(raw, key),
     )
 
 
@@ -185,8 +194,8 @@ def parse_order(payload: Mapping[str, Any]) -> OrderData:
             email=_text(buyer, "email"),
             phone=_text(buyer, "phone"),
         ),
-        bill_to=_address(_object(payload, "billing_address")),
-        ship_to=_address(_object(payload, "shipping_address")),
+        bill_to=_address(_object(payload, "billing_address"), "billing_address"),
+        ship_to=_address(_object(payload, "shipping_address"), "shipping_address"),
         lines=lines,
         payment_method=_text(payload, "payment_method"),
         requested_shipping_service=_text(payload, "shipping_method"),

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 from django.db import models
 
-from crossdock.core.numbers import plain_decimal
-from crossdock.core.weights import Weight, WeightUnit
+from crossdock.core.weights import Weight, WeightUnit, format_weight
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
 from crossdock.desk.stores.models import DeskStore
@@ -17,10 +16,10 @@ WEIGHT_UNIT_CHOICES = [(unit.value, unit.value) for unit in WeightUnit]
 
 
 def weight_text(value: Decimal | None, unit: str) -> str:
-    """``"3.5 oz"``: a weight for people, to the hundredth, without trailing zeros."""
-    if value is None or not unit:
+    """``"3.5 oz"``, ``"1.28 kg"``: a weight for people in the sensible unit of its system."""
+    if value is None or unit not in {known.value for known in WeightUnit}:
         return ""
-    return f"{plain_decimal(value.quantize(Decimal('0.01')))} {unit}"
+    return format_weight(Weight(value, WeightUnit(unit)))
 
 
 def _weight(value: Decimal | None, unit: str) -> Weight | None:

@@ -1,4 +1,4 @@
-"""Carriers: ShipStation's carrier vocabulary, tracking links, and the adapter interface.
+"""Carriers: the label adapter interface over the carrier vocabulary of ``core.carriers``.
 
 A :class:`CarrierAdapter` turns a label request into a label. The built-in
 :class:`ManualAdapter` records a label bought elsewhere (the packer types the tracking
@@ -12,45 +12,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Protocol
-from urllib.parse import quote
 
-#: ShipStation's carrier codes as a notice carries them, with their display names.
-CARRIERS: dict[str, str] = {
-    "USPS": "USPS",
-    "UPS": "UPS",
-    "FedEx": "FedEx",
-    "DHL": "DHL Express",
-    "DHLGlobalMail": "DHL eCommerce",
-    "UPSMI": "UPS Mail Innovations",
-    "FedExInternationalMailService": "FedEx International Mail Service",
-    "CanadaPost": "Canada Post",
-    "OnTrac": "OnTrac",
-    "FirstMile": "FirstMile",
-    "Asendia": "Asendia",
-    "RoyalMail": "Royal Mail",
-    "APC": "APC",
-    "Other": "Other",
-}
+from crossdock.core.carriers import SHIPSTATION_CARRIERS
+from crossdock.core.carriers import tracking_url as tracking_url  # the desk's name for it
 
-_TRACKING_URLS: dict[str, str] = {
-    "USPS": "https://tools.usps.com/go/TrackConfirmAction?tLabels={}",
-    "UPS": "https://www.ups.com/track?tracknum={}",
-    "UPSMI": "https://www.ups.com/track?tracknum={}",
-    "FedEx": "https://www.fedex.com/fedextrack/?trknbr={}",
-    "DHL": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={}",
-    "DHLGlobalMail": "https://www.dhl.com/global-en/home/tracking.html?tracking-id={}",
-    "CanadaPost": "https://www.canadapost-postescanada.ca/track-reperage/en#/search?searchFor={}",
-    "RoyalMail": "https://www.royalmail.com/track-your-item#/tracking-results/{}",
-    "OnTrac": "https://www.ontrac.com/tracking/?number={}",
-}
-
-
-def tracking_url(carrier: str, tracking_number: str) -> str:
-    """The public tracking page of a shipment, or ``""`` when the desk knows none."""
-    pattern = _TRACKING_URLS.get(carrier)
-    if not pattern or not tracking_number:
-        return ""
-    return pattern.format(quote(tracking_number, safe=""))
+#: ShipStation's carrier codes as a notice carries them, with their display names (the
+#: one list lives in :mod:`crossdock.core.carriers`, with the tracking links).
+CARRIERS = SHIPSTATION_CARRIERS
 
 
 class LabelError(ValueError):

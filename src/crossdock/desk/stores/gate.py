@@ -17,6 +17,7 @@ from contextlib import contextmanager
 
 from django.conf import settings
 
+from crossdock.core.display import plural
 from crossdock.desk.stores.errors import StoreCallsBusy
 
 #: Seconds a refused caller is asked to wait: about one quick connection test.
@@ -39,7 +40,8 @@ def store_call_slot(account_id: int) -> Iterator[None]:
         if _in_flight[account_id] >= settings.DESK_WEB_STORE_CALLS_PER_ACCOUNT:
             raise StoreCallsBusy(
                 "this desk account is already waiting on "
-                f"{_in_flight[account_id]} store call(s); try again in {RETRY_AFTER} seconds",
+                f"{plural(_in_flight[account_id], 'store call')}; "
+                f"try again in {RETRY_AFTER} seconds",
                 RETRY_AFTER,
             )
         if sum(_in_flight.values()) >= settings.DESK_WEB_STORE_CALLS:

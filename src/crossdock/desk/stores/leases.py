@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from crossdock.core.display import plural
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores.errors import (
     AccountImportsBusy,
@@ -95,7 +96,7 @@ def claim(store_id: int, now: datetime, *, account_limit: int | None = None) -> 
             )
             if busy >= account_limit:
                 raise AccountImportsBusy(
-                    f"this desk account already runs {busy} import(s) at once; "
+                    f"this desk account already runs {plural(busy, 'import')} at once; "
                     "this one waits its turn"
                 )
         ImportRun.objects.filter(store_id=store_id, state=ImportRun.State.RUNNING).update(

@@ -6,6 +6,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from crossdock.core.display import plural
 from crossdock.hub.channels.errors import ChannelConflict
 from crossdock.hub.channels.models import CarrierMapping, Channel, SyncRun
 from crossdock.hub.fulfillment.models import WriteBack
@@ -84,4 +85,4 @@ class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
                 self.message_user(request, str(error), level=messages.WARNING)
             else:
                 replayed += 1
-        self.message_user(request, f"{replayed} write-back(s) queued again.")
+        self.message_user(request, f"{plural(replayed, 'write-back')} queued again.")

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from crossdock.connectors.base import Capability, ConnectorSpec, FieldKind
 from crossdock.connectors.registry import UnknownConnector, registry
+from crossdock.core.display import plural
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets, encrypt_secrets
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
@@ -192,7 +193,8 @@ def delete_channel(account: Account, channel_id: int) -> None:
         held = channel.orders.count()
         if held:
             raise ChannelConflict(
-                f"{channel.name} holds {held} orders; deactivate it instead of deleting it"
+                f"{channel.name} holds {plural(held, 'order')}; "
+                "deactivate it instead of deleting it"
             )
         channel.delete()
 

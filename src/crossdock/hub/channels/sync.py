@@ -28,6 +28,7 @@ from django.utils import timezone
 from crossdock.connectors.base import ConnectorError, OrderBatch, PullOrders
 from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.actors import Actor, ActorKind
+from crossdock.core.display import plural
 from crossdock.hub.channels.connections import connected, spec_of
 from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import Channel, SyncRun
@@ -232,7 +233,7 @@ def _finish(
         else:
             health["last_success_at"] = finished_at
             health["last_error"] = (
-                f"{tally.failed} order(s) could not be stored; see sync run {run.pk}"
+                f"{plural(tally.failed, 'order')} could not be stored; see sync run {run.pk}"
                 if tally.failed
                 else ""
             )

@@ -28,7 +28,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
-from crossdock.core.carriers import canonical_carrier
+from crossdock.core.carriers import canonical_carrier, carrier_name
+from crossdock.core.display import plural
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus, shipment_status
 from crossdock.hub.accounts.models import Account
@@ -37,11 +38,10 @@ from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
 from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.orders.errors import OrderNotFound
-from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.orders.models import EventKind, Order, OrderLine
 from crossdock.hub.orders.services import record_event
 
 #: The order event kind that records an over-shipment.
-OVER_SHIPMENT_EVENT = "over_shipment"
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,13 +309,13 @@ def _apply(
         update_fields=["status", "status_before_hold", "custom_status", "modified_at", "updated_at"]
     )
     described = " ".join(
-        part for part in (fulfillment.carrier, fulfillment.tracking_number) if part
+        part for part in (carrier_name(fulfillment.carrier), fulfillment.tracking_number) if part
     )
     units = sum(allocation.values())
     if units:
-        message = f"{units} unit(s) shipped" + (f" ({described})" if described else "")
+        message = plural(units, "unit") + " shipped" + (f" ({described})" if described else "")
     else:
-        message = "shipment recorded; nothing was left to ship" + (
+        message = "Shipment recorded; nothing was left to ship" + (
             f" ({described})" if described else ""
         )
     if previous == OrderStatus.CANCELLED:
@@ -323,7 +323,7 @@ def _apply(
     record_event(
         order,
         actor,
-        "shipment_recorded",
+        EventKind.SHIPMENT_RECORDED,
         message,
         {
             "fulfillment_id": fulfillment.pk,
@@ -358,8 +358,8 @@ def _record_over_shipment(
     record_event(
         order,
         actor,
-        OVER_SHIPMENT_EVENT,
-        f"Over-shipped: {excess} unit(s) more than were left to ship ({detail})"[:500],
+        EventKind.OVER_SHIPMENT,
+        f"Over-shipped: {plural(excess, 'unit')} more than were left to ship ({detail})"[:500],
         {
             "fulfillment_id": fulfillment.pk,
             "excess_units": excess,

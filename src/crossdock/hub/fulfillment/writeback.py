@@ -40,6 +40,7 @@ from crossdock.connectors.base import (
     ShippedLine,
 )
 from crossdock.connectors.registry import UnknownConnector
+from crossdock.core.carriers import tracking_url
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import resolve_carrier
 from crossdock.hub.channels.connections import connected, spec_of
@@ -123,6 +124,9 @@ def shipment_of(write_back: WriteBack, fallback: str) -> ShipmentData:
         carrier_name=mapped.carrier_name,
         service=mapped.service,
         tracking_number=fulfillment.tracking_number,
+        tracking_url=tracking_url(
+            fulfillment.carrier_code or fulfillment.carrier, fulfillment.tracking_number
+        ),
         ship_date=fulfillment.ship_date,
         lines=tuple(
             ShippedLine(

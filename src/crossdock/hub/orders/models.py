@@ -34,6 +34,48 @@ class StatusChoices(models.TextChoices):
     CANCELLED = OrderStatus.CANCELLED.value, "Cancelled"
 
 
+class EventKind(models.TextChoices):
+    """What an :class:`OrderEvent` records; the value is stored, the label is what people read."""
+
+    CREATED = "created", "Order created"
+    NOTES_CHANGED = "notes_changed", "Notes changed"
+    ADDRESS_CHANGED = "address_changed", "Address changed"
+    CUSTOM_STATUS_CHANGED = "custom_status_changed", "Custom status changed"
+    HELD = "held", "Put on hold"
+    RELEASED = "released", "Hold released"
+    CANCELLED = "cancelled", "Cancelled"
+    CHANNEL_CANCEL_IGNORED = "channel_cancel_ignored", "Channel cancellation ignored"
+    STATUS_CHANGED = "status_changed", "Status changed on the channel"
+    CHANNEL_UPDATED = "channel_updated", "Updated from the channel"
+    SHIPMENT_RECORDED = "shipment_recorded", "Shipment recorded"
+    OVER_SHIPMENT = "over_shipment", "Over-shipped"
+
+
+#: Order fields as people name them, for event messages ("Internal notes changed").
+FIELD_LABELS: dict[str, str] = {
+    "internal_notes": "Internal notes",
+    "customer_notes": "Customer notes",
+    "gift_message": "Gift message",
+    "ship_to": "Ship-to address",
+    "bill_to": "Bill-to address",
+}
+
+
+def field_label(name: str) -> str:
+    """A column or field name in words: ``ship_to_city`` → ``ship-to city``."""
+    if name in FIELD_LABELS:
+        return FIELD_LABELS[name].lower()
+    for prefix in ("ship_to", "bill_to"):
+        if name.startswith(prefix + "_"):
+            return f"{prefix.replace('_', '-')} {name[len(prefix) + 1 :].replace('_', ' ')}"
+    return name.replace("_", " ")
+
+
+def status_label(status: str) -> str:
+    """``on_hold`` → ``On hold``; an unknown value is shown as given."""
+    return StatusChoices(status).label if status in StatusChoices.values else status
+
+
 WEIGHT_UNIT_CHOICES = [(unit.value, unit.value) for unit in WeightUnit]
 MAPPABLE_CHOICES = [
     (status.value, StatusChoices(status.value).label) for status in MAPPABLE_STATUSES
@@ -192,7 +234,7 @@ class OrderEvent(models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
     at = models.DateTimeField(auto_now_add=True)
     actor = models.CharField(max_length=200)
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
     message = models.CharField(max_length=500, blank=True, default="")
     data = models.JSONField(default=dict, blank=True)
 

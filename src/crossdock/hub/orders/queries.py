@@ -115,6 +115,13 @@ def search_orders(account: Account, search: OrderSearch) -> QuerySet[Order]:
     return found.order_by("-placed_at", "-id")
 
 
+def orders_to_ship(account: Account) -> QuerySet[Order]:
+    """Orders still to ship, oldest first: the order that has waited longest ships next."""
+    return search_orders(account, OrderSearch(statuses=TO_SHIP_STATUSES)).order_by(
+        "placed_at", "id"
+    )
+
+
 def status_counts(account: Account) -> dict[str, int]:
     """How many of the account's orders are in each status (statuses with none are absent)."""
     rows = (

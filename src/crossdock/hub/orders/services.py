@@ -30,7 +30,16 @@ from crossdock.hub.orders.errors import (
     OrderStateError,
     OrderValidationError,
 )
-from crossdock.hub.orders.models import CustomStatus, Order, OrderDiscount, OrderEvent, OrderLine
+from crossdock.hub.orders.models import (
+    FIELD_LABELS,
+    CustomStatus,
+    EventKind,
+    Order,
+    OrderDiscount,
+    OrderEvent,
+    OrderLine,
+    status_label,
+)
 
 
 class Unset:
@@ -57,9 +66,13 @@ class OrderChanges:
 
 
 def record_event(
-    order: Order, actor: Actor, kind: str, message: str = "", data: dict[str, Any] | None = None
+    order: Order,
+    actor: Actor,
+    kind: EventKind,
+    message: str = "",
+    data: dict[str, Any] | None = None,
 ) -> OrderEvent:
-    """Append an event to the order's trail."""
+    """Append an event to the order's trail; ``message`` is a sentence for people."""
     return OrderEvent.objects.create(
         account_id=order.account_id,
         order=order,
@@ -218,7 +231,7 @@ def create_order(
             )
             OrderLine.objects.bulk_create(_line_rows(order, data))
             OrderDiscount.objects.bulk_create(_discount_rows(order, data))
-            record_event(order, actor, "created", f"order {order.number} created")
+            record_event(order, actor, EventKind.CREATED, f"Order {order.number} created")
     except IntegrityError as error:
         # A concurrent create of the same number won the unique constraint.
         raise OrderExists(f"order {data.number!r} already exists") from error
@@ -242,14 +255,22 @@ def update_order(account: Account, order_id: int, changes: OrderChanges, actor: 
             if not isinstance(value, Unset) and value != getattr(order, field):
                 setattr(order, field, value)
                 changed.append(field)
-                record_event(order, actor, "notes_changed", f"{field} changed", {"field": field})
+                record_event(
+                    order,
+                    actor,
+                    EventKind.NOTES_CHANGED,
+                    f"{FIELD_LABELS[field]} changed",
+                    {"field": field},
+                )
         for prefix in ("ship_to", "bill_to"):
             address = getattr(changes, prefix)
             if not isinstance(address, Unset) and address != address_of(order, prefix):
                 for column, value in address_columns(prefix, address).items():
                     setattr(order, column, value)
                 changed.append(prefix)
-                record_event(order, actor, "address_changed", f"{prefix} changed")
+                record_event(
+                    order, actor, EventKind.ADDRESS_CHANGED, f"{FIELD_LABELS[prefix]} changed"
+                )
         if not isinstance(changes.hold, Unset):
             changed += _apply_hold(order, changes.hold, actor)
         if not isinstance(changes.custom_status, Unset):
@@ -266,8 +287,8 @@ def update_order(account: Account, order_id: int, changes: OrderChanges, actor: 
                 record_event(
                     order,
                     actor,
-                    "custom_status_changed",
-                    f"custom status set to {custom.name if custom else 'none'}",
+                    EventKind.CUSTOM_STATUS_CHANGED,
+                    f"Custom status set to {custom.name}" if custom else "Custom status cleared",
                 )
         if changed:
             order.modified_at = timezone.now()
@@ -285,14 +306,16 @@ def _apply_hold(order: Order, hold: bool, actor: Actor) -> list[str]:
         order.status_before_hold = status.value
         order.status = OrderStatus.ON_HOLD.value
         order.custom_status = None
-        record_event(order, actor, "held", "order put on hold")
+        record_event(order, actor, EventKind.HELD, "Order put on hold")
         return ["status"]
     if status != OrderStatus.ON_HOLD:
         return []
     order.status = order.status_before_hold or OrderStatus.PAID.value
     order.status_before_hold = ""
     order.custom_status = None
-    record_event(order, actor, "released", f"hold released, back to {order.status}")
+    record_event(
+        order, actor, EventKind.RELEASED, f"Hold released: back to {status_label(order.status)}"
+    )
     return ["status"]
 
 
@@ -310,7 +333,7 @@ def cancel_order(account: Account, order_id: int, actor: Actor, reason: str = ""
         order.custom_status = None
         order.modified_at = timezone.now()
         order.save()
-        record_event(order, actor, "cancelled", reason or "order cancelled")
+        record_event(order, actor, EventKind.CANCELLED, reason or "Order cancelled")
         return order
 
 
@@ -386,7 +409,8 @@ def update_custom_status(
             record_event(
                 order,
                 actor,
-                "custom_status_changed",
-                f"custom status {old_name} removed: it now belongs to {custom.status}",
+                EventKind.CUSTOM_STATUS_CHANGED,
+                f"Custom status {old_name} removed: it now belongs to "
+                f"{status_label(custom.status)}",
             )
         return custom

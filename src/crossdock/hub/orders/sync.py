@@ -36,7 +36,14 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.conversion import weight_columns
 from crossdock.hub.orders.errors import OrderExists
-from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
+from crossdock.hub.orders.models import (
+    EventKind,
+    Order,
+    OrderDiscount,
+    OrderLine,
+    field_label,
+    status_label,
+)
 from crossdock.hub.orders.services import _order_columns as order_columns
 from crossdock.hub.orders.services import create_order, record_event
 
@@ -146,15 +153,16 @@ def _apply_status(order: Order, incoming: OrderStatus, actor: Actor) -> str | No
             record_event(
                 order,
                 actor,
-                "channel_cancel_ignored",
-                f"the channel cancelled the order, but it is already {current.value}",
+                EventKind.CHANNEL_CANCEL_IGNORED,
+                "The channel cancelled the order, but it is already "
+                f"{status_label(current).lower()}",
             )
-            return "channel_cancel_ignored"
+            return EventKind.CHANNEL_CANCEL_IGNORED
         order.status = OrderStatus.CANCELLED.value
         order.status_before_hold = ""
         order.custom_status = None
-        record_event(order, actor, "cancelled", "cancelled on the channel")
-        return "cancelled"
+        record_event(order, actor, EventKind.CANCELLED, "Cancelled on the channel")
+        return EventKind.CANCELLED
     if current in _STICKY or current == incoming:
         return None
     if current == OrderStatus.ON_HOLD and incoming in (OrderStatus.UNPAID, OrderStatus.PAID):
@@ -164,9 +172,12 @@ def _apply_status(order: Order, incoming: OrderStatus, actor: Actor) -> str | No
     order.status_before_hold = ""
     order.custom_status = None
     record_event(
-        order, actor, "status_changed", f"{current.value} → {incoming.value} on the channel"
+        order,
+        actor,
+        EventKind.STATUS_CHANGED,
+        f"Status changed on the channel: {status_label(current)} → {status_label(incoming)}",
     )
-    return "status_changed"
+    return EventKind.STATUS_CHANGED
 
 
 def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertOutcome:
@@ -183,8 +194,8 @@ def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertO
         record_event(
             order,
             actor,
-            "channel_updated",
-            "updated from the channel: " + ", ".join(changed),
+            EventKind.CHANNEL_UPDATED,
+            "Updated from the channel: " + ", ".join(field_label(name) for name in changed),
             {"fields": changed},
         )
     order.payload_digest = digest

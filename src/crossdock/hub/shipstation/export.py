@@ -58,6 +58,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from crossdock.core.display import plural
 from crossdock.core.money import to_money
 from crossdock.core.weights import Weight
 from crossdock.customstore.export import (
@@ -354,9 +355,9 @@ def _record_skips(
             update_fields=["reason", "skipped_at"],
         )
         logger.info(
-            "shipstation integration %s: %d order(s) left out of the export",
+            "shipstation integration %s: %s left out of the export",
             integration.pk,
-            len(skipped),
+            plural(len(skipped), "order"),
         )
 
 

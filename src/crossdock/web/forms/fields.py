@@ -8,34 +8,32 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 
-from crossdock.core.countries import is_country_code
+from crossdock.core.countries import COUNTRY_CHOICES, country_problem
 
 
-def clean_country(value: str) -> str:
-    """An ISO 3166-1 alpha-2 code in upper case, or ``""``; anything else is an error."""
-    code = value.strip().upper()
-    if code and not is_country_code(code):
-        raise ValidationError(
-            "Enter a two-letter ISO country code such as US, GB or DE.", code="country"
-        )
-    return code
+class CountryField(forms.ChoiceField):
+    """A country menu: English names shown, the ISO 3166-1 alpha-2 code posted and kept.
 
-
-class CountryField(forms.CharField):
-    """A two-letter ISO 3166-1 country code."""
+    A menu, not a text box: a typed name cut to two letters once turned "Ireland" into IR
+    (Iran). A posted code is accepted in either case; anything not on the ISO list is an
+    error on this field.
+    """
 
     def __init__(self, *, required: bool = False, label: str = "Country") -> None:
         super().__init__(
             required=required,
             label=label,
-            max_length=2,
-            min_length=2,
-            help_text="Two-letter ISO code, e.g. US",
-            widget=forms.TextInput(attrs={"autocomplete": "country", "size": 3}),
+            choices=[("", "Choose a country…"), *COUNTRY_CHOICES],
+            widget=forms.Select(attrs={"autocomplete": "country"}),
+            error_messages={"invalid_choice": "Choose a country from the list."},
         )
 
-    def clean(self, value: str | None) -> str:
-        return clean_country(super().clean(value))
+    def clean(self, value: Any) -> str:
+        text = str(value or "").strip()
+        problem = country_problem(text)
+        if problem:
+            raise ValidationError(f"{problem}; choose the country from the list.", code="country")
+        return str(super().clean(text.upper()))
 
 
 def set_choices(form: forms.Form, name: str, choices: Sequence[tuple[Any, str]]) -> None:

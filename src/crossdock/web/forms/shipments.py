@@ -12,20 +12,6 @@ from django.utils import timezone
 from crossdock.hub.fulfillment.services import Shipment, ShipmentLine
 from crossdock.hub.orders.models import OrderLine
 
-#: Offered in the carrier box; any other carrier may be typed.
-COMMON_CARRIERS = (
-    "USPS",
-    "UPS",
-    "FedEx",
-    "DHL",
-    "DHLGlobalMail",
-    "CanadaPost",
-    "RoyalMail",
-    "OnTrac",
-    "Asendia",
-    "Other",
-)
-
 
 def line_field_name(line: OrderLine) -> str:
     return f"line_{line.pk}"

@@ -28,9 +28,6 @@ OVER_SHIPPED_SHOWN = timedelta(days=30)
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
     failing = failed_write_backs(account)
-    to_ship = order_queries.search_orders(
-        account, order_queries.OrderSearch(statuses=order_queries.TO_SHIP_STATUSES)
-    )
     context = {
         "section": "dashboard",
         "account": account,
@@ -39,7 +36,7 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "partially_shipped_count": counts.get(OrderStatus.PARTIALLY_SHIPPED.value, 0),
         "on_hold_count": counts.get(OrderStatus.ON_HOLD.value, 0),
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
-        "to_ship": to_ship[:8],
+        "to_ship": order_queries.orders_to_ship(account)[:8],
         "failed_write_back_count": failing.count(),
         "failed_write_backs": list(failing[:5]),
         "over_shipments": list(

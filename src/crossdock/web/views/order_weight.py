@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from crossdock.core.display import plural
 from crossdock.core.weights import Weight
 from crossdock.customstore.export import WeightBasis
 from crossdock.hub.orders.models import Order, OrderLine
@@ -25,7 +26,7 @@ def weight_for_shipstation(order: Order, lines: list[OrderLine]) -> WeightLine:
     """The weight ShipStation will receive for ``order`` and the reason, for the page."""
     found = shipping_weight(order, lines)
     partial = found.units_sent < found.units_ordered
-    left = f"the {found.units_sent} unit(s) left to ship"
+    left = f"the {plural(found.units_sent, 'unit')} left to ship"
     if found.sent.basis == WeightBasis.ORDER:
         if partial:
             why = f"the entered order weight ({_text(found.entered)}) shared out over {left}"

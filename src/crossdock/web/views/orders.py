@@ -13,6 +13,7 @@ from django.utils.cache import patch_vary_headers
 from django_htmx.http import push_url
 from django_htmx.middleware import HtmxDetails
 
+from crossdock.core.carriers import SHIPSTATION_CARRIERS
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries as channel_queries
@@ -31,7 +32,7 @@ from crossdock.web.forms.orders import (
     NotesForm,
     OrderFilterForm,
 )
-from crossdock.web.forms.shipments import COMMON_CARRIERS, ShipmentForm
+from crossdock.web.forms.shipments import ShipmentForm
 from crossdock.web.views.order_weight import weight_for_shipstation
 
 PAGE_SIZE = 25
@@ -174,7 +175,7 @@ def render_order_page(
         "custom_status_options": options,
         "cancel_form": forms.get("cancel_form") or CancelForm(),
         "shipment_form": forms.get("shipment_form") or ShipmentForm(lines=lines),
-        "carriers": COMMON_CARRIERS,
+        "carriers": SHIPSTATION_CARRIERS,
         "shipping_weight": weight_for_shipstation(order, lines),
         "over_shipped_units": fulfillment_queries.over_shipped_units(order),
     }

@@ -13,7 +13,7 @@ from crossdock.desk.orders import queries
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments import queries as shipment_queries
 from crossdock.desk.shipments import services
-from crossdock.desk.shipments.carriers import CARRIERS, tracking_url
+from crossdock.desk.shipments.carriers import CARRIERS
 from crossdock.desk.shipments.errors import (
     ShipmentInvalid,
     ShipmentNotFound,
@@ -79,12 +79,9 @@ def order_grid(request: HttpRequest, account: DeskAccount) -> HttpResponse:
 def order_page(request: HttpRequest, account: DeskAccount, order_id: int) -> HttpResponse:
     order = _order(account, order_id)
     lines = list(order.lines.all())
-    shipments = [
-        (shipment, tracking_url(shipment.carrier, shipment.tracking_number))
-        for shipment in shipment_queries.shipments(account, order_id=order.pk).order_by(
-            "created_at", "id"
-        )
-    ]
+    shipments = list(
+        shipment_queries.shipments(account, order_id=order.pk).order_by("created_at", "id")
+    )
     return render(
         request,
         "desk/orders/detail.html",
@@ -247,6 +244,5 @@ def void(request: HttpRequest, account: DeskAccount, shipment_id: int) -> HttpRe
             "shipment": shipment,
             "order": shipment.order,
             "confirmation": VOID_CONFIRMATION,
-            "tracking": tracking_url(shipment.carrier, shipment.tracking_number),
         },
     )

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from crossdock.core.display import plural
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.stores import queries, rules, services, tasks
 from crossdock.desk.stores.errors import (
@@ -52,8 +53,8 @@ def _store(account: DeskAccount, store_id: int) -> DeskStore:
 
 def _report_message(request: HttpRequest, report: ConnectionReport) -> None:
     text = (
-        f"Connected: HTTP {report.status} in {report.elapsed_ms} ms, {report.orders} order(s) "
-        f"in the last week on {report.pages} page(s)."
+        f"Connected: HTTP {report.status} in {report.elapsed_ms} ms, "
+        f"{plural(report.orders, 'order')} in the last week on {plural(report.pages, 'page')}."
     )
     messages.success(request, text)
     for warning in report.warnings:

@@ -5,163 +5,322 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('channels', '0001_initial'),
+        ("accounts", "0001_initial"),
+        ("channels", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CustomStatus',
+            name="CustomStatus",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=50)),
-                ('status', models.CharField(choices=[('unpaid', 'Unpaid'), ('paid', 'Paid'), ('shipped', 'Shipped'), ('cancelled', 'Cancelled'), ('on_hold', 'On hold')], max_length=20)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='custom_statuses', to='accounts.account')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=50)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unpaid", "Unpaid"),
+                            ("paid", "Paid"),
+                            ("shipped", "Shipped"),
+                            ("cancelled", "Cancelled"),
+                            ("on_hold", "On hold"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="custom_statuses",
+                        to="accounts.account",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'custom statuses',
-                'ordering': ['name'],
+                "verbose_name_plural": "custom statuses",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Order',
+            name="Order",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('external_id', models.CharField(max_length=100)),
-                ('number', models.CharField(max_length=50)),
-                ('status', models.CharField(choices=[('unpaid', 'Unpaid'), ('paid', 'Paid'), ('on_hold', 'On hold'), ('partially_shipped', 'Partially shipped'), ('shipped', 'Shipped'), ('cancelled', 'Cancelled')], db_index=True, max_length=20)),
-                ('status_before_hold', models.CharField(blank=True, choices=[('unpaid', 'Unpaid'), ('paid', 'Paid'), ('on_hold', 'On hold'), ('partially_shipped', 'Partially shipped'), ('shipped', 'Shipped'), ('cancelled', 'Cancelled')], default='', max_length=20)),
-                ('placed_at', models.DateTimeField()),
-                ('modified_at', models.DateTimeField()),
-                ('currency', models.CharField(max_length=3)),
-                ('customer_code', models.CharField(blank=True, default='', max_length=50)),
-                ('customer_name', models.CharField(blank=True, default='', max_length=100)),
-                ('customer_email', models.CharField(blank=True, default='', max_length=254)),
-                ('customer_phone', models.CharField(blank=True, default='', max_length=50)),
-                ('bill_to_name', models.CharField(blank=True, default='', max_length=100)),
-                ('bill_to_company', models.CharField(blank=True, default='', max_length=100)),
-                ('bill_to_phone', models.CharField(blank=True, default='', max_length=50)),
-                ('bill_to_email', models.CharField(blank=True, default='', max_length=254)),
-                ('bill_to_address1', models.CharField(blank=True, default='', max_length=200)),
-                ('bill_to_address2', models.CharField(blank=True, default='', max_length=200)),
-                ('bill_to_city', models.CharField(blank=True, default='', max_length=100)),
-                ('bill_to_state', models.CharField(blank=True, default='', max_length=100)),
-                ('bill_to_postal_code', models.CharField(blank=True, default='', max_length=50)),
-                ('bill_to_country', models.CharField(blank=True, default='', max_length=2)),
-                ('ship_to_name', models.CharField(blank=True, default='', max_length=100)),
-                ('ship_to_company', models.CharField(blank=True, default='', max_length=100)),
-                ('ship_to_phone', models.CharField(blank=True, default='', max_length=50)),
-                ('ship_to_email', models.CharField(blank=True, default='', max_length=254)),
-                ('ship_to_address1', models.CharField(blank=True, default='', max_length=200)),
-                ('ship_to_address2', models.CharField(blank=True, default='', max_length=200)),
-                ('ship_to_city', models.CharField(blank=True, default='', max_length=100)),
-                ('ship_to_state', models.CharField(blank=True, default='', max_length=100)),
-                ('ship_to_postal_code', models.CharField(blank=True, default='', max_length=50)),
-                ('ship_to_country', models.CharField(blank=True, default='', max_length=2)),
-                ('payment_method', models.CharField(blank=True, default='', max_length=50)),
-                ('requested_shipping_service', models.CharField(blank=True, default='', max_length=100)),
-                ('shipping_paid', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('tax', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=12)),
-                ('gift', models.BooleanField(default=False)),
-                ('gift_message', models.TextField(blank=True, default='')),
-                ('customer_notes', models.TextField(blank=True, default='')),
-                ('internal_notes', models.TextField(blank=True, default='')),
-                ('weight_value', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('weight_unit', models.CharField(blank=True, choices=[('g', 'g'), ('kg', 'kg'), ('oz', 'oz'), ('lb', 'lb')], default='', max_length=2)),
-                ('fulfillment_source', models.CharField(default='merchant', max_length=40)),
-                ('marketplace_order_id', models.CharField(blank=True, default='', max_length=100)),
-                ('payload_digest', models.CharField(blank=True, default='', max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='orders', to='accounts.account')),
-                ('channel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='orders', to='channels.channel')),
-                ('custom_status', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='orders', to='orders.customstatus')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("external_id", models.CharField(max_length=100)),
+                ("number", models.CharField(max_length=50)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unpaid", "Unpaid"),
+                            ("paid", "Paid"),
+                            ("on_hold", "On hold"),
+                            ("partially_shipped", "Partially shipped"),
+                            ("shipped", "Shipped"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        db_index=True,
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "status_before_hold",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("unpaid", "Unpaid"),
+                            ("paid", "Paid"),
+                            ("on_hold", "On hold"),
+                            ("partially_shipped", "Partially shipped"),
+                            ("shipped", "Shipped"),
+                            ("cancelled", "Cancelled"),
+                        ],
+                        default="",
+                        max_length=20,
+                    ),
+                ),
+                ("placed_at", models.DateTimeField()),
+                ("modified_at", models.DateTimeField()),
+                ("currency", models.CharField(max_length=3)),
+                ("customer_code", models.CharField(blank=True, default="", max_length=50)),
+                ("customer_name", models.CharField(blank=True, default="", max_length=100)),
+                ("customer_email", models.CharField(blank=True, default="", max_length=254)),
+                ("customer_phone", models.CharField(blank=True, default="", max_length=50)),
+                ("bill_to_name", models.CharField(blank=True, default="", max_length=100)),
+                ("bill_to_company", models.CharField(blank=True, default="", max_length=100)),
+                ("bill_to_phone", models.CharField(blank=True, default="", max_length=50)),
+                ("bill_to_email", models.CharField(blank=True, default="", max_length=254)),
+                ("bill_to_address1", models.CharField(blank=True, default="", max_length=200)),
+                ("bill_to_address2", models.CharField(blank=True, default="", max_length=200)),
+                ("bill_to_city", models.CharField(blank=True, default="", max_length=100)),
+                ("bill_to_state", models.CharField(blank=True, default="", max_length=100)),
+                ("bill_to_postal_code", models.CharField(blank=True, default="", max_length=50)),
+                ("bill_to_country", models.CharField(blank=True, default="", max_length=2)),
+                ("ship_to_name", models.CharField(blank=True, default="", max_length=100)),
+                ("ship_to_company", models.CharField(blank=True, default="", max_length=100)),
+                ("ship_to_phone", models.CharField(blank=True, default="", max_length=50)),
+                ("ship_to_email", models.CharField(blank=True, default="", max_length=254)),
+                ("ship_to_address1", models.CharField(blank=True, default="", max_length=200)),
+                ("ship_to_address2", models.CharField(blank=True, default="", max_length=200)),
+                ("ship_to_city", models.CharField(blank=True, default="", max_length=100)),
+                ("ship_to_state", models.CharField(blank=True, default="", max_length=100)),
+                ("ship_to_postal_code", models.CharField(blank=True, default="", max_length=50)),
+                ("ship_to_country", models.CharField(blank=True, default="", max_length=2)),
+                ("payment_method", models.CharField(blank=True, default="", max_length=50)),
+                (
+                    "requested_shipping_service",
+                    models.CharField(blank=True, default="", max_length=100),
+                ),
+                ("shipping_paid", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("tax", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("total", models.DecimalField(decimal_places=2, default=0, max_digits=12)),
+                ("gift", models.BooleanField(default=False)),
+                ("gift_message", models.TextField(blank=True, default="")),
+                ("customer_notes", models.TextField(blank=True, default="")),
+                ("internal_notes", models.TextField(blank=True, default="")),
+                (
+                    "weight_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                (
+                    "weight_unit",
+                    models.CharField(
+                        blank=True,
+                        choices=[("g", "g"), ("kg", "kg"), ("oz", "oz"), ("lb", "lb")],
+                        default="",
+                        max_length=2,
+                    ),
+                ),
+                ("fulfillment_source", models.CharField(default="merchant", max_length=40)),
+                ("marketplace_order_id", models.CharField(blank=True, default="", max_length=100)),
+                ("payload_digest", models.CharField(blank=True, default="", max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="orders",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "channel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="orders",
+                        to="channels.channel",
+                    ),
+                ),
+                (
+                    "custom_status",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="orders",
+                        to="orders.customstatus",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-placed_at', '-id'],
+                "ordering": ["-placed_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderDiscount',
+            name="OrderDiscount",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('code', models.CharField(blank=True, default='', max_length=100)),
-                ('description', models.CharField(blank=True, default='', max_length=200)),
-                ('amount', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='discounts', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("code", models.CharField(blank=True, default="", max_length=100)),
+                ("description", models.CharField(blank=True, default="", max_length=200)),
+                ("amount", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="discounts",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'position', 'id'],
+                "ordering": ["order", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderEvent',
+            name="OrderEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=40)),
-                ('message', models.CharField(blank=True, default='', max_length=500)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('account', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='order_events', to='accounts.account')),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                ("actor", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=40)),
+                ("message", models.CharField(blank=True, default="", max_length=500)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "account",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="order_events",
+                        to="accounts.account",
+                    ),
+                ),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'at', 'id'],
+                "ordering": ["order", "at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='OrderLine',
+            name="OrderLine",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveIntegerField(default=0)),
-                ('external_id', models.CharField(blank=True, default='', max_length=100)),
-                ('sku', models.CharField(blank=True, default='', max_length=100)),
-                ('name', models.CharField(max_length=200)),
-                ('quantity', models.PositiveIntegerField()),
-                ('unit_price', models.DecimalField(decimal_places=2, max_digits=12)),
-                ('weight_value', models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True)),
-                ('weight_unit', models.CharField(blank=True, choices=[('g', 'g'), ('kg', 'kg'), ('oz', 'oz'), ('lb', 'lb')], default='', max_length=2)),
-                ('image_url', models.URLField(blank=True, default='', max_length=500)),
-                ('options', models.JSONField(blank=True, default=list)),
-                ('location', models.CharField(blank=True, default='', max_length=100)),
-                ('upc', models.CharField(blank=True, default='', max_length=20)),
-                ('quantity_shipped', models.PositiveIntegerField(default=0)),
-                ('order', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='lines', to='orders.order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveIntegerField(default=0)),
+                ("external_id", models.CharField(blank=True, default="", max_length=100)),
+                ("sku", models.CharField(blank=True, default="", max_length=100)),
+                ("name", models.CharField(max_length=200)),
+                ("quantity", models.PositiveIntegerField()),
+                ("unit_price", models.DecimalField(decimal_places=2, max_digits=12)),
+                (
+                    "weight_value",
+                    models.DecimalField(blank=True, decimal_places=4, max_digits=12, null=True),
+                ),
+                (
+                    "weight_unit",
+                    models.CharField(
+                        blank=True,
+                        choices=[("g", "g"), ("kg", "kg"), ("oz", "oz"), ("lb", "lb")],
+                        default="",
+                        max_length=2,
+                    ),
+                ),
+                ("image_url", models.URLField(blank=True, default="", max_length=500)),
+                ("options", models.JSONField(blank=True, default=list)),
+                ("location", models.CharField(blank=True, default="", max_length=100)),
+                ("upc", models.CharField(blank=True, default="", max_length=20)),
+                ("quantity_shipped", models.PositiveIntegerField(default=0)),
+                (
+                    "order",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="lines",
+                        to="orders.order",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['order', 'position', 'id'],
+                "ordering": ["order", "position", "id"],
             },
         ),
         migrations.AddConstraint(
-            model_name='customstatus',
-            constraint=models.UniqueConstraint(fields=('account', 'name'), name='custom_status_account_name'),
+            model_name="customstatus",
+            constraint=models.UniqueConstraint(
+                fields=("account", "name"), name="custom_status_account_name"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['account', 'modified_at', 'id'], name='order_account_modified'),
+            model_name="order",
+            index=models.Index(
+                fields=["account", "modified_at", "id"], name="order_account_modified"
+            ),
         ),
         migrations.AddIndex(
-            model_name='order',
-            index=models.Index(fields=['account', 'number'], name='order_account_number'),
+            model_name="order",
+            index=models.Index(fields=["account", "number"], name="order_account_number"),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('channel', 'number'), name='order_channel_number'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("channel", "number"), name="order_channel_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='order',
-            constraint=models.UniqueConstraint(fields=('channel', 'external_id'), name='order_channel_external_id'),
+            model_name="order",
+            constraint=models.UniqueConstraint(
+                fields=("channel", "external_id"), name="order_channel_external_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='orderline',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity_shipped__lte', models.F('quantity'))), name='line_shipped_le_ordered'),
+            model_name="orderline",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity_shipped__lte", models.F("quantity"))),
+                name="line_shipped_le_ordered",
+            ),
         ),
     ]
