@@ -138,7 +138,7 @@ WORKER_LANES: dict[str, list[str]] = {
     "desk-imports": ["desk_imports"],
 }
 
-# Fair use of the shipping desk (docs/security-fair-use.md).
+# Fair use of the shipping desk (docs/security.md, "Fair use").
 #: Stores one desk account may connect.
 DESK_MAX_STORES = env_int("CROSSDOCK_DESK_MAX_STORES", 50)
 #: Imports of one desk account that may run at once; the others wait their turn.
