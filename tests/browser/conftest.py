@@ -41,6 +41,7 @@ CHROMIUM_ARGS = [
 ]
 LAPTOP: ViewportSize = {"width": 1366, "height": 900}
 TABLET: ViewportSize = {"width": 820, "height": 1180}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
 Shoot = Callable[[Page, str], Path]
@@ -119,6 +120,12 @@ def shoot() -> Shoot:
         return path
 
     return save
+
+
+def overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
+    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    return max(0, width)
 
 
 def sign_in(page: Page, email: str, password: str) -> None:

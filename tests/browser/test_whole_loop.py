@@ -24,7 +24,7 @@ from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
-from tests.browser.conftest import Shoot, sign_in
+from tests.browser.conftest import PHONE, Shoot, overflow, sign_in
 from tests.browser.hub_data import EMAIL, PASSWORD, merchant_with_orders
 from tests.browser.tasks import run_queued_tasks
 
@@ -162,6 +162,7 @@ def test_hub_to_desk_and_back(
     shoot(page, "hub-order-shipped")
     desk.reload()
     shoot(desk, "desk-order-shipped")
+    desk_order_url = desk.url
 
     # One browser, two users: both tabs are still signed in, each as its own user.
     expect(page.locator(".topbar-user")).to_contain_text(EMAIL)
@@ -169,3 +170,22 @@ def test_hub_to_desk_and_back(
     expect(desk).to_have_url(re.compile(r"/desk/orders/\d+/$"))
     assert hub_violations == []
     assert desk_violations == []
+
+    # On a phone, both faces fit the screen: nothing scrolls sideways.
+    for tab, pages in (
+        (
+            page,
+            [
+                ("/", "hub-dashboard-phone"),
+                ("/orders/", "hub-orders-phone"),
+                (f"/orders/{order.pk}/", "hub-order-phone"),
+            ],
+        ),
+        (desk, [("/desk/", "desk-orders-phone"), (desk_order_url, "desk-order-phone")]),
+    ):
+        tab.set_viewport_size(PHONE)
+        for path, name in pages:
+            answer = tab.goto(path)
+            assert answer is not None and answer.status == 200, path
+            assert overflow(tab) == 0, f"{path} is wider than a phone"
+            shoot(tab, name)
