@@ -16,6 +16,7 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
+from crossdock.core.display import format_date
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.slip_fonts import markup, slip_fonts
 
@@ -116,7 +117,9 @@ def slip_story(order: DeskOrder, width: float = CONTENT_WIDTH) -> list[Flowable]
         story.append(Paragraph(f"<b>Ships from</b><br/>{text(store.ship_from_address)}", body))
     story += [
         Spacer(1, 8),
-        Paragraph(f"<b>Order {text(order.order_number)}</b> · {order.order_date:%m/%d/%Y}", body),
+        Paragraph(
+            f"<b>Order {text(order.order_number)}</b> · {format_date(order.order_date)}", body
+        ),
         Paragraph(f"<b>Ship to</b><br/>{address}", body),
         Spacer(1, 10),
     ]
