@@ -27,7 +27,7 @@ from crossdock.customstore.export import (
     unexportable_reason,
 )
 from crossdock.customstore.text import clean_text
-from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
+from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
 
 GOLDEN = Path(__file__).parent / "golden"
 XSD = SHIPSTATION_ORDERS_XSD

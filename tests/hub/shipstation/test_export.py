@@ -27,7 +27,7 @@ from crossdock.hub.orders.services import (
 from crossdock.hub.shipstation.models import ExportSkip
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
 from tests.conftest import ApiClient
-from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
+from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
 from tests.hub.order_payloads import order_payload
 from tests.hub.shipstation.conftest import SHIP_TO, StoreClient, content
 
