@@ -1,0 +1,688 @@
+"""The checks themselves: each takes answers already fetched and returns one :class:`Check`.
+
+An :class:`Exchange` is one HTTP answer as it came (status, content type, body, latency);
+a :class:`Walk` is the export pages of one window, in order. The functions never raise for
+anything a store sends: a broken answer is a failing check whose evidence names the page,
+the order and the element. Evidence never quotes a secret (it passes through
+:func:`crossdock.core.redaction.redact` with the password given).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from lxml import etree
+
+from crossdock.core.display import plural
+from crossdock.core.redaction import redact
+from crossdock.customstore.check.report import Check, PageTiming, Verdict
+from crossdock.customstore.dates import DateError, format_wire_datetime, parse_wire_datetime
+from crossdock.customstore.reader import OrdersDocumentError, OrdersPage, ReadOrder, parse_orders
+from crossdock.customstore.safexml import (
+    MalformedXmlError,
+    UnsafeXmlError,
+    XmlTooLargeError,
+    parse_untrusted,
+)
+from crossdock.customstore.schema import orders_schema
+
+#: Elements newer than the 2016 schema that every current store may write.
+NEWER_ELEMENTS = ("CurrencyCode", "UPC")
+#: The one date shape the protocol writes.
+CANONICAL_DATE = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
+#: How many offending orders a check names before it says "and N more".
+NAMED = 3
+#: A page slower than this share of the timeout is a warning: ShipStation may give up.
+SLOW_SHARE = Decimal("0.5")
+
+
+@dataclass(frozen=True, slots=True)
+class Exchange:
+    """One answer as it came."""
+
+    status: int
+    content_type: str
+    body: bytes = field(repr=False)
+    elapsed_ms: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+    def described(self) -> str:
+        kind = self.content_type.split(";")[0].strip()[:60] or "no content type"
+        return f"HTTP {self.status} ({kind})"
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """The export pages of one window, page 1 first."""
+
+    start: datetime
+    end: datetime
+    pages: tuple[Exchange, ...]
+    #: Why the walk stopped before the last page ("" when every page was read).
+    stopped: str = ""
+
+    @property
+    def label(self) -> str:
+        return f"{format_wire_datetime(self.start)} to {format_wire_datetime(self.end)}"
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedPage:
+    number: int
+    exchange: Exchange
+    root: etree._Element | None
+    orders: OrdersPage | None
+    problem: str
+
+
+def _names(items: Iterable[str]) -> str:
+    listed = list(items)
+    shown = ", ".join(listed[:NAMED])
+    more = len(listed) - NAMED
+    return f"{shown} and {more} more" if more > 0 else shown
+
+
+def _is_xml_type(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind in ("application/xml", "text/xml") or kind.endswith("+xml")
+
+
+def _looks_like_html(exchange: Exchange) -> bool:
+    head = exchange.body.lstrip()[:15].lower()
+    return "html" in exchange.content_type.lower() or head.startswith((b"<!doctype", b"<html"))
+
+
+def parse_page(number: int, exchange: Exchange) -> ParsedPage:
+    """Parse one export page safely; ``problem`` says why it is no usable page."""
+    if not exchange.ok:
+        return ParsedPage(number, exchange, None, None, f"answered {exchange.described()}")
+    try:
+        root = parse_untrusted(exchange.body)
+    except MalformedXmlError as error:
+        return ParsedPage(number, exchange, None, None, _malformed(error, exchange))
+    except (UnsafeXmlError, XmlTooLargeError) as error:
+        return ParsedPage(number, exchange, None, None, f"was refused: {error}")
+    try:
+        orders = parse_orders(exchange.body)
+    except OrdersDocumentError as error:
+        return ParsedPage(number, exchange, root, None, f"is XML in which {error}")
+    return ParsedPage(number, exchange, root, orders, "")
+
+
+def _malformed(error: MalformedXmlError, exchange: Exchange) -> str:
+    where = f" at line {error.line}, column {error.column}" if error.line else ""
+    text = str(error)
+    if _looks_like_html(exchange):
+        return f"is HTML, not XML ({exchange.described()})"
+    if "EntityRef" in text or "entity" in text.lower():
+        return f"is not well-formed XML{where}: an unescaped ampersand (write &amp;)"
+    if "StartTag" in text or "invalid element name" in text:
+        return f"is not well-formed XML{where}: an unescaped < (write &lt;)"
+    return f"is not well-formed XML{where}: {redact(text, limit=120)}"
+
+
+def parse_walk(walk: Walk) -> list[ParsedPage]:
+    return [parse_page(number, page) for number, page in enumerate(walk.pages, start=1)]
+
+
+# --- authentication -------------------------------------------------------------------
+
+
+def check_basic_auth(first: Exchange, secrets: tuple[str, ...]) -> Check:
+    """The right credentials sent as HTTP Basic are answered 2xx with an ``<Orders>`` page."""
+    parsed = parse_page(1, first)
+    if parsed.orders is None:
+        why = redact(parsed.problem, secrets=secrets, limit=200)
+        return Check("auth.basic", Verdict.FAIL, f"An export with HTTP Basic {why}.")
+    return Check(
+        "auth.basic", Verdict.PASS, f"An export with HTTP Basic answered {first.described()}."
+    )
+
+
+def check_query_auth(answer: Exchange) -> Check:
+    """The ``SS-UserName``/``SS-Password`` query alone (no Basic) also works."""
+    parsed = parse_page(1, answer)
+    if parsed.orders is not None:
+        return Check(
+            "auth.query",
+            Verdict.PASS,
+            f"An export with only SS-UserName/SS-Password answered {answer.described()}.",
+        )
+    return Check(
+        "auth.query",
+        Verdict.WARN,
+        f"An export with only SS-UserName/SS-Password {parsed.problem}: the store reads only "
+        "HTTP Basic (ShipStation sends it, so imports work; tools using the query form fail).",
+    )
+
+
+def check_wrong_credentials(answer: Exchange) -> Check:
+    """Wrong credentials are answered 401, never 200 with an error page or with orders."""
+    if answer.status == 401:
+        return Check("auth.wrong", Verdict.PASS, "Wrong credentials were answered HTTP 401.")
+    if answer.status == 403:
+        return Check(
+            "auth.wrong",
+            Verdict.WARN,
+            "Wrong credentials were answered HTTP 403; the protocol asks for 401.",
+        )
+    if answer.ok:
+        parsed = parse_page(1, answer)
+        if parsed.orders is not None:
+            served = plural(len(parsed.orders.orders), "order")
+            return Check(
+                "auth.wrong",
+                Verdict.FAIL,
+                f"Wrong credentials were answered {answer.described()} with an <Orders> "
+                f"page ({served}): the store does not check the password.",
+            )
+        kind = "an HTML error page" if _looks_like_html(answer) else "an error page"
+        return Check(
+            "auth.wrong",
+            Verdict.FAIL,
+            f"Wrong credentials were answered {answer.described()} with {kind}: a 200 reads "
+            "as success, so ShipStation reports a broken page instead of a bad password; "
+            "answer 401.",
+        )
+    return Check(
+        "auth.wrong",
+        Verdict.FAIL,
+        f"Wrong credentials were answered {answer.described()}; the protocol asks for 401.",
+    )
+
+
+def check_content_type(first: Exchange) -> Check:
+    if _is_xml_type(first.content_type):
+        return Check("export.content_type", Verdict.PASS, f"Answered {first.described()}.")
+    return Check(
+        "export.content_type",
+        Verdict.FAIL,
+        f"Answered {first.described()}: an export is application/xml (or text/xml).",
+    )
+
+
+# --- the export document --------------------------------------------------------------
+
+
+def check_well_formed(walk: Walk) -> Check:
+    """Every page parses as XML and is an ``<Orders>`` document."""
+    parsed = parse_walk(walk)
+    broken = [f"page {page.number} {page.problem}" for page in parsed if page.problem]
+    if broken:
+        return Check("export.xml", Verdict.FAIL, "; ".join(broken[:NAMED]) + ".")
+    return Check(
+        "export.xml",
+        Verdict.PASS,
+        f"{plural(len(parsed), 'page')} parsed as <Orders> documents.",
+    )
+
+
+def _order_label(root: etree._Element, path: str) -> str:
+    match = re.match(r"^/Orders/Order(?:\[(\d+)\])?", path)
+    if match is None:
+        return ""
+    position = int(match.group(1) or 1)
+    orders = [child for child in root if child.tag == "Order"]
+    if position > len(orders):
+        return ""
+    number = (orders[position - 1].findtext("OrderNumber") or "").strip()
+    return f"order {number[:40]}" if number else f"order #{position}"
+
+
+def _element_name(path: str) -> str:
+    steps = [re.sub(r"\[\d+\]$", "", step) for step in path.split("/") if step]
+    return "/".join(steps[2:]) if len(steps) > 2 else "/".join(steps)
+
+
+def _short_reason(message: str) -> str:
+    text = re.sub(r"^Element '[^']*'(?:, attribute '[^']*')?: ", "", message)
+    text = text.replace("[facet 'pattern'] ", "").replace("[facet 'maxLength'] ", "")
+    return redact(text, limit=160)
+
+
+def schema_problems(root: etree._Element) -> list[str]:
+    """Each element that breaks the 2016 schema, named with its order (newer elements aside)."""
+    copy = etree.fromstring(etree.tostring(root))
+    for name in NEWER_ELEMENTS:
+        for node in copy.iter(name):
+            parent = node.getparent()
+            if parent is not None:
+                parent.remove(node)
+    schema = orders_schema()
+    if schema.validate(copy):
+        return []
+    problems = []
+    # The stubs type the log as opaque; at run time it iterates over _LogEntry values.
+    entries: Iterable[etree._LogEntry] = schema.error_log  # type: ignore[assignment]
+    for entry in entries:
+        path = entry.path or ""
+        label = _order_label(copy, path)
+        where = f"{label}: " if label else ""
+        problems.append(f"{where}<{_element_name(path)}> {_short_reason(entry.message)}")
+    return problems
+
+
+def check_schema(walk: Walk) -> Check:
+    problems: list[str] = []
+    for page in parse_walk(walk):
+        if page.root is not None:
+            problems += [f"page {page.number}, {problem}" for problem in schema_problems(page.root)]
+    if problems:
+        return Check(
+            "export.schema",
+            Verdict.FAIL,
+            f"{plural(len(problems), 'element')} break the schema: {_names(problems)}.",
+        )
+    return Check("export.schema", Verdict.PASS, "Every page validates against the XSD.")
+
+
+def served_orders(parsed: Iterable[ParsedPage]) -> list[ReadOrder]:
+    return [order for page in parsed if page.orders for order in page.orders.orders]
+
+
+def check_readable(walk: Walk) -> Check:
+    """No order is left out by a reader (a missing ShipTo, a quantity that is no number …)."""
+    skipped = [
+        f"{item.order_number or 'an order without a number'} ({item.reason})"
+        for page in parse_walk(walk)
+        if page.orders
+        for item in page.orders.skipped
+    ]
+    if skipped:
+        return Check(
+            "export.orders_readable",
+            Verdict.FAIL,
+            f"{plural(len(skipped), 'order')} cannot be imported: {_names(skipped)}.",
+        )
+    count = len(served_orders(parse_walk(walk)))
+    return Check("export.orders_readable", Verdict.PASS, f"{plural(count, 'order')} read whole.")
+
+
+def check_date_format(walk: Walk) -> Check:
+    """``OrderDate`` and ``LastModified`` are written ``MM/dd/yyyy HH:mm``."""
+    other: list[str] = []
+    broken: list[str] = []
+    for page in parse_walk(walk):
+        if page.root is None:
+            continue
+        for order in page.root.iter("Order"):
+            number = (order.findtext("OrderNumber") or "?").strip()[:40]
+            for name in ("OrderDate", "LastModified"):
+                text = (order.findtext(name) or "").strip()
+                if not text or CANONICAL_DATE.match(text):
+                    continue
+                try:
+                    parse_wire_datetime(text)
+                except DateError:
+                    broken.append(f'order {number} {name} "{text[:30]}"')
+                else:
+                    other.append(f'order {number} {name} "{text[:30]}"')
+    if broken:
+        return Check("dates.format", Verdict.FAIL, f"Dates that are no date: {_names(broken)}.")
+    if other:
+        return Check(
+            "dates.format",
+            Verdict.WARN,
+            f"Dates not in MM/dd/yyyy HH:mm (readable, but not the protocol's form): "
+            f"{_names(other)}.",
+        )
+    return Check("dates.format", Verdict.PASS, "Every date is MM/dd/yyyy HH:mm.")
+
+
+def _offset_hint(moment: datetime, start: datetime, end: datetime) -> str:
+    gap = moment - end if moment >= end else start - moment
+    hours = round(gap.total_seconds() / 3600)
+    if hours and abs(gap - timedelta(hours=hours)) <= timedelta(minutes=1) and hours <= 14:
+        return " (a whole number of hours off: dates look like local time, not UTC)"
+    return ""
+
+
+def check_window(walk: Walk) -> Check:
+    """Every order served has its ``LastModified`` inside the window asked for (UTC)."""
+    start, end = walk.start, walk.end + timedelta(minutes=1)
+    outside = []
+    for order in served_orders(parse_walk(walk)):
+        if not start <= order.last_modified < end:
+            hint = _offset_hint(order.last_modified, start, end)
+            outside.append(
+                f"order {order.order_number} modified {format_wire_datetime(order.last_modified)}"
+                f"{hint}"
+            )
+    if outside:
+        return Check(
+            "dates.window",
+            Verdict.FAIL,
+            f"Orders outside the window {walk.label} UTC: {_names(outside)}.",
+        )
+    return Check("dates.window", Verdict.PASS, f"Every LastModified lies inside {walk.label} UTC.")
+
+
+def _keys(walk: Walk) -> list[str]:
+    return [order.key for order in served_orders(parse_walk(walk))]
+
+
+def check_window_edge(number: str, modified: datetime, before: Walk, after: Walk) -> Check:
+    """An order modified at minute ``m`` is in exactly one of ``[.., m-1]`` and ``[m, ..]``."""
+    in_before = number in _keys(before)
+    in_after = number in _keys(after)
+    edge = format_wire_datetime(modified)
+    name = "dates.edges"
+    if in_after and not in_before:
+        return Check(
+            name,
+            Verdict.PASS,
+            f"Order {number} (modified {edge}) is in the window starting {edge} only.",
+        )
+    if in_before and in_after:
+        return Check(
+            name,
+            Verdict.WARN,
+            f"Order {number} (modified {edge}) is in both adjacent windows, ending "
+            f"{format_wire_datetime(before.end)} and starting {edge} (harmless: ShipStation "
+            "recognises it again).",
+        )
+    if in_before:
+        return Check(
+            name,
+            Verdict.FAIL,
+            f"Order {number} (modified {edge}) is in the window ending "
+            f"{format_wire_datetime(before.end)}, not in the one starting {edge}: the store "
+            "does not window on the UTC LastModified it writes.",
+        )
+    return Check(
+        name,
+        Verdict.FAIL,
+        f"Order {number} (modified {edge}) is in neither the window ending "
+        f"{format_wire_datetime(before.end)} nor the one starting {edge}: an import that "
+        "moves its window past it loses it (dates local time, or a window on OrderDate?).",
+    )
+
+
+# --- paging ---------------------------------------------------------------------------
+
+
+def check_pages_attribute(walk: Walk) -> Check:
+    """``pages`` is a whole number, the same on every page, and matches what is served."""
+    parsed = parse_walk(walk)
+    usable = [page for page in parsed if page.orders is not None and page.root is not None]
+    if not usable:
+        return Check("paging.pages", Verdict.FAIL, "No page could be read.")
+    problems: list[str] = []
+    announced: Counter[str] = Counter()
+    for page in usable:
+        value = page.root.get("pages") if page.root is not None else None
+        announced[value or "(none)"] += 1
+        if page.orders is not None and page.orders.pages_problem:
+            problems.append(f"page {page.number}: {page.orders.pages_problem}")
+    if len(announced) > 1:
+        problems.append(f"pages differs from page to page ({', '.join(sorted(announced))})")
+    total = usable[0].orders.pages if usable[0].orders else 1
+    if total > 1 and len(parsed) == total and not served_orders([parsed[-1]]):
+        problems.append(f"page {total} of {total} is empty")
+    if problems:
+        return Check("paging.pages", Verdict.FAIL, "; ".join(problems) + ".")
+    if "(none)" in announced:
+        return Check(
+            "paging.pages",
+            Verdict.WARN,
+            "The <Orders> element carries no pages attribute: ShipStation reads one page.",
+        )
+    return Check("paging.pages", Verdict.PASS, f"pages={total}, the same on every page.")
+
+
+def check_pages_reachable(walk: Walk) -> Check:
+    parsed = parse_walk(walk)
+    unreachable = [f"page {page.number} {page.problem}" for page in parsed if page.problem]
+    if unreachable:
+        return Check("paging.reachable", Verdict.FAIL, "; ".join(unreachable[:NAMED]) + ".")
+    if walk.stopped:
+        return Check(
+            "paging.reachable",
+            Verdict.WARN,
+            f"Not every page was read: {walk.stopped} (raise --max-pages to check them all).",
+        )
+    return Check("paging.reachable", Verdict.PASS, f"All {plural(len(parsed), 'page')} answered.")
+
+
+def check_no_duplicates(walk: Walk) -> Check:
+    """No order is served on two pages of one walk."""
+    seen: dict[str, int] = {}
+    repeated: list[str] = []
+    for page in parse_walk(walk):
+        for order in page.orders.orders if page.orders else ():
+            if order.key in seen:
+                repeated.append(
+                    f"order {order.order_number} on pages {seen[order.key]} and {page.number}"
+                )
+            seen.setdefault(order.key, page.number)
+    if repeated:
+        return Check(
+            "paging.duplicates",
+            Verdict.WARN,
+            f"Served twice in one walk: {_names(repeated)} (orders edited while paging "
+            "move; harmless alone, a sign of offset paging when orders also go missing).",
+        )
+    return Check("paging.duplicates", Verdict.PASS, "No order is served on two pages.")
+
+
+def check_no_lost_orders(first: Walk, second: Walk) -> Check:
+    """Walking the same window twice finds no order the first walk missed.
+
+    The window ends before the check began, so a second walk can only hold more orders if
+    the first one skipped some: offset paging over rows that moved while it paged.
+    """
+    missed = sorted(set(_keys(second)) - set(_keys(first)))
+    if missed:
+        return Check(
+            "paging.lost",
+            Verdict.FAIL,
+            f"A walk of pages 1…{len(first.pages)} missed {plural(len(missed), 'order')} "
+            f"that a second walk of the same window served: {_names(missed)} — offset "
+            "paging loses orders edited while ShipStation pages; page by (LastModified, id).",
+        )
+    return Check(
+        "paging.lost",
+        Verdict.PASS,
+        f"Two walks of the window served the same {plural(len(set(_keys(first))), 'order')}.",
+    )
+
+
+# --- content ----------------------------------------------------------------------------
+
+
+def check_statuses(walk: Walk) -> Check:
+    counts = Counter(order.order_status for order in served_orders(parse_walk(walk)))
+    if not counts:
+        return Check(
+            "orders.statuses",
+            Verdict.WARN,
+            "No order in the window, so nothing about orders was checked: widen --days.",
+        )
+    listed = ", ".join(f"{status} ({count})" for status, count in sorted(counts.items()))
+    return Check(
+        "orders.statuses",
+        Verdict.PASS,
+        f"Statuses to map in ShipStation's store settings: {listed}.",
+    )
+
+
+def check_items(walk: Walk) -> Check:
+    """Every item has a SKU and a quantity above zero; goods, tax and shipping make the total."""
+    problems: list[str] = []
+    orders = served_orders(parse_walk(walk))
+    for order in orders:
+        items = [item for item in order.items if not item.adjustment]
+        if not items:
+            problems.append(f"order {order.order_number} has no items")
+        for position, item in enumerate(items, start=1):
+            if not item.sku:
+                problems.append(f"order {order.order_number} item {position} has no SKU")
+            if item.quantity < 1:
+                problems.append(
+                    f"order {order.order_number} item {position} has quantity {item.quantity}"
+                )
+        goods = sum((item.unit_price * item.quantity for item in order.items), Decimal("0.00"))
+        expected = goods + order.tax_amount + order.shipping_amount
+        if expected != order.order_total:
+            problems.append(
+                f"order {order.order_number}: items {goods} + tax {order.tax_amount} + shipping "
+                f"{order.shipping_amount} = {expected}, OrderTotal is {order.order_total}"
+            )
+    if problems:
+        return Check("orders.items", Verdict.FAIL, f"{_names(problems)}.")
+    if not orders:
+        return Check("orders.items", Verdict.WARN, "No order in the window to check.")
+    return Check(
+        "orders.items",
+        Verdict.PASS,
+        f"{plural(len(orders), 'order')}: every item has a SKU and a quantity, and items, "
+        "tax and shipping add up to OrderTotal.",
+    )
+
+
+_HOSTILE = ("&", "<", ">")
+
+
+def check_escaping(walk: Walk) -> Check:
+    """Values holding ``&``, ``<`` or ``>`` came through intact (so the store escapes them)."""
+    parsed = parse_walk(walk)
+    unescaped = [page for page in parsed if "unescaped" in page.problem]
+    if unescaped:
+        return Check(
+            "export.escaping",
+            Verdict.FAIL,
+            "; ".join(f"page {page.number} {page.problem}" for page in unescaped[:NAMED]) + ".",
+        )
+    count = 0
+    for page in parsed:
+        if page.root is None:
+            continue
+        for node in page.root.iter():
+            if isinstance(node.tag, str) and node.text and any(c in node.text for c in _HOSTILE):
+                count += 1
+    if count:
+        return Check(
+            "export.escaping",
+            Verdict.PASS,
+            f"{plural(count, 'value')} holding &, < or > came through escaped.",
+        )
+    return Check(
+        "export.escaping",
+        Verdict.WARN,
+        "No value in the window holds &, < or >, so escaping was not put to the test "
+        "(add an order whose company is “A & B”).",
+    )
+
+
+def page_timings(walk: Walk) -> tuple[PageTiming, ...]:
+    return tuple(
+        PageTiming(walk.label, number, page.elapsed_ms)
+        for number, page in enumerate(walk.pages, start=1)
+    )
+
+
+def check_timing(timings: tuple[PageTiming, ...], timeout_seconds: float) -> Check:
+    if not timings:
+        return Check("timing.pages", Verdict.WARN, "No page was timed.")
+    slowest = max(timings, key=lambda timing: timing.elapsed_ms)
+    evidence = (
+        f"{plural(len(timings), 'page')}, slowest page {slowest.page} of {slowest.window} "
+        f"in {slowest.elapsed_ms} ms."
+    )
+    if Decimal(slowest.elapsed_ms) > Decimal(str(timeout_seconds)) * 1000 * SLOW_SHARE:
+        return Check(
+            "timing.pages",
+            Verdict.WARN,
+            f"{evidence} That is over half the {timeout_seconds:g}-second timeout.",
+        )
+    return Check("timing.pages", Verdict.PASS, evidence)
+
+
+# --- ship notices -------------------------------------------------------------------------
+
+
+_SHIPMENT = re.compile(r"(?i)shipment\D{0,12}(\d+)")
+_ALREADY = re.compile(r"(?i)already|duplicate|no change|unchanged|exists")
+
+
+def _text(exchange: Exchange, secrets: tuple[str, ...]) -> str:
+    return redact(exchange.body[:800].decode("utf-8", errors="replace"), secrets=secrets, limit=160)
+
+
+def check_notice_accepted(answer: Exchange, order_number: str, secrets: tuple[str, ...]) -> Check:
+    if answer.ok:
+        return Check(
+            "notify.accepted",
+            Verdict.PASS,
+            f"A ship notice for order {order_number} was answered {answer.described()}.",
+        )
+    said = _text(answer, secrets)
+    return Check(
+        "notify.accepted",
+        Verdict.FAIL,
+        f"A ship notice for order {order_number} was answered {answer.described()}"
+        f"{f': {said!r}' if said else ''}.",
+    )
+
+
+def check_notice_repeat(first: Exchange, repeat: Exchange, secrets: tuple[str, ...]) -> Check:
+    """A repeated identical notice is accepted and records no second shipment."""
+    name = "notify.repeat"
+    if not repeat.ok:
+        return Check(
+            name,
+            Verdict.FAIL,
+            f"The identical notice sent again was answered {repeat.described()}: a retry must "
+            "be accepted (ShipStation resends).",
+        )
+    said_first, said_again = _text(first, secrets), _text(repeat, secrets)
+    if _ALREADY.search(said_again):
+        return Check(name, Verdict.PASS, f"The repeat was accepted as known: {said_again!r}.")
+    ids_first = set(_SHIPMENT.findall(said_first))
+    ids_again = set(_SHIPMENT.findall(said_again))
+    if ids_first and ids_again:
+        if ids_first == ids_again:
+            return Check(name, Verdict.PASS, f"The repeat named the same shipment: {said_again!r}.")
+        return Check(
+            name,
+            Verdict.FAIL,
+            f"The repeat recorded a second shipment: first {said_first!r}, then "
+            f"{said_again!r} — a retried notice must not ship the order twice.",
+        )
+    return Check(
+        name,
+        Verdict.WARN,
+        "The repeat was accepted, but the store's answer does not say whether it made a "
+        "second shipment; check the order by hand.",
+    )
+
+
+def check_malformed_notices(answers: dict[str, Exchange]) -> Check:
+    """Malformed notices are refused (4xx), never accepted or answered 5xx."""
+    accepted = [kind for kind, answer in answers.items() if answer.ok]
+    crashed = [
+        f"{kind} ({answer.described()})" for kind, answer in answers.items() if answer.status >= 500
+    ]
+    if accepted:
+        return Check(
+            "notify.malformed",
+            Verdict.FAIL,
+            f"Accepted a malformed notice: {_names(accepted)}.",
+        )
+    if crashed:
+        return Check(
+            "notify.malformed", Verdict.WARN, f"Refused with a server error: {_names(crashed)}."
+        )
+    return Check(
+        "notify.malformed",
+        Verdict.PASS,
+        f"{plural(len(answers), 'malformed notice')} refused with 4xx.",
+    )
