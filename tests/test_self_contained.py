@@ -8,7 +8,6 @@ from pathlib import Path
 from lxml import etree
 
 import crossdock
-
 from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
 
 TESTS = Path(__file__).parent

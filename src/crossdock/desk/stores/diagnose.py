@@ -128,7 +128,7 @@ class _Runner:
 
     def run(self) -> list[Check]:
         first = self.page(self.connection, self.start, self.end, 1)
-        results = [checks.check_basic_auth(first, self.secrets), checks.check_content_type(first)]
+        results = [checks.check_basic_auth(first), checks.check_content_type(first)]
         query_only = StoreConnection(
             self.options.url,
             self.options.username,
