@@ -33,6 +33,8 @@ from crossdock.desk.stores.client import (
     make_client,
     post_notice_body,
 )
+from crossdock.desk.stores.models import DeskStore
+from crossdock.desk.stores.services import connection_of
 
 #: Orders whose LastModified minute is used to test adjacent windows.
 EDGE_ORDERS = 2
@@ -224,6 +226,19 @@ class _Runner:
         }
         results.append(checks.check_malformed_notices(answers))
         return results
+
+
+def diagnose_store(store: DeskStore, *, max_pages: int, timeout: float) -> Report:
+    """Check a connected store with its stored credentials, read-only."""
+    connection = connection_of(store)
+    options = CheckOptions(
+        url=connection.url,
+        username=connection.username,
+        password=connection.password,
+        max_pages=max_pages,
+        timeout=timeout,
+    )
+    return run_check(options)
 
 
 def run_check(
