@@ -49,7 +49,7 @@ def test_the_quirky_store_is_reported_check_by_check(
     }
     evidence = {check["name"]: check["evidence"] for check in report["checks"]}
     assert evidence["export.schema"] == (
-        "1 element break the XSD: <ThisStoreOnlyElement> This element is not expected. "
+        "1 element breaks the XSD: <ThisStoreOnlyElement> This element is not expected. "
         "(page 1 order 1002, page 1 order 1001)."
     )
     assert report["wrote_to_store"] is True

@@ -295,7 +295,8 @@ def check_schema(walk: Walk) -> Check:
         return Check(
             "export.schema",
             Verdict.FAIL,
-            f"{plural(len(found), 'element')} break the XSD: {'; '.join(named[:NAMED])}.",
+            f"{plural(len(found), 'element')} {'breaks' if len(found) == 1 else 'break'} "
+            f"the XSD: {'; '.join(named[:NAMED])}.",
         )
     return Check("export.schema", Verdict.PASS, "Every page validates against the XSD.")
 
