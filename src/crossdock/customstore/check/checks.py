@@ -386,10 +386,11 @@ def _keys(walk: Walk) -> list[str]:
     return [order.key for order in served_orders(parse_walk(walk))]
 
 
-def check_window_edge(number: str, modified: datetime, before: Walk, after: Walk) -> Check:
+def check_window_edge(order: ReadOrder, modified: datetime, before: Walk, after: Walk) -> Check:
     """An order modified at minute ``m`` is in exactly one of ``[.., m-1]`` and ``[m, ..]``."""
-    in_before = number in _keys(before)
-    in_after = number in _keys(after)
+    in_before = order.key in _keys(before)
+    in_after = order.key in _keys(after)
+    number = order.order_number
     edge = format_wire_datetime(modified)
     name = "dates.edges"
     if in_after and not in_before:
@@ -633,7 +634,8 @@ _ALREADY = re.compile(r"(?i)already|duplicate|no change|unchanged|exists")
 
 
 def _text(exchange: Exchange, secrets: tuple[str, ...]) -> str:
-    return redact(exchange.body[:800].decode("utf-8", errors="replace"), secrets=secrets, limit=160)
+    text = exchange.body[:800].decode("utf-8", errors="replace").strip()
+    return redact(text, secrets=secrets, limit=160)
 
 
 def check_notice_accepted(answer: Exchange, order_number: str, secrets: tuple[str, ...]) -> Check:

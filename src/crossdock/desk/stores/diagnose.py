@@ -182,7 +182,7 @@ class _Runner:
             minute = order.last_modified.replace(second=0, microsecond=0)
             before = self.walk(minute - EDGE_SPAN, minute - timedelta(minutes=1))
             after = self.walk(minute, minute + EDGE_SPAN)
-            results.append(checks.check_window_edge(order.key, minute, before, after))
+            results.append(checks.check_window_edge(order, minute, before, after))
         worst = [check for check in results if check.verdict != Verdict.PASS]
         return worst[:1] or results[:1]
 
