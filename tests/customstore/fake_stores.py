@@ -43,6 +43,8 @@ class FakeStore:
     html_error_pages: bool = False
     duplicate_shipments: bool = False
     accepts_malformed_notices: bool = False
+    #: The export page whose request drops the connection (0: none).
+    drops_connection_on_page: int = 0
     shipments: list[str] = field(default_factory=list)
     requests: list[httpx.Request] = field(default_factory=list)
 
@@ -80,6 +82,8 @@ class FakeStore:
 
     def export(self, query: dict[str, str]) -> httpx.Response:
         page = int(query.get("page", "1"))
+        if page == self.drops_connection_on_page:
+            raise httpx.ConnectError("connection reset by peer")
         if self.offset_paging_with_edits and page == 2:
             # Someone edits the oldest order of the window while ShipStation pages.
             edited = self._in_window(query)[0]

@@ -114,3 +114,24 @@ def test_no_request_writes_without_write_order_and_no_password_is_reported() -> 
     assert {request.method for request in store.requests} == {"GET"}
     assert store.shipments == []
     assert PASSWORD not in str(report.to_json())
+
+
+def test_a_connection_lost_midway_keeps_the_verdicts_reached_so_far() -> None:
+    # given a store that drops the connection when page 2 is asked for
+    store = FakeStore(healthy_orders(), drops_connection_on_page=2)
+
+    # when it is checked
+    report = check(store)
+
+    # then the login checks stand and a connection failure ends the report
+    assert [(c.name, c.verdict) for c in report.checks] == [
+        ("auth.basic", Verdict.PASS),
+        ("export.content_type", Verdict.PASS),
+        ("auth.query", Verdict.PASS),
+        ("auth.wrong", Verdict.PASS),
+        ("connection", Verdict.FAIL),
+        ("timing.pages", Verdict.PASS),
+    ]
+    assert evidence(report, "connection") == (
+        "Could not connect to host store.example: check the URL, and that the store is online."
+    )

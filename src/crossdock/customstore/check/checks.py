@@ -602,13 +602,6 @@ def check_escaping(walk: Walk) -> Check:
     )
 
 
-def page_timings(walk: Walk) -> tuple[PageTiming, ...]:
-    return tuple(
-        PageTiming(walk.label, number, page.elapsed_ms)
-        for number, page in enumerate(walk.pages, start=1)
-    )
-
-
 def check_timing(timings: tuple[PageTiming, ...], timeout_seconds: float) -> Check:
     if not timings:
         return Check("timing.pages", Verdict.WARN, "No page was timed.")

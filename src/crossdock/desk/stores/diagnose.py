@@ -99,11 +99,15 @@ class _Runner:
         self.end = now.replace(second=0, microsecond=0) - timedelta(minutes=1)
         self.start = self.end - timedelta(days=options.days)
         self.timings: list[PageTiming] = []
+        self.results: list[Check] = []
 
     def page(
         self, connection: StoreConnection, start: datetime, end: datetime, number: int
     ) -> Exchange:
-        return _exchange(fetch_export_answer(self.client, connection, start, end, number))
+        exchange = _exchange(fetch_export_answer(self.client, connection, start, end, number))
+        window = f"{format_wire_datetime(start)} to {format_wire_datetime(end)}"
+        self.timings.append(PageTiming(window, number, exchange.elapsed_ms))
+        return exchange
 
     def walk(self, start: datetime, end: datetime) -> Walk:
         """Pages 1…P of a window, at most ``max_pages``; stops at a page that is no page."""
@@ -113,7 +117,7 @@ class _Runner:
         while number <= total:
             if number > self.options.max_pages:
                 stopped = f"stopped after {self.options.max_pages} of {total} pages, at --max-pages"
-                return self._timed(Walk(start, end, tuple(pages), stopped))
+                return Walk(start, end, tuple(pages), stopped)
             exchange = self.page(self.connection, start, end, number)
             pages.append(exchange)
             parsed = checks.parse_page(number, exchange)
@@ -122,15 +126,14 @@ class _Runner:
             if number == 1:
                 total = parsed.orders.pages
             number += 1
-        return self._timed(Walk(start, end, tuple(pages)))
+        return Walk(start, end, tuple(pages))
 
-    def _timed(self, walk: Walk) -> Walk:
-        self.timings.extend(checks.page_timings(walk))
-        return walk
-
-    def run(self) -> list[Check]:
+    def run(self) -> None:
+        """Fetch and judge, appending to ``results`` as it goes (so a call that fails
+        midway leaves the verdicts reached so far)."""
+        results = self.results
         first = self.page(self.connection, self.start, self.end, 1)
-        results = [checks.check_basic_auth(first), checks.check_content_type(first)]
+        results += [checks.check_basic_auth(first), checks.check_content_type(first)]
         query_only = StoreConnection(
             self.options.url,
             self.options.username,
@@ -144,7 +147,7 @@ class _Runner:
         )
         results.append(checks.check_wrong_credentials(self.page(wrong, self.start, self.end, 1)))
         if results[0].verdict == Verdict.FAIL:
-            return results
+            return
         walk = self.walk(self.start, self.end)
         results += [
             checks.check_well_formed(walk),
@@ -166,7 +169,6 @@ class _Runner:
         ]
         if self.options.write_order is not None:
             results += self.notices(self.options.write_order.strip())
-        return results
 
     def edges(self, walk: Walk) -> list[Check]:
         orders = sorted(
@@ -247,24 +249,22 @@ def run_check(
     transport: httpx.BaseTransport | None = None,
     now: datetime | None = None,
 ) -> Report:
-    """Check the store at ``options.url`` and report; a store that cannot be reached is a
-    failing ``connection`` check, never an exception."""
+    """Check the store at ``options.url`` and report; a call that cannot be made or read
+    ends the run with a failing ``connection`` check after the verdicts reached, never an
+    exception."""
     moment = now or datetime.now(UTC)
     timeout = httpx.Timeout(options.timeout, connect=min(options.timeout, 10.0))
     with make_client(transport, timeout=timeout) as client:
         runner = _Runner(options, client, moment)
         try:
-            results = runner.run()
+            runner.run()
         except StoreError as error:
-            results = [
-                Check(
-                    "connection",
-                    Verdict.FAIL,
-                    redact(error.message, secrets=runner.secrets, limit=300),
-                )
-            ]
+            # Unreachable, timed out, too large: the verdicts so far stand, this one ends it.
+            reason = redact(error.message, secrets=runner.secrets, limit=300)
+            runner.results.append(Check("connection", Verdict.FAIL, reason))
     window = f"{format_wire_datetime(runner.start)} to {format_wire_datetime(runner.end)} UTC"
     timings = tuple(runner.timings)
+    results = runner.results
     if results and results[0].name != "connection":
         results.append(checks.check_timing(timings, options.timeout))
     return Report(
