@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from lxml import etree
 
@@ -59,9 +60,9 @@ class Exchange:
         return f"HTTP {self.status} ({kind})"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Walk:
-    """The export pages of one window, page 1 first."""
+    """The export pages of one window, page 1 first (parsed once, on first use)."""
 
     start: datetime
     end: datetime
@@ -72,6 +73,11 @@ class Walk:
     @property
     def label(self) -> str:
         return f"{format_wire_datetime(self.start)} to {format_wire_datetime(self.end)}"
+
+    @cached_property
+    def parsed(self) -> list[ParsedPage]:
+        # Every check reads the same pages: a page of megabytes is parsed once, not per check.
+        return [parse_page(number, page) for number, page in enumerate(self.pages, start=1)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +136,7 @@ def _malformed(error: MalformedXmlError, exchange: Exchange) -> str:
 
 
 def parse_walk(walk: Walk) -> list[ParsedPage]:
-    return [parse_page(number, page) for number, page in enumerate(walk.pages, start=1)]
+    return walk.parsed
 
 
 # --- authentication -------------------------------------------------------------------
