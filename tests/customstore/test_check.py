@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from crossdock.customstore.check.answers import Exchange, Walk, parse_page
 from crossdock.customstore.check.checks import (
-    Exchange,
-    Walk,
     check_items,
     check_pages_attribute,
     check_schema,
     check_window,
     check_wrong_credentials,
-    parse_page,
 )
 from crossdock.customstore.check.report import Check, Report, Verdict, render_html
 

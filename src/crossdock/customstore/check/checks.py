@@ -1,10 +1,9 @@
-"""The checks themselves: each takes answers already fetched and returns one :class:`Check`.
+"""The checks of logins, the export document, dates, paging, content and timing.
 
-An :class:`Exchange` is one HTTP answer as it came (status, content type, body, latency);
-a :class:`Walk` is the export pages of one window, in order. The functions never raise for
-anything a store sends: a broken answer is a failing check whose evidence names the page,
-the order and the element. Evidence never quotes a secret (it passes through
-:func:`crossdock.core.redaction.redact` with the password given).
+Each takes answers already fetched (:mod:`.answers`) and returns one :class:`Check`. They
+never raise for anything a store sends: a broken answer is a failing check whose evidence
+names the page, the order and the element. Evidence never quotes a secret (it passes
+through :func:`crossdock.core.redaction.redact`). Ship notices are judged in :mod:`.notices`.
 """
 
 from __future__ import annotations
@@ -12,131 +11,35 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
-from functools import cached_property
 
 from lxml import etree
 
 from crossdock.core.display import plural
 from crossdock.core.redaction import redact
+from crossdock.customstore.check.answers import (
+    NAMED,
+    Exchange,
+    Walk,
+    is_xml_type,
+    looks_like_html,
+    names,
+    parse_page,
+    parse_walk,
+    served_orders,
+)
 from crossdock.customstore.check.report import Check, PageTiming, Verdict
 from crossdock.customstore.dates import DateError, format_wire_datetime, parse_wire_datetime
-from crossdock.customstore.reader import OrdersDocumentError, OrdersPage, ReadOrder, parse_orders
-from crossdock.customstore.safexml import (
-    MalformedXmlError,
-    UnsafeXmlError,
-    XmlTooLargeError,
-    parse_untrusted,
-)
+from crossdock.customstore.reader import ReadOrder
 from crossdock.customstore.schema import orders_schema
 
 #: Elements newer than the 2016 schema that every current store may write.
 NEWER_ELEMENTS = ("CurrencyCode", "UPC")
 #: The one date shape the protocol writes.
 CANONICAL_DATE = re.compile(r"^\d{2}/\d{2}/\d{4} \d{2}:\d{2}$")
-#: How many offending orders a check names before it says "and N more".
-NAMED = 3
 #: A page slower than this share of the timeout is a warning: ShipStation may give up.
 SLOW_SHARE = Decimal("0.5")
-
-
-@dataclass(frozen=True, slots=True)
-class Exchange:
-    """One answer as it came."""
-
-    status: int
-    content_type: str
-    body: bytes = field(repr=False)
-    elapsed_ms: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return 200 <= self.status < 300
-
-    def described(self) -> str:
-        kind = self.content_type.split(";")[0].strip()[:60] or "no content type"
-        return f"HTTP {self.status} ({kind})"
-
-
-@dataclass(frozen=True)
-class Walk:
-    """The export pages of one window, page 1 first (parsed once, on first use)."""
-
-    start: datetime
-    end: datetime
-    pages: tuple[Exchange, ...]
-    #: Why the walk stopped before the last page ("" when every page was read).
-    stopped: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{format_wire_datetime(self.start)} to {format_wire_datetime(self.end)}"
-
-    @cached_property
-    def parsed(self) -> list[ParsedPage]:
-        # Every check reads the same pages: a page of megabytes is parsed once, not per check.
-        return [parse_page(number, page) for number, page in enumerate(self.pages, start=1)]
-
-
-@dataclass(frozen=True, slots=True)
-class ParsedPage:
-    number: int
-    exchange: Exchange
-    root: etree._Element | None
-    orders: OrdersPage | None
-    problem: str
-
-
-def _names(items: Iterable[str]) -> str:
-    listed = list(items)
-    shown = ", ".join(listed[:NAMED])
-    more = len(listed) - NAMED
-    return f"{shown} and {more} more" if more > 0 else shown
-
-
-def _is_xml_type(content_type: str) -> bool:
-    kind = content_type.split(";")[0].strip().lower()
-    return kind in ("application/xml", "text/xml") or kind.endswith("+xml")
-
-
-def _looks_like_html(exchange: Exchange) -> bool:
-    head = exchange.body.lstrip()[:15].lower()
-    return "html" in exchange.content_type.lower() or head.startswith((b"<!doctype", b"<html"))
-
-
-def parse_page(number: int, exchange: Exchange) -> ParsedPage:
-    """Parse one export page safely; ``problem`` says why it is no usable page."""
-    if not exchange.ok:
-        return ParsedPage(number, exchange, None, None, f"answered {exchange.described()}")
-    try:
-        root = parse_untrusted(exchange.body)
-    except MalformedXmlError as error:
-        return ParsedPage(number, exchange, None, None, _malformed(error, exchange))
-    except (UnsafeXmlError, XmlTooLargeError) as error:
-        return ParsedPage(number, exchange, None, None, f"was refused: {error}")
-    try:
-        orders = parse_orders(exchange.body)
-    except OrdersDocumentError as error:
-        return ParsedPage(number, exchange, root, None, f"is XML in which {error}")
-    return ParsedPage(number, exchange, root, orders, "")
-
-
-def _malformed(error: MalformedXmlError, exchange: Exchange) -> str:
-    where = f" at line {error.line}, column {error.column}" if error.line else ""
-    text = str(error)
-    if _looks_like_html(exchange):
-        return f"is HTML, not XML ({exchange.described()})"
-    if "EntityRef" in text or "entity" in text.lower():
-        return f"is not well-formed XML{where}: an unescaped ampersand (write &amp;)"
-    if "StartTag" in text or "invalid element name" in text:
-        return f"is not well-formed XML{where}: an unescaped < (write &lt;)"
-    return f"is not well-formed XML{where}: {redact(text, limit=120)}"
-
-
-def parse_walk(walk: Walk) -> list[ParsedPage]:
-    return walk.parsed
 
 
 # --- authentication -------------------------------------------------------------------
@@ -153,7 +56,7 @@ def check_basic_auth(first: Exchange) -> Check:
             Verdict.FAIL,
             f"The right username and password as HTTP Basic were answered {first.described()}.",
         )
-    if not first.ok or _looks_like_html(first):
+    if not first.ok or looks_like_html(first):
         return Check(
             "auth.basic",
             Verdict.FAIL,
@@ -202,7 +105,7 @@ def check_wrong_credentials(answer: Exchange) -> Check:
                 f"Wrong credentials were answered {answer.described()} with an <Orders> "
                 f"page ({served}): the store does not check the password.",
             )
-        kind = "an HTML error page" if _looks_like_html(answer) else "an error page"
+        kind = "an HTML error page" if looks_like_html(answer) else "an error page"
         return Check(
             "auth.wrong",
             Verdict.FAIL,
@@ -218,7 +121,7 @@ def check_wrong_credentials(answer: Exchange) -> Check:
 
 
 def check_content_type(first: Exchange) -> Check:
-    if _is_xml_type(first.content_type):
+    if is_xml_type(first.content_type):
         return Check("export.content_type", Verdict.PASS, f"Answered {first.described()}.")
     return Check(
         "export.content_type",
@@ -297,7 +200,7 @@ def check_schema(walk: Walk) -> Check:
             for where, problem in schema_problems(page.root):
                 found.setdefault(problem, []).append(f"page {page.number} {where}")
     if found:
-        named = [f"{problem} ({_names(where)})" for problem, where in found.items()]
+        named = [f"{problem} ({names(where)})" for problem, where in found.items()]
         return Check(
             "export.schema",
             Verdict.FAIL,
@@ -305,10 +208,6 @@ def check_schema(walk: Walk) -> Check:
             f"the XSD: {'; '.join(named[:NAMED])}.",
         )
     return Check("export.schema", Verdict.PASS, "Every page validates against the XSD.")
-
-
-def served_orders(parsed: Iterable[ParsedPage]) -> list[ReadOrder]:
-    return [order for page in parsed if page.orders for order in page.orders.orders]
 
 
 def check_readable(walk: Walk) -> Check:
@@ -323,7 +222,7 @@ def check_readable(walk: Walk) -> Check:
         return Check(
             "export.orders_readable",
             Verdict.FAIL,
-            f"{plural(len(skipped), 'order')} cannot be imported: {_names(skipped)}.",
+            f"{plural(len(skipped), 'order')} cannot be imported: {names(skipped)}.",
         )
     count = len(served_orders(parse_walk(walk)))
     return Check("export.orders_readable", Verdict.PASS, f"{plural(count, 'order')} read whole.")
@@ -349,13 +248,13 @@ def check_date_format(walk: Walk) -> Check:
                 else:
                     other.append(f'order {number} {name} "{text[:30]}"')
     if broken:
-        return Check("dates.format", Verdict.FAIL, f"Dates that are no date: {_names(broken)}.")
+        return Check("dates.format", Verdict.FAIL, f"Dates that are no date: {names(broken)}.")
     if other:
         return Check(
             "dates.format",
             Verdict.WARN,
             f"Dates not in MM/dd/yyyy HH:mm (readable, but not the protocol's form): "
-            f"{_names(other)}.",
+            f"{names(other)}.",
         )
     return Check("dates.format", Verdict.PASS, "Every date is MM/dd/yyyy HH:mm.")
 
@@ -383,7 +282,7 @@ def check_window(walk: Walk) -> Check:
         return Check(
             "dates.window",
             Verdict.FAIL,
-            f"Orders outside the window {walk.label} UTC: {_names(outside)}.",
+            f"Orders outside the window {walk.label} UTC: {names(outside)}.",
         )
     return Check("dates.window", Verdict.PASS, f"Every LastModified lies inside {walk.label} UTC.")
 
@@ -493,7 +392,7 @@ def check_no_duplicates(walk: Walk) -> Check:
         return Check(
             "paging.duplicates",
             Verdict.WARN,
-            f"Served twice in one walk: {_names(repeated)} (orders edited while paging "
+            f"Served twice in one walk: {names(repeated)} (orders edited while paging "
             "move; harmless alone, a sign of offset paging when orders also go missing).",
         )
     return Check("paging.duplicates", Verdict.PASS, "No order is served on two pages.")
@@ -511,7 +410,7 @@ def check_no_lost_orders(first: Walk, second: Walk) -> Check:
             "paging.lost",
             Verdict.FAIL,
             f"A walk of pages 1…{len(first.pages)} missed {plural(len(missed), 'order')} "
-            f"that a second walk of the same window served: {_names(missed)} — offset "
+            f"that a second walk of the same window served: {names(missed)} — offset "
             "paging loses orders edited while ShipStation pages; page by (LastModified, id).",
         )
     return Check(
@@ -563,7 +462,7 @@ def check_items(walk: Walk) -> Check:
                 f"{order.shipping_amount} = {expected}, OrderTotal is {order.order_total}"
             )
     if problems:
-        return Check("orders.items", Verdict.FAIL, f"{_names(problems)}.")
+        return Check("orders.items", Verdict.FAIL, f"{names(problems)}.")
     if not orders:
         return Check("orders.items", Verdict.WARN, "No order in the window to check.")
     return Check(
@@ -623,86 +522,3 @@ def check_timing(timings: tuple[PageTiming, ...], timeout_seconds: float) -> Che
             f"{evidence} That is over half the {timeout_seconds:g}-second timeout.",
         )
     return Check("timing.pages", Verdict.PASS, evidence)
-
-
-# --- ship notices -------------------------------------------------------------------------
-
-
-_SHIPMENT = re.compile(r"(?i)shipment\D{0,12}(\d+)")
-_ALREADY = re.compile(r"(?i)already|duplicate|no change|unchanged|exists")
-
-
-def _text(exchange: Exchange, secrets: tuple[str, ...]) -> str:
-    text = exchange.body[:800].decode("utf-8", errors="replace").strip()
-    return redact(text, secrets=secrets, limit=160)
-
-
-def check_notice_accepted(answer: Exchange, order_number: str, secrets: tuple[str, ...]) -> Check:
-    if answer.ok:
-        return Check(
-            "notify.accepted",
-            Verdict.PASS,
-            f"A ship notice for order {order_number} was answered {answer.described()}.",
-        )
-    said = _text(answer, secrets)
-    return Check(
-        "notify.accepted",
-        Verdict.FAIL,
-        f"A ship notice for order {order_number} was answered {answer.described()}"
-        f"{f': {said!r}' if said else ''}.",
-    )
-
-
-def check_notice_repeat(first: Exchange, repeat: Exchange, secrets: tuple[str, ...]) -> Check:
-    """A repeated identical notice is accepted and records no second shipment."""
-    name = "notify.repeat"
-    if not repeat.ok:
-        return Check(
-            name,
-            Verdict.FAIL,
-            f"The identical notice sent again was answered {repeat.described()}: a retry must "
-            "be accepted (ShipStation resends).",
-        )
-    said_first, said_again = _text(first, secrets), _text(repeat, secrets)
-    if _ALREADY.search(said_again):
-        return Check(name, Verdict.PASS, f"The repeat was accepted as known: {said_again!r}.")
-    ids_first = set(_SHIPMENT.findall(said_first))
-    ids_again = set(_SHIPMENT.findall(said_again))
-    if ids_first and ids_again:
-        if ids_first == ids_again:
-            return Check(name, Verdict.PASS, f"The repeat named the same shipment: {said_again!r}.")
-        return Check(
-            name,
-            Verdict.FAIL,
-            f"The repeat recorded a second shipment: first {said_first!r}, then "
-            f"{said_again!r} — a retried notice must not ship the order twice.",
-        )
-    return Check(
-        name,
-        Verdict.WARN,
-        "The repeat was accepted, but the store's answer does not say whether it made a "
-        "second shipment; check the order by hand.",
-    )
-
-
-def check_malformed_notices(answers: dict[str, Exchange]) -> Check:
-    """Malformed notices are refused (4xx), never accepted or answered 5xx."""
-    accepted = [kind for kind, answer in answers.items() if answer.ok]
-    crashed = [
-        f"{kind} ({answer.described()})" for kind, answer in answers.items() if answer.status >= 500
-    ]
-    if accepted:
-        return Check(
-            "notify.malformed",
-            Verdict.FAIL,
-            f"Accepted a malformed notice: {_names(accepted)}.",
-        )
-    if crashed:
-        return Check(
-            "notify.malformed", Verdict.WARN, f"Refused with a server error: {_names(crashed)}."
-        )
-    return Check(
-        "notify.malformed",
-        Verdict.PASS,
-        f"{plural(len(answers), 'malformed notice')} refused with 4xx.",
-    )

@@ -20,8 +20,14 @@ from datetime import UTC, datetime, timedelta
 import httpx
 
 from crossdock.core.redaction import redact, redact_url
-from crossdock.customstore.check import checks
-from crossdock.customstore.check.checks import Exchange, Walk
+from crossdock.customstore.check import checks, notices
+from crossdock.customstore.check.answers import (
+    Exchange,
+    Walk,
+    parse_page,
+    parse_walk,
+    served_orders,
+)
 from crossdock.customstore.check.report import Check, PageTiming, Report, Verdict
 from crossdock.customstore.dates import format_ship_date, format_wire_datetime
 from crossdock.customstore.notice import ShipNotice, render_ship_notice
@@ -120,7 +126,7 @@ class _Runner:
                 return Walk(start, end, tuple(pages), stopped)
             exchange = self.page(self.connection, start, end, number)
             pages.append(exchange)
-            parsed = checks.parse_page(number, exchange)
+            parsed = parse_page(number, exchange)
             if parsed.orders is None:
                 break
             if number == 1:
@@ -168,12 +174,10 @@ class _Runner:
             checks.check_items(walk),
         ]
         if self.options.write_order is not None:
-            results += self.notices(self.options.write_order.strip())
+            results += self.ship_notices(self.options.write_order.strip())
 
     def edges(self, walk: Walk) -> list[Check]:
-        orders = sorted(
-            checks.served_orders(checks.parse_walk(walk)), key=lambda o: o.last_modified
-        )
+        orders = sorted(served_orders(parse_walk(walk)), key=lambda o: o.last_modified)
         if not orders:
             return [
                 Check("dates.edges", Verdict.WARN, "No order in the window to test its edges with.")
@@ -188,7 +192,7 @@ class _Runner:
         worst = [check for check in results if check.verdict != Verdict.PASS]
         return worst[:1] or results[:1]
 
-    def notices(self, order_number: str) -> list[Check]:
+    def ship_notices(self, order_number: str) -> list[Check]:
         notice = ShipNotice(
             order_id="",
             order_number=order_number,
@@ -207,11 +211,11 @@ class _Runner:
         )
         body = render_ship_notice(notice)
         first = _exchange(post_notice_body(self.client, self.connection, order_number, body))
-        results = [checks.check_notice_accepted(first, order_number, self.secrets)]
+        results = [notices.check_notice_accepted(first, order_number, self.secrets)]
         if not first.ok:
             return results
         repeat = _exchange(post_notice_body(self.client, self.connection, order_number, body))
-        results.append(checks.check_notice_repeat(first, repeat, self.secrets))
+        results.append(notices.check_notice_repeat(first, repeat, self.secrets))
         bad_date = (
             f"<ShipNotice><OrderNumber>{order_number}</OrderNumber>"
             f"<ShipDate>{format_ship_date(self.end.date())}x</ShipDate>"
@@ -226,7 +230,7 @@ class _Runner:
             kind: _exchange(post_notice_body(self.client, self.connection, order_number, body))
             for kind, body in malformed.items()
         }
-        results.append(checks.check_malformed_notices(answers))
+        results.append(notices.check_malformed_notices(answers))
         return results
 
 
