@@ -6,6 +6,7 @@ folder is the per-user one, and checks what the command says and what it leaves 
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -156,3 +157,35 @@ def test_an_unmigrated_database_is_answered_in_one_line(home: Path, elsewhere: P
         "(run `crossdock migrate` first).\n"
     )
     assert _tree(elsewhere) == []
+
+
+def test_customstore_check_runs_without_a_database_and_creates_nothing(
+    home: Path, elsewhere: Path
+) -> None:
+    # Given no database anywhere, when a store check runs against a closed loopback port
+    result = _run(
+        elsewhere,
+        home,
+        "customstore",
+        "check",
+        "http://127.0.0.1:9/shipstation",
+        "--username",
+        "u",
+        "--password",
+        "p",
+        "--format",
+        "json",
+    )
+
+    # Then it reports the store unreachable (exit 1), not a missing database, and creates nothing.
+    assert result.returncode == 1, result.stderr
+    assert json.loads(result.stdout)["checks"] == [
+        {
+            "name": "connection",
+            "verdict": "fail",
+            "evidence": "Could not connect to host 127.0.0.1:9: check the URL, and that the "
+            "store is online.",
+        }
+    ]
+    assert _tree(elsewhere) == []
+    assert _tree(home) == []

@@ -26,8 +26,8 @@ from crossdock.customstore.export import (
     sent_weight,
     unexportable_reason,
 )
+from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
 from crossdock.customstore.text import clean_text
-from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
 
 GOLDEN = Path(__file__).parent / "golden"
 XSD = SHIPSTATION_ORDERS_XSD

@@ -1,6 +1,7 @@
 """The ``crossdock`` command: the database is checked, Django is set up, then commands load.
 
-Every command but ``migrate`` and ``manage`` needs a migrated database. When the data
+Every command but ``migrate``, ``manage`` and ``customstore`` (which checks a remote store
+and never touches the database) needs a migrated database. When the data
 folder holds none, the command says so in one line and exits 1 before anything is created
 (no data folder, no key files); a database that exists but is not migrated gets the same.
 """
@@ -12,6 +13,8 @@ import sys
 
 #: Commands that run on a data folder without a migrated database (and may create it).
 CREATING_COMMANDS = frozenset({"migrate", "manage"})
+#: Commands that never touch the database: they run with none, and create nothing.
+DATABASE_FREE_COMMANDS = frozenset({"customstore"})
 
 
 def _command(args: list[str]) -> str | None:
@@ -27,7 +30,10 @@ def main() -> None:
     from crossdock import config
 
     args = sys.argv[1:]
-    checked = _command(args) not in CREATING_COMMANDS and not _wants_help(args)
+    database_free = _command(args) in DATABASE_FREE_COMMANDS
+    checked = (
+        _command(args) not in CREATING_COMMANDS and not _wants_help(args) and not database_free
+    )
     sqlite = config.sqlite_file()
     if _command(args) not in CREATING_COMMANDS and sqlite is not None and not sqlite.exists():
         config.forbid_creating()

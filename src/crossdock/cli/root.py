@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, channels, desk, sandbox, server, shipstation
+from crossdock.cli import accounts, channels, customstore, desk, sandbox, server, shipstation
 from crossdock.config import data_dir
 
 HELP = (
@@ -33,4 +33,5 @@ app.add_typer(shipstation.shipstation_app, name="shipstation")
 app.add_typer(channels.channels_app, name="channels")
 app.add_typer(channels.writebacks_app, name="writebacks")
 app.add_typer(desk.desk_app, name="desk")
+app.add_typer(customstore.customstore_app, name="customstore")
 app.add_typer(sandbox.sandbox_app, name="sandbox")

@@ -16,6 +16,7 @@ from lxml import etree
 from crossdock.core.actors import SYSTEM
 from crossdock.core.dto import Address
 from crossdock.customstore.dates import format_wire_datetime
+from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.models import Order, OrderLine
@@ -27,7 +28,6 @@ from crossdock.hub.orders.services import (
 from crossdock.hub.shipstation.models import ExportSkip
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
 from tests.conftest import ApiClient
-from tests.fixtures.specs import SHIPSTATION_ORDERS_XSD
 from tests.hub.order_payloads import order_payload
 from tests.hub.shipstation.conftest import SHIP_TO, StoreClient, content
 

@@ -70,6 +70,8 @@ class StoreConnection:
     password: str
     #: Also send ``SS-UserName``/``SS-Password`` in the query (for stores that read only it).
     credentials_in_query: bool = False
+    #: Send HTTP Basic (always, but for the checker's probe of the query form alone).
+    credentials_in_header: bool = True
 
     def __repr__(self) -> str:  # the password never reaches a log line or traceback
         return f"StoreConnection(url={redact_url(self.url)!r}, username={self.username!r})"
@@ -136,16 +138,21 @@ class NoticeAnswer:
 
 
 @dataclass(frozen=True, slots=True)
-class _Answer:
+class RawAnswer:
+    """An answer as it came, read within the caps: the conformance checker judges it."""
+
     status: int
     content_type: str
     location: str
-    body: bytes
+    body: bytes = field(repr=False)
+    elapsed_ms: int = 0
 
 
-def make_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
+def make_client(
+    transport: httpx.BaseTransport | None = None, timeout: httpx.Timeout = TIMEOUT
+) -> httpx.Client:
     return httpx.Client(
-        timeout=TIMEOUT,
+        timeout=timeout,
         follow_redirects=False,
         max_redirects=0,
         transport=transport,
@@ -212,7 +219,7 @@ def _unreachable(where: str) -> str:
     return f"Could not connect to host {where}: check the URL, and that the store is online."
 
 
-def _exchange(client: httpx.Client, request: httpx.Request, url: str) -> _Answer:
+def _exchange(client: httpx.Client, request: httpx.Request, url: str) -> RawAnswer:
     """Send one request and read its answer within the byte cap and the deadline."""
     check_destination(str(request.url))
     where = _where(url)
@@ -253,7 +260,13 @@ def _exchange(client: httpx.Client, request: httpx.Request, url: str) -> _Answer
         ) from error
     finally:
         response.close()
-    return _Answer(status, content_type, response.headers.get("Location", ""), b"".join(chunks))
+    return RawAnswer(
+        status,
+        content_type,
+        response.headers.get("Location", ""),
+        b"".join(chunks),
+        int((time.monotonic() - began) * 1000),
+    )
 
 
 def _size(count: int) -> str:
@@ -269,7 +282,7 @@ def _too_large(status: int, content_type: str) -> StoreAnswerTooLarge:
     )
 
 
-def _quoted(answer: _Answer, secrets: tuple[str, ...]) -> str:
+def _quoted(answer: RawAnswer, secrets: tuple[str, ...]) -> str:
     """A short plain-text reason as the protocol asks stores to give, else nothing.
 
     Only a ``text/plain`` body of a few words is quoted; a page of HTML, XML or anything
@@ -283,7 +296,7 @@ def _quoted(answer: _Answer, secrets: tuple[str, ...]) -> str:
     return f" It said: {redact(text, secrets=secrets, limit=QUOTE_CHARS)!r}"
 
 
-def _described(answer: _Answer) -> str:
+def _described(answer: RawAnswer) -> str:
     return _status_and_type(answer.status, answer.content_type)
 
 
@@ -293,14 +306,14 @@ def _status_and_type(status: int, content_type: str) -> str:
     return f"HTTP {status} ({redact(kind, limit=60)})"
 
 
-def _not_an_endpoint(answer: _Answer, why: str = "") -> str:
+def _not_an_endpoint(answer: RawAnswer, why: str = "") -> str:
     return (
         f"No Custom Store endpoint at this URL: it answered {_described(answer)}{why} — "
         f"a Custom Store URL usually ends in {ENDPOINT_HINT}."
     )
 
 
-def _check_status(answer: _Answer, connection: StoreConnection) -> None:
+def _check_status(answer: RawAnswer, connection: StoreConnection) -> None:
     status = answer.status
     secrets = (connection.password,)
     quoted = _quoted(answer, secrets)
@@ -345,11 +358,34 @@ def _request(
     # ``copy_merge_params`` keeps any query the merchant's URL already carries.
     url = httpx.URL(connection.url).copy_merge_params([*params, *_auth_params(connection)])
     pair = f"{connection.username}:{connection.password}".encode()
-    # Basic auth is sent up front, without waiting for a challenge (as ShipStation does).
-    headers = {"Authorization": f"Basic {base64.b64encode(pair).decode('ascii')}"}
+    headers: dict[str, str] = {}
+    if connection.credentials_in_header:
+        # Basic auth is sent up front, without waiting for a challenge (as ShipStation does).
+        headers["Authorization"] = f"Basic {base64.b64encode(pair).decode('ascii')}"
     if content is not None:
         headers["Content-Type"] = "application/xml; charset=utf-8"
     return client.build_request(method, url, content=content, headers=headers)
+
+
+def fetch_export_answer(
+    client: httpx.Client,
+    connection: StoreConnection,
+    start: datetime,
+    end: datetime,
+    page: int,
+) -> RawAnswer:
+    """GET one export page as it comes, judged by no one (whatever its status).
+
+    Still bounded like every call (scheme, private addresses, byte cap, deadline); raises
+    only for those and for a broken connection.
+    """
+    params = [
+        ("action", "export"),
+        ("start_date", format_wire_datetime(start)),
+        ("end_date", format_wire_datetime(end)),
+        ("page", str(page)),
+    ]
+    return _exchange(client, _request(client, "GET", connection, params), connection.url)
 
 
 def fetch_export_page(
@@ -360,15 +396,8 @@ def fetch_export_page(
     page: int,
 ) -> FetchedPage:
     """GET one export page and read it leniently; raises a :class:`StoreError`."""
-    params = [
-        ("action", "export"),
-        ("start_date", format_wire_datetime(start)),
-        ("end_date", format_wire_datetime(end)),
-        ("page", str(page)),
-    ]
-    began = time.monotonic()
-    answer = _exchange(client, _request(client, "GET", connection, params), connection.url)
-    elapsed_ms = int((time.monotonic() - began) * 1000)
+    answer = fetch_export_answer(client, connection, start, end, page)
+    elapsed_ms = answer.elapsed_ms
     _check_status(answer, connection)
     body = answer.body
     if not body.strip():
@@ -453,6 +482,18 @@ class ExportWalk:
             self.pages_fetched = page_number
             yield fetched
             page_number += 1
+
+
+def post_notice_body(
+    client: httpx.Client, connection: StoreConnection, order_number: str, body: bytes
+) -> RawAnswer:
+    """POST any body as a ship notice for ``order_number`` and return the answer unjudged.
+
+    The conformance checker sends well-formed and deliberately malformed notices this way.
+    """
+    params = [("action", "shipnotify"), ("order_number", order_number)]
+    request = _request(client, "POST", connection, params, content=body)
+    return _exchange(client, request, connection.url)
 
 
 def post_ship_notice(

@@ -30,6 +30,30 @@ AUTH_MODE_CHOICES = [
 ]
 
 
+class DiagnoseForm(forms.Form):
+    """Any Custom Store URL to check (read-only: the page never posts a ship notice)."""
+
+    url = forms.CharField(
+        label="Store URL",
+        max_length=500,
+        help_text="The Custom Store URL to check.",
+        widget=forms.URLInput(attrs={"autocomplete": "url"}),
+    )
+    username = forms.CharField(
+        label="Username",
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    password = forms.CharField(
+        label="Password",
+        max_length=500,
+        strip=False,
+        help_text="Used for this check only: it is not stored.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
+    days = forms.IntegerField(label="Days", min_value=1, max_value=366, initial=7)
+
+
 class ConnectForm(forms.Form):
     name = forms.CharField(label="Store name", max_length=100, help_text="Shown in the desk.")
     url = forms.CharField(

@@ -6,7 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from crossdock.desk.web.access import DeskSignInForm
-from crossdock.desk.web.views import account, orders, stores, team, tokens
+from crossdock.desk.web.views import account, diagnose, orders, stores, team, tokens
 
 urlpatterns = [
     path("", orders.order_grid, name="desk_orders"),
@@ -34,6 +34,8 @@ urlpatterns = [
     path("shipments/<int:shipment_id>/void/", orders.void, name="desk_void"),
     path("stores/", stores.store_list, name="desk_stores"),
     path("stores/connect/", stores.connect_tiles, name="desk_connect"),
+    path("stores/diagnose/", diagnose.diagnose_any, name="desk_diagnose"),
+    path("stores/<int:store_id>/diagnose/", diagnose.store_diagnose, name="desk_store_diagnose"),
     path("stores/connect/<str:kind>/", stores.connect, name="desk_connect_kind"),
     path("stores/<int:store_id>/settings/", stores.store_settings, name="desk_store_settings"),
     path("stores/<int:store_id>/connection/", stores.reconnect, name="desk_reconnect"),
