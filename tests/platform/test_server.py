@@ -54,7 +54,12 @@ def _run(env: dict[str, str], *args: str, stdin: str = "") -> str:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("served")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSDOCK_")}
+    # A server of its own on SQLite in its own folder, whatever database the suite runs on.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CROSSDOCK_") and key != "DATABASE_URL"
+    }
     env |= {"CROSSDOCK_DATA_DIR": str(data), "CROSSDOCK_LOG_LEVEL": "WARNING"}
     _run(env, "migrate")
     _run(
