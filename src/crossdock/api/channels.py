@@ -20,6 +20,8 @@ from crossdock.hub.channels import queries, services
 from crossdock.hub.channels.connections import secret_names, spec_of
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import Channel, SyncRun
+from crossdock.hub.fulfillment import queries as fulfillment_queries
+from crossdock.hub.orders.tasks import request_sync
 
 router = Router(tags=["channels"])
 
@@ -123,7 +125,7 @@ def connector_out(spec: ConnectorSpec) -> ConnectorOut:
 
 def channel_out(channel: Channel) -> ChannelOut:
     spec = spec_of(channel)
-    health = queries.health(channel)
+    health = fulfillment_queries.health(channel)
     return ChannelOut(
         id=channel.pk,
         kind=channel.kind,
@@ -219,7 +221,7 @@ def delete_channel(request: HttpRequest, channel_id: int) -> Status[None]:
     "/{channel_id}/sync", response={202: ChannelOut}, summary="Sync now: queue an order pull"
 )
 def sync_channel(request: HttpRequest, channel_id: int) -> Status[ChannelOut]:
-    channel = services.request_sync(caller(request).account, channel_id)
+    channel = request_sync(caller(request).account, channel_id)
     return Status(202, channel_out(channel))
 
 

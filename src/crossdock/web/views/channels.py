@@ -17,12 +17,14 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import carriers, queries, services
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
+from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import replay_write_back
+from crossdock.hub.fulfillment.tasks import replay_write_back
+from crossdock.hub.orders.tasks import request_sync
 from crossdock.web.access import account_view
 from crossdock.web.forms.channels import CarrierMappingForm, ChannelForm
 
-FAILED_STATES = queries.FAILED_STATES
+FAILED_STATES = fulfillment_queries.FAILED_STATES
 
 
 def connectable() -> list[ConnectorSpec]:
@@ -47,7 +49,9 @@ def _channel(account: Account, channel_id: int) -> Channel:
 def failed_write_backs(account: Account) -> QuerySet[WriteBack]:
     """Dead and rejected write-backs of the account, newest first."""
     return (
-        queries.write_backs(account).filter(state__in=FAILED_STATES).order_by("-updated_at", "-pk")
+        fulfillment_queries.write_backs(account)
+        .filter(state__in=FAILED_STATES)
+        .order_by("-updated_at", "-pk")
     )
 
 
@@ -60,7 +64,7 @@ def channel_list(request: HttpRequest, account: Account) -> HttpResponse:
             {
                 "channel": channel,
                 "spec": spec,
-                "health": queries.health(channel),
+                "health": fulfillment_queries.health(channel),
                 "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
             }
         )
@@ -114,10 +118,10 @@ def _render_channel(
         "section": "channels",
         "channel": channel,
         "spec": spec,
-        "health": queries.health(channel),
+        "health": fulfillment_queries.health(channel),
         "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
         "runs": list(queries.sync_runs(account, channel.pk)[:15]),
-        "write_backs": list(queries.write_backs(account, channel_id=channel.pk)[:20]),
+        "write_backs": list(fulfillment_queries.write_backs(account, channel_id=channel.pk)[:20]),
         "failed_states": FAILED_STATES,
         "settings": sorted(channel.settings.items()),
         "marketplace_url": spec.marketplace_url(channel.settings) if spec else "",
@@ -170,7 +174,7 @@ def channel_detail(request: HttpRequest, account: Account, channel_id: int) -> H
 def channel_sync(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
     channel = _channel(account, channel_id)
     try:
-        services.request_sync(account, channel.pk)
+        request_sync(account, channel.pk)
     except ChannelConflict as error:
         messages.error(request, f"Cannot sync: {error}.")
     else:
