@@ -15,7 +15,7 @@ from crossdock.connectors.base import Capability, ConnectorSpec
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import carriers, queries, services
-from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
+from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
@@ -40,10 +40,7 @@ def _spec(kind: str) -> ConnectorSpec:
 
 
 def _channel(account: Account, channel_id: int) -> Channel:
-    try:
-        return queries.get_channel(account, channel_id)
-    except ChannelNotFound as error:
-        raise Http404("no such channel") from error
+    return queries.get_channel(account, channel_id)
 
 
 def failed_write_backs(account: Account) -> QuerySet[WriteBack]:
@@ -199,8 +196,6 @@ def write_back_list(request: HttpRequest, account: Account) -> HttpResponse:
 def write_back_replay(request: HttpRequest, account: Account, write_back_id: int) -> HttpResponse:
     try:
         row = replay_write_back(account, write_back_id)
-    except ChannelNotFound as error:
-        raise Http404("no such write-back") from error
     except ChannelConflict as error:
         messages.error(request, f"Not replayed: {error}.")
     else:
@@ -249,9 +244,6 @@ def carrier_mappings(request: HttpRequest, account: Account) -> HttpResponse:
 @require_POST
 @account_view
 def carrier_mapping_delete(request: HttpRequest, account: Account, mapping_id: int) -> HttpResponse:
-    try:
-        carriers.delete_mapping(account, mapping_id)
-    except ChannelNotFound as error:
-        raise Http404("no such mapping") from error
+    carriers.delete_mapping(account, mapping_id)
     messages.success(request, "Your mapping was removed; the default applies again.")
     return redirect("carrier_mappings")
