@@ -20,8 +20,8 @@ from crossdock.connectors.http import build_client
 from crossdock.connectors.sandbox.mapping import parse_order
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
-from crossdock.hub.channels.sync import pull_orders
-from crossdock.hub.orders.sync import order_digest
+from crossdock.hub.orders.pull import pull_orders
+from crossdock.hub.orders.upsert import order_digest
 from crossdock.sandbox.services import create_shop, generate_orders
 
 ORDERS = 500

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from crossdock import scheduling
 from crossdock.cli.root import app
-from crossdock.hub.channels.tasks import pull_channel_orders
+from crossdock.hub.orders.tasks import pull_channel_orders
 from crossdock.worker import run_worker
 
 

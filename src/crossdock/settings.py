@@ -78,6 +78,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "crossdock.platform.headers.SecurityHeadersMiddleware",
+    # A service's NotFound escaping a view is the 404 page, never a 500.
+    "crossdock.platform.not_found.NotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "crossdock.urls"

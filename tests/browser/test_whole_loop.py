@@ -19,9 +19,10 @@ from playwright.sync_api import BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from crossdock.desk.accounts.services import create_account as create_desk_account
-from crossdock.hub.channels.services import add_channel, request_sync
+from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.tasks import request_sync
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
 from tests.browser.conftest import PHONE, Shoot, overflow, sign_in

@@ -12,8 +12,8 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account, create_token
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrder
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.independent_store import IndependentStore

@@ -8,9 +8,9 @@ from django.contrib.auth import authenticate
 
 from crossdock.demo.desk import load_desk_demo
 from crossdock.desk.orders.models import DeskOrder
+from crossdock.desk.orders.tasks import enqueue_due_imports
 from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore
-from crossdock.desk.stores.tasks import enqueue_due_imports
 from tests.desk.conftest import run_tasks
 from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
 

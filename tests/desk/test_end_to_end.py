@@ -20,9 +20,9 @@ from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.carrier_defaults import seed_default_mappings
 from crossdock.hub.channels.models import CarrierMapping
 from crossdock.hub.channels.services import add_channel
-from crossdock.hub.channels.sync import pull_orders
 from crossdock.hub.fulfillment.models import Fulfillment
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.pull import pull_orders
 from crossdock.hub.orders.services import create_custom_status, create_order
 from crossdock.hub.shipstation.queries import status_mapping
 from crossdock.hub.shipstation.services import create_integration

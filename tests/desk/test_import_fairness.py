@@ -12,12 +12,12 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account
+from crossdock.desk.orders.importing import run_import
+from crossdock.desk.orders.tasks import enqueue_due_imports, import_store
 from crossdock.desk.stores.errors import ImportAlreadyRunning, ImportLeaseLost
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.leases import ABANDONED, LEASE, claim
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import add_unverified_store
-from crossdock.desk.stores.tasks import enqueue_due_imports, import_store
 from crossdock.hub.fulfillment.tasks import push_write_back
 from crossdock.worker import lanes
 from tests.desk.conftest import run_tasks

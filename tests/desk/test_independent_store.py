@@ -6,8 +6,8 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrder, DeskProduct
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient

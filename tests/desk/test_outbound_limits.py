@@ -10,8 +10,9 @@ import httpx
 import pytest
 
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders import importing
+from crossdock.desk.orders.importing import OVERLAP, run_import
 from crossdock.desk.stores import client as store_client
-from crossdock.desk.stores import importing
 from crossdock.desk.stores.client import (
     StoreAddressRefused,
     StoreAnswerTooLarge,
@@ -22,7 +23,6 @@ from crossdock.desk.stores.client import (
     make_client,
 )
 from crossdock.desk.stores.errors import StoreConnectionFailed, StoreInvalid
-from crossdock.desk.stores.importing import OVERLAP, run_import
 from crossdock.desk.stores.mapping import CUSTOM_DEFAULT
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import add_unverified_store, check_connection, connect_store

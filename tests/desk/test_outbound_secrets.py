@@ -19,7 +19,7 @@ from django.core import mail
 from django.test import Client
 
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores.importing import run_import
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient

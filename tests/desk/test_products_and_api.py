@@ -10,8 +10,8 @@ from django.test import Client
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account, create_token
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrderLine, DeskProduct
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
 from tests.desk.conftest import DeskApiClient

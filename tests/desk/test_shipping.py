@@ -13,12 +13,12 @@ from django_tasks_db.models import DBTaskResult
 from lxml import etree
 
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import send_buyer_email
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
 from crossdock.desk.shipments.notices import deliver_notice
 from crossdock.desk.shipments.tasks import enqueue_due_notices
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
 from tests.desk.conftest import DeskApiClient, run_tasks

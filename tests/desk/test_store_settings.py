@@ -8,11 +8,11 @@ from typing import Any
 from django.core import mail
 
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.importing import run_import
+from crossdock.desk.orders.tasks import enqueue_due_imports
 from crossdock.desk.stores.crypto import decrypt_secret
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
-from crossdock.desk.stores.tasks import enqueue_due_imports
 from tests.desk.conftest import DeskApiClient, run_tasks
 from tests.desk.independent_store import Answer, IndependentStore
 

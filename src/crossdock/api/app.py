@@ -13,7 +13,7 @@ from crossdock.api import (
     write_backs,
 )
 from crossdock.api.auth import TokenAuth
-from crossdock.api.errors import install_handlers
+from crossdock.platform.api_errors import install_error_handlers
 
 api = NinjaAPI(
     title="Crossdock hub API",
@@ -27,12 +27,10 @@ api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="api",
 )
-install_handlers(api)
+install_error_handlers(api)
 api.add_router("/orders", orders.router)
 api.add_router("/custom-statuses", custom_statuses.router)
-integrations.install_handlers(api)
 api.add_router("/integrations", integrations.router)
-channels.install_handlers(api)
 api.add_router("/channels", channels.router)
 api.add_router("/write-backs", write_backs.router)
 api.add_router("/carrier-mappings", carrier_mappings.router)

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crossdock.api.auth import caller
-from crossdock.api.errors import field_error, message
 from crossdock.connectors.base import ConnectorSpec
 from crossdock.connectors.registry import registry
 from crossdock.hub.channels import queries, services
 from crossdock.hub.channels.connections import secret_names, spec_of
-from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import Channel, SyncRun
+from crossdock.hub.fulfillment import queries as fulfillment_queries
+from crossdock.hub.orders.tasks import request_sync
 
 router = Router(tags=["channels"])
 
@@ -123,7 +123,7 @@ def connector_out(spec: ConnectorSpec) -> ConnectorOut:
 
 def channel_out(channel: Channel) -> ChannelOut:
     spec = spec_of(channel)
-    health = queries.health(channel)
+    health = fulfillment_queries.health(channel)
     return ChannelOut(
         id=channel.pk,
         kind=channel.kind,
@@ -219,7 +219,7 @@ def delete_channel(request: HttpRequest, channel_id: int) -> Status[None]:
     "/{channel_id}/sync", response={202: ChannelOut}, summary="Sync now: queue an order pull"
 )
 def sync_channel(request: HttpRequest, channel_id: int) -> Status[ChannelOut]:
-    channel = services.request_sync(caller(request).account, channel_id)
+    channel = request_sync(caller(request).account, channel_id)
     return Status(202, channel_out(channel))
 
 
@@ -227,19 +227,3 @@ def sync_channel(request: HttpRequest, channel_id: int) -> Status[ChannelOut]:
 def list_sync_runs(request: HttpRequest, channel_id: int, limit: int = 50) -> list[SyncRunOut]:
     runs = queries.sync_runs(caller(request).account, channel_id)[: max(1, min(limit, 500))]
     return [sync_run_out(run) for run in runs]
-
-
-def install_handlers(api: NinjaAPI) -> None:
-    """Map channel service errors to HTTP answers (also used by write-backs and mappings)."""
-
-    @api.exception_handler(ChannelValidationError)
-    def _validation(request: HttpRequest, error: ChannelValidationError) -> HttpResponse:
-        return field_error(api, request, error.field, error.message)
-
-    @api.exception_handler(ChannelNotFound)
-    def _not_found(request: HttpRequest, error: ChannelNotFound) -> HttpResponse:
-        return message(api, request, 404, str(error))
-
-    @api.exception_handler(ChannelConflict)
-    def _conflict(request: HttpRequest, error: ChannelConflict) -> HttpResponse:
-        return message(api, request, 409, str(error))

@@ -12,15 +12,12 @@ from datetime import datetime, timedelta
 from typing import Literal
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Router, Schema, Status
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from crossdock.api.auth import caller
-from crossdock.api.errors import field_error, message
-from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.shipstation import queries, services
-from crossdock.hub.shipstation.errors import IntegrationNotFound, IntegrationValidationError
 from crossdock.hub.shipstation.models import MAX_PAGE_SIZE, ShipStationIntegration
 
 router = Router(tags=["integrations"])
@@ -259,19 +256,3 @@ def skipped_shipstation_orders(request: HttpRequest, integration_id: int) -> lis
         )
         for skip in skips[:1000]
     ]
-
-
-def install_handlers(api: NinjaAPI) -> None:
-    """Map the integration and fulfillment errors to HTTP answers."""
-
-    @api.exception_handler(IntegrationNotFound)
-    def _not_found(request: HttpRequest, error: IntegrationNotFound) -> HttpResponse:
-        return message(api, request, 404, str(error))
-
-    @api.exception_handler(IntegrationValidationError)
-    def _invalid(request: HttpRequest, error: IntegrationValidationError) -> HttpResponse:
-        return field_error(api, request, error.field, error.message)
-
-    @api.exception_handler(FulfillmentValidationError)
-    def _invalid_shipment(request: HttpRequest, error: FulfillmentValidationError) -> HttpResponse:
-        return field_error(api, request, error.field, error.message)

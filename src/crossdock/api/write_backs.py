@@ -10,9 +10,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from crossdock.api.auth import caller
-from crossdock.hub.channels import queries
+from crossdock.hub.fulfillment import queries
 from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import replay_write_back
+from crossdock.hub.fulfillment.tasks import replay_write_back
 
 router = Router(tags=["write-backs"])
 

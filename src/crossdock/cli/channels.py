@@ -15,9 +15,11 @@ from crossdock.hub.channels import queries, services
 from crossdock.hub.channels.connections import secret_names
 from crossdock.hub.channels.errors import ChannelError
 from crossdock.hub.channels.models import Channel, SyncRun
-from crossdock.hub.channels.sync import pull_orders
+from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import replay_write_back
+from crossdock.hub.fulfillment.tasks import replay_write_back
+from crossdock.hub.orders.pull import pull_orders
+from crossdock.hub.orders.tasks import request_sync
 
 channels_app = typer.Typer(help="Sales channels: list, connect, sync.", no_args_is_help=True)
 writebacks_app = typer.Typer(help="Tracking write-backs to channels.", no_args_is_help=True)
@@ -33,7 +35,7 @@ def _account(name: str) -> Account:
 
 
 def _channel_row(channel: Channel) -> dict[str, Any]:
-    health = queries.health(channel)
+    health = fulfillment_queries.health(channel)
     return {
         "id": channel.pk,
         "name": channel.name,
@@ -132,7 +134,7 @@ def sync_channel(
     try:
         channel = queries.get_channel(owner, channel_id)
         if not now:
-            services.request_sync(owner, channel.pk)
+            request_sync(owner, channel.pk)
     except ChannelError as error:
         raise fail(str(error)) from error
     if not now:
@@ -179,7 +181,10 @@ def list_write_backs(
     """Write-backs of an account, newest first."""
     if state is not None and state not in WriteBack.State.values:
         raise fail(f"--state must be one of {', '.join(WriteBack.State.values)}")
-    rows = [_write_back_row(row) for row in queries.write_backs(_account(account), state=state)]
+    rows = [
+        _write_back_row(row)
+        for row in fulfillment_queries.write_backs(_account(account), state=state)
+    ]
     if as_json:
         emit_json({"write_backs": rows})
         return

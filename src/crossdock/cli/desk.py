@@ -15,6 +15,7 @@ from crossdock.desk.accounts import queries as account_queries
 from crossdock.desk.accounts import services as accounts
 from crossdock.desk.accounts.errors import DeskAccountError
 from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.shipments import services as shipments
 from crossdock.desk.shipments.errors import ShipmentError
 from crossdock.desk.shipments.models import StoreNotice
@@ -25,7 +26,6 @@ from crossdock.desk.stores.errors import (
     DeskStoreError,
     StoreConnectionFailed,
 )
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
 
 desk_app = typer.Typer(help="The shipping desk (the ShipStation side).", no_args_is_help=True)

@@ -12,10 +12,10 @@ from crossdock.core.actors import Actor, ActorKind
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.channels.services import add_channel
-from crossdock.hub.channels.sync import pull_orders
 from crossdock.hub.fulfillment.models import Fulfillment
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.pull import pull_orders
 from crossdock.sandbox.models import SandboxShop
 from tests.sandbox.support import BASE_URL, make_shop, sandbox_http
 

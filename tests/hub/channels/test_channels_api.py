@@ -148,7 +148,7 @@ def test_sync_now_queues_one_pull_and_is_refused_for_inactive_channels(api: ApiC
 
     assert (queued.status_code, refused.status_code) == (202, 409)
     job = DBTaskResult.objects.get()
-    assert job.task_path == "crossdock.hub.channels.tasks.pull_channel_orders"
+    assert job.task_path == "crossdock.hub.orders.tasks.pull_channel_orders"
     assert job.queue_name == "sync"
     assert job.args_kwargs == {"args": [channel_id], "kwargs": {}}
 

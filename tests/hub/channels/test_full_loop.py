@@ -17,9 +17,10 @@ from pytest_django.live_server_helper import LiveServer
 from crossdock.customstore.dates import format_wire_datetime
 from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, render_ship_notice
 from crossdock.hub.accounts.services import create_account
-from crossdock.hub.channels.services import add_channel, request_sync
+from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.tasks import request_sync
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services as sandbox
 from tests.hub.channels.conftest import run_queued_tasks

@@ -11,8 +11,9 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
-from crossdock.hub.channels.sync import LEASE, claim_channel, enqueue_due_pulls, pull_orders
 from crossdock.hub.orders.models import Order, OrderEvent
+from crossdock.hub.orders.pull import LEASE, claim_channel, pull_orders
+from crossdock.hub.orders.tasks import enqueue_due_pulls
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
 from crossdock.sandbox.services import configure_faults
@@ -353,7 +354,7 @@ def test_due_channels_are_enqueued_once_even_when_ticked_twice(channel: Channel)
 
     assert (first, second) == (1, 0)
     task = DBTaskResult.objects.get()
-    assert task.task_path == "crossdock.hub.channels.tasks.pull_channel_orders"
+    assert task.task_path == "crossdock.hub.orders.tasks.pull_channel_orders"
     assert task.args_kwargs == {"args": [channel.pk], "kwargs": {}}
     channel.refresh_from_db()
     assert channel.next_sync_at is not None

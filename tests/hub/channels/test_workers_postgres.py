@@ -22,9 +22,9 @@ from crossdock.core.actors import SYSTEM
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.channels.services import add_channel
-from crossdock.hub.channels.sync import pull_orders
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.fulfillment.writeback import deliver_write_back
+from crossdock.hub.orders.pull import pull_orders
 from crossdock.hub.orders.services import create_order
 from crossdock.sandbox.models import SandboxShop, SandboxStockUpdate
 from tests.hub.channels.conftest import ship

@@ -18,13 +18,12 @@ from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.fulfillment.outbox import queue_write_back
+from crossdock.hub.fulfillment.tasks import replay_write_back, sweep_write_backs
 from crossdock.hub.fulfillment.writeback import (
     RetryPolicy,
     backoff_delay,
     deliver_write_back,
-    replay_write_back,
     shipment_of,
-    sweep_write_backs,
 )
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox import services as sandbox
@@ -274,6 +273,39 @@ def test_an_unexpected_failure_backs_off_and_ends_dead_instead_of_looping(
         "RetryableError: unexpected RuntimeError: disk on fire"
     )
     assert SandboxShipment.objects.count() == 0
+
+
+def test_a_retryable_failure_hands_the_next_attempt_to_the_retry_hook_and_no_job_else(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    # given a shipped order whose first job is gone and a channel that answers 503
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    row_id = ship(order).write_backs.get().pk
+    DBTaskResult.objects.all().delete()
+    configure_faults(shop[0], {"error_rate": "1"})
+    asked: list[tuple[int, datetime]] = []
+    clock = Clock()
+
+    # when delivery fails once with the task's retry hook, then once without one
+    with sandbox_http() as http:
+        deliver_write_back(
+            row_id,
+            client=http,
+            clock=clock,
+            policy=FAST,
+            retry=lambda pk, due: asked.append((pk, due)),
+        )
+    first = WriteBack.objects.get(pk=row_id)
+    assert first.next_attempt_at is not None
+    clock.now = first.next_attempt_at
+    with sandbox_http() as http:
+        deliver_write_back(row_id, client=http, clock=clock, policy=FAST)
+
+    # then the hook got the row and its backed-off time, and delivery enqueued nothing itself
+    assert first.state == "pending"
+    assert asked == [(row_id, first.next_attempt_at)]
+    assert WriteBack.objects.get(pk=row_id).attempts == 2
+    assert DBTaskResult.objects.count() == 0
 
 
 def test_the_sweep_enqueues_rows_whose_job_was_lost(

@@ -8,30 +8,32 @@ DeskAccountError
  └─ DeskSeatRefused      a seat that cannot be removed (your own, or the last one)
 """
 
+from crossdock.core.errors import Conflict, CrossdockError, Invalid, NotFound
 
-class DeskAccountError(Exception):
+
+class DeskAccountError(CrossdockError):
     """Base of the desk accounts errors."""
 
 
-class DeskAccountExists(DeskAccountError):
+class DeskAccountExists(DeskAccountError, Conflict):
     """An account or user with that name or e-mail already exists."""
 
 
-class DeskAccountNotFound(DeskAccountError):
+class DeskAccountNotFound(DeskAccountError, NotFound):
     """No desk account has that name."""
 
 
-class InvalidDeskToken(DeskAccountError):
+class InvalidDeskToken(DeskAccountError, NotFound):
     """A bearer token that is malformed, unknown or revoked."""
 
 
-class DeskUserInvalid(DeskAccountError):
+class DeskUserInvalid(DeskAccountError, Invalid):
     """A user to add is refused; ``errors`` maps each form field to its message."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(errors.items())
         self.errors = errors
 
 
-class DeskSeatRefused(DeskAccountError):
+class DeskSeatRefused(DeskAccountError, Conflict):
     """A seat that cannot be removed: the caller's own, or the account's last."""

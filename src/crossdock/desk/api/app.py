@@ -6,7 +6,7 @@ from ninja import NinjaAPI, Swagger
 
 from crossdock.desk.api import orders, shipments, stores, tokens
 from crossdock.desk.api.auth import DeskTokenAuth
-from crossdock.desk.api.errors import install_handlers
+from crossdock.platform.api_errors import install_error_handlers
 
 desk_api = NinjaAPI(
     title="Crossdock shipping desk API",
@@ -21,7 +21,7 @@ desk_api = NinjaAPI(
     docs=Swagger(settings={"validatorUrl": None}),
     urls_namespace="desk_api",
 )
-install_handlers(desk_api)
+install_error_handlers(desk_api)
 desk_api.add_router("/stores", stores.router)
 desk_api.add_router("/orders", orders.router)
 desk_api.add_router("/shipments", shipments.router)

@@ -13,9 +13,9 @@ from pydantic_core import PydanticCustomError
 from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
 from crossdock.core.text import NOT_TEXT, is_storable_text
+from crossdock.desk.orders.importing import ImportSummary
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
-from crossdock.desk.stores.importing import ImportSummary
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
 

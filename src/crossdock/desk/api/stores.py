@@ -20,9 +20,9 @@ from crossdock.desk.api.schemas import (
     store_out,
     summary_out,
 )
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.stores import queries, services
 from crossdock.desk.stores.gate import store_call_slot
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.models import ImportRun
 
 router = Router(tags=["stores"])

@@ -8,7 +8,7 @@ from django.db import models
 
 from crossdock.core.weights import Weight, WeightUnit, format_weight
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
+from crossdock.desk.statuses import STATUS_LABELS, DeskStatus
 from crossdock.desk.stores.models import DeskStore
 
 STATUS_CHOICES = [(status.value, label) for status, label in STATUS_LABELS.items()]

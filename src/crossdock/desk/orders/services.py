@@ -22,7 +22,7 @@ from crossdock.core.dto import Address
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.customstore.reader import ReadItem, ReadOrder
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine, DeskProduct
-from crossdock.desk.stores.mapping import CLOSED_STATUSES, DeskStatus
+from crossdock.desk.statuses import CLOSED_STATUSES, DeskStatus
 from crossdock.desk.stores.models import DeskStore
 
 #: The largest weight a weight column (14 digits, 4 places) holds.

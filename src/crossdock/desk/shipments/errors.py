@@ -8,20 +8,22 @@ ShipmentError
 
 from __future__ import annotations
 
+from crossdock.core.errors import Conflict, CrossdockError, Invalid, NotFound
 
-class ShipmentError(Exception):
+
+class ShipmentError(CrossdockError):
     """Base of the desk shipment errors."""
 
 
-class ShipmentNotFound(ShipmentError):
+class ShipmentNotFound(ShipmentError, NotFound):
     pass
 
 
-class ShipmentInvalid(ShipmentError):
+class ShipmentInvalid(ShipmentError, Invalid):
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(errors.items())
         self.errors = errors
 
 
-class ShipmentStateError(ShipmentError):
+class ShipmentStateError(ShipmentError, Conflict):
     pass

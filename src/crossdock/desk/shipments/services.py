@@ -27,7 +27,7 @@ from crossdock.desk.shipments.errors import (
 )
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, ShipmentLine, StoreNotice
 from crossdock.desk.shipments.tasks import deliver_notice_task, send_buyer_email_task
-from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
+from crossdock.desk.statuses import STATUS_LABELS, DeskStatus
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.notify import OVERRIDES, NotifyStore, notice_due_at
 

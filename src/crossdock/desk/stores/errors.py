@@ -13,37 +13,39 @@ DeskStoreError
 
 from __future__ import annotations
 
+from crossdock.core.errors import Conflict, CrossdockError, Invalid, NotFound, RateLimited
 
-class DeskStoreError(Exception):
+
+class DeskStoreError(CrossdockError):
     """Base of the desk store errors."""
 
 
-class StoreNotFound(DeskStoreError):
+class StoreNotFound(DeskStoreError, NotFound):
     pass
 
 
-class StoreInvalid(DeskStoreError):
+class StoreInvalid(DeskStoreError, Invalid):
     """Input that cannot be saved; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("; ".join(f"{field}: {message}" for field, message in errors.items()))
+        super().__init__(errors.items())
         self.errors = errors
 
 
-class StoreConnectionFailed(DeskStoreError):
+class StoreConnectionFailed(DeskStoreError, Invalid):
     """The store did not pass the connection test; nothing was saved."""
 
     def __init__(self, message: str, field: str = "url") -> None:
-        super().__init__(message)
+        super().__init__([(field, message)], message)
         self.message = message
         self.field = field
 
 
-class ImportAlreadyRunning(DeskStoreError):
+class ImportAlreadyRunning(DeskStoreError, Conflict):
     pass
 
 
-class StoreLimitReached(DeskStoreError):
+class StoreLimitReached(DeskStoreError, Conflict):
     """The account has ``limit`` stores already (``CROSSDOCK_DESK_MAX_STORES``)."""
 
     def __init__(self, limit: int) -> None:
@@ -54,17 +56,16 @@ class StoreLimitReached(DeskStoreError):
         self.limit = limit
 
 
-class AccountImportsBusy(DeskStoreError):
+class AccountImportsBusy(DeskStoreError, Conflict):
     """The account's other stores use every import slot it has; this one waits its turn."""
 
 
-class ImportLeaseLost(DeskStoreError):
+class ImportLeaseLost(DeskStoreError, Conflict):
     """The import stopped renewing its lease in time and another import took the store."""
 
 
-class StoreCallsBusy(DeskStoreError):
+class StoreCallsBusy(DeskStoreError, RateLimited):
     """Web requests already make as many calls to stores as allowed; ``retry_after`` seconds."""
 
     def __init__(self, message: str, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
+        super().__init__(message, retry_after)

@@ -9,27 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from enum import StrEnum
 
-
-class DeskStatus(StrEnum):
-    AWAITING_PAYMENT = "awaiting_payment"
-    AWAITING_SHIPMENT = "awaiting_shipment"
-    ON_HOLD = "on_hold"
-    SHIPPED = "shipped"
-    CANCELLED = "cancelled"
-
-
-STATUS_LABELS: dict[DeskStatus, str] = {
-    DeskStatus.AWAITING_PAYMENT: "Awaiting payment",
-    DeskStatus.AWAITING_SHIPMENT: "Awaiting shipment",
-    DeskStatus.ON_HOLD: "On hold",
-    DeskStatus.SHIPPED: "Shipped",
-    DeskStatus.CANCELLED: "Cancelled",
-}
-
-#: Statuses an import never reopens from an older ``LastModified``.
-CLOSED_STATUSES = frozenset({DeskStatus.SHIPPED, DeskStatus.CANCELLED})
+from crossdock.desk.statuses import DeskStatus
 
 #: (field name, desk status, label on the form), in the form's order.
 MAPPING_FIELDS: tuple[tuple[str, DeskStatus, str], ...] = (

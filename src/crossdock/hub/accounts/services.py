@@ -16,7 +16,6 @@ from crossdock.hub.accounts.errors import (
     InvalidToken,
 )
 from crossdock.hub.accounts.models import Account, ApiToken, Membership
-from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.platform.passwords import password_problems
 
 TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
@@ -35,7 +34,10 @@ class IssuedToken:
 
 
 def create_account(name: str, email: str, password: str) -> Account:
-    """Create a merchant account, its owner user and its built-in ``manual`` channel.
+    """Create a merchant account and its owner user.
+
+    The channels app gives every new account its built-in ``manual`` channel in the same
+    transaction (``ChannelsConfig.ready``).
 
     The password must pass every rule in ``settings.AUTH_PASSWORD_VALIDATORS``.
     """
@@ -54,7 +56,6 @@ def create_account(name: str, email: str, password: str) -> Account:
             account = Account.objects.create(name=name)
             user = user_model.objects.create_user(username=email, email=email, password=password)
             Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
-            ensure_manual_channel(account)
     except IntegrityError as error:
         raise AccountExists(f"account {name!r} or user {email!r} already exists") from error
     return account

@@ -1,16 +1,10 @@
-"""Staff admin for channels, sync runs, carrier mappings and write-backs (secrets never shown)."""
+"""Staff admin for channels, sync runs and carrier mappings (secrets never shown)."""
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.contrib import admin
 
-from crossdock.core.display import plural
-from crossdock.hub.channels.errors import ChannelConflict
 from crossdock.hub.channels.models import CarrierMapping, Channel, SyncRun
-from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import replay_write_back
 
 
 class SyncRunInline(admin.TabularInline[SyncRun, Channel]):
@@ -64,25 +58,3 @@ class CarrierMappingAdmin(admin.ModelAdmin[CarrierMapping]):
     )
     list_filter = ("channel_kind", "account")
     search_fields = ("carrier", "channel_carrier")
-
-
-@admin.register(WriteBack)
-class WriteBackAdmin(admin.ModelAdmin[WriteBack]):
-    """The outbox across channels; failed rows are replayed with the action."""
-
-    list_display = ("pk", "channel", "fulfillment", "state", "attempts", "next_attempt_at")
-    list_filter = ("state", "channel__kind", "account")
-    readonly_fields = [field.name for field in WriteBack._meta.fields]
-    actions = ["replay"]
-
-    @admin.action(description="Replay the selected dead or rejected write-backs")
-    def replay(self, request: HttpRequest, queryset: QuerySet[WriteBack]) -> None:
-        replayed = 0
-        for row in queryset.select_related("account"):
-            try:
-                replay_write_back(row.account, row.pk)
-            except ChannelConflict as error:
-                self.message_user(request, str(error), level=messages.WARNING)
-            else:
-                replayed += 1
-        self.message_user(request, f"{plural(replayed, 'write-back')} queued again.")

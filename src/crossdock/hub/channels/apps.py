@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class ChannelsConfig(AppConfig):
@@ -7,16 +10,16 @@ class ChannelsConfig(AppConfig):
     verbose_name = "Channels"
 
     def ready(self) -> None:
-        # Both ticks only read schedules from the database and enqueue what is due.
-        from crossdock.hub.channels.sync import enqueue_due_pulls
-        from crossdock.hub.fulfillment.writeback import sweep_write_backs
-        from crossdock.scheduling import register_periodic
+        # Models are importable only once the app registry is ready.
+        from crossdock.hub.accounts.models import Account
+        from crossdock.hub.channels.services import ensure_manual_channel
 
-        def pull_due_channels() -> None:
-            enqueue_due_pulls()
+        def give_manual_channel(
+            sender: type[Account], instance: Account, created: bool, **kwargs: Any
+        ) -> None:
+            # Every account has its built-in manual channel from the start, created in the
+            # account's own transaction (accounts sit below channels and cannot call us).
+            if created and not kwargs.get("raw", False):
+                ensure_manual_channel(instance)
 
-        def retry_overdue_write_backs() -> None:
-            sweep_write_backs()
-
-        register_periodic("channels.enqueue_due_pulls", pull_due_channels, every_seconds=15)
-        register_periodic("fulfillment.sweep_write_backs", retry_overdue_write_backs, 30)
+        post_save.connect(give_manual_channel, sender=Account, weak=False)

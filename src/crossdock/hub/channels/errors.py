@@ -10,21 +10,23 @@
 
 from __future__ import annotations
 
+from crossdock.core.errors import Conflict, CrossdockError, Invalid, NotFound
 
-class ChannelError(Exception):
+
+class ChannelError(CrossdockError):
     pass
 
 
-class ChannelNotFound(ChannelError):
+class ChannelNotFound(ChannelError, NotFound):
     pass
 
 
-class ChannelValidationError(ChannelError):
+class ChannelValidationError(ChannelError, Invalid):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__([(field, message)])
         self.field = field
         self.message = message
 
 
-class ChannelConflict(ChannelError):
+class ChannelConflict(ChannelError, Conflict):
     pass

@@ -199,15 +199,11 @@ def delete_channel(account: Account, channel_id: int) -> None:
         channel.delete()
 
 
-def request_sync(account: Account, channel_id: int) -> Channel:
-    """ "Sync now": enqueue an order pull of the channel in this transaction."""
-    from crossdock.hub.channels.tasks import pull_channel_orders
-
-    with transaction.atomic():
-        channel = _locked(account, channel_id)
-        if not _spec(channel.kind).can(Capability.PULL_ORDERS):
-            raise ChannelConflict(f"{channel.kind} channels do not pull orders")
-        if not channel.is_active:
-            raise ChannelConflict(f"{channel.name} is not active")
-        pull_channel_orders.enqueue(channel.pk)
-        return channel
+def lock_pullable(account: Account, channel_id: int) -> Channel:
+    """The channel, locked for the caller's transaction, if "sync now" may pull it."""
+    channel = _locked(account, channel_id)
+    if not _spec(channel.kind).can(Capability.PULL_ORDERS):
+        raise ChannelConflict(f"{channel.kind} channels do not pull orders")
+    if not channel.is_active:
+        raise ChannelConflict(f"{channel.name} is not active")
+    return channel

@@ -8,13 +8,15 @@
 
 from __future__ import annotations
 
+from crossdock.core.errors import CrossdockError, Invalid
 
-class FulfillmentError(Exception):
+
+class FulfillmentError(CrossdockError):
     """Base of the fulfillment errors."""
 
 
-class FulfillmentValidationError(FulfillmentError):
+class FulfillmentValidationError(FulfillmentError, Invalid):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__([(field, message)])
         self.field = field
         self.message = message

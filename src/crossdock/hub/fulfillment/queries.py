@@ -1,14 +1,67 @@
-"""Fulfillment reads, always scoped by account: shipments that are a problem to look at."""
+"""Fulfillment reads, always scoped by account: shipments that are a problem to look at, the
+write-back outbox, and each channel's health (its sync times and its write-backs)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
+from crossdock.core.ids import storable_id
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.fulfillment.models import Fulfillment
+from crossdock.hub.channels.errors import ChannelNotFound
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders.models import Order
+
+FAILED_STATES = (WriteBack.State.DEAD, WriteBack.State.REJECTED)
+OPEN_STATES = (WriteBack.State.PENDING, WriteBack.State.SENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelHealth:
+    last_sync_at: datetime | None
+    last_success_at: datetime | None
+    next_sync_at: datetime | None
+    last_error: str
+    pending_write_backs: int
+    failed_write_backs: int
+
+
+def health(channel: Channel) -> ChannelHealth:
+    counts = WriteBack.objects.filter(channel=channel).aggregate(
+        pending=Count("pk", filter=Q(state__in=OPEN_STATES)),
+        failed=Count("pk", filter=Q(state__in=FAILED_STATES)),
+    )
+    return ChannelHealth(
+        last_sync_at=channel.last_sync_at,
+        last_success_at=channel.last_success_at,
+        next_sync_at=channel.next_sync_at,
+        last_error=channel.last_error,
+        pending_write_backs=counts["pending"],
+        failed_write_backs=counts["failed"],
+    )
+
+
+def write_backs(
+    account: Account, *, state: str | None = None, channel_id: int | None = None
+) -> QuerySet[WriteBack]:
+    found = WriteBack.objects.filter(account=account).select_related(
+        "channel", "fulfillment__order"
+    )
+    if state:
+        found = found.filter(state=state)
+    if channel_id is not None:
+        found = found.filter(channel_id=channel_id) if storable_id(channel_id) else found.none()
+    return found
+
+
+def get_write_back(account: Account, write_back_id: int) -> WriteBack:
+    row = write_backs(account).filter(pk=write_back_id).first()
+    if row is None:
+        raise ChannelNotFound(f"no write-back {write_back_id}")
+    return row
 
 
 def over_shipments(account: Account, since: datetime | None = None) -> QuerySet[Fulfillment]:

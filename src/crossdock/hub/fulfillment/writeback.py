@@ -41,16 +41,17 @@ from crossdock.connectors.base import (
 )
 from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.carriers import tracking_url
-from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import resolve_carrier
 from crossdock.hub.channels.connections import connected, spec_of
 from crossdock.hub.channels.crypto import SecretsUnreadable
-from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound
 from crossdock.hub.fulfillment.models import WriteBack
 
 logger = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+#: Enqueues the next attempt of a write-back at a time; called in the transaction that
+#: backs the row off. The task module passes it: delivery never enqueues by itself.
+Retry = Callable[[int, datetime], None]
 State = WriteBack.State
 
 
@@ -173,8 +174,13 @@ def deliver_write_back(
     clock: Clock = timezone.now,
     policy: RetryPolicy = DEFAULT_POLICY,
     rng: random.Random | None = None,
+    retry: Retry | None = None,
 ) -> WriteBack | None:
-    """Try to deliver one write-back now; ``None`` when it is not due or another has it."""
+    """Try to deliver one write-back now; ``None`` when it is not due or another has it.
+
+    A retryable failure backs the row off and calls ``retry`` (the task module's enqueue)
+    in the same transaction; without it the row waits for the periodic sweep.
+    """
     claim = _claim(write_back_id, clock(), policy)
     if claim is None:
         return None
@@ -182,7 +188,7 @@ def deliver_write_back(
     try:
         result = _send(claim, client)
     except RetryableError as error:
-        _retry_later(row, error, clock(), policy, rng or random.Random())  # noqa: S311 - jitter
+        _retry_later(row, error, clock(), policy, rng or random.Random(), retry)  # noqa: S311
     except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
         logger.warning("write-back %s rejected: %s", row.pk, error)
         _finish(row, state=State.REJECTED, next_attempt_at=None, last_error=_reason(error))
@@ -192,7 +198,7 @@ def deliver_write_back(
         # be resumed after every lease, forever.
         logger.exception("write-back %s failed unexpectedly", row.pk)
         unexpected = RetryableError(f"unexpected {_reason(error)}")
-        _retry_later(row, unexpected, clock(), policy, rng or random.Random())  # noqa: S311 - jitter
+        _retry_later(row, unexpected, clock(), policy, rng or random.Random(), retry)  # noqa: S311
     else:
         _finish(
             row,
@@ -210,10 +216,13 @@ def _reason(error: Exception) -> str:
 
 
 def _retry_later(
-    row: WriteBack, error: RetryableError, now: datetime, policy: RetryPolicy, rng: random.Random
+    row: WriteBack,
+    error: RetryableError,
+    now: datetime,
+    policy: RetryPolicy,
+    rng: random.Random,
+    retry: Retry | None,
 ) -> None:
-    from crossdock.hub.fulfillment.tasks import push_write_back  # the task module imports us
-
     if row.attempts >= policy.max_attempts:
         logger.warning("write-back %s dead after %s attempts: %s", row.pk, row.attempts, error)
         _finish(
@@ -225,51 +234,8 @@ def _retry_later(
         return
     due = now + backoff_delay(row.attempts, error.retry_after, policy, rng)
     with transaction.atomic():
-        if _finish(row, state=State.PENDING, next_attempt_at=due, last_error=_reason(error)):
-            push_write_back.using(run_after=due).enqueue(row.pk)
-
-
-def sweep_write_backs(
-    now: datetime | None = None, *, grace: timedelta = timedelta(seconds=60), limit: int = 500
-) -> int:
-    """Periodic tick: enqueue delivery of rows overdue by ``grace`` (lost jobs, dead workers).
-
-    Delivery claims rows itself, so a row enqueued twice is still sent once.
-    """
-    from crossdock.hub.fulfillment.tasks import push_write_back  # the task module imports us
-
-    moment = now or timezone.now()
-    overdue = list(
-        WriteBack.objects.filter(
-            state__in=(State.PENDING, State.SENDING), next_attempt_at__lte=moment - grace
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
-    )
-    with transaction.atomic():
-        for write_back_id in overdue:
-            push_write_back.enqueue(write_back_id)
-    return len(overdue)
-
-
-def replay_write_back(account: Account, write_back_id: int) -> WriteBack:
-    """Send a ``dead`` or ``rejected`` write-back again from a fresh count of attempts."""
-    from crossdock.hub.fulfillment.tasks import push_write_back  # the task module imports us
-
-    with transaction.atomic():
-        row = (
-            WriteBack.objects.select_for_update().filter(account=account, pk=write_back_id).first()
-        )
-        if row is None:
-            raise ChannelNotFound(f"no write-back {write_back_id}")
-        if row.state not in (State.DEAD, State.REJECTED):
-            raise ChannelConflict(
-                f"write-back {write_back_id} is {row.state}; only dead or rejected ones replay"
-            )
-        row.state = State.PENDING
-        row.attempts = 0
-        row.next_attempt_at = timezone.now()
-        row.last_error = ""
-        row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error", "updated_at"])
-        push_write_back.enqueue(row.pk)
-    return row
+        if (
+            _finish(row, state=State.PENDING, next_attempt_at=due, last_error=_reason(error))
+            and retry is not None
+        ):
+            retry(row.pk, due)

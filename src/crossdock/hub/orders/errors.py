@@ -11,25 +11,27 @@
 
 from __future__ import annotations
 
+from crossdock.core.errors import Conflict, CrossdockError, Invalid, NotFound
 
-class OrderError(Exception):
+
+class OrderError(CrossdockError):
     """Base of the order errors."""
 
 
-class OrderNotFound(OrderError):
+class OrderNotFound(OrderError, NotFound):
     pass
 
 
-class OrderExists(OrderError):
+class OrderExists(OrderError, Conflict):
     pass
 
 
-class OrderStateError(OrderError):
+class OrderStateError(OrderError, Conflict):
     pass
 
 
-class OrderValidationError(OrderError):
+class OrderValidationError(OrderError, Invalid):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__([(field, message)])
         self.field = field
         self.message = message

@@ -18,12 +18,17 @@ from crossdock.core.actors import SYSTEM, Actor
 from crossdock.core.dto import Address, OrderData
 from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import MAX_AMOUNT, to_money
-from crossdock.core.rules import PricedLine, order_total
 from crossdock.core.statuses import CLOSED_STATUSES, MAPPABLE_STATUSES, OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import ensure_manual_channel
-from crossdock.hub.orders.conversion import address_columns, address_of, weight_columns
+from crossdock.hub.orders.conversion import (
+    address_columns,
+    address_of,
+    order_columns,
+    order_total_of,
+    weight_columns,
+)
 from crossdock.hub.orders.errors import (
     OrderExists,
     OrderNotFound,
@@ -83,45 +88,6 @@ def record_event(
     )
 
 
-def _computed_total(data: OrderData) -> Decimal:
-    return order_total(
-        (PricedLine(line.quantity, line.unit_price) for line in data.lines),
-        (discount.amount for discount in data.discounts),
-        data.shipping_paid,
-        data.tax,
-    )
-
-
-def _order_columns(data: OrderData) -> dict[str, Any]:
-    weight_value, weight_unit = weight_columns(data.weight)
-    return {
-        "external_id": data.external_id or data.number,
-        "number": data.number,
-        "status": data.status.value,
-        "placed_at": data.placed_at,
-        "currency": data.currency.upper(),
-        "customer_code": data.customer.code,
-        "customer_name": data.customer.name,
-        "customer_email": data.customer.email,
-        "customer_phone": data.customer.phone,
-        **address_columns("bill_to", data.bill_to),
-        **address_columns("ship_to", data.ship_to),
-        "payment_method": data.payment_method,
-        "requested_shipping_service": data.requested_shipping_service,
-        "shipping_paid": to_money(data.shipping_paid),
-        "tax": to_money(data.tax),
-        "total": _computed_total(data),
-        "gift": data.gift,
-        "gift_message": data.gift_message,
-        "customer_notes": data.customer_notes,
-        "internal_notes": data.internal_notes,
-        "weight_value": weight_value,
-        "weight_unit": weight_unit,
-        "fulfillment_source": data.fulfillment_source,
-        "marketplace_order_id": data.marketplace_order_id,
-    }
-
-
 def _line_rows(order: Order, data: OrderData) -> list[OrderLine]:
     rows = []
     for position, line in enumerate(data.lines):
@@ -163,7 +129,7 @@ def _discount_rows(order: Order, data: OrderData) -> list[OrderDiscount]:
 def check_total(data: OrderData, total: Decimal | None) -> None:
     """Reject a total beyond what money fields hold, or a stated total that disagrees with
     lines − discounts + shipping + tax."""
-    computed = _computed_total(data)
+    computed = order_total_of(data)
     if abs(computed) > MAX_AMOUNT:
         raise OrderValidationError(
             "total", f"lines − discounts + shipping + tax = {computed} is beyond {MAX_AMOUNT}"
@@ -227,7 +193,7 @@ def create_order(
                 channel=target,
                 modified_at=now,
                 custom_status=custom,
-                **_order_columns(data),
+                **order_columns(data),
             )
             OrderLine.objects.bulk_create(_line_rows(order, data))
             OrderDiscount.objects.bulk_create(_discount_rows(order, data))

@@ -14,18 +14,20 @@
 
 from __future__ import annotations
 
+from crossdock.core.errors import CrossdockError, Invalid, NotFound, RateLimited
 
-class ShipStationError(Exception):
+
+class ShipStationError(CrossdockError):
     """Base of the ShipStation integration errors."""
 
 
-class IntegrationNotFound(ShipStationError):
+class IntegrationNotFound(ShipStationError, NotFound):
     pass
 
 
-class IntegrationValidationError(ShipStationError):
+class IntegrationValidationError(ShipStationError, Invalid):
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        super().__init__([(field, message)])
         self.field = field
         self.message = message
 
@@ -34,17 +36,16 @@ class AuthenticationFailed(ShipStationError):
     pass
 
 
-class ClientLocked(ShipStationError):
+class ClientLocked(ShipStationError, RateLimited):
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed sign-ins; retry in {retry_after} s")
-        self.retry_after = retry_after
+        super().__init__(f"too many failed sign-ins; retry in {retry_after} s", retry_after)
 
 
 class NoticeOrderError(ShipStationError):
     pass
 
 
-class NoticeOrderNotFound(NoticeOrderError):
+class NoticeOrderNotFound(NoticeOrderError, NotFound):
     pass
 
 

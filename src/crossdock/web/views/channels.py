@@ -15,14 +15,16 @@ from crossdock.connectors.base import Capability, ConnectorSpec
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import carriers, queries, services
-from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
+from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
+from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import replay_write_back
+from crossdock.hub.fulfillment.tasks import replay_write_back
+from crossdock.hub.orders.tasks import request_sync
 from crossdock.web.access import account_view
 from crossdock.web.forms.channels import CarrierMappingForm, ChannelForm
 
-FAILED_STATES = queries.FAILED_STATES
+FAILED_STATES = fulfillment_queries.FAILED_STATES
 
 
 def connectable() -> list[ConnectorSpec]:
@@ -38,16 +40,15 @@ def _spec(kind: str) -> ConnectorSpec:
 
 
 def _channel(account: Account, channel_id: int) -> Channel:
-    try:
-        return queries.get_channel(account, channel_id)
-    except ChannelNotFound as error:
-        raise Http404("no such channel") from error
+    return queries.get_channel(account, channel_id)
 
 
 def failed_write_backs(account: Account) -> QuerySet[WriteBack]:
     """Dead and rejected write-backs of the account, newest first."""
     return (
-        queries.write_backs(account).filter(state__in=FAILED_STATES).order_by("-updated_at", "-pk")
+        fulfillment_queries.write_backs(account)
+        .filter(state__in=FAILED_STATES)
+        .order_by("-updated_at", "-pk")
     )
 
 
@@ -60,7 +61,7 @@ def channel_list(request: HttpRequest, account: Account) -> HttpResponse:
             {
                 "channel": channel,
                 "spec": spec,
-                "health": queries.health(channel),
+                "health": fulfillment_queries.health(channel),
                 "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
             }
         )
@@ -114,10 +115,10 @@ def _render_channel(
         "section": "channels",
         "channel": channel,
         "spec": spec,
-        "health": queries.health(channel),
+        "health": fulfillment_queries.health(channel),
         "pulls": spec is not None and spec.can(Capability.PULL_ORDERS),
         "runs": list(queries.sync_runs(account, channel.pk)[:15]),
-        "write_backs": list(queries.write_backs(account, channel_id=channel.pk)[:20]),
+        "write_backs": list(fulfillment_queries.write_backs(account, channel_id=channel.pk)[:20]),
         "failed_states": FAILED_STATES,
         "settings": sorted(channel.settings.items()),
         "marketplace_url": spec.marketplace_url(channel.settings) if spec else "",
@@ -170,7 +171,7 @@ def channel_detail(request: HttpRequest, account: Account, channel_id: int) -> H
 def channel_sync(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
     channel = _channel(account, channel_id)
     try:
-        services.request_sync(account, channel.pk)
+        request_sync(account, channel.pk)
     except ChannelConflict as error:
         messages.error(request, f"Cannot sync: {error}.")
     else:
@@ -195,8 +196,6 @@ def write_back_list(request: HttpRequest, account: Account) -> HttpResponse:
 def write_back_replay(request: HttpRequest, account: Account, write_back_id: int) -> HttpResponse:
     try:
         row = replay_write_back(account, write_back_id)
-    except ChannelNotFound as error:
-        raise Http404("no such write-back") from error
     except ChannelConflict as error:
         messages.error(request, f"Not replayed: {error}.")
     else:
@@ -245,9 +244,6 @@ def carrier_mappings(request: HttpRequest, account: Account) -> HttpResponse:
 @require_POST
 @account_view
 def carrier_mapping_delete(request: HttpRequest, account: Account, mapping_id: int) -> HttpResponse:
-    try:
-        carriers.delete_mapping(account, mapping_id)
-    except ChannelNotFound as error:
-        raise Http404("no such mapping") from error
+    carriers.delete_mapping(account, mapping_id)
     messages.success(request, "Your mapping was removed; the default applies again.")
     return redirect("carrier_mappings")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders import queries, services
-from crossdock.hub.orders.errors import OrderExists, OrderNotFound, OrderValidationError
+from crossdock.hub.orders.errors import OrderExists, OrderValidationError
 from crossdock.web.access import account_view, actor_of
 from crossdock.web.forms.custom_statuses import CustomStatusForm
 
@@ -77,8 +77,6 @@ def custom_status_update(
                 status=form.cleaned_data["status"],
                 actor=actor_of(request),
             )
-        except OrderNotFound as error:
-            raise Http404("no such custom status") from error
         except OrderExists:
             form.add_error("name", "A custom status with this name exists already.")
         except OrderValidationError as error:

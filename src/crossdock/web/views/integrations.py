@@ -13,7 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
@@ -21,7 +21,7 @@ from django.utils.cache import add_never_cache_headers
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.shipstation import queries, services
-from crossdock.hub.shipstation.errors import IntegrationNotFound, IntegrationValidationError
+from crossdock.hub.shipstation.errors import IntegrationValidationError
 from crossdock.hub.shipstation.models import ShipStationIntegration
 from crossdock.web.access import account_view, public_base_url
 from crossdock.web.forms.shipstation import ShipStationOptionsForm
@@ -61,10 +61,7 @@ def _channel_choices(account: Account) -> list[tuple[int, str]]:
 
 
 def _integration(account: Account, integration_id: int) -> ShipStationIntegration:
-    try:
-        return queries.get_integration(account, integration_id)
-    except IntegrationNotFound as error:
-        raise Http404("no such integration") from error
+    return queries.get_integration(account, integration_id)
 
 
 @account_view

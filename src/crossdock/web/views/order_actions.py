@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders import services
-from crossdock.hub.orders.errors import OrderNotFound, OrderStateError, OrderValidationError
+from crossdock.hub.orders.errors import OrderStateError, OrderValidationError
 from crossdock.hub.orders.services import OrderChanges
 from crossdock.web.access import account_view, actor_of
 from crossdock.web.forms.orders import AddressForm, CancelForm, CustomStatusChoiceForm, NotesForm
@@ -38,8 +38,6 @@ def _change(
 ) -> HttpResponse:
     try:
         services.update_order(account, order_id, changes, actor_of(request))
-    except OrderNotFound as error:
-        raise Http404("no such order") from error
     except (OrderStateError, OrderValidationError) as error:
         messages.error(request, str(error))
         return _back(order_id)
@@ -67,8 +65,6 @@ def order_cancel(request: HttpRequest, account: Account, order_id: int) -> HttpR
         return _with_errors(request, account, order_id, "cancel", form)
     try:
         services.cancel_order(account, order_id, actor_of(request), form.cleaned_data["reason"])
-    except OrderNotFound as error:
-        raise Http404("no such order") from error
     except OrderStateError as error:
         messages.error(request, str(error))
         return _back(order_id)

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils.cache import patch_vary_headers
 from django_htmx.http import push_url
@@ -21,7 +21,6 @@ from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders import queries as order_queries
 from crossdock.hub.orders.conversion import address_of
-from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.orders.models import CustomStatus, Order, OrderLine
 from crossdock.hub.orders.services import mappable_status
 from crossdock.web.access import account_view
@@ -113,10 +112,7 @@ def _shipments(order: Order, lines: dict[int, OrderLine]) -> list[ShipmentRow]:
 
 def load_order(account: Account, order_id: int) -> Order:
     """The account's order, or a 404 page (another account's order is not found either)."""
-    try:
-        return order_queries.get_order(account, order_id)
-    except OrderNotFound as error:
-        raise Http404("no such order") from error
+    return order_queries.get_order(account, order_id)
 
 
 def custom_status_options(account: Account, order: Order) -> list[CustomStatus]:

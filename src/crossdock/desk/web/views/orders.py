@@ -23,8 +23,8 @@ from crossdock.desk.shipments.models import Shipment, StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
 from crossdock.desk.shipments.slip_fonts import SlipFontsMissing
 from crossdock.desk.shipments.slips import render_slip_pdf, shows_prices, slip_lines
+from crossdock.desk.statuses import STATUS_LABELS, DeskStatus
 from crossdock.desk.stores import queries as store_queries
-from crossdock.desk.stores.mapping import STATUS_LABELS, DeskStatus
 from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import ShipForm
 

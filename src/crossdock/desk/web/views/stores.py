@@ -9,7 +9,8 @@ from django.views.decorators.http import require_POST
 
 from crossdock.core.display import plural
 from crossdock.desk.accounts.models import DeskAccount
-from crossdock.desk.stores import queries, rules, services, tasks
+from crossdock.desk.orders import tasks
+from crossdock.desk.stores import queries, rules, services
 from crossdock.desk.stores.errors import (
     StoreCallsBusy,
     StoreConnectionFailed,

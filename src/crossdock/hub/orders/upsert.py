@@ -34,7 +34,7 @@ from crossdock.core.dto import LineData, OrderData
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.channels.models import Channel
-from crossdock.hub.orders.conversion import weight_columns
+from crossdock.hub.orders.conversion import order_columns, weight_columns
 from crossdock.hub.orders.errors import OrderExists
 from crossdock.hub.orders.models import (
     EventKind,
@@ -44,7 +44,6 @@ from crossdock.hub.orders.models import (
     field_label,
     status_label,
 )
-from crossdock.hub.orders.services import _order_columns as order_columns
 from crossdock.hub.orders.services import create_order, record_event
 
 

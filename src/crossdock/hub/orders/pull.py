@@ -34,7 +34,7 @@ from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.orders.errors import OrderError
 from crossdock.hub.orders.models import Order
-from crossdock.hub.orders.sync import UpsertOutcome, order_digest, upsert_channel_order
+from crossdock.hub.orders.upsert import UpsertOutcome, order_digest, upsert_channel_order
 
 logger = logging.getLogger(__name__)
 
@@ -239,27 +239,3 @@ def _finish(
             )
         Channel.objects.filter(pk=channel.pk, sync_lease_owner=owner).update(**health)
     run.refresh_from_db()
-
-
-def enqueue_due_pulls(now: datetime | None = None) -> int:
-    """Periodic tick: enqueue a pull for every active channel whose sync time has come.
-
-    Each channel's ``next_sync_at`` is moved with a conditional update before its job is
-    enqueued (in the same transaction), so workers ticking at once enqueue it once.
-    """
-    from crossdock.hub.channels.tasks import pull_channel_orders  # the task module imports us
-
-    moment = now or timezone.now()
-    due = Channel.objects.filter(is_active=True, next_sync_at__lte=moment).values_list(
-        "pk", "next_sync_at", "sync_interval"
-    )
-    enqueued = 0
-    for channel_id, scheduled, interval in due:
-        with transaction.atomic():
-            moved = Channel.objects.filter(pk=channel_id, next_sync_at=scheduled).update(
-                next_sync_at=moment + timedelta(seconds=interval)
-            )
-            if moved:
-                pull_channel_orders.enqueue(channel_id)
-                enqueued += 1
-    return enqueued

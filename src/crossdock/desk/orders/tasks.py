@@ -17,13 +17,13 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
+from crossdock.desk.orders.importing import run_import
 from crossdock.desk.stores.errors import (
     AccountImportsBusy,
     ImportAlreadyRunning,
     ImportLeaseLost,
     StoreNotFound,
 )
-from crossdock.desk.stores.importing import run_import
 from crossdock.desk.stores.leases import is_free
 from crossdock.desk.stores.models import DeskStore, ImportRun
 

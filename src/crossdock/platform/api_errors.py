@@ -1,0 +1,61 @@
+"""Service errors as REST answers, once for each kind of :mod:`crossdock.core.errors`.
+
+Both REST APIs (the hub's ``/api/v1`` and the desk's) install these handlers, so every
+app's errors answer alike: ``NotFound`` 404, ``Conflict`` 409, ``RateLimited`` 429 with
+``Retry-After``, ``Unavailable`` 503, each as ``{"detail": message}``; ``Invalid`` 422 with
+its field errors shaped exactly like ninja's own validation errors. Every route names its
+body parameter ``body``, so ninja locates a field at ``["body", "body", field, …]``; errors
+found by the services use the same path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+
+from crossdock.core.errors import Conflict, Invalid, NotFound, RateLimited, Unavailable
+
+
+def fields_error(
+    api: NinjaAPI, request: HttpRequest, field_errors: Iterable[tuple[str, str]]
+) -> HttpResponse:
+    """A 422 naming body fields at the path ninja itself uses."""
+    detail = [
+        {"type": "value_error", "loc": ["body", "body", *field.split(".")], "msg": text}
+        for field, text in field_errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+def message(api: NinjaAPI, request: HttpRequest, status: int, text: str) -> HttpResponse:
+    return api.create_response(request, {"detail": text}, status=status)
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    """Map every service error kind to its HTTP answer, for every router of ``api``."""
+
+    @api.exception_handler(NotFound)
+    def _not_found(request: HttpRequest, error: NotFound) -> HttpResponse:
+        return message(api, request, 404, str(error))
+
+    @api.exception_handler(Conflict)
+    def _conflict(request: HttpRequest, error: Conflict) -> HttpResponse:
+        return message(api, request, 409, str(error))
+
+    @api.exception_handler(Invalid)
+    def _invalid(request: HttpRequest, error: Invalid) -> HttpResponse:
+        if error.field_errors:
+            return fields_error(api, request, error.field_errors)
+        return message(api, request, 422, str(error))
+
+    @api.exception_handler(RateLimited)
+    def _rate_limited(request: HttpRequest, error: RateLimited) -> HttpResponse:
+        response = message(api, request, 429, str(error))
+        response["Retry-After"] = str(error.retry_after)
+        return response
+
+    @api.exception_handler(Unavailable)
+    def _unavailable(request: HttpRequest, error: Unavailable) -> HttpResponse:
+        return message(api, request, 503, str(error))
