@@ -187,6 +187,7 @@ def test_hub_to_desk_and_back(
         tab.set_viewport_size(PHONE)
         for path, name in pages:
             answer = tab.goto(path)
-            assert answer is not None and answer.status == 200, path
+            assert answer is not None, path
+            assert answer.status == 200, path
             assert overflow(tab) == 0, f"{path} is wider than a phone"
             shoot(tab, name)
