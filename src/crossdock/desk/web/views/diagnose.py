@@ -22,7 +22,7 @@ from crossdock.desk.stores.errors import StoreCallsBusy
 from crossdock.desk.stores.gate import store_call_slot
 from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import DiagnoseForm
-from crossdock.desk.web.views.stores import _busy_aware, _store
+from crossdock.desk.web.views.stores import busy_aware, store_or_404
 
 #: A web check reads fewer pages and waits less per call than the command's defaults.
 WEB_MAX_PAGES = 5
@@ -44,7 +44,7 @@ def _kept(request: HttpRequest, key: str) -> dict[str, Any] | None:
 @require_http_methods(["GET", "POST"])
 @desk_view
 def store_diagnose(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
-    store = _store(account, store_id)
+    store = store_or_404(account, store_id)
     error = ""
     retry_after = None
     if request.method == "POST":
@@ -56,7 +56,7 @@ def store_diagnose(request: HttpRequest, account: DeskAccount, store_id: int) ->
         else:
             _keep(request, f"store-{store.pk}", report.to_json())
             return redirect("desk_store_diagnose", store_id=store.pk)
-    return _busy_aware(
+    return busy_aware(
         render(
             request,
             "desk/stores/diagnose.html",
@@ -98,7 +98,7 @@ def diagnose_any(request: HttpRequest, account: DeskAccount) -> HttpResponse:
             else:
                 _keep(request, "any", report.to_json())
                 return redirect("desk_diagnose")
-    return _busy_aware(
+    return busy_aware(
         render(
             request,
             "desk/stores/diagnose_any.html",

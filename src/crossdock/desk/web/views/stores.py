@@ -45,7 +45,8 @@ KINDS = {
 }
 
 
-def _store(account: DeskAccount, store_id: int) -> DeskStore:
+def store_or_404(account: DeskAccount, store_id: int) -> DeskStore:
+    """The account's store, or the 404 page (never another account's store)."""
     store = queries.store(account, store_id)
     if store is None:
         raise Http404("no such store")
@@ -103,7 +104,7 @@ def connect(request: HttpRequest, account: DeskAccount, kind: str) -> HttpRespon
         else:
             _report_message(request, report)
             return redirect("desk_store_settings", store_id=store.pk)
-    return _busy_aware(
+    return busy_aware(
         render(
             request,
             "desk/stores/connect.html",
@@ -113,7 +114,7 @@ def connect(request: HttpRequest, account: DeskAccount, kind: str) -> HttpRespon
     )
 
 
-def _busy_aware(response: HttpResponse, retry_after: int | None) -> HttpResponse:
+def busy_aware(response: HttpResponse, retry_after: int | None) -> HttpResponse:
     """A page refused for the store-call bound answers 429 with ``Retry-After``."""
     if retry_after is not None:
         response.status_code = 429
@@ -123,7 +124,7 @@ def _busy_aware(response: HttpResponse, retry_after: int | None) -> HttpResponse
 
 @desk_view
 def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
-    store = _store(account, store_id)
+    store = store_or_404(account, store_id)
     form = ReconnectForm(
         request.POST or None,
         initial={"url": store.url, "username": store.username, "auth_mode": store.auth_mode},
@@ -143,7 +144,7 @@ def reconnect(request: HttpRequest, account: DeskAccount, store_id: int) -> Http
         else:
             _report_message(request, report)
             return redirect("desk_store_settings", store_id=store.pk)
-    return _busy_aware(
+    return busy_aware(
         render(
             request,
             "desk/stores/reconnect.html",
@@ -162,7 +163,7 @@ def _initial(store: DeskStore) -> dict[str, object]:
 
 @desk_view
 def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
-    store = _store(account, store_id)
+    store = store_or_404(account, store_id)
     slug = request.GET.get("tab", "general")
     section = next((entry for entry in SECTIONS if entry[0] == slug), SECTIONS[0])
     form_class = section[2]
@@ -204,7 +205,7 @@ def store_settings(request: HttpRequest, account: DeskAccount, store_id: int) ->
 @desk_view
 def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
     """Queue the import on a worker (PRG); the history page follows it until it is done."""
-    store = _store(account, store_id)
+    store = store_or_404(account, store_id)
     if tasks.queue_import(store):
         messages.success(request, f"Import from {store.name} queued; it appears below once run.")
     else:
@@ -214,7 +215,7 @@ def import_now(request: HttpRequest, account: DeskAccount, store_id: int) -> Htt
 
 @desk_view
 def import_history(request: HttpRequest, account: DeskAccount, store_id: int) -> HttpResponse:
-    store = _store(account, store_id)
+    store = store_or_404(account, store_id)
     return render(
         request,
         "desk/stores/imports.html",
