@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,20 +18,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-CROSSDOCK = str(Path(sys.executable).parent / "crossdock")
+from tests.serving import CROSSDOCK, crossdock_serve
 
 
 @dataclass(frozen=True)
 class Served:
     base: str
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture(scope="module")
@@ -44,26 +35,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     subprocess.run(  # noqa: S603 - our own console script, fixed arguments
         [CROSSDOCK, "migrate"], env=env, capture_output=True, timeout=300, check=True
     )
-    port = _free_port()
     log = data / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [CROSSDOCK, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        for _ in range(300):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with crossdock_serve(env, log) as port:
         yield Served(f"http://127.0.0.1:{port}", log)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _json_lines(log: Path) -> list[dict[str, object]]:
