@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.db.utils import ConnectionHandler
 from django.test import Client
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
@@ -20,7 +22,7 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.ops.metrics import requests
 from crossdock.ops.queues import QueueLag, queue_lags
-from crossdock.ops.readiness import Check, check_queue_lag, unapplied_migrations
+from crossdock.ops.readiness import Check, check_queue_lag, readiness, unapplied_migrations
 
 pytestmark = pytest.mark.django_db
 
@@ -252,3 +254,24 @@ def test_readyz_answer_is_json_an_orchestrator_can_read() -> None:
     assert response["Content-Type"] == "application/json"
     assert json.loads(response.content)["status"] == "ready"
     assert response["Cache-Control"] == "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_readiness_names_the_database_when_it_cannot_be_opened(tmp_path: Path) -> None:
+    # Given a database in a folder that does not exist (an SQLite file cannot be opened there)
+    handler = ConnectionHandler(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(tmp_path / "no" / "db")}}
+    )
+    unreachable = handler["default"]
+
+    # When readiness runs against it
+    result = readiness(timezone.now(), unreachable)
+
+    # Then the database check fails and the others are not run
+    assert result.ready is False
+    assert result.failing == ("database", "migrations", "queue_lag")
+    assert result.checks == (
+        Check("database", False, "the database did not answer"),
+        Check("migrations", False, "not checked"),
+        Check("queue_lag", False, "not checked"),
+    )
+    unreachable.close()

@@ -17,6 +17,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, connection
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.graph import MigrationGraph
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -72,9 +73,9 @@ def unapplied_migrations(applied: set[tuple[str, str]]) -> list[tuple[str, str]]
     return sorted(missing)
 
 
-def check_database() -> Check:
+def check_database(database: BaseDatabaseWrapper = connection) -> Check:
     try:
-        with connection.cursor() as cursor:
+        with database.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
@@ -83,9 +84,9 @@ def check_database() -> Check:
     return Check("database", True)
 
 
-def check_migrations() -> Check:
+def check_migrations(database: BaseDatabaseWrapper = connection) -> Check:
     try:
-        applied = set(MigrationRecorder(connection).applied_migrations())
+        applied = set(MigrationRecorder(database).applied_migrations())
     except DatabaseError:
         logger.warning("readiness: cannot read the applied migrations", exc_info=True)
         return Check("migrations", False, "cannot read the applied migrations")
@@ -117,18 +118,21 @@ def check_queue_lag(now: datetime, limit_seconds: int) -> Check:
     return Check("queue_lag", True)
 
 
-def readiness(now: datetime) -> Readiness:
-    """Run the checks in order; after a failure the checks that depend on it are not run."""
-    database = check_database()
-    if not database.passed:
+def readiness(now: datetime, database: BaseDatabaseWrapper = connection) -> Readiness:
+    """Run the checks in order; after a failure the checks that depend on it are not run.
+
+    ``database`` is Django's default connection; the queue check reads through the ORM.
+    """
+    reachable = check_database(database)
+    if not reachable.passed:
         return Readiness(
             (
-                database,
+                reachable,
                 Check("migrations", False, NOT_CHECKED),
                 Check("queue_lag", False, NOT_CHECKED),
             )
         )
-    migrations = check_migrations()
+    migrations = check_migrations(database)
     if not migrations.passed:
-        return Readiness((database, migrations, Check("queue_lag", False, NOT_CHECKED)))
-    return Readiness((database, migrations, check_queue_lag(now, settings.READY_MAX_QUEUE_LAG)))
+        return Readiness((reachable, migrations, Check("queue_lag", False, NOT_CHECKED)))
+    return Readiness((reachable, migrations, check_queue_lag(now, settings.READY_MAX_QUEUE_LAG)))
