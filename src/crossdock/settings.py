@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /healthz, /readyz and /metrics, answered before host checks, HTTPS redirects and sessions.
+    "crossdock.ops.middleware.OperationsMiddleware",
+    # X-Request-ID on every answer and log line; one access line per request, without query.
+    "crossdock.platform.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's session middleware, but the desk (/desk/) keeps a session cookie of its own.
@@ -140,6 +144,12 @@ WORKER_LANES: dict[str, list[str]] = {
     "desk-imports": ["desk_imports"],
 }
 
+# Operations (docs/operations.md).
+#: /readyz fails once a queue's oldest ready job has waited longer than this (seconds).
+READY_MAX_QUEUE_LAG = env_int("CROSSDOCK_READY_MAX_QUEUE_LAG", 600)
+#: Bearer token for /metrics; unset, only loopback clients not behind a proxy may scrape.
+METRICS_TOKEN = os.environ.get("CROSSDOCK_METRICS_TOKEN", "").strip()
+
 # Fair use of the shipping desk (docs/security.md, "Fair use").
 #: Stores one desk account may connect.
 DESK_MAX_STORES = env_int("CROSSDOCK_DESK_MAX_STORES", 50)
@@ -209,17 +219,34 @@ if env_flag("CROSSDOCK_BEHIND_PROXY"):
     # Only behind a proxy that sets (and overwrites) X-Forwarded-Proto itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+#: "plain" lines for people, or "json": one object per line for a log collector.
+LOG_FORMAT = os.environ.get("CROSSDOCK_LOG_FORMAT", "plain").strip().lower() or "plain"
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ValueError(f"CROSSDOCK_LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}")
+
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"one_line": {"()": "crossdock.platform.logging.OneLineFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {"()": "crossdock.platform.logging.JsonFormatter"},
+    },
+    "filters": {
+        "one_line": {"()": "crossdock.platform.logging.OneLineFilter"},
+        "request_id": {"()": "crossdock.platform.logging.RequestIdFilter"},
+        # Every line, whoever logs it, loses URL queries and credential-looking values.
+        "redact": {"()": "crossdock.platform.logging.RedactFilter"},
+    },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id", "redact"],
+        },
         "console_one_line": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["one_line"],
+            "formatter": LOG_FORMAT,
+            "filters": ["one_line", "request_id", "redact"],
         },
     },
     "root": {"handlers": ["console"], "level": os.environ.get("CROSSDOCK_LOG_LEVEL", "INFO")},

@@ -12,7 +12,6 @@ import json
 import os
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,7 +19,8 @@ from pathlib import Path
 
 import pytest
 
-CROSSDOCK = str(Path(sys.executable).parent / "crossdock")
+from tests.serving import CROSSDOCK, crossdock_serve
+
 BIG_BODY = b"<ShipNotice>" + b"x" * 300_000 + b"</ShipNotice>"
 
 
@@ -29,13 +29,6 @@ class Served:
     port: int
     credentials: str
     log: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _run(env: dict[str, str], *args: str, stdin: str = "") -> str:
@@ -74,26 +67,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         stdin="shop-owner-pass\n",
     )
     issued = json.loads(_run(env, "shipstation", "create", "--account", "Shop", "--json"))
-    port = _free_port()
     log = data / "serve.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [CROSSDOCK, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    try:
-        for _ in range(200):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
+    with crossdock_serve(env, log) as port:
         yield Served(port, f"{issued['username']}:{issued['password']}", log)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def _read_answer(connection: socket.socket) -> tuple[str, bytes]:

@@ -1,7 +1,7 @@
 """The ``crossdock`` command: the database is checked, Django is set up, then commands load.
 
-Every command but ``migrate``, ``manage`` and ``customstore`` (which checks a remote store
-and never touches the database) needs a migrated database. When the data
+Every command but ``migrate``, ``manage``, ``restore`` and ``customstore`` (which checks a
+remote store and never touches the database) needs a migrated database. When the data
 folder holds none, the command says so in one line and exits 1 before anything is created
 (no data folder, no key files); a database that exists but is not migrated gets the same.
 """
@@ -12,7 +12,7 @@ import os
 import sys
 
 #: Commands that run on a data folder without a migrated database (and may create it).
-CREATING_COMMANDS = frozenset({"migrate", "manage"})
+CREATING_COMMANDS = frozenset({"migrate", "manage", "restore"})
 #: Commands that never touch the database: they run with none, and create nothing.
 DATABASE_FREE_COMMANDS = frozenset({"customstore"})
 

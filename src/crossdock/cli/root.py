@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from crossdock.cli import accounts, channels, customstore, desk, sandbox, server, shipstation
+from crossdock.cli import (
+    accounts,
+    backup,
+    channels,
+    customstore,
+    desk,
+    sandbox,
+    server,
+    shipstation,
+)
 from crossdock.config import data_dir
 
 HELP = (
@@ -24,6 +33,8 @@ app.command()(server.serve)
 app.command()(server.worker)
 app.command()(server.migrate)
 app.command()(server.demo)
+app.command()(backup.backup)
+app.command()(backup.restore)
 app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     server.manage
 )

@@ -26,6 +26,10 @@ DEFAULT_PORT = int(os.environ.get("CROSSDOCK_PORT", "8000"))
 #: it reuses a keep-alive connection; past it, it closes the connection after an answer that
 #: said ``Connection: keep-alive``, and the client's next request on it fails.
 GUNICORN_DRAIN_BYTES = 64 * 1024
+#: gunicorn's own access log stays off: Crossdock logs one access line per request itself
+#: (``crossdock.access``, with the request id, in the chosen log format). Were it turned on,
+#: this format names the path without its query, which may carry ``SS-Password``.
+GUNICORN_ACCESS_LOG_FORMAT = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %({x-request-id}o)s'
 CONSOLE_EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 
 StartResponse = Callable[..., Any]
@@ -138,6 +142,7 @@ def serve(
                 "timeout": 60,
                 "graceful_timeout": 10,
                 "accesslog": None,
+                "access_log_format": GUNICORN_ACCESS_LOG_FORMAT,
                 "errorlog": "-",
                 "loglevel": "warning",
             }

@@ -1,0 +1,44 @@
+"""``crossdock serve`` started for a test: gunicorn on a free loopback port, its log in a file."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+CROSSDOCK = str(Path(sys.executable).parent / "crossdock")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextmanager
+def crossdock_serve(env: dict[str, str], log: Path) -> Iterator[int]:
+    """Run one web process without worker until the block ends; yield its port once it listens."""
+    port = free_port()
+    with log.open("w") as output:
+        server = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+            [CROSSDOCK, "serve", "--port", str(port), "--workers", "1", "--no-worker"],
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        for _ in range(300):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
