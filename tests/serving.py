@@ -30,6 +30,10 @@ def crossdock_serve(env: dict[str, str], log: Path) -> Iterator[int]:
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            # Its own process group: whatever gunicorn signals on its way down never
+            # reaches the test run.
+            start_new_session=True,
         )
     try:
         for _ in range(300):

@@ -30,7 +30,12 @@ class Served:
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     data = tmp_path_factory.mktemp("served-ops")
-    env = {key: value for key, value in os.environ.items() if not key.startswith("CROSSDOCK_")}
+    # A server of its own on SQLite in its own folder, whatever database the suite runs on.
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CROSSDOCK_") and key != "DATABASE_URL"
+    }
     env |= {"CROSSDOCK_DATA_DIR": str(data), "CROSSDOCK_LOG_FORMAT": "json"}
     subprocess.run(  # noqa: S603 - our own console script, fixed arguments
         [CROSSDOCK, "migrate"], env=env, capture_output=True, timeout=300, check=True
