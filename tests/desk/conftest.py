@@ -16,7 +16,7 @@ from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.stores.models import ImportRun
 from crossdock.desk.stores.services import connect_store
-from tests.desk.independent_store import IndependentStore
+from tests.desk.independent_store import MAPPING, IndependentStore, full_order
 
 
 class DeskApiClient:
@@ -62,9 +62,6 @@ def desk_api(desk_account: DeskAccount) -> DeskApiClient:
 @pytest.fixture
 def imported(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskOrder:
     """Order 1001 of Corner Shop imported: 2 × TEE-M, 1 × MUG and a coupon line."""
-    # Imported here: that test module imports this one.
-    from tests.desk.test_independent_store import MAPPING, full_order
-
     independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
     store, _ = connect_store(
         desk_account,

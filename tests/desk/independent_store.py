@@ -243,3 +243,55 @@ class IndependentStore:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+
+
+#: The status strings the independent store uses, as a desk maps them.
+MAPPING = {
+    "unpaid": "Awaiting Payment",
+    "paid": "Processing, Ready",
+    "shipped": "Complete",
+    "cancelled": "Cancelled",
+    "on_hold": "On Hold",
+}
+
+
+def full_order(number: str, modified: datetime) -> StoreOrder:
+    """An order with every quirk and feature: options, images, gift, notes, a coupon line."""
+    return StoreOrder(
+        number=number,
+        status="Processing",
+        modified=modified,
+        extra={
+            "ShippingMethod": "Royal Mail Tracked 24",
+            "PaymentMethod": "PayPal",
+            "CurrencyCode": "gbp",
+            "OrderTotal": "52.40",
+            "TaxAmount": "4.40",
+            "ShippingAmount": "3.00",
+            "CustomerNotes": "Leave with the neighbour & thank you",
+            "InternalNotes": "VIP <customer>",
+            "Gift": "true",
+            "GiftMessage": "Happy birthday! ]]> from us",
+            "CustomField1": "wholesale",
+            "RequestedWarehouse": "Leeds",
+            "Source": "eBay",
+        },
+        items=[
+            StoreItem(
+                "TEE-M",
+                "Organic tee",
+                2,
+                "20.00",
+                line_item_id="L1",
+                image_url="https://img.example/tee.jpg",
+                weight="6",
+                weight_units="Ounces",
+                location="A-01",
+                options=[("Size", "M"), ("Colour", "Forest green")],
+            ),
+            StoreItem(
+                "MUG", "Camp mug", 1, "10.00", line_item_id="L2", weight="300", weight_units="gm"
+            ),
+            StoreItem("", "Coupon SPRING", 1, "-5.00", line_item_id="L3", adjustment=True),
+        ],
+    )

@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typer.testing import CliRunner
 
 from crossdock.cli.root import app
-from tests.desk.independent_store import IndependentStore
-from tests.desk.test_independent_store import full_order
+from tests.desk.independent_store import IndependentStore, full_order
 
 runner = CliRunner()
 

@@ -11,60 +11,18 @@ from crossdock.desk.orders.models import DeskOrder, DeskProduct
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import Answer, IndependentStore, StoreItem, StoreOrder
-
-MAPPING = {
-    "unpaid": "Awaiting Payment",
-    "paid": "Processing, Ready",
-    "shipped": "Complete",
-    "cancelled": "Cancelled",
-    "on_hold": "On Hold",
-}
+from tests.desk.independent_store import (
+    MAPPING,
+    Answer,
+    IndependentStore,
+    StoreItem,
+    StoreOrder,
+    full_order,
+)
 
 
 def _now() -> datetime:
     return datetime.now(UTC).replace(microsecond=0)
-
-
-def full_order(number: str, modified: datetime) -> StoreOrder:
-    return StoreOrder(
-        number=number,
-        status="Processing",
-        modified=modified,
-        extra={
-            "ShippingMethod": "Royal Mail Tracked 24",
-            "PaymentMethod": "PayPal",
-            "CurrencyCode": "gbp",
-            "OrderTotal": "52.40",
-            "TaxAmount": "4.40",
-            "ShippingAmount": "3.00",
-            "CustomerNotes": "Leave with the neighbour & thank you",
-            "InternalNotes": "VIP <customer>",
-            "Gift": "true",
-            "GiftMessage": "Happy birthday! ]]> from us",
-            "CustomField1": "wholesale",
-            "RequestedWarehouse": "Leeds",
-            "Source": "eBay",
-        },
-        items=[
-            StoreItem(
-                "TEE-M",
-                "Organic tee",
-                2,
-                "20.00",
-                line_item_id="L1",
-                image_url="https://img.example/tee.jpg",
-                weight="6",
-                weight_units="Ounces",
-                location="A-01",
-                options=[("Size", "M"), ("Colour", "Forest green")],
-            ),
-            StoreItem(
-                "MUG", "Camp mug", 1, "10.00", line_item_id="L2", weight="300", weight_units="gm"
-            ),
-            StoreItem("", "Coupon SPRING", 1, "-5.00", line_item_id="L3", adjustment=True),
-        ],
-    )
 
 
 def test_connect_and_import_from_an_independent_store(

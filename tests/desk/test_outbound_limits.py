@@ -27,9 +27,14 @@ from crossdock.desk.stores.mapping import CUSTOM_DEFAULT
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import add_unverified_store, check_connection, connect_store
 from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder, render_order
+from tests.desk.independent_store import (
+    MAPPING,
+    IndependentStore,
+    StoreItem,
+    StoreOrder,
+    render_order,
+)
 from tests.desk.signin import desk_client
-from tests.desk.test_independent_store import MAPPING
 
 WINDOW = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
 SHOP = StoreConnection("http://shop.test/feed", "shipper", "s3cret-pass")

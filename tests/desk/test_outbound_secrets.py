@@ -23,9 +23,8 @@ from crossdock.desk.orders.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store
 from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import Answer, IndependentStore
+from tests.desk.independent_store import MAPPING, Answer, IndependentStore
 from tests.desk.signin import desk_client
-from tests.desk.test_independent_store import MAPPING
 
 PASSWORD = "Qz7Xv/K9p+Wm4J"
 

@@ -22,9 +22,8 @@ from crossdock.desk.shipments.tasks import enqueue_due_notices
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
 from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import Answer, IndependentStore, StoreOrder
+from tests.desk.independent_store import MAPPING, Answer, IndependentStore, StoreOrder, full_order
 from tests.desk.signin import desk_client
-from tests.desk.test_independent_store import MAPPING, full_order
 
 
 @pytest.fixture
