@@ -72,7 +72,12 @@ def test_stock_is_set_and_listings_read_back() -> None:
     shop, token = make_shop()
     connector = _connector(token)
 
-    connector.set_stock([StockLevel("MUG-FIKA", 5), StockLevel("TEA-TIN-9", 0)])
+    results = connector.set_stock([StockLevel("MUG-FIKA", 5), StockLevel("TEA-TIN-9", 0)])
+
+    assert [(result.sku, result.ok, result.quantity) for result in results] == [
+        ("MUG-FIKA", True, 5),
+        ("TEA-TIN-9", True, 0),
+    ]
 
     listings = {listing.sku: listing.quantity for listing in connector.fetch_listings()}
     assert (listings["MUG-FIKA"], listings["TEA-TIN-9"]) == (5, 0)

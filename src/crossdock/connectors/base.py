@@ -107,6 +107,14 @@ class ChannelConfig:
         return f"ChannelConfig(settings={dict(self.settings)!r}, secrets=<{len(self.secrets)}>)"
 
 
+@dataclass(frozen=True, slots=True)
+class RateLimit:
+    """A channel's request budget: ``burst`` calls at once, refilled at ``per_second``."""
+
+    per_second: float
+    burst: int
+
+
 ConnectorFactory = Callable[[httpx.Client, ChannelConfig], object]
 
 
@@ -131,6 +139,10 @@ class ConnectorSpec:
     #: The setting holding the URL of the channel's own page on the marketplace (a URL
     #: field); the hub links to it as "Open in marketplace". Empty: no such page.
     marketplace_link: str = ""
+    #: The most stock levels one ``set_stock`` call takes (the channel's batch call size).
+    stock_batch_size: int = 1
+    #: The channel's documented request budget, shared by every worker of the hub.
+    rate_limit: RateLimit | None = None
 
     def marketplace_url(self, settings: Mapping[str, str]) -> str:
         """The channel's page on the marketplace, from its settings, or ``""``."""
@@ -210,12 +222,41 @@ class PushResult:
 
 @dataclass(frozen=True, slots=True)
 class StockLevel:
+    """The quantity one listing should show on its channel.
+
+    ``external_id`` is the channel's id of the listing's stock record (a variant, an
+    inventory item, a product), as :class:`ListingData` reported it; connectors that address
+    stock by SKU may ignore it. ``expected`` is the quantity last read on the channel, for
+    channels that compare and set (``None``: set unconditionally).
+    """
+
     sku: str
     quantity: int
+    external_id: str = ""
+    expected: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StockResult:
+    """What became of one :class:`StockLevel`: set, or refused with the channel's reason.
+
+    ``quantity`` is what the channel shows now when it said so (after a compare-and-set
+    conflict, the value re-read there); ``retryable`` tells a passing refusal (a conflict, a
+    lock) from one that needs the merchant (an unknown SKU, a deleted listing).
+    """
+
+    sku: str
+    external_id: str
+    ok: bool
+    quantity: int | None = None
+    problem: str = ""
+    retryable: bool = False
 
 
 @dataclass(frozen=True, slots=True)
 class ListingData:
+    """One listing as the channel reports it (for a product with variants: one variant)."""
+
     external_id: str
     sku: str
     title: str
@@ -247,8 +288,13 @@ class PushShipment(Protocol):
 
 @runtime_checkable
 class SetStock(Protocol):
-    def set_stock(self, levels: Sequence[StockLevel]) -> None:
-        """Set the available quantity of each listing."""
+    def set_stock(self, levels: Sequence[StockLevel]) -> Sequence[StockResult]:
+        """Set the available quantity of each listing: one result per level, in order.
+
+        At most ``spec.stock_batch_size`` levels are passed at once. A failure of the whole
+        call (network, 429, credentials) raises a :class:`ConnectorError`; a refusal of one
+        listing is a result with ``ok=False`` and never stops the others.
+        """
         ...
 
 

@@ -19,6 +19,7 @@ from crossdock.connectors.base import (
     SettingField,
     ShipmentData,
     StockLevel,
+    StockResult,
 )
 from crossdock.connectors.sandbox import mapping
 from crossdock.connectors.sandbox.client import SandboxClient
@@ -47,8 +48,15 @@ class SandboxConnector:
         )
         return found[0] if found else None
 
-    def set_stock(self, levels: Sequence[StockLevel]) -> None:
+    def set_stock(self, levels: Sequence[StockLevel]) -> Sequence[StockResult]:
         self._api.set_stock(mapping.render_stock(levels))
+        # The sandbox sets a batch whole or refuses it whole (a refusal raises).
+        return [
+            StockResult(
+                sku=level.sku, external_id=level.external_id, ok=True, quantity=level.quantity
+            )
+            for level in levels
+        ]
 
     def fetch_listings(self) -> Sequence[ListingData]:
         return mapping.parse_listings(self._api.fetch_listings())
@@ -67,6 +75,7 @@ SPEC = ConnectorSpec(
         }
     ),
     factory=SandboxConnector,
+    stock_batch_size=100,
     settings_schema=(
         SettingField(
             "base_url",
