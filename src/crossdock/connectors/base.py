@@ -108,6 +108,20 @@ class ChannelConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class CarrierMapping:
+    """A built-in translation of one ShipStation carrier (and service) into the channel's words.
+
+    An empty ``service`` matches any service of the carrier; an empty ``channel_carrier``
+    means "use the spec's ``carrier_fallback``" (the carrier then travels as its name).
+    """
+
+    carrier: str
+    channel_carrier: str
+    service: str = ""
+    channel_service: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class RateLimit:
     """A channel's request budget: ``burst`` calls at once, refilled at ``per_second``."""
 
@@ -139,6 +153,8 @@ class ConnectorSpec:
     #: The setting holding the URL of the channel's own page on the marketplace (a URL
     #: field); the hub links to it as "Open in marketplace". Empty: no such page.
     marketplace_link: str = ""
+    #: The channel's carrier vocabulary for ShipStation's carriers (stored rows override).
+    carrier_mappings: tuple[CarrierMapping, ...] = ()
     #: The most stock levels one ``set_stock`` call takes (the channel's batch call size).
     stock_batch_size: int = 1
     #: The channel's documented request budget, shared by every worker of the hub.
