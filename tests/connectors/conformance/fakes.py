@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
+from tests.connectors.woocommerce.fake import WooFake
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
     "sandbox": SandboxFake,
+    "woocommerce": WooFake,
 }
