@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from crossdock.connectors.base import Capability, ConnectorSpec
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels import carriers, queries, services
+from crossdock.hub.channels import carriers, queries, services, webhooks
 from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment import queries as fulfillment_queries
@@ -122,6 +123,7 @@ def _render_channel(
         "failed_states": FAILED_STATES,
         "settings": sorted(channel.settings.items()),
         "marketplace_url": spec.marketplace_url(channel.settings) if spec else "",
+        **_webhook_context(request, channel, spec),
         "form": form
         or (
             ChannelForm(
@@ -136,6 +138,50 @@ def _render_channel(
         ),
     }
     return render(request, "web/channels/detail.html", context, status=status)
+
+
+def _webhook_context(
+    request: HttpRequest, channel: Channel, spec: ConnectorSpec | None
+) -> dict[str, Any]:
+    """The webhook card: URL, the secret once (right after it was made), last deliveries."""
+    if spec is None or spec.webhooks is None:
+        return {"webhooks": None}
+    webhook = webhooks.webhook_of(channel)
+    return {
+        "webhooks": spec.webhooks,
+        "webhook": webhook,
+        "webhook_url": request.build_absolute_uri(reverse("webhook_receive", args=[webhook.token]))
+        if webhook
+        else "",
+        # Revealed once: popped from the session, so a reload shows it no more.
+        "webhook_secret": request.session.pop(_secret_key(channel.pk), ""),
+        "deliveries": webhooks.recent_deliveries(channel),
+    }
+
+
+def _secret_key(channel_id: int) -> str:
+    return f"webhook-secret-{channel_id}"
+
+
+@require_POST
+@account_view
+def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
+    """Make the channel's webhook endpoint, or replace it once the merchant confirms."""
+    channel = _channel(account, channel_id)
+    if webhooks.webhook_of(channel) is not None and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Tick the box to confirm: the current webhook URL and secret stop working.",
+        )
+        return redirect("channel_detail", channel_id=channel.pk)
+    try:
+        issued = webhooks.issue_webhook(account, channel.pk)
+    except ChannelConflict as error:
+        messages.error(request, f"No webhook: {error}.")
+    else:
+        request.session[_secret_key(channel.pk)] = issued.secret
+        messages.success(request, "Webhook endpoint ready: copy the secret now, it is shown once.")
+    return redirect("channel_detail", channel_id=channel.pk)
 
 
 @account_view
