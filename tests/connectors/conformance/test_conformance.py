@@ -182,24 +182,45 @@ FAULTS: dict[str, tuple[Fault, type[ConnectorError], float | None]] = {
 }
 
 
+@pytest.mark.parametrize("operation", ["pull", "push"])
 @pytest.mark.parametrize("name", sorted(FAULTS))
 def test_faults_are_classified_and_never_show_a_secret(
-    fake: FakePlatform, name: str, caplog: pytest.LogCaptureFixture
+    fake: FakePlatform, name: str, operation: str, caplog: pytest.LogCaptureFixture
 ) -> None:
+    if operation == "push" and not fake.spec.can(Capability.PUSH_SHIPMENT):
+        pytest.skip(f"{fake.spec.slug} does not push shipments (declared)")
     caplog.set_level(logging.DEBUG)
     fault, expected, retry_after = FAULTS[name]
     harness = Harness(fake)
+    order: OrderData | None = None
+    if operation == "push":
+        [external_id] = fake.seed_orders(1)
+        order = _latest(pull_all(_puller(harness), _since()))[external_id]
+    call = _pull_call(harness) if order is None else _push_call(fake, harness, order)
     harness.faults.append(fault)
 
     with pytest.raises(ConnectorError) as raised:
-        _puller(harness).fetch_orders(_since(), None)
+        call()
 
-    assert type(raised.value) is expected or isinstance(raised.value, expected)
+    assert isinstance(raised.value, expected)
     if isinstance(raised.value, RetryableError):
         assert raised.value.retry_after == retry_after
     if not isinstance(fault, str) and expected is TerminalError:
         assert fault[1] in str(raised.value)
     _secrets_absent(fake, str(raised.value), repr(raised.value), caplog.text)
+
+
+def _pull_call(harness: Harness) -> Callable[[], object]:
+    connector = _puller(harness)
+    return lambda: connector.fetch_orders(_since(), None)
+
+
+def _push_call(fake: FakePlatform, harness: Harness, order: OrderData) -> Callable[[], object]:
+    connector = harness.connector()
+    assert isinstance(connector, PushShipment)
+    lines = [ShippedLine(line.external_id, line.sku, line.quantity) for line in order.lines]
+    shipment = _shipment(fake, order, lines, "KIT-FAULT-1")
+    return lambda: connector.push_shipment(shipment, "kit-fault")
 
 
 def _shipment(

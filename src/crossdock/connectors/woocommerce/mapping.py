@@ -48,6 +48,8 @@ STATUSES: dict[str, OrderStatus] = {
     "completed": OrderStatus.SHIPPED,
     "cancelled": OrderStatus.CANCELLED,
     "refunded": OrderStatus.CANCELLED,
+    # An order moved to the bin (the REST API still serves it) will not ship either.
+    "trash": OrderStatus.CANCELLED,
 }
 
 #: The order meta key holding the shipments Crossdock recorded (a JSON list, as text).
