@@ -88,6 +88,23 @@ def test_a_working_store_is_connected(web: Client, account: Account, store: WooS
     ]
 
 
+def test_a_store_that_cannot_be_reached_now_is_connected_with_a_warning(
+    web: Client, account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+    monkeypatch.setattr(
+        connections, "build_client", lambda: build_client(transport=httpx.MockTransport(refuse))
+    )
+
+    response = web.post("/channels/connect/woocommerce", WOO, follow=True)
+
+    assert Channel.objects.filter(kind="woocommerce").count() == 1
+    assert "Could not reach the channel to test it" in response.content.decode()
+    assert SECRET not in response.content.decode()
+
+
 def test_a_location_setting_is_a_select_of_the_channel_locations() -> None:
     spec = ConnectorSpec(
         slug="shop",

@@ -132,6 +132,7 @@ def test_the_refund_summary_on_the_order_is_read_when_no_detail_was_fetched() ->
         ("completed", OrderStatus.SHIPPED, None, ""),
         ("cancelled", OrderStatus.CANCELLED, datetime(2026, 11, 21, 8, 0, 5, tzinfo=UTC), ""),
         ("refunded", OrderStatus.CANCELLED, None, "refunded"),
+        ("trash", OrderStatus.CANCELLED, None, ""),
     ],
 )
 def test_statuses_map_and_a_cancellation_carries_its_time(
