@@ -20,11 +20,12 @@ from importlib.metadata import EntryPoint, entry_points
 from crossdock.connectors.base import ConnectorSpec
 from crossdock.connectors.manual.connector import SPEC as MANUAL
 from crossdock.connectors.sandbox.connector import SPEC as SANDBOX
+from crossdock.connectors.shopify.connector import SPEC as SHOPIFY
 
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "crossdock.connectors"
-BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX)
+BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, SHOPIFY)
 
 
 class UnknownConnector(LookupError):

@@ -1,0 +1,425 @@
+"""The ``shopify`` connector: one shop's orders, fulfilments and stock over Admin GraphQL.
+
+Stock is compare-and-set: a level with ``expected`` sends it as ``compareQuantity``; when
+Shopify's quantity moved meanwhile (``COMPARE_QUANTITY_STALE``) nothing is overwritten, the
+level is re-read and reported as a retryable refusal carrying the fresh quantity, so the
+hub decides again from what Shopify really shows (a blind retry could undo a sale).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+import httpx
+
+from crossdock.connectors.base import (
+    Capability,
+    CarrierMapping,
+    ChannelConfig,
+    ConnectorSpec,
+    FieldKind,
+    ListingData,
+    OrderBatch,
+    PulledOrder,
+    PushResult,
+    RateLimit,
+    SettingField,
+    ShipmentData,
+    StockLevel,
+    StockResult,
+    ValidationError,
+)
+from crossdock.connectors.shopify import mapping, queries
+from crossdock.connectors.shopify.client import CostHook, ShopifyClient
+
+#: The Admin API scopes the connector needs, and what each is for (docs and connect check).
+REQUIRED_SCOPES: dict[str, str] = {
+    "read_orders": "read orders and their refunds",
+    "read_merchant_managed_fulfillment_orders": "see which lines wait to ship, and where",
+    "write_merchant_managed_fulfillment_orders": "record shipments with tracking",
+    "read_inventory": "read stock levels",
+    "write_inventory": "set stock levels",
+    "read_products": "list variants and their SKUs",
+    "read_locations": "offer the shop's locations and set stock at one",
+}
+
+#: ``write_*`` scopes imply their ``read_*`` twin on Shopify.
+_IMPLIED = {
+    scope.replace("write_", "read_", 1): scope
+    for scope in REQUIRED_SCOPES
+    if scope.startswith("write_")
+}
+
+#: The most quantities one ``inventorySetQuantities`` call takes.
+STOCK_BATCH_SIZE = 250
+
+
+def missing_scopes(granted: Sequence[str]) -> list[str]:
+    """The required scopes a token lacks, in :data:`REQUIRED_SCOPES` order."""
+    have = set(granted)
+    return [
+        scope
+        for scope in REQUIRED_SCOPES
+        if scope not in have and _IMPLIED.get(scope, "") not in have
+    ]
+
+
+class ShopifyConnector:
+    """Pulls orders, pushes fulfilments, sets stock and reads variants of one Shopify shop."""
+
+    def __init__(
+        self, client: httpx.Client, config: ChannelConfig, on_cost: CostHook | None = None
+    ) -> None:
+        try:
+            self._api = ShopifyClient(
+                client, config.value("shop_domain"), config.value("access_token"), on_cost
+            )
+        except ValueError as error:
+            raise ValidationError(f"shop_domain: {error}") from error
+        self._location = config.value("location_id")
+
+    def __repr__(self) -> str:
+        return f"ShopifyConnector({self._api.shop!r})"
+
+    # -- connect -------------------------------------------------------------------------------
+
+    def connection_problems(self) -> list[str]:
+        """What stops this channel from working, each named; empty when all is well.
+
+        Unknown shop, bad token, frozen or locked shop raise (nothing else can be checked);
+        missing scopes and an unknown location are listed one by one.
+        """
+        data = self._api.execute(queries.CONNECTION)
+        installation = data.get("currentAppInstallation") or {}
+        granted = [
+            str(scope.get("handle"))
+            for scope in installation.get("accessScopes") or ()
+            if isinstance(scope, Mapping)
+        ]
+        problems = [
+            f"the access token lacks the scope {scope} (needed to {REQUIRED_SCOPES[scope]})"
+            for scope in missing_scopes(granted)
+        ]
+        locations = self._locations(data)
+        if self._location and self._location not in locations:
+            problems.append(
+                f"location_id {self._location} is not an active location of {self._api.shop}"
+            )
+        return problems
+
+    def list_locations(self) -> list[tuple[str, str]]:
+        """The shop's active locations as (id, name), for the location choice."""
+        return list(self._locations(self._api.execute(queries.LOCATIONS)).items())
+
+    @staticmethod
+    def _locations(data: Mapping[str, Any]) -> dict[str, str]:
+        nodes = (data.get("locations") or {}).get("nodes") or ()
+        return {
+            str(node["id"]): str(node.get("name") or node["id"])
+            for node in nodes
+            if isinstance(node, Mapping) and node.get("id") and node.get("isActive") is not False
+        }
+
+    # -- orders --------------------------------------------------------------------------------
+
+    def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
+        """One page of the change list, each order then read whole on its own.
+
+        An order Shopify cannot answer for (gone meanwhile, refused) is a problem order;
+        throttling, network and credential failures stop the page (retried whole).
+        """
+        data = self._api.execute(
+            queries.ORDERS,
+            {
+                "first": queries.ORDER_PAGE_SIZE,
+                "after": page,
+                "query": mapping.orders_search(since),
+            },
+        )
+        changed, next_page = mapping.parse_changed_orders(data)
+        orders = []
+        for item in changed:
+            try:
+                pulled = self.fetch_order(item.external_id)
+            except ValidationError as error:
+                pulled = PulledOrder(item.external_id, item.updated_at, problem=str(error))
+            if pulled is None:
+                pulled = PulledOrder(
+                    item.external_id, item.updated_at, problem="Shopify no longer has this order"
+                )
+            orders.append(pulled)
+        return OrderBatch(orders=tuple(orders), next_page=next_page)
+
+    def fetch_order(self, external_id: str) -> PulledOrder | None:
+        """One order by its id (the webhook fast path), or ``None`` when Shopify has none."""
+        data = self._api.execute(queries.ORDER, {"id": _order_gid(external_id)})
+        order = data.get("order")
+        if not isinstance(order, Mapping):
+            return None
+        return mapping.pulled_order(order, "order")
+
+    # -- shipments -----------------------------------------------------------------------------
+
+    def _fulfilments(self, order_external_id: str) -> mapping.OrderFulfilments:
+        order_id = _order_gid(order_external_id)
+        data = self._api.execute(queries.FULFILLMENT_ORDERS, {"id": order_id})
+        return mapping.parse_fulfillment_orders(data, order_id)
+
+    def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
+        """Fulfil the shipped lines on their fulfilment orders, once per tracking number.
+
+        A fulfilment already carrying the tracking number is this shipment sent before
+        (success). Lines spread over several locations take one fulfilment per location.
+        """
+        state = self._fulfilments(shipment.order_external_id)
+        if shipment.tracking_number and shipment.tracking_number in state.tracked:
+            return PushResult(external_id=state.tracked[shipment.tracking_number])
+        plan = mapping.allocate(shipment.lines, state.open_orders)
+        if not plan:
+            if state.tracked or state.fully_fulfilled:
+                # Shopify holds these lines as fulfilled already: nothing is left to send.
+                return PushResult(external_id=next(iter(state.tracked.values()), ""))
+            raise ValidationError(
+                f"order {shipment.order_external_id} has nothing open to fulfil on Shopify"
+            )
+        created = [
+            mapping.parse_fulfillment_created(
+                self._api.execute(
+                    queries.FULFILLMENT_CREATE,
+                    {"fulfillment": mapping.render_fulfillment(shipment, groups)},
+                )
+            )
+            for groups in plan.values()
+        ]
+        return PushResult(external_id=",".join(created))
+
+    def find_shipment(self, order_external_id: str, idempotency_key: str) -> PushResult | None:
+        """Shopify keys nothing by our idempotency key; the tracking check in push covers it."""
+        return None
+
+    # -- stock and listings --------------------------------------------------------------------
+
+    def fetch_listings(self) -> Sequence[ListingData]:
+        listings: list[ListingData] = []
+        cursor: str | None = None
+        while True:
+            data = self._api.execute(
+                queries.VARIANTS, {"first": queries.VARIANT_PAGE_SIZE, "after": cursor}
+            )
+            page, cursor = mapping.parse_variant_page(data)
+            listings.extend(page)
+            if cursor is None:
+                return listings
+
+    def set_stock(self, levels: Sequence[StockLevel]) -> Sequence[StockResult]:
+        results: dict[int, StockResult] = {}
+        sendable: list[int] = []
+        for index, level in enumerate(levels):
+            problem = self._stock_problem(level)
+            if problem:
+                results[index] = StockResult(
+                    level.sku, level.external_id, ok=False, problem=problem
+                )
+            else:
+                sendable.append(index)
+        compared = [i for i in sendable if levels[i].expected is not None]
+        blind = [i for i in sendable if levels[i].expected is None]
+        for group, ignore in ((compared, False), (blind, True)):
+            if group:
+                results.update(self._set_group(levels, group, ignore_compare=ignore))
+        return [results[index] for index in range(len(levels))]
+
+    def _stock_problem(self, level: StockLevel) -> str:
+        if not self._location:
+            return "no Shopify location is chosen for this channel (setting location_id)"
+        if not level.external_id.startswith("gid://shopify/InventoryItem/"):
+            return f"{level.sku}: no Shopify inventory item id (pull listings first)"
+        if level.quantity < 0:
+            return f"{level.sku}: a quantity cannot be negative on Shopify"
+        return ""
+
+    def _set_group(
+        self, levels: Sequence[StockLevel], group: list[int], *, ignore_compare: bool
+    ) -> dict[int, StockResult]:
+        """One ``inventorySetQuantities`` call; a refused batch is retried without the refused.
+
+        Shopify applies a batch whole or not at all, so levels it did not object to are sent
+        again on their own (once); those it did are answered with its message.
+        """
+        errors = self._send_stock(levels, group, ignore_compare)
+        if not errors:
+            return {i: self._ok(levels[i]) for i in group}
+        refused = {
+            group[position]: error for position, error in errors.items() if position < len(group)
+        }
+        if not refused:
+            # Errors that name no quantity: the whole batch is refused with them.
+            message = "; ".join(error[1] for error in errors.values())
+            return {
+                i: StockResult(levels[i].sku, levels[i].external_id, ok=False, problem=message)
+                for i in group
+            }
+        rest = [i for i in group if i not in refused]
+        results = self._refusals(levels, refused)
+        if rest:
+            again = self._send_stock(levels, rest, ignore_compare)
+            for position, index in enumerate(rest):
+                if not again:
+                    results[index] = self._ok(levels[index])
+                elif position in again or -1 in again:
+                    results.update(
+                        self._refusals(levels, {index: again.get(position) or again[-1]})
+                    )
+                else:
+                    # Shopify applies a batch whole or not at all: this one waits for the next.
+                    results[index] = StockResult(
+                        levels[index].sku,
+                        levels[index].external_id,
+                        ok=False,
+                        problem=f"{levels[index].sku}: not set, Shopify refused its batch",
+                        retryable=True,
+                    )
+        return results
+
+    @staticmethod
+    def _ok(level: StockLevel) -> StockResult:
+        return StockResult(level.sku, level.external_id, ok=True, quantity=level.quantity)
+
+    def _send_stock(
+        self, levels: Sequence[StockLevel], group: list[int], ignore_compare: bool
+    ) -> dict[int, tuple[str, str]]:
+        """Send one batch; Shopify's refusals by position in ``group`` (-1: the whole batch)."""
+        quantities = []
+        for index in group:
+            level = levels[index]
+            quantity: dict[str, Any] = {
+                "inventoryItemId": level.external_id,
+                "locationId": self._location,
+                "quantity": level.quantity,
+            }
+            if not ignore_compare:
+                quantity["compareQuantity"] = level.expected
+            quantities.append(quantity)
+        payload: dict[str, Any] = {
+            "name": "available",
+            "reason": "correction",
+            "quantities": quantities,
+        }
+        if ignore_compare:
+            payload["ignoreCompareQuantity"] = True
+        data = self._api.execute(queries.INVENTORY_SET, {"input": payload})
+        answer = data.get("inventorySetQuantities") or {}
+        refusals: dict[int, tuple[str, str]] = {}
+        for error in answer.get("userErrors") or ():
+            if not isinstance(error, Mapping):
+                continue
+            field = [str(part) for part in error.get("field") or ()]
+            position = int(field[2]) if len(field) > 2 and field[2].isdigit() else -1
+            refusals[position] = (str(error.get("code") or ""), str(error.get("message") or ""))
+        return refusals
+
+    def _refusals(
+        self, levels: Sequence[StockLevel], refused: Mapping[int, tuple[str, str]]
+    ) -> dict[int, StockResult]:
+        stale = [i for i, (code, _) in refused.items() if code == "COMPARE_QUANTITY_STALE"]
+        fresh = self._available([levels[i].external_id for i in stale]) if stale else {}
+        results = {}
+        for index, (code, message) in refused.items():
+            level = levels[index]
+            if code == "COMPARE_QUANTITY_STALE":
+                now = fresh.get(level.external_id)
+                results[index] = StockResult(
+                    level.sku,
+                    level.external_id,
+                    ok=False,
+                    quantity=now,
+                    problem=f"{level.sku}: changed on Shopify since it was read "
+                    f"(expected {level.expected}, Shopify shows {now}); not overwritten",
+                    retryable=True,
+                )
+            else:
+                results[index] = StockResult(
+                    level.sku, level.external_id, ok=False, problem=f"{level.sku}: {message}"
+                )
+        return results
+
+    def _available(self, item_ids: list[str]) -> dict[str, int]:
+        data = self._api.execute(
+            queries.INVENTORY_LEVELS, {"ids": item_ids, "locationId": self._location}
+        )
+        return mapping.parse_available(data)
+
+
+def _order_gid(external_id: str) -> str:
+    """An order's GraphQL id from what we hold (a gid, or the numeric id of a webhook)."""
+    text = external_id.strip()
+    return f"gid://shopify/Order/{text}" if text.isdigit() else text
+
+
+SPEC = ConnectorSpec(
+    slug="shopify",
+    display_name="Shopify",
+    description="A Shopify shop, through a custom app's Admin API access token (GraphQL).",
+    capabilities=frozenset(
+        {
+            Capability.PULL_ORDERS,
+            Capability.PUSH_SHIPMENT,
+            Capability.SET_STOCK,
+            Capability.PULL_LISTINGS,
+        }
+    ),
+    factory=ShopifyConnector,
+    settings_schema=(
+        SettingField(
+            "shop_domain",
+            "Shop domain",
+            help="The shop's permanent domain, <name>.myshopify.com.",
+        ),
+        SettingField(
+            "access_token",
+            "Admin API access token",
+            kind=FieldKind.SECRET,
+            secret=True,
+            help="From the custom app's API credentials (starts with shpat_); shown once there.",
+        ),
+        SettingField(
+            "location_id",
+            "Location",
+            required=False,
+            help="The Shopify location whose stock Crossdock sets "
+            "(gid://shopify/Location/…); empty: stock is not set.",
+        ),
+        SettingField(
+            "webhook_secret",
+            "App client secret",
+            kind=FieldKind.SECRET,
+            secret=True,
+            required=False,
+            help="The custom app's API secret key; verifies webhooks. Empty: no webhooks.",
+        ),
+    ),
+    settle_time=timedelta(minutes=5),
+    carrier_fallback=mapping.OTHER_CARRIER,
+    carrier_mappings=(
+        CarrierMapping("USPS", "USPS"),
+        CarrierMapping("UPS", "UPS"),
+        CarrierMapping("FedEx", "FedEx"),
+        CarrierMapping("DHL", "DHL Express"),
+        CarrierMapping("UPSMI", "UPS"),
+        CarrierMapping("FedExInternationalMailService", "FedEx"),
+        CarrierMapping("DHLGlobalMail", "DHL eCommerce"),
+        # Canonical codes (crossdock.core.carriers) of carriers Shopify names itself.
+        CarrierMapping("canada_post", "Canada Post"),
+        CarrierMapping("royal_mail", "Royal Mail"),
+        CarrierMapping("australia_post", "Australia Post"),
+        CarrierMapping("ontrac", "OnTrac"),
+        CarrierMapping("purolator", "Purolator"),
+        CarrierMapping("amazon_shipping", "Amazon Logistics US"),
+    ),
+    stock_batch_size=STOCK_BATCH_SIZE,
+    # Calls, not cost points: Shopify's bucket (100 points/s on standard plans) is paced by
+    # the cost each answer reports; this only caps bursts before the first answer.
+    rate_limit=RateLimit(per_second=2.0, burst=10),
+)
