@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crossdock.connectors.base import (
@@ -22,6 +21,10 @@ from crossdock.connectors.base import (
     StockLevel,
     ValidationError,
 )
+from crossdock.connectors.payload import amount as _amount
+from crossdock.connectors.payload import obj as _object
+from crossdock.connectors.payload import objects as _list
+from crossdock.connectors.payload import text as _text
 from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
@@ -47,46 +50,6 @@ _UNITS: dict[str, WeightUnit] = {
     "oz": WeightUnit.OUNCE,
     "lb": WeightUnit.POUND,
 }
-
-
-def _text(document: Mapping[str, Any], key: str) -> str:
-    value = document.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int):
-        raise ValidationError(f"{key} is not text")
-    return str(value)
-
-
-def _object(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = document.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{key} is not an object")
-    return value
-
-
-def _list(document: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
-    value = document.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ValidationError(f"{key} is not a list of objects")
-    return value
-
-
-def _amount(document: Mapping[str, Any], key: str) -> Decimal:
-    raw = document.get(key, "0")
-    if not isinstance(raw, str | int):
-        raise ValidationError(f"{key} must be a decimal string, got {raw!r}")
-    try:
-        amount = Decimal(str(raw))
-    except InvalidOperation as error:
-        raise ValidationError(f"{key} is not a decimal amount: {raw!r}") from error
-    if not amount.is_finite():
-        raise ValidationError(f"{key} is not a finite amount: {raw!r}")
-    return amount
 
 
 def parse_timestamp(raw: object, key: str = "timestamp") -> datetime:
