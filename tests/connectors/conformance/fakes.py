@@ -9,7 +9,9 @@ from collections.abc import Callable
 
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
+from tests.connectors.shopify.fake import FakeShopify
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
     "sandbox": SandboxFake,
+    "shopify": FakeShopify,
 }

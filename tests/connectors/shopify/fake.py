@@ -14,9 +14,11 @@ from __future__ import annotations
 import base64
 import itertools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
 import httpx
@@ -36,8 +38,11 @@ from graphql import (
 )
 from graphql.error import GraphQLError
 
-from crossdock.connectors.base import ChannelConfig
+from crossdock.connectors.base import ChannelConfig, ConnectorSpec, ProblemKind
 from crossdock.connectors.http import build_client
+from crossdock.connectors.shopify.connector import SPEC
+from crossdock.connectors.shopify.queries import ORDER_PAGE_SIZE
+from tests.connectors.conformance.platform import SEED_SPACING, FakeShipment
 from tests.connectors.shopify.schema import admin_schema
 
 SHOP = "nordic-crafts.myshopify.com"
@@ -47,7 +52,7 @@ PATH = "/admin/api/2025-01/graphql.json"
 LOCATION = "gid://shopify/Location/71"
 SECOND_LOCATION = "gid://shopify/Location/72"
 ALL_SCOPES = (
-    "read_orders",
+    "write_orders",
     "write_merchant_managed_fulfillment_orders",
     "read_merchant_managed_fulfillment_orders",
     "write_inventory",
@@ -57,7 +62,9 @@ ALL_SCOPES = (
 )
 #: Shopify refuses a single call whose requested cost exceeds this.
 MAX_QUERY_COST = 1000
-BASE_TIME = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+#: A token of the same shop whose app lacks one scope, and a shop Shopify froze.
+LIMITED_TOKEN = "shpat_fake_without_write_inventory"
+FROZEN_SHOP = "frozen-crafts.myshopify.com"
 
 
 def stamp(value: datetime) -> str:
@@ -101,7 +108,13 @@ class FakeShopify:
     restore_rate: float = 50.0
     #: "frozen" (402) or "locked" (423) closes the shop.
     closed: str = ""
-    now: datetime = BASE_TIME
+    #: Other tokens of the shop and the scopes their apps hold.
+    other_tokens: dict[str, tuple[str, ...]] = field(
+        default_factory=lambda: {
+            LIMITED_TOKEN: tuple(s for s in ALL_SCOPES if s != "write_inventory")
+        }
+    )
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     orders: dict[str, dict[str, Any]] = field(default_factory=dict)
     variants: dict[str, Variant] = field(default_factory=dict)
     #: (inventory item id, location id) → quantity available.
@@ -116,12 +129,18 @@ class FakeShopify:
     #: Called with each request before it is answered (to change the shop mid-pull).
     before: Callable[[httpx.Request], None] | None = None
     _ids: Iterator[int] = field(default_factory=lambda: itertools.count(5001))
+    _granted: tuple[str, ...] = ALL_SCOPES
+
+    def __post_init__(self) -> None:
+        # The catalogue every seeded order buys from.
+        self.add_variant("MUG-FIKA", options=(("Color", "Blue"), ("Size", "Large")))
+        self.add_variant("TEA-TIN-9", "Tea tin", price="9.90", grams=120)
 
     # -- building state ------------------------------------------------------------------------
 
-    def tick(self, seconds: int = 60) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
+    @property
+    def now(self) -> datetime:
+        return self.clock()
 
     def add_variant(
         self,
@@ -154,6 +173,7 @@ class FakeShopify:
         *,
         financial: str = "PAID",
         location: str = LOCATION,
+        at: datetime | None = None,
         **fields: Any,
     ) -> dict[str, Any]:
         """An order for ``lines`` (variant, quantity), with one fulfilment order per call."""
@@ -197,7 +217,7 @@ class FakeShopify:
                     "lineItem": {"id": line_id, "sku": variant.sku},
                 }
             )
-        created = self.tick()
+        created = at or self.now
         order: dict[str, Any] = {
             "id": order_id,
             "name": f"#{1000 + len(self.orders) + 1}",
@@ -250,6 +270,13 @@ class FakeShopify:
             "fulfillments": [],
             "refunds": [],
         }
+        metafields: dict[tuple[str, str], str] = {}
+        order["_metafields"] = metafields
+        order["metafield"] = lambda _info, key, namespace=None: (
+            {"value": metafields[(namespace or "", key)]}
+            if (namespace or "", key) in metafields
+            else None
+        )
         order.update(fields)
         self.orders[order_id] = order
         return order
@@ -257,7 +284,7 @@ class FakeShopify:
     def touch(self, order: dict[str, Any], **fields: Any) -> None:
         """Change an order now (its ``updatedAt`` moves)."""
         order.update(fields)
-        order["updatedAt"] = stamp(self.tick())
+        order["updatedAt"] = stamp(self.now)
 
     def cancel(self, order: dict[str, Any], reason: str = "CUSTOMER") -> None:
         self.touch(order, cancelledAt=stamp(self.now), cancelReason=reason)
@@ -288,6 +315,95 @@ class FakeShopify:
         order["displayFinancialStatus"] = "PARTIALLY_REFUNDED"
         self.touch(order)
 
+    # -- the conformance kit's FakePlatform -----------------------------------------------------
+
+    spec: ConnectorSpec = SPEC
+    page_size: int = ORDER_PAGE_SIZE
+    # Shopify has no gift flag of its own (gift notes live in apps' order attributes).
+    absent_features: frozenset[str] = frozenset({"gift"})
+
+    def good_config(self) -> ChannelConfig:
+        return self.config()
+
+    def bad_configs(self) -> Mapping[ProblemKind, ChannelConfig]:
+        secrets = {"access_token": self.token, "webhook_secret": CLIENT_SECRET}
+        settings = {"shop_domain": self.shop, "location_id": LOCATION}
+        return {
+            ProblemKind.BAD_TOKEN: ChannelConfig(
+                settings, {**secrets, "access_token": "shpat_revoked_0000"}
+            ),
+            ProblemKind.BAD_DOMAIN: ChannelConfig(
+                {**settings, "shop_domain": "no-such-shop.myshopify.com"}, secrets
+            ),
+            ProblemKind.MISSING_SCOPE: ChannelConfig(
+                settings, {**secrets, "access_token": LIMITED_TOKEN}
+            ),
+            ProblemKind.STORE_CLOSED: ChannelConfig(
+                {**settings, "shop_domain": FROZEN_SHOP}, secrets
+            ),
+        }
+
+    def seed_orders(self, count: int) -> list[str]:
+        """``count`` orders, every feature Shopify has, one every SEED_SPACING an hour ago."""
+        mug, tin = list(self.variants.values())[:2]
+        start = self.now - timedelta(hours=1) - SEED_SPACING * count
+        ids = []
+        for index in range(count):
+            order = self.add_order([(mug, 2), (tin, 1)], at=start + SEED_SPACING * index)
+            self.discount(order, "WELCOME10", "1.45")
+            order.update(
+                note="Please leave it at the door",
+                currentTotalTaxSet=money("3.20"),
+                billingAddress={**_address(), "phone": "+1 503-555-0142"},
+            )
+            ids.append(order["id"])
+        return ids
+
+    def discount(self, order: dict[str, Any], code: str, amount: str) -> None:
+        """A discount code taking ``amount`` off the order's first line."""
+        index = len(order["discountApplications"]["nodes"])
+        order["discountApplications"]["nodes"].append(
+            {"__typename": "DiscountCodeApplication", "index": index, "code": code}
+        )
+        order["discountCodes"].append(code)
+        order["lineItems"]["nodes"][0]["discountAllocations"].append(
+            {
+                "allocatedAmountSet": money(amount),
+                "discountApplication": {"__typename": "DiscountCodeApplication", "index": index},
+            }
+        )
+
+    def change_order(self, external_id: str) -> None:
+        self.touch(self.orders[external_id], note="Please ring twice.")
+
+    def cancel_order(self, external_id: str) -> None:
+        self.cancel(self.orders[external_id])
+
+    def refund_order(self, external_id: str, amount: Decimal) -> None:
+        self.refund(self.orders[external_id], 0, 1, str(amount))
+
+    def error_response(
+        self, request: httpx.Request, status: int, message: str, retry_after: int | None
+    ) -> httpx.Response:
+        headers = {"Retry-After": str(retry_after)} if retry_after is not None else {}
+        return httpx.Response(status, json={"errors": message}, headers=headers, request=request)
+
+    def shipments(self, external_id: str) -> list[FakeShipment]:
+        return [
+            FakeShipment(
+                tracking_number=made["trackingInfo"][0]["number"] if made["trackingInfo"] else "",
+                lines=dict(made["lines"]),
+                carrier=(made["trackingInfo"][0]["company"] or "") if made["trackingInfo"] else "",
+            )
+            for made in self.orders[external_id]["fulfillments"]
+        ]
+
+    def stock(self) -> Mapping[str, int]:
+        return {
+            variant.sku: sum(q for (item, _), q in self.levels.items() if item == variant.item_id)
+            for variant in self.variants.values()
+        }
+
     # -- the HTTP seam -------------------------------------------------------------------------
 
     def config(self, **settings: str) -> ChannelConfig:
@@ -309,15 +425,20 @@ class FakeShopify:
                 raise fault
             headers = {"Retry-After": "2"} if fault == 429 else {}
             return httpx.Response(fault, headers=headers, json={"errors": f"fault {fault}"})
+        if request.url.host == FROZEN_SHOP or (request.url.host == self.shop and self.closed):
+            if self.closed == "locked":
+                return httpx.Response(423, json={"errors": "Locked"})
+            return httpx.Response(402, json={"errors": "Unavailable Shop"})
         if request.url.host != self.shop:
             return httpx.Response(404, text="Not Found")
         if request.method != "POST" or request.url.path != PATH:
             return httpx.Response(404, json={"errors": "Not Found"})
-        if self.closed == "frozen":
-            return httpx.Response(402, json={"errors": "Unavailable Shop"})
-        if self.closed == "locked":
-            return httpx.Response(423, json={"errors": "Locked"})
-        if request.headers.get("X-Shopify-Access-Token") != self.token:
+        token = request.headers.get("X-Shopify-Access-Token", "")
+        if token == self.token:
+            self._granted = self.scopes
+        elif token in self.other_tokens:
+            self._granted = self.other_tokens[token]
+        else:
             return httpx.Response(
                 401,
                 json={"errors": "[API] Invalid API key or access token (unrecognized login)"},
@@ -329,10 +450,9 @@ class FakeShopify:
     # -- GraphQL -------------------------------------------------------------------------------
 
     def answer(self, query: str, variables: dict[str, Any]) -> dict[str, Any]:
-        document = parse(query)
-        errors = validate(admin_schema(), document)
+        document, errors = _checked(query)
         if errors:
-            return {"errors": [error.formatted for error in errors]}
+            return {"errors": errors}
         requested = query_cost(document, variables)
         # A second passes between calls: the bucket refills by its restore rate.
         self.available = min(self.maximum, self.available + self.restore_rate)
@@ -389,7 +509,7 @@ class FakeShopify:
 
     def _require(self, scope: str) -> None:
         write = scope.replace("read_", "write_", 1)
-        if scope not in self.scopes and write not in self.scopes:
+        if scope not in self._granted and write not in self._granted:
             raise _AccessDenied(scope)
 
     def resolve_orders(
@@ -554,6 +674,27 @@ class FakeShopify:
                     return order, fulfillment_order
         return None
 
+    def metafields_set(self, metafields: list[dict[str, Any]]) -> dict[str, Any]:
+        self._require("write_orders")
+        for index, metafield in enumerate(metafields):
+            if metafield["ownerId"] not in self.orders:
+                return {
+                    "metafields": None,
+                    "userErrors": [
+                        {
+                            "field": ["metafields", str(index), "ownerId"],
+                            "message": "Owner does not exist.",
+                        }
+                    ],
+                }
+        for metafield in metafields:
+            stored = self.orders[metafield["ownerId"]]["_metafields"]
+            stored[(metafield.get("namespace") or "", metafield["key"])] = metafield["value"]
+        return {
+            "metafields": [{"key": m["key"], "value": m["value"]} for m in metafields],
+            "userErrors": [],
+        }
+
     def inventory_set(self, payload: dict[str, Any]) -> dict[str, Any]:
         self._require("write_inventory")
         errors = []
@@ -681,7 +822,7 @@ class _Root:
         return {"name": "Nordic Crafts", "myshopifyDomain": self._shop.shop}
 
     def currentAppInstallation(self, _info: Any) -> dict[str, Any]:  # noqa: N802
-        return {"accessScopes": [{"handle": scope} for scope in self._shop.scopes]}
+        return {"accessScopes": [{"handle": scope} for scope in self._shop._granted]}
 
     def locations(self, _info: Any, **_: Any) -> dict[str, Any]:
         return {
@@ -696,8 +837,20 @@ class _Root:
     ) -> dict[str, Any]:
         return self._shop.fulfillment_create(fulfillment)
 
+    def metafieldsSet(  # noqa: N802
+        self, _info: Any, metafields: list[dict[str, Any]]
+    ) -> dict[str, Any]:
+        return self._shop.metafields_set(metafields)
+
     def inventorySetQuantities(self, _info: Any, input: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
         return self._shop.inventory_set(input)
+
+
+@cache
+def _checked(query: str) -> tuple[DocumentNode, list[dict[str, Any]]]:
+    """A document parsed and validated against the schema (once per text: it is slow)."""
+    document = parse(query)
+    return document, [dict(error.formatted) for error in validate(admin_schema(), document)]
 
 
 def _objects(value: object) -> int:

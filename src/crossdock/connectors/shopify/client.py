@@ -6,15 +6,16 @@ an unknown shop, 402 a frozen shop (unpaid bill), 423 a locked one. A GraphQL an
 ``errors`` is a failure too: ``THROTTLED`` is retryable after the time the cost bucket needs
 to refill, ``ACCESS_DENIED`` names the missing scope, anything else is Shopify's message.
 
-Every answer's ``extensions.cost.throttleStatus`` goes to the ``on_cost`` hook so the
-channel's shared limiter paces the next calls by the bucket Shopify reports.
+Every answer's ``extensions.cost.throttleStatus`` is reported to the channel's shared
+limiter (:func:`crossdock.connectors.http.report_quota`) as the points left and the
+seconds until the bucket is full, so every worker paces its next calls by Shopify's bucket.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,13 @@ from crossdock.connectors.base import (
     RetryableError,
     ValidationError,
 )
-from crossdock.connectors.http import json_body, raise_for_status, translated_errors
+from crossdock.connectors.http import (
+    QuotaSignal,
+    json_body,
+    raise_for_status,
+    report_quota,
+    translated_errors,
+)
 from crossdock.connectors.shopify.queries import API_VERSION
 
 #: A shop's permanent domain: ``<name>.myshopify.com``.
@@ -69,8 +76,14 @@ class Throttle:
     available: float
     restore_rate: float
 
-
-CostHook = Callable[[Throttle], None]
+    def signal(self, retry_after: float | None = None) -> QuotaSignal:
+        """The bucket as the shared limiter reads it: points left, seconds until full."""
+        refill = (
+            max(self.maximum - self.available, 0.0) / self.restore_rate
+            if self.restore_rate > 0
+            else None
+        )
+        return QuotaSignal(remaining=self.available, reset_after=refill, retry_after=retry_after)
 
 
 def throttle_of(document: Mapping[str, Any]) -> Throttle | None:
@@ -105,6 +118,14 @@ def _error_codes(error: Mapping[str, Any]) -> str:
     return code if isinstance(code, str) else ""
 
 
+def error_codes(document: Mapping[str, Any]) -> set[str]:
+    """The ``extensions.code`` of each GraphQL error of an answer."""
+    errors = document.get("errors")
+    if not isinstance(errors, list):
+        return set()
+    return {_error_codes(error) for error in errors if isinstance(error, Mapping)}
+
+
 def raise_for_errors(document: Mapping[str, Any]) -> None:
     """Raise the connector error a GraphQL ``errors`` list stands for; return without one."""
     errors = document.get("errors")
@@ -114,7 +135,7 @@ def raise_for_errors(document: Mapping[str, Any]) -> None:
         raise ValidationError(f"Shopify answered errors that are not a list: {errors!r:.200}")
     readable = [error for error in errors if isinstance(error, Mapping)]
     messages = "; ".join(str(error.get("message", "")).strip() for error in readable)[:500]
-    codes = {_error_codes(error) for error in readable}
+    codes = error_codes(document)
     if "THROTTLED" in codes:
         raise RetryableError(
             f"Shopify throttled the call: {messages}", retry_after=throttled_wait(document)
@@ -126,21 +147,45 @@ def raise_for_errors(document: Mapping[str, Any]) -> None:
     raise ValidationError(f"Shopify refused the query: {messages or 'no message'}")
 
 
+def _platform_message(response: httpx.Response) -> str:
+    """Shopify's own words in an error answer (``{"errors": …}`` or plain text), shortened."""
+    try:
+        document = response.json()
+    except (ValueError, RecursionError):
+        return response.text[:200].strip()
+    errors = document.get("errors") if isinstance(document, Mapping) else document
+    if isinstance(errors, list):
+        errors = "; ".join(
+            str(item.get("message", item)) if isinstance(item, Mapping) else str(item)
+            for item in errors
+        )
+    return str(errors)[:200].strip() if errors else ""
+
+
 def _http_failure(response: httpx.Response, shop: str) -> ConnectorError | None:
     """Shopify's meaning of a status, where it says more than the generic mapping."""
     status = response.status_code
+    said = _platform_message(response)
+    suffix = f" (Shopify said: {said})" if said else ""
     if status == 404:
-        return ValidationError(f"no Shopify shop answers at {shop} (404): check the shop domain")
+        return ValidationError(
+            f"no Shopify shop answers at {shop} (404): check the shop domain{suffix}",
+            status=status,
+        )
     if status == 402:
         return ValidationError(
-            f"the shop {shop} is frozen (402 Payment Required): its Shopify bill is unpaid"
+            f"the shop {shop} is frozen (402 Payment Required): its Shopify bill is unpaid{suffix}",
+            status=status,
         )
     if status == 423:
-        return ValidationError(f"the shop {shop} is locked (423 Locked) by Shopify")
+        return ValidationError(
+            f"the shop {shop} is locked (423 Locked) by Shopify{suffix}", status=status
+        )
     if status == 401:
         return AuthenticationError(
             f"Shopify refused the Admin API access token of {shop} (401): "
-            "it is wrong, or the app was uninstalled"
+            f"it is wrong, or the app was uninstalled{suffix}",
+            status=status,
         )
     return None
 
@@ -153,12 +198,16 @@ class ShopifyClient:
         client: httpx.Client,
         shop_domain: str,
         access_token: str,
-        on_cost: CostHook | None = None,
     ) -> None:
         self._client = client
-        self.shop = normalise_shop_domain(shop_domain)
+        try:
+            self.shop = normalise_shop_domain(shop_domain)
+            self.domain_problem = ""
+        except ShopDomainError as error:
+            # Reported by the connection check; every call refuses (never a crash at build).
+            self.shop = ""
+            self.domain_problem = str(error)
         self._token = access_token
-        self._on_cost = on_cost
         self.url = f"https://{self.shop}/admin/api/{API_VERSION}/graphql.json"
 
     def __repr__(self) -> str:
@@ -166,6 +215,8 @@ class ShopifyClient:
 
     def execute(self, document: str, variables: Mapping[str, Any] | None = None) -> Any:
         """The ``data`` of one GraphQL call; raises the mapped :class:`ConnectorError`."""
+        if self.domain_problem:
+            raise ValidationError(f"shop_domain: {self.domain_problem}")
         headers = {"X-Shopify-Access-Token": self._token, "Accept": "application/json"}
         body = {"query": document, "variables": dict(variables or {})}
         with translated_errors():
@@ -178,8 +229,9 @@ class ShopifyClient:
         if not isinstance(answer, Mapping):
             raise ValidationError("Shopify answered something that is not a JSON object")
         throttle = throttle_of(answer)
-        if throttle is not None and self._on_cost is not None:
-            self._on_cost(throttle)
+        if throttle is not None:
+            wait = throttled_wait(answer) if "THROTTLED" in error_codes(answer) else None
+            report_quota(self._client, throttle.signal(wait))
         raise_for_errors(answer)
         data = answer.get("data")
         if not isinstance(data, Mapping):

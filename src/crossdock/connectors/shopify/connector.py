@@ -8,6 +8,7 @@ hub decides again from what Shopify really shows (a blind retry could undo a sal
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,16 +16,22 @@ from typing import Any
 import httpx
 
 from crossdock.connectors.base import (
+    AuthenticationError,
     Capability,
     CarrierMapping,
     ChannelConfig,
+    ConnectionProblem,
+    ConnectorError,
     ConnectorSpec,
     FieldKind,
     ListingData,
+    Location,
     OrderBatch,
+    ProblemKind,
     PulledOrder,
     PushResult,
     RateLimit,
+    RetryableError,
     SettingField,
     ShipmentData,
     StockLevel,
@@ -32,11 +39,13 @@ from crossdock.connectors.base import (
     ValidationError,
 )
 from crossdock.connectors.shopify import mapping, queries
-from crossdock.connectors.shopify.client import CostHook, ShopifyClient
+from crossdock.connectors.shopify.client import ShopifyClient
+from crossdock.connectors.shopify.webhooks import WEBHOOKS
 
 #: The Admin API scopes the connector needs, and what each is for (docs and connect check).
 REQUIRED_SCOPES: dict[str, str] = {
     "read_orders": "read orders and their refunds",
+    "write_orders": "remember on the order which shipment Crossdock sent (a metafield)",
     "read_merchant_managed_fulfillment_orders": "see which lines wait to ship, and where",
     "write_merchant_managed_fulfillment_orders": "record shipments with tracking",
     "read_inventory": "read stock levels",
@@ -44,6 +53,8 @@ REQUIRED_SCOPES: dict[str, str] = {
     "read_products": "list variants and their SKUs",
     "read_locations": "offer the shop's locations and set stock at one",
 }
+
+logger = logging.getLogger(__name__)
 
 #: ``write_*`` scopes imply their ``read_*`` twin on Shopify.
 _IMPLIED = {
@@ -69,15 +80,8 @@ def missing_scopes(granted: Sequence[str]) -> list[str]:
 class ShopifyConnector:
     """Pulls orders, pushes fulfilments, sets stock and reads variants of one Shopify shop."""
 
-    def __init__(
-        self, client: httpx.Client, config: ChannelConfig, on_cost: CostHook | None = None
-    ) -> None:
-        try:
-            self._api = ShopifyClient(
-                client, config.value("shop_domain"), config.value("access_token"), on_cost
-            )
-        except ValueError as error:
-            raise ValidationError(f"shop_domain: {error}") from error
+    def __init__(self, client: httpx.Client, config: ChannelConfig) -> None:
+        self._api = ShopifyClient(client, config.value("shop_domain"), config.value("access_token"))
         self._location = config.value("location_id")
 
     def __repr__(self) -> str:
@@ -85,13 +89,32 @@ class ShopifyConnector:
 
     # -- connect -------------------------------------------------------------------------------
 
-    def connection_problems(self) -> list[str]:
-        """What stops this channel from working, each named; empty when all is well.
-
-        Unknown shop, bad token, frozen or locked shop raise (nothing else can be checked);
-        missing scopes and an unknown location are listed one by one.
-        """
-        data = self._api.execute(queries.CONNECTION)
+    def check_connection(self) -> Sequence[ConnectionProblem]:
+        """One read-only call naming what is wrong: domain, token, each missing scope, a
+        closed shop, a location that is not the shop's."""
+        if self._api.domain_problem:
+            return [
+                ConnectionProblem(ProblemKind.BAD_DOMAIN, self._api.domain_problem, "shop_domain")
+            ]
+        try:
+            data = self._api.execute(queries.CONNECTION)
+        except AuthenticationError as error:
+            if error.status == 401:
+                return [
+                    ConnectionProblem(
+                        ProblemKind.BAD_TOKEN,
+                        f"Shopify refused the Admin API access token of {self._api.shop}: "
+                        "copy it again from the custom app (API credentials), or reinstall the app",
+                        "access_token",
+                    )
+                ]
+            return [ConnectionProblem(ProblemKind.MISSING_SCOPE, str(error), "access_token")]
+        except RetryableError as error:
+            return [ConnectionProblem(ProblemKind.UNREACHABLE, str(error), "shop_domain")]
+        except ValidationError as error:
+            if error.status in (402, 423):
+                return [ConnectionProblem(ProblemKind.STORE_CLOSED, str(error), "shop_domain")]
+            return [ConnectionProblem(ProblemKind.BAD_DOMAIN, str(error), "shop_domain")]
         installation = data.get("currentAppInstallation") or {}
         granted = [
             str(scope.get("handle"))
@@ -99,19 +122,29 @@ class ShopifyConnector:
             if isinstance(scope, Mapping)
         ]
         problems = [
-            f"the access token lacks the scope {scope} (needed to {REQUIRED_SCOPES[scope]})"
+            ConnectionProblem(
+                ProblemKind.MISSING_SCOPE,
+                f"the custom app lacks the Admin API scope {scope} "
+                f"(needed to {REQUIRED_SCOPES[scope]}): add it and reinstall the app",
+                "access_token",
+                scope=scope,
+            )
             for scope in missing_scopes(granted)
         ]
-        locations = self._locations(data)
-        if self._location and self._location not in locations:
+        if self._location and self._location not in self._locations(data):
             problems.append(
-                f"location_id {self._location} is not an active location of {self._api.shop}"
+                ConnectionProblem(
+                    ProblemKind.BAD_DOMAIN,
+                    f"{self._location} is not an active location of {self._api.shop}",
+                    "location_id",
+                )
             )
         return problems
 
-    def list_locations(self) -> list[tuple[str, str]]:
-        """The shop's active locations as (id, name), for the location choice."""
-        return list(self._locations(self._api.execute(queries.LOCATIONS)).items())
+    def list_locations(self) -> Sequence[Location]:
+        """The shop's active locations, for the location setting."""
+        found = self._locations(self._api.execute(queries.LOCATIONS))
+        return [Location(external_id=key, name=name) for key, name in found.items()]
 
     @staticmethod
     def _locations(data: Mapping[str, Any]) -> dict[str, str]:
@@ -172,6 +205,7 @@ class ShopifyConnector:
 
         A fulfilment already carrying the tracking number is this shipment sent before
         (success). Lines spread over several locations take one fulfilment per location.
+        The result is remembered on the order under the idempotency key (:meth:`find_shipment`).
         """
         state = self._fulfilments(shipment.order_external_id)
         if shipment.tracking_number and shipment.tracking_number in state.tracked:
@@ -193,11 +227,35 @@ class ShopifyConnector:
             )
             for groups in plan.values()
         ]
-        return PushResult(external_id=",".join(created))
+        result = PushResult(external_id=",".join(created))
+        self._remember(state.order_id, idempotency_key, result)
+        return result
+
+    def _remember(self, order_id: str, idempotency_key: str, result: PushResult) -> None:
+        """Note the shipment on the order; a failure here is logged, never a failed push
+        (a retried push finds the fulfilment by its tracking number anyway)."""
+        try:
+            data = self._api.execute(
+                queries.SHIPMENT_REMEMBER,
+                {"metafields": [mapping.shipment_metafield(order_id, idempotency_key, result)]},
+            )
+            problem = mapping.user_errors(data.get("metafieldsSet") or {})
+        except ConnectorError as error:
+            problem = str(error)
+        if problem:
+            logger.warning(
+                "shipment %s not remembered on %s: %s", result.external_id, order_id, problem
+            )
 
     def find_shipment(self, order_external_id: str, idempotency_key: str) -> PushResult | None:
-        """Shopify keys nothing by our idempotency key; the tracking check in push covers it."""
-        return None
+        data = self._api.execute(
+            queries.SHIPMENT_RECORD,
+            {
+                "id": _order_gid(order_external_id),
+                "key": mapping.shipment_key(idempotency_key),
+            },
+        )
+        return mapping.parse_shipment_record(data)
 
     # -- stock and listings --------------------------------------------------------------------
 
@@ -368,9 +426,11 @@ SPEC = ConnectorSpec(
             Capability.PUSH_SHIPMENT,
             Capability.SET_STOCK,
             Capability.PULL_LISTINGS,
+            Capability.FETCH_ORDER,
         }
     ),
     factory=ShopifyConnector,
+    webhooks=WEBHOOKS,
     settings_schema=(
         SettingField(
             "shop_domain",

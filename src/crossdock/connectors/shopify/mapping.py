@@ -6,22 +6,37 @@ test checks every fixture is a possible answer to the document it stands for.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from crossdock.connectors.base import (
     ListingData,
     PulledOrder,
+    PushResult,
     ShipmentData,
     ShippedLine,
     ValidationError,
 )
+from crossdock.connectors.payload import amount as _amount
+from crossdock.connectors.payload import obj as _object
+from crossdock.connectors.payload import objects as _list
+from crossdock.connectors.payload import text as _text
 from crossdock.connectors.shopify.queries import ORDER_LINES
 from crossdock.core.countries import country_problem
-from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
+from crossdock.core.dto import (
+    Address,
+    Customer,
+    Discount,
+    LineData,
+    LineOption,
+    OrderData,
+    Refund,
+    RefundLine,
+)
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
 
@@ -56,33 +71,6 @@ OPEN_FULFILLMENT_ORDER = frozenset({"OPEN", "IN_PROGRESS"})
 # Reading values
 
 
-def _text(document: Mapping[str, Any], key: str) -> str:
-    value = document.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ValidationError(f"{key} is not text")
-    return str(value)
-
-
-def _object(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = document.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{key} is not an object")
-    return value
-
-
-def _list(document: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
-    value = document.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ValidationError(f"{key} is not a list of objects")
-    return value
-
-
 def _nodes(document: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
     """The ``nodes`` of a connection field."""
     return _list(_object(document, key), "nodes")
@@ -104,24 +92,15 @@ def _integer(document: Mapping[str, Any], key: str) -> int:
     return value
 
 
-def _decimal(raw: object, key: str) -> Decimal:
-    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
-        raise ValidationError(f"{key} must be a decimal, got {raw!r:.40}")
-    try:
-        amount = Decimal(str(raw))
-    except InvalidOperation as error:
-        raise ValidationError(f"{key} is not a decimal amount: {raw!r:.40}") from error
-    if not amount.is_finite():
-        raise ValidationError(f"{key} is not a finite amount: {raw!r:.40}")
-    return amount
-
-
 def _money(document: Mapping[str, Any], key: str) -> Decimal:
     """The shop-currency amount of a ``MoneyBag`` field (0 when absent)."""
     bag = _object(document, key)
     if not bag:
         return Decimal("0.00")
-    return _decimal(_object(bag, "shopMoney").get("amount"), f"{key}.shopMoney.amount")
+    try:
+        return _amount(_object(bag, "shopMoney"), "amount")
+    except ValidationError as error:
+        raise ValidationError(f"{key}.shopMoney.{error}") from error
 
 
 def parse_timestamp(raw: object, key: str = "timestamp") -> datetime:
@@ -182,7 +161,9 @@ def _weight(raw: Mapping[str, Any], key: str) -> Weight | None:
     if unit is None:
         raise ValidationError(f"{key}.unit {raw.get('unit')!r:.20} is not a Shopify weight unit")
     try:
-        return Weight(_decimal(raw.get("value"), f"{key}.value"), unit)
+        return Weight(_amount(raw, "value", numbers=True), unit)
+    except ValidationError as error:
+        raise ValidationError(f"{key}.{error}") from error
     except ValueError as error:
         raise ValidationError(f"{key}: {error}") from error
 
@@ -271,10 +252,31 @@ def _status(order: Mapping[str, Any]) -> OrderStatus:
     return status
 
 
-def _refunded(order: Mapping[str, Any]) -> Decimal:
-    return sum(
-        (_money(refund, "totalRefundedSet") for refund in _list(order, "refunds")),
-        Decimal("0.00"),
+def _refunds(order: Mapping[str, Any]) -> tuple[Refund, ...]:
+    """Each refund Shopify recorded, oldest first, with the lines it names."""
+    refunds = [
+        Refund(
+            external_id=_text(raw, "id"),
+            amount=_money(raw, "totalRefundedSet"),
+            reason=_text(raw, "note"),
+            refunded_at=(
+                parse_timestamp(raw["createdAt"], f"refunds[{index}].createdAt")
+                if raw.get("createdAt")
+                else None
+            ),
+            lines=tuple(
+                RefundLine(
+                    external_line_id=_text(_object(item, "lineItem"), "id"),
+                    sku=_text(_object(item, "lineItem"), "sku"),
+                    quantity=_integer(item, "quantity"),
+                )
+                for item in _nodes(raw, "refundLineItems")
+            ),
+        )
+        for index, raw in enumerate(_list(order, "refunds"))
+    ]
+    return tuple(
+        sorted(refunds, key=lambda refund: refund.refunded_at or datetime.min.replace(tzinfo=UTC))
     )
 
 
@@ -298,12 +300,6 @@ def parse_order(order: Mapping[str, Any]) -> OrderData:
     ship_to = _address(_object(order, "shippingAddress"), "shippingAddress")
     name = _text(order, "name")
     extra: dict[str, str] = {}
-    if order.get("cancelledAt"):
-        extra["cancelled_at"] = format_timestamp(parse_timestamp(order["cancelledAt"]))
-        extra["cancel_reason"] = _text(order, "cancelReason")
-    refunded = _refunded(order)
-    if refunded:
-        extra["refunded"] = str(refunded)
     if _text(order, "sourceName"):
         extra["source_name"] = _text(order, "sourceName")
     if order.get("test") is True:
@@ -341,6 +337,13 @@ def parse_order(order: Mapping[str, Any]) -> OrderData:
         ),
         marketplace_order_id=name,
         extra=extra,
+        refunds=_refunds(order),
+        cancelled_at=(
+            parse_timestamp(order["cancelledAt"], "cancelledAt")
+            if order.get("cancelledAt")
+            else None
+        ),
+        cancel_reason=_text(order, "cancelReason").lower(),
     )
 
 
@@ -562,6 +565,32 @@ def parse_fulfillment_created(data: Mapping[str, Any]) -> str:
     if not fulfillment_id:
         raise ValidationError("Shopify answered fulfillmentCreate without a fulfilment")
     return fulfillment_id
+
+
+#: The metafield namespace of what Crossdock remembers on an order.
+METAFIELD_NAMESPACE = "crossdock"
+
+
+def shipment_key(idempotency_key: str) -> str:
+    """The metafield key for a shipment's idempotency key (Shopify allows 64 of [a-z0-9_-])."""
+    return "shipment-" + hashlib.sha256(idempotency_key.encode("utf-8")).hexdigest()[:40]
+
+
+def shipment_metafield(order_id: str, idempotency_key: str, result: PushResult) -> dict[str, str]:
+    """The ``MetafieldsSetInput`` remembering a shipment on its order."""
+    return {
+        "ownerId": order_id,
+        "namespace": METAFIELD_NAMESPACE,
+        "key": shipment_key(idempotency_key),
+        "type": "single_line_text_field",
+        "value": result.external_id,
+    }
+
+
+def parse_shipment_record(data: Mapping[str, Any]) -> PushResult | None:
+    """The shipment remembered on an order under a key, if any."""
+    value = _text(_object(_object(data, "order"), "metafield"), "value")
+    return PushResult(external_id=value) if value else None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -163,6 +163,23 @@ mutation CrossdockFulfillmentCreate($fulfillment: FulfillmentInput!) {
 }
 """
 
+#: A shipment Crossdock sent, remembered on the order by its idempotency key (a metafield:
+#: Shopify keeps nothing of ours on a fulfilment itself).
+SHIPMENT_RECORD = """
+query CrossdockShipmentRecord($id: ID!, $key: String!) {
+  order(id: $id) { id metafield(namespace: "crossdock", key: $key) { value } }
+}
+"""
+
+SHIPMENT_REMEMBER = """
+mutation CrossdockShipmentRemember($metafields: [MetafieldsSetInput!]!) {
+  metafieldsSet(metafields: $metafields) {
+    metafields { key value }
+    userErrors { field message }
+  }
+}
+"""
+
 VARIANTS = """
 query CrossdockVariants($first: Int!, $after: String) {
   productVariants(first: $first, after: $after) {
@@ -223,6 +240,8 @@ ALL: dict[str, str] = {
     "ORDER": ORDER,
     "FULFILLMENT_ORDERS": FULFILLMENT_ORDERS,
     "FULFILLMENT_CREATE": FULFILLMENT_CREATE,
+    "SHIPMENT_RECORD": SHIPMENT_RECORD,
+    "SHIPMENT_REMEMBER": SHIPMENT_REMEMBER,
     "VARIANTS": VARIANTS,
     "INVENTORY_LEVELS": INVENTORY_LEVELS,
     "INVENTORY_SET": INVENTORY_SET,
