@@ -201,6 +201,7 @@ query CrossdockVariants($first: Int!, $after: String) {
 INVENTORY_LEVELS = """
 query CrossdockInventoryLevels($ids: [ID!]!, $locationId: ID!) {
   nodes(ids: $ids) {
+    __typename
     ... on InventoryItem {
       id
       sku
