@@ -64,6 +64,14 @@ _FINANCIAL: dict[str, OrderStatus] = {
     "REFUNDED": OrderStatus.ON_HOLD,
 }
 
+#: What a discount application is called when it has no title (a code has none).
+_DISCOUNT_KINDS: dict[str, str] = {
+    "DiscountCodeApplication": "discount code",
+    "AutomaticDiscountApplication": "automatic discount",
+    "ManualDiscountApplication": "manual discount",
+    "ScriptDiscountApplication": "script discount",
+}
+
 #: Fulfilment order statuses that can still take a fulfilment.
 OPEN_FULFILLMENT_ORDER = frozenset({"OPEN", "IN_PROGRESS"})
 
@@ -227,8 +235,10 @@ def _discounts(order: Mapping[str, Any]) -> tuple[Discount, ...]:
     for application in _nodes(order, "discountApplications"):
         index = _integer(application, "index")
         code = _text(application, "code")
-        kind = _text(application, "__typename").removesuffix("DiscountApplication").lower()
-        description = _text(application, "description") or _text(application, "title") or kind
+        title = _text(application, "title")
+        detail = _text(application, "description")
+        kind = _DISCOUNT_KINDS.get(_text(application, "__typename"), "discount")
+        description = (f"{title} ({detail})" if detail else title) if title else kind
         discounts.append(
             Discount(code=code, description=description, amount=taken.get(index, Decimal("0")))
         )
