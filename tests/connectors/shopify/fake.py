@@ -12,6 +12,8 @@ fulfilment orders and quantities, ``inventorySetQuantities`` compares and sets, 
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import itertools
 import json
 from collections.abc import Callable, Iterator, Mapping
@@ -65,6 +67,11 @@ MAX_QUERY_COST = 1000
 #: A token of the same shop whose app lacks one scope, and a shop Shopify froze.
 LIMITED_TOKEN = "shpat_fake_without_write_inventory"
 FROZEN_SHOP = "frozen-crafts.myshopify.com"
+
+
+def sign(body: bytes, secret: str) -> str:
+    """The ``X-Shopify-Hmac-Sha256`` Shopify sends with ``body``: base64 HMAC-SHA256."""
+    return base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest()).decode()
 
 
 def stamp(value: datetime) -> str:

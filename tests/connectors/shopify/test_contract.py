@@ -68,7 +68,7 @@ def _golden(name: str) -> Any:
 
 
 def _any_implementation(
-    value: Any, info: GraphQLResolveInfo, abstract: GraphQLAbstractType
+    value: Any, info: GraphQLResolveInfo[Any], abstract: GraphQLAbstractType
 ) -> str | None:
     """The object type of an abstract value: its ``__typename`` when the fixture has one
     (it was asked for), else any implementation (only interface fields were asked for)."""
