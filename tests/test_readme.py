@@ -18,7 +18,12 @@ def test_the_readme_names_no_marketplace_without_a_connector() -> None:
 
 
 def test_the_readme_names_the_channels_that_ship() -> None:
-    assert {spec.slug for spec in registry().all()} == {"manual", "sandbox", "shopify"}
+    assert {spec.slug for spec in registry().all()} == {
+        "manual",
+        "sandbox",
+        "shopify",
+        "woocommerce",
+    }
     assert "**hand-entered orders**" in README
     assert "**sandbox marketplace**" in README
     assert "**Shopify**" in README

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crossdock.connectors.base import ValidationError
+from crossdock.core.countries import country_problem
 
 
 def text(document: Mapping[str, Any], key: str) -> str:
@@ -62,3 +63,12 @@ def amount(
     if not value.is_finite():
         raise ValidationError(f"{key} is not a finite amount: {raw!r}")
     return value
+
+
+def country(document: Mapping[str, Any], key: str, where: str) -> str:
+    """An ISO 3166 country code (upper-cased; blank allowed), ``where`` naming the object."""
+    code = text(document, key)
+    problem = country_problem(code)
+    if problem:
+        raise ValidationError(f"{where}.{key}: {problem}")
+    return code.upper()

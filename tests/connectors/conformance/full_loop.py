@@ -81,7 +81,8 @@ def run_full_loop(fake: FakePlatform) -> LoopOutcome:
     harness = Harness(fake)
 
     run = pull_orders(channel.pk, client=harness.client())
-    assert run is not None and run.error == "", run and run.error
+    assert run is not None
+    assert run.error == ""
     assert Order.objects.filter(channel=channel).count() == len(external_ids)
 
     issued = create_integration(account)

@@ -22,10 +22,10 @@ from crossdock.connectors.base import (
     ValidationError,
 )
 from crossdock.connectors.payload import amount as _amount
+from crossdock.connectors.payload import country
 from crossdock.connectors.payload import obj as _object
 from crossdock.connectors.payload import objects as _list
 from crossdock.connectors.payload import text as _text
-from crossdock.core.countries import country_problem
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
@@ -83,14 +83,6 @@ def _weight(document: Mapping[str, Any], key: str) -> Weight | None:
         raise ValidationError(f"{key}: {error}") from error
 
 
-def _country(raw: Mapping[str, Any], key: str) -> str:
-    text = _text(raw, "country_code")
-    problem = country_problem(text)
-    if problem:
-        raise ValidationError(f"{key}.country_code: {problem}")
-    return text.upper()
-
-
 def _address(raw: Mapping[str, Any], key: str) -> Address:
     return Address(
         name=_text(raw, "name"),
@@ -102,7 +94,7 @@ def _address(raw: Mapping[str, Any], key: str) -> Address:
         city=_text(raw, "city"),
         state=_text(raw, "region"),
         postal_code=_text(raw, "postal_code"),
-        country=_country(raw, key),
+        country=country(raw, "country_code", key),
     )
 
 
