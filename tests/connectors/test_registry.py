@@ -46,7 +46,13 @@ def test_a_plugin_is_found_through_its_entry_point() -> None:
         ]
     )
 
-    assert [spec.slug for spec in found.all()] == ["acme", "manual", "sandbox", "shopify", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "acme",
+        "manual",
+        "sandbox",
+        "shopify",
+        "woocommerce",
+    ]
     assert found.get("acme").display_name == "Acme Marketplace"
 
 
