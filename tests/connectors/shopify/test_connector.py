@@ -84,6 +84,19 @@ def test_every_answer_reports_the_bucket_to_the_shared_limiter() -> None:
     ]
 
 
+def test_a_429_is_retryable_after_its_retry_after_and_the_limiter_hears_it() -> None:
+    fake = FakeShopify(faults=[429])
+    heard: list[QuotaSignal] = []
+    client = fake.client()
+    attach_quota_sink(client, heard.append)
+
+    with pytest.raises(RetryableError) as raised:
+        _connector(fake, client).fetch_orders(None, None)
+
+    assert raised.value.retry_after == 2.0
+    assert heard == [QuotaSignal(retry_after=2.0)]
+
+
 def test_a_shopify_user_error_is_a_validation_error_with_shopifys_message() -> None:
     fake = FakeShopify()
     order = fake.seed_orders(1)[0]

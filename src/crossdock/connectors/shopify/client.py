@@ -30,6 +30,7 @@ from crossdock.connectors.base import (
 from crossdock.connectors.http import (
     QuotaSignal,
     json_body,
+    quota_from_headers,
     raise_for_status,
     report_quota,
     translated_errors,
@@ -221,6 +222,8 @@ class ShopifyClient:
         body = {"query": document, "variables": dict(variables or {})}
         with translated_errors():
             response = self._client.post(self.url, json=body, headers=headers)
+        # A 429's Retry-After reaches the shared limiter as it does for every connector.
+        report_quota(self._client, quota_from_headers(response))
         failure = _http_failure(response, self.shop)
         if failure is not None:
             raise failure
