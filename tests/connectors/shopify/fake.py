@@ -931,6 +931,9 @@ def query_cost(document: DocumentNode, variables: dict[str, Any]) -> int:
                     return int(value.value)
                 if isinstance(value, VariableNode):
                     return int(variables.get(value.name.value) or 1)
+            if argument.name.value == "ids" and isinstance(argument.value, VariableNode):
+                # nodes(ids:) costs as a page of that many objects.
+                return len(variables.get(argument.value.name.value) or ())
         return None
 
     def cost(selection_set: SelectionSetNode | None) -> int:

@@ -26,7 +26,7 @@ from graphql.execution.values import get_variable_values
 from crossdock.connectors.base import ShipmentData, ShippedLine, StockLevel
 from crossdock.connectors.shopify import queries
 from crossdock.connectors.shopify.connector import ShopifyConnector
-from tests.connectors.shopify.fake import FakeShopify
+from tests.connectors.shopify.fake import MAX_QUERY_COST, FakeShopify, query_cost
 from tests.connectors.shopify.schema import admin_schema, document_errors
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -92,6 +92,29 @@ def _strip_unrequested_typenames(fixture: Any, answer: Any) -> Any:
 @pytest.mark.parametrize("name", sorted(queries.ALL))
 def test_every_document_we_send_is_valid_against_the_schema(name: str) -> None:
     assert document_errors(queries.ALL[name]) == []
+
+
+#: The variables that size each document as the connector sends it.
+SIZES: dict[str, dict[str, Any]] = {
+    "ORDERS": {"first": queries.ORDER_PAGE_SIZE},
+    "VARIANTS": {"first": queries.VARIANT_PAGE_SIZE},
+    "INVENTORY_LEVELS": {"ids": ["gid://shopify/InventoryItem/1"] * 250},
+}
+
+
+@pytest.mark.parametrize("name", sorted(queries.ALL))
+def test_every_document_stays_under_shopifys_single_query_cost_ceiling(name: str) -> None:
+    cost = query_cost(parse(queries.ALL[name]), SIZES.get(name, {}))
+
+    assert cost <= MAX_QUERY_COST
+
+
+def test_a_document_over_the_cost_ceiling_is_refused_by_the_fake_as_shopify_would() -> None:
+    greedy = queries.ORDER.replace("lineItems(first: 25)", "lineItems(first: 250)")
+
+    answer = FakeShopify().answer(greedy, {"id": "gid://shopify/Order/1"})
+
+    assert [error["extensions"]["code"] for error in answer["errors"]] == ["MAX_COST_EXCEEDED"]
 
 
 def test_a_document_shopify_would_refuse_is_caught() -> None:
