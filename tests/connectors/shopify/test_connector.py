@@ -196,6 +196,31 @@ def test_a_stock_conflict_is_re_read_and_reported_while_the_rest_of_the_batch_is
     assert (fake.levels[(mug.item_id, LOCATION)], fake.levels[(tin.item_id, LOCATION)]) == (7, 4)
 
 
+def test_one_batch_with_a_conflict_a_refusal_and_a_good_level_answers_each_in_order() -> None:
+    fake = FakeShopify()
+    mug, tin = list(fake.variants.values())
+    elsewhere = fake.add_variant("VASE-1", "Vase", location=SECOND_LOCATION)
+    fake.levels[(tin.item_id, LOCATION)] = 8
+
+    results = _connector(fake).set_stock(
+        [
+            StockLevel("MUG-FIKA", 1, mug.item_id, expected=10),
+            StockLevel("TEA-TIN-9", 2, tin.item_id, expected=10),
+            StockLevel("VASE-1", 3, elsewhere.item_id, expected=10),
+        ]
+    )
+
+    assert [(r.sku, r.ok, r.quantity, r.retryable) for r in results] == [
+        ("MUG-FIKA", True, 1, False),
+        ("TEA-TIN-9", False, 8, True),
+        ("VASE-1", False, None, False),
+    ]
+    assert results[2].problem == (
+        "VASE-1: The specified inventory item is not stocked at the location."
+    )
+    assert [fake.levels[(v.item_id, LOCATION)] for v in (mug, tin)] == [1, 8]
+
+
 def test_stock_shopify_cannot_take_is_refused_with_its_message_and_nothing_else_changes() -> None:
     fake = FakeShopify()
     mug = next(iter(fake.variants.values()))
