@@ -832,6 +832,7 @@ class _Root:
         return {"accessScopes": [{"handle": scope} for scope in self._shop._granted]}
 
     def locations(self, _info: Any, **_: Any) -> dict[str, Any]:
+        self._shop._require("read_locations")
         return {
             "nodes": [
                 {"id": i, "name": name, "isActive": True, "fulfillsOnlineOrders": True}

@@ -24,7 +24,7 @@ from crossdock.connectors.base import (
 )
 from crossdock.connectors.http import QuotaSignal, attach_quota_sink
 from crossdock.connectors.shopify.connector import SPEC, ShopifyConnector
-from crossdock.connectors.shopify.queries import FULFILLMENT_CREATE
+from crossdock.connectors.shopify.queries import CONNECTION, FULFILLMENT_CREATE
 from crossdock.connectors.shopify.webhooks import WEBHOOKS
 from tests.connectors.shopify.fake import (
     ALL_SCOPES,
@@ -270,6 +270,15 @@ def test_the_connection_check_names_every_missing_scope_and_a_foreign_location()
         "the custom app lacks the Admin API scope write_inventory (needed to set stock "
         "levels): add it and reinstall the app"
     )
+
+
+def test_a_token_that_may_not_read_locations_is_named_without_reading_them() -> None:
+    fake = FakeShopify(scopes=tuple(s for s in ALL_SCOPES if s != "read_locations"))
+
+    problems = _connector(fake).check_connection()
+
+    assert [(p.kind, p.scope) for p in problems] == [(ProblemKind.MISSING_SCOPE, "read_locations")]
+    assert [body["query"] for body in fake.received] == [CONNECTION]
 
 
 def test_a_locked_shop_and_a_mistyped_domain_are_named() -> None:

@@ -60,6 +60,7 @@ FIXTURES: dict[str, tuple[str, dict[str, Any]]] = {
         },
     ),
     "connection.json": (queries.CONNECTION, {}),
+    "locations.json": (queries.LOCATIONS, {}),
 }
 
 

@@ -131,7 +131,9 @@ class ShopifyConnector:
             )
             for scope in missing_scopes(granted)
         ]
-        if self._location and self._location not in self._locations(data):
+        if not self._location or "read_locations" in missing_scopes(granted):
+            return problems
+        if self._location not in self._locations(self._api.execute(queries.LOCATIONS)):
             problems.append(
                 ConnectionProblem(
                     ProblemKind.BAD_DOMAIN,

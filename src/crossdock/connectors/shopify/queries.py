@@ -220,12 +220,11 @@ mutation CrossdockInventorySet($input: InventorySetQuantitiesInput!) {
 }
 """
 
-#: The connection check: who the shop is, what the token may do, where stock lives.
+#: The connection check: who the shop is and what the token may do (no scope needed).
 CONNECTION = """
 query CrossdockConnection {
   shop { name myshopifyDomain }
   currentAppInstallation { accessScopes { handle } }
-  locations(first: 50) { nodes { id name isActive fulfillsOnlineOrders } }
 }
 """
 
