@@ -49,6 +49,7 @@ from tests.connectors.shopify.schema import admin_schema
 
 SHOP = "nordic-crafts.myshopify.com"
 TOKEN = "shpat_fake_0123456789abcdef"
+#: The custom app's API secret key, which signs its webhook deliveries.
 CLIENT_SECRET = "shpss_fake_webhook_secret"
 PATH = "/admin/api/2025-01/graphql.json"
 LOCATION = "gid://shopify/Location/71"
@@ -129,6 +130,8 @@ class FakeShopify:
     locations: dict[str, str] = field(
         default_factory=lambda: {LOCATION: "Main warehouse", SECOND_LOCATION: "Shop floor"}
     )
+    #: The shop's primary location (``None``: Shopify names none).
+    primary: str | None = LOCATION
     #: Faults answered before anything else, one per request: a status or an exception.
     faults: list[int | Exception] = field(default_factory=list)
     #: Every request body received (query and variables), in order.
@@ -333,7 +336,7 @@ class FakeShopify:
         return self.config()
 
     def bad_configs(self) -> Mapping[ProblemKind, ChannelConfig]:
-        secrets = {"access_token": self.token, "webhook_secret": CLIENT_SECRET}
+        secrets = {"access_token": self.token}
         settings = {"shop_domain": self.shop, "location_id": LOCATION}
         return {
             ProblemKind.BAD_TOKEN: ChannelConfig(
@@ -415,7 +418,7 @@ class FakeShopify:
 
     def config(self, **settings: str) -> ChannelConfig:
         values = {"shop_domain": self.shop, "location_id": LOCATION, **settings}
-        return ChannelConfig(values, {"access_token": self.token, "webhook_secret": CLIENT_SECRET})
+        return ChannelConfig(values, {"access_token": self.token})
 
     def transport(self) -> httpx.MockTransport:
         return httpx.MockTransport(self.handle)
@@ -830,6 +833,13 @@ class _Root:
 
     def currentAppInstallation(self, _info: Any) -> dict[str, Any]:  # noqa: N802
         return {"accessScopes": [{"handle": scope} for scope in self._shop._granted]}
+
+    def location(self, _info: Any, id: str | None = None) -> dict[str, Any] | None:
+        self._shop._require("read_locations")
+        wanted = id or self._shop.primary
+        if wanted not in self._shop.locations:
+            return None
+        return {"id": wanted, "name": self._shop.locations[wanted], "isActive": True}
 
     def locations(self, _info: Any, **_: Any) -> dict[str, Any]:
         self._shop._require("read_locations")

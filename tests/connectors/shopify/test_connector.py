@@ -24,7 +24,11 @@ from crossdock.connectors.base import (
 )
 from crossdock.connectors.http import QuotaSignal, attach_quota_sink
 from crossdock.connectors.shopify.connector import SPEC, ShopifyConnector
-from crossdock.connectors.shopify.queries import CONNECTION, FULFILLMENT_CREATE
+from crossdock.connectors.shopify.queries import (
+    CONNECTION,
+    FULFILLMENT_CREATE,
+    PRIMARY_LOCATION,
+)
 from crossdock.connectors.shopify.webhooks import WEBHOOKS
 from tests.connectors.shopify.fake import (
     ALL_SCOPES,
@@ -241,17 +245,30 @@ def test_stock_shopify_cannot_take_is_refused_with_its_message_and_nothing_else_
     assert fake.levels == before
 
 
-def test_stock_without_a_location_or_an_item_id_is_refused_without_a_call() -> None:
+def test_stock_without_a_chosen_location_is_set_at_the_shops_primary_location() -> None:
     fake = FakeShopify()
+    mug = next(iter(fake.variants.values()))
 
-    results = _connector(fake, location_id="").set_stock([StockLevel("MUG-FIKA", 3, "x")])
+    results = _connector(fake, location_id="").set_stock([StockLevel("MUG-FIKA", 3, mug.item_id)])
+
+    assert [(r.ok, r.quantity) for r in results] == [(True, 3)]
+    assert fake.levels[(mug.item_id, LOCATION)] == 3
+
+
+def test_stock_without_any_location_or_an_item_id_is_refused_and_nothing_is_set() -> None:
+    fake = FakeShopify(primary=None)
+    mug = next(iter(fake.variants.values()))
+    before = dict(fake.levels)
+
+    nowhere = _connector(fake, location_id="").set_stock([StockLevel("MUG-FIKA", 3, mug.item_id)])
     unkeyed = _connector(fake).set_stock([StockLevel("MUG-FIKA", 3, "")])
 
-    assert [r.problem for r in [*results, *unkeyed]] == [
-        "no Shopify location is chosen for this channel (setting location_id)",
+    assert [r.problem for r in [*nowhere, *unkeyed]] == [
+        "Shopify names no active primary location: choose the location (setting location_id)",
         "MUG-FIKA: no Shopify inventory item id (pull listings first)",
     ]
-    assert fake.received == []
+    assert [body["query"] for body in fake.received] == [PRIMARY_LOCATION]
+    assert fake.levels == before
 
 
 def test_the_connection_check_names_every_missing_scope_and_a_foreign_location() -> None:

@@ -179,6 +179,9 @@ def test_every_request_of_a_whole_session_is_valid_with_its_variables() -> None:
     assert isinstance(connector, ShopifyConnector)
     connector.check_connection()
     connector.list_locations()
+    primary = fake.spec.build(fake.client(), fake.config(location_id=""))
+    assert isinstance(primary, ShopifyConnector)
+    primary.set_stock([StockLevel("MUG-FIKA", 4, next(iter(fake.variants.values())).item_id)])
     order = connector.fetch_orders(None, None).orders[0].data
     assert order is not None
     connector.push_shipment(

@@ -273,11 +273,20 @@ class ShopifyConnector:
             if cursor is None:
                 return listings
 
+    def _stock_location(self) -> str:
+        """The chosen location, else the shop's primary one (asked once); ``""``: none."""
+        if not self._location:
+            found = self._api.execute(queries.PRIMARY_LOCATION).get("location")
+            if isinstance(found, Mapping) and found.get("isActive") is not False:
+                self._location = str(found.get("id") or "")
+        return self._location
+
     def set_stock(self, levels: Sequence[StockLevel]) -> Sequence[StockResult]:
         results: dict[int, StockResult] = {}
         sendable: list[int] = []
+        location = self._stock_location() if levels else ""
         for index, level in enumerate(levels):
-            problem = self._stock_problem(level)
+            problem = self._stock_problem(level, location)
             if problem:
                 results[index] = StockResult(
                     level.sku, level.external_id, ok=False, problem=problem
@@ -291,9 +300,12 @@ class ShopifyConnector:
                 results.update(self._set_group(levels, group, ignore_compare=ignore))
         return [results[index] for index in range(len(levels))]
 
-    def _stock_problem(self, level: StockLevel) -> str:
-        if not self._location:
-            return "no Shopify location is chosen for this channel (setting location_id)"
+    def _stock_problem(self, level: StockLevel, location: str) -> str:
+        if not location:
+            return (
+                "Shopify names no active primary location: choose the location "
+                "(setting location_id)"
+            )
         if not level.external_id.startswith("gid://shopify/InventoryItem/"):
             return f"{level.sku}: no Shopify inventory item id (pull listings first)"
         if level.quantity < 0:
@@ -449,17 +461,10 @@ SPEC = ConnectorSpec(
         SettingField(
             "location_id",
             "Location",
+            kind=FieldKind.LOCATION,
             required=False,
-            help="The Shopify location whose stock Crossdock sets "
-            "(gid://shopify/Location/…); empty: stock is not set.",
-        ),
-        SettingField(
-            "webhook_secret",
-            "App client secret",
-            kind=FieldKind.SECRET,
-            secret=True,
-            required=False,
-            help="The custom app's API secret key; verifies webhooks. Empty: no webhooks.",
+            help="The Shopify location whose stock Crossdock sets; "
+            "empty: the shop's primary location.",
         ),
     ),
     settle_time=timedelta(minutes=5),

@@ -228,6 +228,13 @@ query CrossdockConnection {
 }
 """
 
+#: The shop's primary location: where stock is set when the channel names no location.
+PRIMARY_LOCATION = """
+query CrossdockPrimaryLocation {
+  location { id name isActive }
+}
+"""
+
 LOCATIONS = """
 query CrossdockLocations {
   locations(first: 50) { nodes { id name isActive fulfillsOnlineOrders } }
@@ -247,4 +254,5 @@ ALL: dict[str, str] = {
     "INVENTORY_SET": INVENTORY_SET,
     "CONNECTION": CONNECTION,
     "LOCATIONS": LOCATIONS,
+    "PRIMARY_LOCATION": PRIMARY_LOCATION,
 }
