@@ -27,3 +27,4 @@ def test_the_readme_names_the_channels_that_ship() -> None:
     assert "**hand-entered orders**" in README
     assert "**sandbox marketplace**" in README
     assert "**Shopify**" in README
+    assert "**WooCommerce** stores" in README
