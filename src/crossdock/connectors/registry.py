@@ -20,12 +20,13 @@ from importlib.metadata import EntryPoint, entry_points
 from crossdock.connectors.base import ConnectorSpec
 from crossdock.connectors.manual.connector import SPEC as MANUAL
 from crossdock.connectors.sandbox.connector import SPEC as SANDBOX
+from crossdock.connectors.shopify.connector import SPEC as SHOPIFY
 from crossdock.connectors.woocommerce.connector import SPEC as WOOCOMMERCE
 
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "crossdock.connectors"
-BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, WOOCOMMERCE)
+BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, SHOPIFY, WOOCOMMERCE)
 
 
 class UnknownConnector(LookupError):

@@ -9,9 +9,11 @@ from collections.abc import Callable
 
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
+from tests.connectors.shopify.fake import FakeShopify
 from tests.connectors.woocommerce.fake import WooFake
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
     "sandbox": SandboxFake,
+    "shopify": FakeShopify,
     "woocommerce": WooFake,
 }

@@ -1,0 +1,1 @@
+"""The Shopify connector (Admin GraphQL API): see ``docs/channels/shopify.md``."""
