@@ -18,13 +18,14 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from crossdock.connectors.base import ConnectorSpec
+from crossdock.connectors.bigcommerce.connector import SPEC as BIGCOMMERCE
 from crossdock.connectors.manual.connector import SPEC as MANUAL
 from crossdock.connectors.sandbox.connector import SPEC as SANDBOX
 
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "crossdock.connectors"
-BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX)
+BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, BIGCOMMERCE)
 
 
 class UnknownConnector(LookupError):
