@@ -267,14 +267,14 @@ class BigCommerceConnector:
 
     # -- stock and listings ----------------------------------------------------------------
 
-    def _location_id(self) -> int:
+    def location_id(self) -> int:
         raw = self._config.value("location_id", "1").strip() or "1"
         if not raw.isdigit():
             raise ValidationError(f"location_id {raw!r} is not a BigCommerce location id")
         return int(raw)
 
     def set_stock(self, levels: Sequence[StockLevel]) -> Sequence[StockResult]:
-        location = self._location_id()
+        location = self.location_id()
         results: dict[int, StockResult] = {}
         sendable: list[tuple[int, StockLevel]] = []
         for index, level in enumerate(levels):
@@ -327,7 +327,7 @@ class BigCommerceConnector:
     def fetch_listings(self) -> Sequence[ListingData]:
         products = self._v3_pages("/v3/catalog/products", PRODUCTS_SCOPE, {"include": "variants"})
         items = self._v3_pages(
-            f"/v3/inventory/locations/{self._location_id()}/items", PRODUCTS_SCOPE, {}
+            f"/v3/inventory/locations/{self.location_id()}/items", PRODUCTS_SCOPE, {}
         )
         return inventory.parse_listings(products, inventory.parse_location_quantities(items))
 
