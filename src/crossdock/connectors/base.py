@@ -20,6 +20,9 @@ Errors are a small tree; retryable versus terminal is a type, not a string::
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -47,7 +50,14 @@ class RetryableError(ConnectorError):
 
 
 class TerminalError(ConnectorError):
-    """A failure retrying cannot fix (authentication, validation)."""
+    """A failure retrying cannot fix (authentication, validation).
+
+    ``status`` is the HTTP status the channel answered, when the failure was an answer.
+    """
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class AuthenticationError(TerminalError):
@@ -67,6 +77,8 @@ class Capability(StrEnum):
     PUSH_SHIPMENT = "push_shipment"
     SET_STOCK = "set_stock"
     PULL_LISTINGS = "pull_listings"
+    #: Read one order by its id (:class:`FetchOrder`): the webhook fast path.
+    FETCH_ORDER = "fetch_order"
 
 
 class FieldKind(StrEnum):
@@ -159,6 +171,8 @@ class ConnectorSpec:
     stock_batch_size: int = 1
     #: The channel's documented request budget, shared by every worker of the hub.
     rate_limit: RateLimit | None = None
+    #: How the channel's webhook deliveries are verified and read (``None``: no webhooks).
+    webhooks: WebhookReceiver | None = None
 
     def marketplace_url(self, settings: Mapping[str, str]) -> str:
         """The channel's page on the marketplace, from its settings, or ``""``."""
@@ -174,6 +188,114 @@ class ConnectorSpec:
     def build(self, client: httpx.Client, config: ChannelConfig) -> object:
         """A connector instance talking through ``client`` with ``config``."""
         return self.factory(client, config)
+
+
+# ---------------------------------------------------------------------------------------------
+# Connection checks and locations
+
+
+class ProblemKind(StrEnum):
+    """What is wrong with a channel's connection, in words the connect form can act on."""
+
+    BAD_DOMAIN = "bad_domain"  # the address is not a store of this platform
+    API_DISABLED = "api_disabled"  # the store is there, its API is switched off
+    BAD_TOKEN = "bad_token"  # noqa: S105 - a problem kind, not a secret
+    MISSING_SCOPE = "missing_scope"  # the credentials lack a permission (``scope`` names it)
+    STORE_CLOSED = "store_closed"  # the store is closed, paused or unpaid
+    UNREACHABLE = "unreachable"  # network failure, timeout, 5xx: try again later
+
+
+@dataclass(frozen=True, slots=True)
+class ConnectionProblem:
+    """One thing wrong with a connection: its kind, the setting at fault, a message to show.
+
+    ``field`` is the name of the setting to correct (empty when none is at fault);
+    ``scope`` the platform's name of a missing permission. Messages never hold a secret.
+    """
+
+    kind: ProblemKind
+    message: str
+    field: str = ""
+    scope: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}" if self.field else self.message
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A stock location or warehouse of the channel account (the connect form's choice)."""
+
+    external_id: str
+    name: str
+
+
+@runtime_checkable
+class CheckConnection(Protocol):
+    def check_connection(self) -> Sequence[ConnectionProblem]:
+        """Make one real, read-only call; every problem found (empty: the connection works).
+
+        Never raises for a refusal the merchant can fix: a bad token is a problem, not an
+        error. Problems are named precisely (bad domain, bad token, missing scope with the
+        scope's name, store closed).
+        """
+        ...
+
+
+@runtime_checkable
+class ListLocations(Protocol):
+    def list_locations(self) -> Sequence[Location]:
+        """The account's locations or warehouses, for the channel's location setting."""
+        ...
+
+
+# ---------------------------------------------------------------------------------------------
+# Webhooks
+
+
+@dataclass(frozen=True, slots=True)
+class WebhookEvent:
+    """One verified webhook delivery: what happened, to which order, and its delivery id.
+
+    ``delivery_id`` is the platform's id of the delivery (the hub's de-duplication key);
+    ``order_external_id`` is empty for a topic that names no order (a ping).
+    """
+
+    topic: str
+    order_external_id: str
+    delivery_id: str
+
+
+class WebhookRejected(ConnectorError):
+    """A delivery that is not signed with the channel's secret, or that cannot be read."""
+
+
+class WebhookReceiver(Protocol):
+    """How one platform signs and shapes its webhook deliveries (pure: no I/O).
+
+    ``verify`` compares in constant time (:func:`hmac.compare_digest`); ``parse`` runs only
+    on a verified delivery and raises :class:`WebhookRejected` for one it cannot read.
+    Header names arrive lower-cased.
+    """
+
+    #: The request header carrying the signature (lower-case), shown in the docs.
+    signature_header: str
+
+    def verify(self, headers: Mapping[str, str], body: bytes, secret: str) -> bool: ...
+
+    def parse(self, headers: Mapping[str, str], body: bytes) -> WebhookEvent: ...
+
+
+def hmac_sha256_base64_matches(body: bytes, secret: str, signature: str) -> bool:
+    """Whether ``signature`` is the base64 HMAC-SHA256 of ``body`` keyed by ``secret``.
+
+    Shopify and WooCommerce both sign this way. Compared in constant time; an empty
+    secret or signature never matches.
+    """
+    if not secret or not signature:
+        return False
+    expected = base64.b64encode(hmac.new(secret.encode(), body, hashlib.sha256).digest())
+    return hmac.compare_digest(expected, signature.strip().encode("ascii", "replace"))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +410,13 @@ class ListingData:
 class PullOrders(Protocol):
     def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
         """One page of orders changed at or after ``since``, oldest change first."""
+        ...
+
+
+@runtime_checkable
+class FetchOrder(Protocol):
+    def fetch_order(self, external_id: str) -> PulledOrder | None:
+        """One order by the channel's id (``None``: the channel has no such order)."""
         ...
 
 

@@ -6,12 +6,21 @@ the error tree of :mod:`crossdock.connectors.base`:
 
 - network errors and timeouts, 429 and 5xx → :class:`RetryableError` (with ``Retry-After``)
 - 401 and 403 → :class:`AuthenticationError`; other 4xx → :class:`ValidationError`
+
+Rate limits: the hub attaches its per-channel limiter to the client it builds
+(:func:`attach_quota_sink`). Every answer's ``Retry-After`` and BigCommerce-style
+``X-Rate-Limit-Requests-Left`` / ``X-Rate-Limit-Time-Reset-Ms`` headers reach it through
+:func:`send` without a connector doing anything; a connector whose platform reports its
+quota elsewhere (Shopify's GraphQL ``extensions.cost.throttleStatus``) calls
+:func:`report_quota` with a :class:`QuotaSignal`. Without a sink attached (tests, the CLI
+with a client of its own) reporting does nothing.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -63,6 +72,54 @@ def build_client(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class QuotaSignal:
+    """What a channel said about its request budget, in its own terms made common.
+
+    ``remaining``: requests (or cost points) left now; ``reset_after``: seconds until the
+    budget is full again; ``retry_after``: seconds the channel asked us to wait. ``None``
+    where the channel said nothing.
+    """
+
+    remaining: float | None = None
+    reset_after: float | None = None
+    retry_after: float | None = None
+
+
+QuotaSink = Callable[[QuotaSignal], None]
+_quota_sinks: weakref.WeakKeyDictionary[httpx.Client, QuotaSink] = weakref.WeakKeyDictionary()
+
+
+def attach_quota_sink(client: httpx.Client, sink: QuotaSink) -> None:
+    """Send the quota signals reported on ``client`` to ``sink`` (the hub's limiter)."""
+    _quota_sinks[client] = sink
+
+
+def report_quota(client: httpx.Client, signal: QuotaSignal) -> None:
+    """Feed a channel's quota signal back to the limiter of ``client``, if it has one."""
+    sink = _quota_sinks.get(client)
+    if sink is not None and signal != QuotaSignal():
+        sink(signal)
+
+
+def _header_number(headers: httpx.Headers, name: str) -> float | None:
+    try:
+        value = float(headers.get(name, ""))
+    except ValueError:
+        return None
+    return value if value >= 0 and value == value and value != float("inf") else None
+
+
+def quota_from_headers(response: httpx.Response) -> QuotaSignal:
+    """The quota signal in an answer's headers (``Retry-After``, ``X-Rate-Limit-*``)."""
+    reset_ms = _header_number(response.headers, "X-Rate-Limit-Time-Reset-Ms")
+    return QuotaSignal(
+        remaining=_header_number(response.headers, "X-Rate-Limit-Requests-Left"),
+        reset_after=reset_ms / 1000 if reset_ms is not None else None,
+        retry_after=parse_retry_after(response.headers.get("Retry-After")),
+    )
+
+
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
     """Seconds to wait from a ``Retry-After`` header (delta-seconds or an HTTP date).
 
@@ -102,10 +159,10 @@ def raise_for_status(response: httpx.Response) -> None:
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
     if status in (401, 403):
-        raise AuthenticationError(_describe(response))
+        raise AuthenticationError(_describe(response), status=status)
     if status == 408:
         raise RetryableError(_describe(response))
-    raise ValidationError(_describe(response))
+    raise ValidationError(_describe(response), status=status)
 
 
 @contextmanager
@@ -123,6 +180,7 @@ def send(client: httpx.Client, method: str, url: str, **kwargs: Any) -> httpx.Re
     """Send one request; return the response of a 2xx/3xx answer, raise the mapped error."""
     with translated_errors():
         response = client.request(method, url, **kwargs)
+    report_quota(client, quota_from_headers(response))
     raise_for_status(response)
     return response
 

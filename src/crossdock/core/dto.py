@@ -66,6 +66,30 @@ class LineData:
 
 
 @dataclass(frozen=True, slots=True)
+class RefundLine:
+    """Part of a refund that names a line: the channel's line id (or SKU) and the quantity."""
+
+    external_line_id: str
+    sku: str
+    quantity: int
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """Money the channel returned to the buyer; ``amount`` is positive.
+
+    ``external_id`` is the channel's id of the refund (refunds are matched on it);
+    ``lines`` is empty for a refund of an amount only (shipping, a goodwill gesture).
+    """
+
+    external_id: str
+    amount: Decimal
+    reason: str = ""
+    refunded_at: datetime | None = None
+    lines: tuple[RefundLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class OrderData:
     """One order as its source describes it. ``external_id`` is the channel's own id."""
 
@@ -93,3 +117,8 @@ class OrderData:
     #: The channel's own order id when it differs from ``number`` (marketplace order id).
     marketplace_order_id: str = ""
     extra: dict[str, str] = field(default_factory=dict)
+    #: Money returned to the buyer on the channel, oldest first.
+    refunds: tuple[Refund, ...] = ()
+    #: When and why the channel cancelled the order (``status`` says whether it is).
+    cancelled_at: datetime | None = None
+    cancel_reason: str = ""

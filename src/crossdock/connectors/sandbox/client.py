@@ -44,6 +44,9 @@ class SandboxClient:
             params["page_token"] = page_token
         return self._call("GET", "/orders", params=params)
 
+    def fetch_order(self, order_id: str) -> Mapping[str, Any]:
+        return self._call("GET", f"/orders/{order_id}")
+
     def push_shipment(
         self, order_id: str, body: Mapping[str, Any], idempotency_key: str
     ) -> Mapping[str, Any]:

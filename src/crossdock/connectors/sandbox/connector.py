@@ -9,17 +9,23 @@ from urllib.parse import quote
 import httpx
 
 from crossdock.connectors.base import (
+    AuthenticationError,
     Capability,
     ChannelConfig,
+    ConnectionProblem,
     ConnectorSpec,
     FieldKind,
     ListingData,
     OrderBatch,
+    ProblemKind,
+    PulledOrder,
     PushResult,
+    RetryableError,
     SettingField,
     ShipmentData,
     StockLevel,
     StockResult,
+    ValidationError,
 )
 from crossdock.connectors.sandbox import mapping
 from crossdock.connectors.sandbox.client import SandboxClient
@@ -33,6 +39,37 @@ class SandboxConnector:
 
     def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
         return mapping.parse_order_page(self._api.fetch_orders_page(since, page))
+
+    def check_connection(self) -> Sequence[ConnectionProblem]:
+        try:
+            self._api.fetch_orders_page(None, None, limit=1)
+        except AuthenticationError:
+            return [
+                ConnectionProblem(
+                    ProblemKind.BAD_TOKEN, "the sandbox does not know this token", "api_token"
+                )
+            ]
+        except RetryableError as error:
+            return [ConnectionProblem(ProblemKind.UNREACHABLE, str(error), "base_url")]
+        except ValidationError:
+            return [
+                ConnectionProblem(
+                    ProblemKind.BAD_DOMAIN,
+                    "this address does not answer as a sandbox marketplace API "
+                    "(it ends in /sandbox/api/v1)",
+                    "base_url",
+                )
+            ]
+        return []
+
+    def fetch_order(self, external_id: str) -> PulledOrder | None:
+        try:
+            answer = self._api.fetch_order(quote(external_id, safe=""))
+        except ValidationError as error:
+            if error.status == 404:
+                return None
+            raise
+        return mapping.parse_order_page({"orders": [answer]}).orders[0]
 
     def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
         answer = self._api.push_shipment(
@@ -72,6 +109,7 @@ SPEC = ConnectorSpec(
             Capability.PUSH_SHIPMENT,
             Capability.SET_STOCK,
             Capability.PULL_LISTINGS,
+            Capability.FETCH_ORDER,
         }
     ),
     factory=SandboxConnector,

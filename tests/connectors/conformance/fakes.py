@@ -1,0 +1,15 @@
+"""Every connector's fake platform, by slug: the list the conformance kit runs over.
+
+Add one line per connector (its fake's factory); the kit then runs every check against it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from tests.connectors.conformance.platform import FakePlatform
+from tests.connectors.sandbox.fake import SandboxFake
+
+FAKES: dict[str, Callable[[], FakePlatform]] = {
+    "sandbox": SandboxFake,
+}
