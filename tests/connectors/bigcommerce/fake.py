@@ -13,37 +13,31 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
-from typing import Any
+from decimal import Decimal
 from urllib.parse import parse_qs
 
 import httpx
 
-from crossdock.connectors.base import ChannelConfig
-from crossdock.connectors.bigcommerce.connector import BigCommerceConnector
+from crossdock.connectors.base import ChannelConfig, ConnectorSpec, ProblemKind
+from crossdock.connectors.bigcommerce.connector import SPEC, BigCommerceConnector
 from crossdock.connectors.bigcommerce.wire import parse_date
 from crossdock.connectors.http import build_client
+from tests.connectors.bigcommerce.support import (
+    FakeOrder,
+    Json,
+    catalog,
+    order_from_golden,
+    rfc2822,
+)
+from tests.connectors.conformance.platform import SEED_SPACING, FakeShipment
 
 STORE_HASH = "abc123xyz"
 TOKEN = "bc-token-5f1d0c2a9e"
-BASE_URL = "https://api.bigcommerce.com"
+#: A token of an API account without the Orders scope.
+NO_ORDERS_TOKEN = "bc-token-no-orders-77"
+#: The hash of the same store answering as closed for maintenance.
+CLOSED_HASH = "closed42"
 ALL_SCOPES = frozenset({"orders", "store", "products", "locations"})
-Json = Any
-
-
-def rfc2822(when: datetime) -> str:
-    return format_datetime(when.astimezone(UTC))
-
-
-@dataclass
-class FakeOrder:
-    """One order: the order document and its sub-resources."""
-
-    order: dict[str, Json]
-    products: list[dict[str, Json]]
-    addresses: list[dict[str, Json]]
-    coupons: list[dict[str, Json]] = field(default_factory=list)
-    shipments: list[dict[str, Json]] = field(default_factory=list)
 
 
 @dataclass
@@ -56,39 +50,49 @@ class Fault:
 
 
 class FakeBigCommerce:
-    """In-memory store state and the request handler serving it."""
+    """In-memory store state, the request handler serving it, and the kit's hooks.
+
+    Its clock is real time unless ``now`` is given (then :meth:`tick` moves it).
+    """
+
+    spec: ConnectorSpec = SPEC
+    page_size = 250
+    absent_features: frozenset[str] = frozenset()
 
     def __init__(self, now: datetime | None = None) -> None:
-        self.now = now or datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+        self.frozen_now = now
         self.store_hash = STORE_HASH
         self.token = TOKEN
-        self.scopes = set(ALL_SCOPES)
+        self.tokens: dict[str, frozenset[str]] = {
+            TOKEN: ALL_SCOPES,
+            NO_ORDERS_TOKEN: ALL_SCOPES - {"orders"},
+        }
         self.status = "live"
         self.weight_units = "Ounces"
         self.orders: dict[int, FakeOrder] = {}
-        self.products: list[dict[str, Json]] = []
+        self.products, self.stock_levels = catalog()
         self.locations: list[dict[str, Json]] = [
             {"id": 1, "code": "BC-LOCATION-1", "label": "Default location", "enabled": True},
+            {"id": 2, "code": "WAREHOUSE-EAST", "label": "East warehouse", "enabled": True},
         ]
-        #: (location id, "v<variant id>" or "p<product id>") → on hand.
-        self.stock: dict[tuple[int, str], int] = {}
         self.requests: list[httpx.Request] = []
         self.faults: list[Fault] = []
         self.before: Callable[[httpx.Request], None] | None = None
         self.quota = 150
         self.requests_left = 150
-        self._next_id = 100
         self._next_shipment = 1
+        self._next_metafield = 1
 
     # -- building state ----------------------------------------------------------------
 
-    def tick(self, seconds: int = 1) -> datetime:
-        self.now += timedelta(seconds=seconds)
-        return self.now
+    @property
+    def now(self) -> datetime:
+        return self.frozen_now or datetime.now(UTC)
 
-    def new_id(self) -> int:
-        self._next_id += 1
-        return self._next_id
+    def tick(self, seconds: int = 1) -> datetime:
+        if self.frozen_now is not None:
+            self.frozen_now += timedelta(seconds=seconds)
+        return self.now
 
     def add_order(self, order: FakeOrder) -> FakeOrder:
         self.orders[int(order.order["id"])] = order
@@ -115,6 +119,77 @@ class FakeBigCommerce:
 
     def client(self) -> httpx.Client:
         return build_client(transport=self.transport())
+
+    # -- the conformance kit's side (tests/connectors/conformance/platform.py) -------------
+
+    def good_config(self) -> ChannelConfig:
+        return self.config()
+
+    def bad_configs(self) -> dict[ProblemKind, ChannelConfig]:
+        return {
+            ProblemKind.BAD_TOKEN: self.config(token="bc-token-revoked-00"),
+            ProblemKind.BAD_DOMAIN: self.config(store_hash="nosuchstore9"),
+            ProblemKind.MISSING_SCOPE: self.config(token=NO_ORDERS_TOKEN),
+            ProblemKind.STORE_CLOSED: self.config(store_hash=CLOSED_HASH),
+        }
+
+    def seed_orders(self, count: int) -> list[str]:
+        start = datetime.now(UTC) - timedelta(hours=1) - SEED_SPACING * count
+        ids = []
+        for index in range(count):
+            order = self.add_order(order_from_golden(3000 + index, start + SEED_SPACING * index))
+            ids.append(str(order.order["id"]))
+        return ids
+
+    def change_order(self, external_id: str) -> None:
+        self.touch(int(external_id), customer_message="Actually, ring the bell twice.")
+
+    def cancel_order(self, external_id: str) -> None:
+        self.touch(int(external_id), status_id=5, status="Cancelled")
+
+    def refund_order(self, external_id: str, amount: Decimal) -> None:
+        order = self.orders[int(external_id)].order
+        refunded = Decimal(order["refunded_amount"]) + amount
+        self.touch(
+            int(external_id),
+            refunded_amount=f"{refunded:.4f}",
+            status_id=14,
+            status="Partially Refunded",
+            payment_status="partially refunded",
+        )
+
+    def error_response(
+        self, request: httpx.Request, status: int, message: str, retry_after: int | None
+    ) -> httpx.Response:
+        headers = self._headers()
+        if retry_after is not None:
+            headers["Retry-After"] = str(retry_after)
+            headers["X-Rate-Limit-Time-Reset-Ms"] = str(retry_after * 1000)
+        return httpx.Response(
+            status, json=[{"status": status, "message": message}], headers=headers, request=request
+        )
+
+    def shipments(self, external_id: str) -> list[FakeShipment]:
+        return [
+            FakeShipment(
+                tracking_number=shipment["tracking_number"],
+                lines={
+                    str(item["order_product_id"]): item["quantity"] for item in shipment["items"]
+                },
+                carrier=shipment["shipping_provider"],
+            )
+            for shipment in self.orders[int(external_id)].shipments
+        ]
+
+    def stock(self) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for product in self.products:
+            if product.get("inventory_tracking") == "product":
+                found[product["sku"]] = self.stock_levels.get((1, f"p{product['id']}"), 0)
+                continue
+            for variant in product.get("variants", []):
+                found[variant["sku"]] = self.stock_levels.get((1, f"v{variant['id']}"), 0)
+        return found
 
     # -- answering -----------------------------------------------------------------------
 
@@ -161,16 +236,17 @@ class FakeBigCommerce:
             if fault.timeout:
                 raise httpx.ReadTimeout("fake timeout", request=request)
             return self._json(fault.status, fault.body, fault.headers)
-        prefix = f"/stores/{self.store_hash}"
-        path = request.url.path
-        if not path.startswith(prefix + "/"):
+        parts = request.url.path.split("/", 3)
+        if len(parts) < 4 or parts[1] != "stores" or parts[2] not in (self.store_hash, CLOSED_HASH):
             return self._v2_error(404, "The requested resource was not found.")
-        if request.headers.get("X-Auth-Token") != self.token:
+        scopes = self.tokens.get(request.headers.get("X-Auth-Token", ""))
+        if scopes is None:
             return self._v2_error(401, "You are not authorized to access this resource.")
-        return self._route(request, path[len(prefix) :])
+        self._scopes, self._closed = scopes, parts[2] == CLOSED_HASH
+        return self._route(request, "/" + parts[3])
 
     def _scope(self, scope: str) -> httpx.Response | None:
-        if scope in self.scopes:
+        if scope in self._scopes:
             return None
         return self._v2_error(403, "You don't have a required scope to access the endpoint")
 
@@ -198,6 +274,10 @@ class FakeBigCommerce:
             if not parts[2].isdigit() or int(parts[2]) not in self.orders:
                 return self._v2_error(404, "The requested resource was not found.")
             return self._order_route(request, self.orders[int(parts[2])], parts[3:], query)
+        if parts[:2] == ["v3", "orders"] and parts[3:] == ["metafields"]:
+            if not parts[2].isdigit() or int(parts[2]) not in self.orders:
+                return self._v3_error(404, "Order not found")
+            return self._metafields(request, self.orders[int(parts[2])], query)
         if parts == ["v3", "inventory", "adjustments", "absolute"] and method == "PUT":
             return self._adjust(json.loads(request.content))
         if parts == ["v3", "inventory", "locations"]:
@@ -222,7 +302,7 @@ class FakeBigCommerce:
             "id": self.store_hash,
             "domain": "nordic-crafts.example",
             "secure_url": "https://nordic-crafts.example",
-            "status": self.status,
+            "status": "maintenance" if self._closed else self.status,
             "name": "Nordic Crafts",
             "currency": "USD",
             "weight_units": self.weight_units,
@@ -366,7 +446,7 @@ class FakeBigCommerce:
                 return self._v3_error(422, f"Item with {name.replace(':', ' ')} does not exist")
             changes.append(((item["location_id"], key), item["quantity"]))
         for where, quantity in changes:
-            self.stock[where] = quantity
+            self.stock_levels[where] = quantity
         return self._json(200, {"transaction_id": f"txn-{len(self.requests)}"})
 
     def _location_items(self, location_id: int, query: dict[str, str]) -> httpx.Response:
@@ -391,7 +471,7 @@ class FakeBigCommerce:
                 ]
             )
             for identity, key in entries:
-                on_hand = self.stock.get((location_id, key), 0)
+                on_hand = self.stock_levels.get((location_id, key), 0)
                 items.append(
                     {
                         "identity": identity,
@@ -405,6 +485,32 @@ class FakeBigCommerce:
                     }
                 )
         return self._v3_list(items, query)
+
+    def _metafields(
+        self, request: httpx.Request, order: FakeOrder, query: dict[str, str]
+    ) -> httpx.Response:
+        if request.method == "POST":
+            body = json.loads(request.content)
+            if any(
+                field["namespace"] == body["namespace"] and field["key"] == body["key"]
+                for field in order.metafields
+            ):
+                return self._v3_error(409, "A metafield with this namespace and key already exists")
+            field = {
+                "id": self._next_metafield,
+                "resource_type": "order",
+                "resource_id": order.order["id"],
+                **body,
+            }
+            self._next_metafield += 1
+            order.metafields.append(field)
+            return self._json(200, {"data": field, "meta": {}})
+        found = [
+            field
+            for field in order.metafields
+            if all(field.get(name) == query[name] for name in ("namespace", "key") if name in query)
+        ]
+        return self._v3_list(found, query)
 
     def requests_to(self, method: str, fragment: str) -> Iterator[httpx.Request]:
         return (r for r in self.requests if r.method == method and fragment in r.url.path)

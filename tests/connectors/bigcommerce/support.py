@@ -1,41 +1,48 @@
-"""Realistic store content for the fake, built from the golden fixtures (ids renumbered)."""
+"""Realistic store content for the fake BigCommerce, built from the golden fixtures."""
 
 from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
-from tests.connectors.bigcommerce.fake import FakeBigCommerce, FakeOrder, rfc2822
-
 GOLDEN = Path(__file__).parent / "golden"
+Json = Any
 
 
 def golden(name: str) -> Any:
     return json.loads((GOLDEN / name).read_text(encoding="utf-8"))
 
 
-def order_from_golden(
-    order_id: int,
-    modified: datetime,
-    *,
-    status_id: int = 11,
-    address_id: int | None = None,
-    line_ids: tuple[int, ...] | None = None,
-) -> FakeOrder:
-    """The golden order #2201 as order ``order_id``, modified at ``modified``."""
+def rfc2822(when: datetime) -> str:
+    """A time as BigCommerce V2 writes it: ``Fri, 20 Nov 2026 09:15:04 +0000``."""
+    return format_datetime(when.astimezone(UTC).replace(microsecond=0))
+
+
+@dataclass
+class FakeOrder:
+    """One order: the order document and its sub-resources."""
+
+    order: dict[str, Json]
+    products: list[dict[str, Json]]
+    addresses: list[dict[str, Json]]
+    coupons: list[dict[str, Json]] = field(default_factory=list)
+    shipments: list[dict[str, Json]] = field(default_factory=list)
+    metafields: list[dict[str, Json]] = field(default_factory=list)
+
+
+def order_from_golden(order_id: int, modified: datetime, *, status_id: int = 11) -> FakeOrder:
+    """The golden order #2201 as order ``order_id`` (ids renumbered), modified at ``modified``."""
     order = golden("order.json")
     order.update(id=order_id, date_modified=rfc2822(modified), status_id=status_id)
-    address = address_id or order_id * 10 + 1
+    address = order_id * 10 + 1
     products = golden("order_products.json")
     for position, product in enumerate(products):
-        product.update(
-            id=line_ids[position] if line_ids else order_id * 10 + position + 2,
-            order_id=order_id,
-            order_address_id=address,
-        )
+        product.update(id=order_id * 10 + position + 2, order_id=order_id, order_address_id=address)
         for option in product["product_options"]:
             option["order_product_id"] = product["id"]
     addresses = golden("order_shipping_addresses.json")
@@ -55,9 +62,9 @@ def second_address(order: FakeOrder, address_id: int, product_index: int) -> Non
     order.order["shipping_address_count"] = len(order.addresses)
 
 
-def stock_catalog(fake: FakeBigCommerce) -> None:
-    """The golden catalog and the default location's stock."""
-    fake.products = golden("catalog_products.json")["data"]
+def catalog() -> tuple[list[dict[str, Json]], dict[tuple[int, str], int]]:
+    """The golden catalog, and the default location's stock keyed as the fake keeps it."""
+    stock: dict[tuple[int, str], int] = {}
     for item in golden("location_items.json")["data"]:
         identity = item["identity"]
         key = (
@@ -65,13 +72,5 @@ def stock_catalog(fake: FakeBigCommerce) -> None:
             if "variant_id" in identity
             else f"p{identity['product_id']}"
         )
-        fake.stock[(1, key)] = item["total_inventory_onhand"]
-
-
-def store_with_orders(count: int, start: datetime) -> FakeBigCommerce:
-    """A fake store holding ``count`` golden orders, one second apart from ``start``."""
-    fake = FakeBigCommerce(now=start)
-    stock_catalog(fake)
-    for number in range(count):
-        fake.add_order(order_from_golden(3000 + number, fake.tick()))
-    return fake
+        stock[(1, key)] = item["total_inventory_onhand"]
+    return golden("catalog_products.json")["data"], stock

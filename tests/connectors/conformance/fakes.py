@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.connectors.bigcommerce.fake import FakeBigCommerce
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
+    "bigcommerce": FakeBigCommerce,
     "sandbox": SandboxFake,
 }

@@ -4,16 +4,15 @@ Every call carries the store's access token in ``X-Auth-Token`` (never anywhere 
 in an error). Answers map onto the connector error tree with BigCommerce's own message:
 V2 errors are a list of ``{status, message}``, V3 errors an object with ``title`` and
 ``errors``. The quota headers of every answer (``X-Rate-Limit-Requests-Left``,
-``X-Rate-Limit-Time-Reset-Ms``) go to the ``on_quota`` hook, and a 429 waits for the
-window to reset.
+``X-Rate-Limit-Time-Reset-Ms``) go to the hub's per-channel limiter
+(:func:`crossdock.connectors.http.report_quota`), and a 429 waits for the window to reset.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,10 +27,17 @@ from crossdock.connectors.http import (
     MAX_RETRY_AFTER,
     json_body,
     parse_retry_after,
+    quota_from_headers,
+    report_quota,
     translated_errors,
 )
 
 API_HOST = "https://api.bigcommerce.com"
+#: The API account scopes each family of calls needs, named as the control panel does.
+ORDERS_SCOPE = "Orders: modify"
+STORE_SCOPE = "Information & settings: read-only"
+PRODUCTS_SCOPE = "Products: modify"
+LOCATIONS_SCOPE = "Store Locations: read-only"
 #: A store hash as BigCommerce issues them: short, lowercase letters and digits.
 STORE_HASH = re.compile(r"^[a-z0-9]{4,32}$")
 
@@ -42,19 +48,6 @@ class SettingProblem(ValueError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field = field
-
-
-@dataclass(frozen=True, slots=True)
-class QuotaSignal:
-    """What one answer said about the store's request quota."""
-
-    requests_left: int
-    #: Seconds until the quota window resets.
-    reset_after: float
-    quota: int | None = None
-
-
-QuotaHook = Callable[[QuotaSignal], None]
 
 
 def store_base(store_hash: str, base_url: str = "") -> str:
@@ -88,29 +81,6 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def _header_number(headers: httpx.Headers, name: str) -> float | None:
-    raw = headers.get(name, "").strip()
-    try:
-        value = float(raw)
-    except ValueError:
-        return None
-    return value if value >= 0 and value == value and value != float("inf") else None
-
-
-def quota_signal(headers: httpx.Headers) -> QuotaSignal | None:
-    """The quota an answer reports, or ``None`` when it carries no quota headers."""
-    left = _header_number(headers, "X-Rate-Limit-Requests-Left")
-    reset_ms = _header_number(headers, "X-Rate-Limit-Time-Reset-Ms")
-    if left is None or reset_ms is None:
-        return None
-    quota = _header_number(headers, "X-Rate-Limit-Requests-Quota")
-    return QuotaSignal(
-        requests_left=int(left),
-        reset_after=min(reset_ms / 1000, MAX_RETRY_AFTER),
-        quota=int(quota) if quota is not None else None,
-    )
-
-
 def platform_message(response: httpx.Response) -> str:
     """BigCommerce's own words from an error answer (V2 list or V3 problem), or its status."""
     try:
@@ -136,11 +106,10 @@ def platform_message(response: httpx.Response) -> str:
 
 
 def retry_after(response: httpx.Response) -> float | None:
-    """Seconds until a 429 may be retried: the quota reset, or ``Retry-After``."""
-    signal = quota_signal(response.headers)
-    header = parse_retry_after(response.headers.get("Retry-After"))
-    waits = [wait for wait in (signal.reset_after if signal else None, header) if wait is not None]
-    return max(waits) if waits else None
+    """Seconds until a 429 may be retried: the quota window's reset, or ``Retry-After``."""
+    signal = quota_from_headers(response)
+    waits = [wait for wait in (signal.reset_after, signal.retry_after) if wait is not None]
+    return min(max(waits), MAX_RETRY_AFTER) if waits else None
 
 
 def raise_for_answer(response: httpx.Response, scope: str) -> None:
@@ -158,12 +127,14 @@ def raise_for_answer(response: httpx.Response, scope: str) -> None:
             retry_after=parse_retry_after(response.headers.get("Retry-After")),
         )
     if status == 401:
-        raise AuthenticationError(f"BigCommerce refused the access token ({call} → 401)")
+        raise AuthenticationError(
+            f"BigCommerce refused the access token ({call} → 401)", status=status
+        )
     if status == 403:
         raise AuthenticationError(
-            f"the API account lacks the {scope} scope ({call} → 403: {message})"
+            f"the API account lacks the {scope} scope ({call} → 403: {message})", status=status
         )
-    raise ValidationError(f"BigCommerce refused {call} → {status}: {message}")
+    raise ValidationError(f"BigCommerce refused {call} → {status}: {message}", status=status)
 
 
 class BigCommerceClient:
@@ -174,12 +145,10 @@ class BigCommerceClient:
         client: httpx.Client,
         base: str,
         token: str,
-        on_quota: QuotaHook | None = None,
     ) -> None:
         self._client = client
         self._base = base
         self._token = token
-        self._on_quota = on_quota
 
     def __repr__(self) -> str:
         return f"BigCommerceClient({self._base!r})"
@@ -195,9 +164,8 @@ class BigCommerceClient:
             response = self._client.request(
                 method, f"{self._base}{path}", headers=headers, **kwargs
             )
-        signal = quota_signal(response.headers)
-        if signal is not None and self._on_quota is not None:
-            self._on_quota(signal)
+        # The hub's per-channel limiter hears every answer's quota headers, 429s included.
+        report_quota(self._client, quota_from_headers(response))
         return response
 
     def call(self, method: str, path: str, scope: str, **kwargs: Any) -> Any:

@@ -1,32 +1,32 @@
-"""Checking a BigCommerce connection: real calls that say exactly what is wrong.
+"""Checking a BigCommerce connection: real, read-only calls that say exactly what is wrong.
 
 One call per family of scopes, in the order a merchant fixes them: the store itself
-(``GET /v2/store``: a 404 means the store hash is wrong, a 401 the token), then orders,
-then the catalog, then the inventory locations (the chosen location must be one of them).
-A store that is not live (closed, in maintenance) is named with its status.
+(``GET /v2/store``: a 404 means the store hash names no store, a 401 the token is wrong),
+then orders, then the catalog, then the inventory locations (the chosen location must be
+one of them). A store that is not live (closed, in maintenance) is named with its status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 
 import httpx
 
-from crossdock.connectors.base import ValidationError
+from crossdock.connectors.base import (
+    ConnectionProblem,
+    ProblemKind,
+    RetryableError,
+    ValidationError,
+)
 from crossdock.connectors.bigcommerce import inventory, wire
 from crossdock.connectors.bigcommerce.client import (
-    BigCommerceClient,
-    SettingProblem,
-    platform_message,
-    raise_for_answer,
-)
-from crossdock.connectors.bigcommerce.connector import (
     LOCATIONS_SCOPE,
     ORDERS_SCOPE,
     PRODUCTS_SCOPE,
     STORE_SCOPE,
-    BigCommerceConnector,
+    BigCommerceClient,
+    platform_message,
+    raise_for_answer,
 )
 from crossdock.connectors.http import json_body
 
@@ -34,24 +34,20 @@ from crossdock.connectors.http import json_body
 OPEN_STATUSES = frozenset({"live", "prelaunch"})
 
 
-@dataclass(frozen=True, slots=True)
-class ConnectionProblem:
-    """What is wrong, and the setting the merchant should look at."""
-
-    field: str
-    message: str
-
-
 def _refusal(response: httpx.Response, scope: str) -> ConnectionProblem | None:
     if response.status_code == 401:
         return ConnectionProblem(
-            "access_token", "BigCommerce refused the access token: check it was copied whole"
+            ProblemKind.BAD_TOKEN,
+            "BigCommerce refused the access token: copy it again from the API account",
+            "access_token",
         )
     if response.status_code == 403:
         return ConnectionProblem(
-            "access_token",
+            ProblemKind.MISSING_SCOPE,
             f"the API account lacks the {scope} scope ({platform_message(response)}): "
-            "edit the account's OAuth scopes",
+            "edit the account's OAuth scopes and enter its new token",
+            "access_token",
+            scope=scope,
         )
     raise_for_answer(response, scope)
     return None
@@ -60,7 +56,11 @@ def _refusal(response: httpx.Response, scope: str) -> ConnectionProblem | None:
 def _store_problem(api: BigCommerceClient, store_hash: str) -> ConnectionProblem | None:
     response = api.answer("GET", "/v2/store")
     if response.status_code == 404:
-        return ConnectionProblem("store_hash", f"no BigCommerce store has the hash {store_hash!r}")
+        return ConnectionProblem(
+            ProblemKind.BAD_DOMAIN,
+            f"no BigCommerce store has the hash {store_hash!r}",
+            "store_hash",
+        )
     refused = _refusal(response, STORE_SCOPE)
     if refused is not None:
         return refused
@@ -70,47 +70,44 @@ def _store_problem(api: BigCommerceClient, store_hash: str) -> ConnectionProblem
     status = wire.text(store, "status").strip().lower()
     if status and status not in OPEN_STATUSES:
         return ConnectionProblem(
-            "store_hash", f"the store is {status}, not live: it takes no orders until it reopens"
+            ProblemKind.STORE_CLOSED,
+            f"the store is {status}, not live: it takes no orders until it reopens",
+            "store_hash",
         )
     return None
 
 
-def check_connection(
-    connector: BigCommerceConnector, config_store_hash: str
-) -> tuple[ConnectionProblem, ...]:
-    """Every problem found, first the one that hides the others; empty when all is well."""
-    api = connector.api
-    problem = _store_problem(api, config_store_hash)
-    if problem is not None:
-        return (problem,)
-    for path, scope in (
-        ("/v2/orders", ORDERS_SCOPE),
-        ("/v3/catalog/products", PRODUCTS_SCOPE),
-    ):
-        refused = _refusal(api.answer("GET", path, params={"limit": 1}), scope)
-        if refused is not None:
-            return (refused,)
+def _location_problem(api: BigCommerceClient, wanted: int) -> ConnectionProblem | None:
     response = api.answer("GET", "/v3/inventory/locations", params={"limit": 250})
     refused = _refusal(response, LOCATIONS_SCOPE)
     if refused is not None:
-        return (refused,)
+        return refused
     locations = inventory.parse_locations(
         wire.collection(json_body(response), "/v3/inventory/locations")
     )
+    if wanted in {location.id for location in locations}:
+        return None
+    choices = ", ".join(f"{location.id} ({location.label})" for location in locations)
+    return ConnectionProblem(
+        ProblemKind.BAD_DOMAIN,
+        f"the store has no inventory location {wanted}; choose one of {choices}",
+        "location_id",
+    )
+
+
+def check_connection(
+    api: BigCommerceClient, store_hash: str, location_id: int
+) -> Sequence[ConnectionProblem]:
+    """The first problem found (it hides the ones behind it); empty when all is well."""
     try:
-        wanted = connector.location_id()
-    except ValidationError as error:
-        return (ConnectionProblem("location_id", str(error)),)
-    if wanted not in {location.id for location in locations}:
-        choices = ", ".join(f"{location.id} ({location.label})" for location in locations)
-        return (
-            ConnectionProblem(
-                "location_id",
-                f"the store has no inventory location {wanted}; choose one of {choices}",
-            ),
-        )
-    return ()
-
-
-def settings_problem(error: SettingProblem) -> ConnectionProblem:
-    return ConnectionProblem(error.field, str(error))
+        problem = _store_problem(api, store_hash)
+        if problem is not None:
+            return [problem]
+        for path, scope in (("/v2/orders", ORDERS_SCOPE), ("/v3/catalog/products", PRODUCTS_SCOPE)):
+            refused = _refusal(api.answer("GET", path, params={"limit": 1}), scope)
+            if refused is not None:
+                return [refused]
+        problem = _location_problem(api, location_id)
+    except RetryableError as error:
+        return [ConnectionProblem(ProblemKind.UNREACHABLE, str(error), "store_hash")]
+    return [problem] if problem is not None else []

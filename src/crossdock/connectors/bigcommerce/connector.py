@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,10 +19,13 @@ import httpx
 from crossdock.connectors.base import (
     Capability,
     ChannelConfig,
+    ConnectionProblem,
     ConnectorSpec,
     FieldKind,
     ListingData,
+    Location,
     OrderBatch,
+    ProblemKind,
     PulledOrder,
     PushResult,
     RateLimit,
@@ -32,18 +36,24 @@ from crossdock.connectors.base import (
     TerminalError,
     ValidationError,
 )
-from crossdock.connectors.bigcommerce import inventory, orders, shipments, wire
-from crossdock.connectors.bigcommerce.client import BigCommerceClient, QuotaHook, store_base
+from crossdock.connectors.bigcommerce import connection, inventory, orders, shipments, wire
+from crossdock.connectors.bigcommerce.client import (
+    LOCATIONS_SCOPE,
+    ORDERS_SCOPE,
+    PRODUCTS_SCOPE,
+    STORE_SCOPE,
+    BigCommerceClient,
+    SettingProblem,
+    store_base,
+)
+from crossdock.connectors.bigcommerce.webhooks import WEBHOOKS
 from crossdock.connectors.bigcommerce.wire import Document
 
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250
-#: The API account scopes each family of calls needs, named as the control panel does.
-ORDERS_SCOPE = "Orders: modify"
-STORE_SCOPE = "Information & settings: read-only"
-PRODUCTS_SCOPE = "Products: modify"
-LOCATIONS_SCOPE = "Store Locations: read-only"
+#: Where a pushed shipment's idempotency key is kept: a private order metafield.
+METAFIELD_NAMESPACE = "crossdock"
 
 
 def _encode_page(since: str, page: int, seen: Sequence[str]) -> str:
@@ -64,12 +74,16 @@ def _decode_page(token: str) -> tuple[str, int, frozenset[str]]:
 class BigCommerceConnector:
     """Pulls orders, pushes shipments, sets stock and reads listings of one store."""
 
-    def __init__(
-        self, client: httpx.Client, config: ChannelConfig, on_quota: QuotaHook | None = None
-    ) -> None:
+    def __init__(self, client: httpx.Client, config: ChannelConfig) -> None:
         self._config = config
-        self._base = store_base(config.value("store_hash"), config.value("api_base_url"))
-        self._api = BigCommerceClient(client, self._base, config.value("access_token"), on_quota)
+        self._setting_problem: SettingProblem | None = None
+        try:
+            self._base = store_base(config.value("store_hash"), config.value("api_base_url"))
+        except SettingProblem as problem:
+            # Building never fails: the check names the setting, every call refuses.
+            self._setting_problem = problem
+            self._base = ""
+        self._api = BigCommerceClient(client, self._base, config.value("access_token"))
         self._weight_unit: str | None = None
 
     def __repr__(self) -> str:
@@ -77,7 +91,30 @@ class BigCommerceConnector:
 
     @property
     def api(self) -> BigCommerceClient:
+        if self._setting_problem is not None:
+            raise ValidationError(f"{self._setting_problem.field}: {self._setting_problem}")
         return self._api
+
+    # -- connecting ------------------------------------------------------------------------
+
+    def check_connection(self) -> Sequence[ConnectionProblem]:
+        problem = self._setting_problem
+        if problem is not None:
+            return [ConnectionProblem(ProblemKind.BAD_DOMAIN, str(problem), problem.field)]
+        try:
+            location = self.location_id()
+        except ValidationError as error:
+            return [ConnectionProblem(ProblemKind.BAD_DOMAIN, str(error), "location_id")]
+        return connection.check_connection(
+            self._api, self._config.value("store_hash").strip(), location
+        )
+
+    def list_locations(self) -> Sequence[Location]:
+        return [
+            Location(external_id=str(location.id), name=location.label or location.code)
+            for location in self.fetch_locations()
+            if location.enabled
+        ]
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -87,7 +124,7 @@ class BigCommerceConnector:
         page = 1
         while True:
             batch = wire.objects(
-                self._api.call_list(
+                self.api.call_list(
                     "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
                 ),
                 path,
@@ -102,7 +139,7 @@ class BigCommerceConnector:
         found: list[Document] = []
         page = 1
         while True:
-            document = self._api.call(
+            document = self.api.call(
                 "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
             )
             found.extend(wire.collection(document, path))
@@ -112,14 +149,18 @@ class BigCommerceConnector:
 
     def weight_unit(self) -> str:
         if self._weight_unit is None:
-            store = self._api.call("GET", "/v2/store", STORE_SCOPE)
+            store = self.api.call("GET", "/v2/store", STORE_SCOPE)
             if not isinstance(store, dict):
                 raise ValidationError("GET /v2/store: answer is not a JSON object")
             self._weight_unit = orders.weight_unit(store)
         return self._weight_unit
 
     def _images(self, products: Sequence[Document]) -> dict[int, str]:
-        """Variant images for order lines (one catalog call); none if the catalog refuses."""
+        """Variant images of order lines (a catalog call per 250 variants).
+
+        Images are a nicety: a store whose API account may not read the catalog still
+        ships its orders, so a refusal leaves the lines without images.
+        """
         ids = sorted(
             {
                 variant
@@ -127,33 +168,33 @@ class BigCommerceConnector:
                 if isinstance(variant := raw.get("variant_id"), int) and variant > 0
             }
         )
-        if not ids:
-            return {}
-        try:
-            document = self._api.call(
-                "GET",
-                "/v3/catalog/variants",
-                PRODUCTS_SCOPE,
-                params={
-                    "id:in": ",".join(map(str, ids)),
-                    "include_fields": "image_url",
-                    "limit": PAGE_SIZE,
-                },
-            )
-            variants = wire.collection(document, "/v3/catalog/variants")
-        except TerminalError as error:
-            # Images are a nicety: a store that hides its catalog still ships its orders.
-            logger.warning("variant images unavailable: %s", error)
-            return {}
         images: dict[int, str] = {}
-        for raw in variants:
-            variant_id = raw.get("id")
-            url = raw.get("image_url")
-            if isinstance(variant_id, int) and isinstance(url, str) and url:
-                images[variant_id] = url
+        for start in range(0, len(ids), PAGE_SIZE):
+            chunk = ids[start : start + PAGE_SIZE]
+            try:
+                document = self.api.call(
+                    "GET",
+                    "/v3/catalog/variants",
+                    PRODUCTS_SCOPE,
+                    params={
+                        "id:in": ",".join(map(str, chunk)),
+                        "include_fields": "image_url",
+                        "limit": PAGE_SIZE,
+                    },
+                )
+                variants = wire.collection(document, "/v3/catalog/variants")
+            except TerminalError as error:
+                logger.warning("variant images unavailable: %s", error)
+                return images
+            for raw in variants:
+                variant_id = raw.get("id")
+                url = raw.get("image_url")
+                if isinstance(variant_id, int) and isinstance(url, str) and url:
+                    images[variant_id] = url
         return images
 
     def _parts(self, order: Document) -> orders.OrderParts:
+        """An order's products, shipping addresses and coupons (images come per page)."""
         order_id = wire.integer(order, "id")
         products = self._pages(f"/v2/orders/{order_id}/products", ORDERS_SCOPE, {})
         addresses: list[Document] = []
@@ -168,16 +209,38 @@ class BigCommerceConnector:
             shipping_addresses=addresses,
             coupons=coupons,
             weight_unit=self.weight_unit(),
-            images=self._images(products),
         )
 
-    def _pulled(self, raw: Document, index: int) -> PulledOrder:
-        external_id = str(wire.integer(raw, "id", f"orders[{index}]."))
-        updated_at = wire.parse_date(raw.get("date_modified"), f"orders[{index}].date_modified")
-        try:
-            return PulledOrder(external_id, updated_at, data=orders.parse_order(self._parts(raw)))
-        except ValidationError as error:
-            return PulledOrder(external_id, updated_at, problem=str(error))
+    def _pull(self, raw_orders: Sequence[tuple[int, Document]]) -> list[PulledOrder]:
+        """Read each order's parts, then map it; one unreadable order is only a problem."""
+        read: list[tuple[str, datetime, orders.OrderParts | str]] = []
+        for index, raw in raw_orders:
+            external_id = str(wire.integer(raw, "id", f"orders[{index}]."))
+            updated_at = wire.parse_date(raw.get("date_modified"), f"orders[{index}].date_modified")
+            try:
+                read.append((external_id, updated_at, self._parts(raw)))
+            except ValidationError as error:
+                read.append((external_id, updated_at, str(error)))
+        images = self._images(
+            [
+                product
+                for *_, parts in read
+                if not isinstance(parts, str)
+                for product in parts.products
+            ]
+        )
+        pulled: list[PulledOrder] = []
+        for external_id, updated_at, parts in read:
+            if isinstance(parts, str):
+                pulled.append(PulledOrder(external_id, updated_at, problem=parts))
+                continue
+            try:
+                data = orders.parse_order(replace(parts, images=images))
+            except ValidationError as error:
+                pulled.append(PulledOrder(external_id, updated_at, problem=str(error)))
+                continue
+            pulled.append(PulledOrder(external_id, updated_at, data=data))
+        return pulled
 
     def fetch_orders(self, since: datetime | None, page: str | None) -> OrderBatch:
         if page:
@@ -188,9 +251,9 @@ class BigCommerceConnector:
         if start:
             params["min_date_modified"] = start
         raw_orders = wire.objects(
-            self._api.call_list("GET", "/v2/orders", ORDERS_SCOPE, params=params), "orders"
+            self.api.call_list("GET", "/v2/orders", ORDERS_SCOPE, params=params), "orders"
         )
-        pulled: list[PulledOrder] = []
+        wanted: list[tuple[int, Document]] = []
         stamps: list[tuple[str, str]] = []
         for index, raw in enumerate(raw_orders):
             external_id = str(wire.integer(raw, "id", f"orders[{index}]."))
@@ -200,9 +263,9 @@ class BigCommerceConnector:
             stamps.append((stamp, external_id))
             if stamp == start and external_id in seen:
                 continue
-            pulled.append(self._pulled(raw, index))
+            wanted.append((index, raw))
         return OrderBatch(
-            orders=tuple(pulled), next_page=self._next_page(start, number, seen, stamps)
+            orders=tuple(self._pull(wanted)), next_page=self._next_page(start, number, seen, stamps)
         )
 
     @staticmethod
@@ -218,18 +281,63 @@ class BigCommerceConnector:
         # A whole page changed within one second: page on within that second.
         return _encode_page(start, number + 1, sorted(seen | set(at_last)))
 
-    def fetch_order(self, external_id: str) -> PulledOrder:
-        """One order by id (the webhook fast path)."""
+    def fetch_order(self, external_id: str) -> PulledOrder | None:
+        """One order by id (the webhook fast path); ``None`` when the store has no such order."""
         order_id = _order_id(external_id)
-        raw = self._api.call("GET", f"/v2/orders/{order_id}", ORDERS_SCOPE)
+        try:
+            raw = self.api.call("GET", f"/v2/orders/{order_id}", ORDERS_SCOPE)
+        except ValidationError as error:
+            if error.status == 404:
+                return None
+            raise
         if not isinstance(raw, dict):
             raise ValidationError(f"GET /v2/orders/{order_id}: answer is not a JSON object")
-        return self._pulled(raw, 0)
+        return self._pull([(0, raw)])[0]
 
     # -- shipments -------------------------------------------------------------------------
 
+    def _recorded(self, order_id: int, key: str) -> PushResult | None:
+        """The shipment ids recorded under ``key`` on the order, if any."""
+        document = self.api.call(
+            "GET",
+            f"/v3/orders/{order_id}/metafields",
+            ORDERS_SCOPE,
+            params={"namespace": METAFIELD_NAMESPACE, "key": key},
+        )
+        for raw in wire.collection(document, "metafields") if document is not None else ():
+            if raw.get("key") == key and isinstance(value := raw.get("value"), str) and value:
+                return PushResult(value)
+        return None
+
+    def _record(self, order_id: int, key: str, result: PushResult) -> None:
+        self.api.call(
+            "POST",
+            f"/v3/orders/{order_id}/metafields",
+            ORDERS_SCOPE,
+            json={
+                "permission_set": "app_only",
+                "namespace": METAFIELD_NAMESPACE,
+                "key": key,
+                "value": result.external_id,
+                "description": "Shipments Crossdock recorded for one fulfillment",
+            },
+        )
+
     def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
         order_id = _order_id(shipment.order_external_id)
+        recorded = self._recorded(order_id, idempotency_key)
+        if recorded is not None:
+            return recorded
+        result = self._push(order_id, shipment)
+        self._record(order_id, idempotency_key, result)
+        return result
+
+    def _push(self, order_id: int, shipment: ShipmentData) -> PushResult:
+        """Create the shipment on each order address it covers, unless it is there already.
+
+        A push that died before recording its key is recognised by address and tracking
+        number; an order BigCommerce already shipped whole is answered with its shipments.
+        """
         path = f"/v2/orders/{order_id}/shipments"
         existing = shipments.parse_shipments(self._pages(path, ORDERS_SCOPE, {}))
         lines = shipments.parse_order_lines(
@@ -237,8 +345,6 @@ class BigCommerceConnector:
         )
         items = shipments.shipped_items(shipment, lines)
         if existing and all(lines[line_id].remaining == 0 for line_id in items):
-            # Already fulfilled on BigCommerce: the shipment we would send is there, or
-            # the merchant shipped it another way; either way there is nothing to add.
             bodies = shipments.render_shipments(shipment, lines) if items else {}
             matching = [
                 found.id
@@ -256,14 +362,12 @@ class BigCommerceConnector:
                 ids.append(match.id)
                 continue
             ids.append(
-                shipments.parse_created(self._api.call("POST", path, ORDERS_SCOPE, json=body))
+                shipments.parse_created(self.api.call("POST", path, ORDERS_SCOPE, json=body))
             )
         return PushResult(",".join(map(str, ids)))
 
     def find_shipment(self, order_external_id: str, idempotency_key: str) -> PushResult | None:
-        # BigCommerce keeps no idempotency key; push_shipment recognises its own shipment
-        # by address and tracking number, so a resumed push is sent again safely.
-        return None
+        return self._recorded(_order_id(order_external_id), idempotency_key)
 
     # -- stock and listings ----------------------------------------------------------------
 
@@ -305,7 +409,7 @@ class BigCommerceConnector:
             chunk = batch[start : start + inventory.ADJUSTMENT_LIMIT]
             body = inventory.render_adjustment([level for _, level in chunk], location)
             try:
-                self._api.call(
+                self.api.call(
                     "PUT", "/v3/inventory/adjustments/absolute", PRODUCTS_SCOPE, json=body
                 )
             except ValidationError as error:
@@ -355,9 +459,11 @@ SPEC = ConnectorSpec(
             Capability.PUSH_SHIPMENT,
             Capability.SET_STOCK,
             Capability.PULL_LISTINGS,
+            Capability.FETCH_ORDER,
         }
     ),
     factory=BigCommerceConnector,
+    webhooks=WEBHOOKS,
     settings_schema=(
         SettingField(
             "store_hash",

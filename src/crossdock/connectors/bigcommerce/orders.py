@@ -17,7 +17,16 @@ from crossdock.connectors.base import ValidationError
 from crossdock.connectors.bigcommerce import wire
 from crossdock.connectors.bigcommerce.wire import Document
 from crossdock.core.countries import country_problem
-from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
+from crossdock.core.dto import (
+    Address,
+    Customer,
+    Discount,
+    LineData,
+    LineOption,
+    OrderData,
+    Refund,
+    RefundLine,
+)
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
 
@@ -41,8 +50,8 @@ STATUSES: dict[int, OrderStatus] = {
     13: OrderStatus.ON_HOLD,  # Disputed
     14: OrderStatus.PAID,  # Partially Refunded
 }
-REFUNDED = 4
-PARTIALLY_REFUNDED = 14
+#: Statuses that end an order unshipped, and the reason the hub records for each.
+CANCEL_REASONS: dict[int, str] = {4: "Refunded", 5: "Cancelled", 6: "Declined"}
 
 #: The store's ``weight_units`` (``GET /v2/store``) and what one unit is in the hub's units.
 WEIGHT_UNITS: dict[str, tuple[WeightUnit, Decimal]] = {
@@ -178,9 +187,24 @@ def status_of(order: Document) -> OrderStatus:
     return status
 
 
-def refunded_amount(order: Document) -> Decimal:
-    """What the merchant refunded so far (``refunded_amount``), zero when nothing."""
-    return wire.amount(order, "refunded_amount")
+def parse_refunds(order: Document, products: Sequence[Document]) -> tuple[Refund, ...]:
+    """What the merchant refunded so far, as one refund.
+
+    V2 orders report the refunded total (``refunded_amount``) and each product's
+    ``quantity_refunded``, not the refunds one by one (those live in the V3 payment
+    actions API, which the staged specs do not cover), so the total travels as one refund
+    whose id stays the same while it grows.
+    """
+    amount = wire.amount(order, "refunded_amount")
+    if not amount:
+        return ()
+    lines = []
+    for index, raw in enumerate(products):
+        quantity = int(wire.decimal(raw, "quantity_refunded", f"products[{index}].") or 0)
+        if quantity:
+            lines.append(RefundLine(str(wire.integer(raw, "id")), wire.text(raw, "sku"), quantity))
+    order_id = wire.integer(order, "id")
+    return (Refund(external_id=f"{order_id}-refunded", amount=amount, lines=tuple(lines)),)
 
 
 def parse_order(parts: OrderParts) -> OrderData:
@@ -207,9 +231,8 @@ def parse_order(parts: OrderParts) -> OrderData:
     customer_id = wire.optional_integer(order, "customer_id") or 0
     gift_message = _gift_message([raw for _, raw in shippable])
     extra: dict[str, str] = {}
-    refunded = refunded_amount(order)
-    if refunded:
-        extra["refunded_amount"] = str(refunded)
+    status_id = wire.integer(order, "status_id")
+    cancel_reason = CANCEL_REASONS.get(status_id, "")
     if len(parts.shipping_addresses) > 1:
         extra["shipping_addresses"] = str(len(parts.shipping_addresses))
     return OrderData(
@@ -237,4 +260,9 @@ def parse_order(parts: OrderParts) -> OrderData:
         customer_notes=wire.text(order, "customer_message"),
         internal_notes=wire.text(order, "staff_notes"),
         extra=extra,
+        refunds=parse_refunds(order, parts.products),
+        cancelled_at=(
+            wire.parse_date(order.get("date_modified"), "date_modified") if cancel_reason else None
+        ),
+        cancel_reason=cancel_reason,
     )
