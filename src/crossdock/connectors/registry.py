@@ -21,11 +21,12 @@ from crossdock.connectors.base import ConnectorSpec
 from crossdock.connectors.bigcommerce.connector import SPEC as BIGCOMMERCE
 from crossdock.connectors.manual.connector import SPEC as MANUAL
 from crossdock.connectors.sandbox.connector import SPEC as SANDBOX
+from crossdock.connectors.woocommerce.connector import SPEC as WOOCOMMERCE
 
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "crossdock.connectors"
-BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, BIGCOMMERCE)
+BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, WOOCOMMERCE, BIGCOMMERCE)
 
 
 class UnknownConnector(LookupError):

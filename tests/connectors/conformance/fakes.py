@@ -10,8 +10,10 @@ from collections.abc import Callable
 from tests.connectors.bigcommerce.fake import FakeBigCommerce
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
+from tests.connectors.woocommerce.fake import WooFake
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
     "bigcommerce": FakeBigCommerce,
     "sandbox": SandboxFake,
+    "woocommerce": WooFake,
 }

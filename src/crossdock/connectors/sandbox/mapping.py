@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crossdock.connectors.base import (
@@ -22,7 +21,11 @@ from crossdock.connectors.base import (
     StockLevel,
     ValidationError,
 )
-from crossdock.core.countries import country_problem
+from crossdock.connectors.payload import amount as _amount
+from crossdock.connectors.payload import country
+from crossdock.connectors.payload import obj as _object
+from crossdock.connectors.payload import objects as _list
+from crossdock.connectors.payload import text as _text
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
@@ -47,46 +50,6 @@ _UNITS: dict[str, WeightUnit] = {
     "oz": WeightUnit.OUNCE,
     "lb": WeightUnit.POUND,
 }
-
-
-def _text(document: Mapping[str, Any], key: str) -> str:
-    value = document.get(key)
-    if value is None:
-        return ""
-    if not isinstance(value, str | int):
-        raise ValidationError(f"{key} is not text")
-    return str(value)
-
-
-def _object(document: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = document.get(key)
-    if value is None:
-        return {}
-    if not isinstance(value, Mapping):
-        raise ValidationError(f"{key} is not an object")
-    return value
-
-
-def _list(document: Mapping[str, Any], key: str) -> Sequence[Mapping[str, Any]]:
-    value = document.get(key)
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ValidationError(f"{key} is not a list of objects")
-    return value
-
-
-def _amount(document: Mapping[str, Any], key: str) -> Decimal:
-    raw = document.get(key, "0")
-    if not isinstance(raw, str | int):
-        raise ValidationError(f"{key} must be a decimal string, got {raw!r}")
-    try:
-        amount = Decimal(str(raw))
-    except InvalidOperation as error:
-        raise ValidationError(f"{key} is not a decimal amount: {raw!r}") from error
-    if not amount.is_finite():
-        raise ValidationError(f"{key} is not a finite amount: {raw!r}")
-    return amount
 
 
 def parse_timestamp(raw: object, key: str = "timestamp") -> datetime:
@@ -120,14 +83,6 @@ def _weight(document: Mapping[str, Any], key: str) -> Weight | None:
         raise ValidationError(f"{key}: {error}") from error
 
 
-def _country(raw: Mapping[str, Any], key: str) -> str:
-    text = _text(raw, "country_code")
-    problem = country_problem(text)
-    if problem:
-        raise ValidationError(f"{key}.country_code: {problem}")
-    return text.upper()
-
-
 def _address(raw: Mapping[str, Any], key: str) -> Address:
     return Address(
         name=_text(raw, "name"),
@@ -139,7 +94,7 @@ def _address(raw: Mapping[str, Any], key: str) -> Address:
         city=_text(raw, "city"),
         state=_text(raw, "region"),
         postal_code=_text(raw, "postal_code"),
-        country=_country(raw, key),
+        country=country(raw, "country_code", key),
     )
 
 
