@@ -1,8 +1,8 @@
 """The fake BigCommerce served over real HTTP on 127.0.0.1, for the hub's own clients.
 
-The hub's worker builds its clients itself (``connectors.http.build_client``), so a test
-of the whole loop points a channel's ``api_base_url`` here instead of handing in a
-``MockTransport``. Each request is handed to :meth:`FakeBigCommerce.handle` unchanged.
+Proves the ``api_base_url`` setting (tests and sandboxes only) works through a real
+``httpx`` client built by ``connectors.http.build_client``, with no ``MockTransport`` in
+between. Each request is handed to :meth:`FakeBigCommerce.handle` unchanged.
 """
 
 from __future__ import annotations

@@ -22,10 +22,12 @@ from crossdock.connectors.base import (
     WebhookRejected,
 )
 from crossdock.connectors.bigcommerce import connector as connector_module
+from crossdock.connectors.bigcommerce.connector import BigCommerceConnector
 from crossdock.connectors.bigcommerce.webhooks import WEBHOOKS
-from crossdock.connectors.http import QuotaSignal, attach_quota_sink
+from crossdock.connectors.http import QuotaSignal, attach_quota_sink, build_client
 from crossdock.core.statuses import OrderStatus
 from tests.connectors.bigcommerce.fake import FakeBigCommerce, Fault
+from tests.connectors.bigcommerce.served import served
 from tests.connectors.bigcommerce.support import golden, order_from_golden, second_address
 
 START = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -398,3 +400,14 @@ def test_a_webhook_of_another_scope_names_no_order() -> None:
     )
 
     assert (event.topic, event.order_external_id) == ("store/product/updated", "")
+
+
+def test_the_test_base_url_reaches_the_store_over_real_loopback_http() -> None:
+    fake = _store(2)
+
+    with served(fake) as base_url:
+        connector = BigCommerceConnector(build_client(), fake.config(api_base_url=base_url))
+        batch = connector.fetch_orders(None, None)
+
+    assert [order.external_id for order in batch.orders] == ["3000", "3001"]
+    assert {request.url.host for request in fake.requests} == {"127.0.0.1"}

@@ -176,11 +176,15 @@ class BigCommerceClient:
             return None
         return json_body(response)
 
-    def call_list(self, method: str, path: str, scope: str, **kwargs: Any) -> list[Any]:
-        """A V2 collection: a JSON list, or empty for 204 No Content."""
+    def call_list(
+        self, method: str, path: str, scope: str, **kwargs: Any
+    ) -> list[Mapping[str, Any]]:
+        """A V2 collection: a JSON list of objects, or empty for 204 No Content."""
         document = self.call(method, path, scope, **kwargs)
         if document is None:
             return []
-        if not isinstance(document, list):
-            raise ValidationError(f"{method} {path}: answer is not a JSON list")
+        if not isinstance(document, list) or not all(
+            isinstance(item, Mapping) for item in document
+        ):
+            raise ValidationError(f"{method} {path}: answer is not a JSON list of objects")
         return document

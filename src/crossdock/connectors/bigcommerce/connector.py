@@ -123,11 +123,8 @@ class BigCommerceConnector:
         found: list[Document] = []
         page = 1
         while True:
-            batch = wire.objects(
-                self.api.call_list(
-                    "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
-                ),
-                path,
+            batch = self.api.call_list(
+                "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
             )
             found.extend(batch)
             if len(batch) < PAGE_SIZE:
@@ -250,9 +247,7 @@ class BigCommerceConnector:
         params: dict[str, Any] = {"sort": "date_modified:asc", "limit": PAGE_SIZE, "page": number}
         if start:
             params["min_date_modified"] = start
-        raw_orders = wire.objects(
-            self.api.call_list("GET", "/v2/orders", ORDERS_SCOPE, params=params), "orders"
-        )
+        raw_orders = self.api.call_list("GET", "/v2/orders", ORDERS_SCOPE, params=params)
         wanted: list[tuple[int, Document]] = []
         stamps: list[tuple[str, str]] = []
         for index, raw in enumerate(raw_orders):

@@ -67,10 +67,7 @@ def parse_location_quantities(documents: Sequence[Document]) -> dict[str, int]:
 
 
 def _title(product_name: str, variant: Document, where: str) -> str:
-    labels = [
-        wire.text(value, "label")
-        for value in wire.objects(variant.get("option_values"), f"{where}option_values")
-    ]
+    labels = [wire.text(value, "label") for value in wire.objects(variant, "option_values", where)]
     labels = [label for label in labels if label]
     return f"{product_name} ({', '.join(labels)})" if labels else product_name
 
@@ -85,7 +82,7 @@ def parse_listings(
         product_id = wire.integer(product, "id", where)
         name = wire.text(product, "name")
         tracking = wire.text(product, "inventory_tracking") or "variant"
-        variants = wire.objects(product.get("variants"), f"{where}variants")
+        variants = wire.objects(product, "variants", where)
         if tracking == "product" or not variants:
             key = f"{PRODUCT_PREFIX}{product_id}"
             listings.append(

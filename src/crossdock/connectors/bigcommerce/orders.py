@@ -13,10 +13,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from crossdock.connectors import payload
 from crossdock.connectors.base import ValidationError
 from crossdock.connectors.bigcommerce import wire
 from crossdock.connectors.bigcommerce.wire import Document
-from crossdock.core.countries import country_problem
 from crossdock.core.dto import (
     Address,
     Customer,
@@ -97,14 +97,6 @@ def _weight(raw: Document, unit: str, where: str) -> Weight | None:
     return Weight(value * factor, hub_unit)
 
 
-def _country(raw: Document, where: str) -> str:
-    code = wire.text(raw, "country_iso2").strip().upper()
-    problem = country_problem(code)
-    if problem:
-        raise ValidationError(f"{where}country_iso2: {problem}")
-    return code
-
-
 def _address(raw: Document, where: str) -> Address:
     return Address(
         name=" ".join(
@@ -118,7 +110,7 @@ def _address(raw: Document, where: str) -> Address:
         city=wire.text(raw, "city"),
         state=wire.text(raw, "state"),
         postal_code=wire.text(raw, "zip"),
-        country=_country(raw, where),
+        country=payload.country(raw, "country_iso2", where.rstrip(".")),
     )
 
 
@@ -128,7 +120,7 @@ def _options(raw: Document, where: str) -> tuple[LineOption, ...]:
             name=wire.text(option, "display_name") or wire.text(option, "name"),
             value=wire.text(option, "display_value") or wire.text(option, "value"),
         )
-        for option in wire.objects(raw.get("product_options"), f"{where}product_options")
+        for option in wire.objects(raw, "product_options", where)
     ]
     wrapping = wire.text(raw, "wrapping_name")
     if wrapping:

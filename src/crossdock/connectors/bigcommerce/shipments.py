@@ -177,7 +177,7 @@ def parse_shipments(documents: Sequence[Document]) -> tuple[ExistingShipment, ..
     found = []
     for index, raw in enumerate(documents):
         where = f"shipments[{index}]."
-        items = wire.objects(raw.get("items"), f"{where}items")
+        items = wire.objects(raw, "items", where)
         found.append(
             ExistingShipment(
                 id=wire.integer(raw, "id", where),

@@ -2,31 +2,37 @@
 
 BigCommerce answers money as decimal strings with four places (``"12.5000"``), ids as
 integers, dates in RFC 2822 (V2) and its V3 collections as ``{"data": [...], "meta": ...}``.
-Every reader raises :class:`ValidationError` naming the field, never anything else.
+Every reader raises :class:`ValidationError` naming the field (and where it sits, e.g.
+``products[1].``), never anything else; the common getters are :mod:`connectors.payload`'s.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 
+from crossdock.connectors import payload
 from crossdock.connectors.base import ValidationError
 
 Document = Mapping[str, Any]
 CENT = Decimal("0.01")
+T = TypeVar("T")
+
+
+def _named(where: str, read: Callable[[], T]) -> T:
+    """``read()``, its error prefixed with where the value sits (``products[1].``)."""
+    try:
+        return read()
+    except ValidationError as error:
+        raise ValidationError(f"{where}{error}", status=error.status) from error
 
 
 def text(document: Document, key: str, where: str = "") -> str:
-    """A text value (numbers are accepted and written out); missing or null is empty."""
-    value = document.get(key)
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValidationError(f"{where}{key} is not text")
-    return str(value)
+    """A text value (:func:`payload.text`); missing or null is empty."""
+    return _named(where, lambda: payload.text(document, key))
 
 
 def integer(document: Document, key: str, where: str = "") -> int:
@@ -44,18 +50,8 @@ def optional_integer(document: Document, key: str, where: str = "") -> int | Non
 
 
 def amount(document: Document, key: str, where: str = "") -> Decimal:
-    """A money amount rounded to cents; missing is zero."""
-    raw = document.get(key)
-    if raw is None or raw == "":
-        return Decimal("0.00")
-    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-        raise ValidationError(f"{where}{key} is not an amount: {raw!r}")
-    try:
-        value = Decimal(str(raw))
-    except InvalidOperation as error:
-        raise ValidationError(f"{where}{key} is not an amount: {raw!r}") from error
-    if not value.is_finite():
-        raise ValidationError(f"{where}{key} is not a finite amount: {raw!r}")
+    """A money amount (string or JSON number) rounded to cents; missing or null is zero."""
+    value = _named(where, lambda: payload.amount(document, key, numbers=True))
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
@@ -75,20 +71,16 @@ def decimal(document: Document, key: str, where: str = "") -> Decimal | None:
     return value
 
 
-def objects(value: object, where: str) -> Sequence[Document]:
-    """A JSON array of objects (``None`` is empty)."""
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(item, Mapping) for item in value):
-        raise ValidationError(f"{where} is not a list of objects")
-    return value
+def objects(document: Document, key: str, where: str = "") -> Sequence[Document]:
+    """A list of objects (:func:`payload.objects`); missing or null is empty."""
+    return _named(where, lambda: payload.objects(document, key))
 
 
 def collection(document: object, where: str) -> Sequence[Document]:
     """The ``data`` list of a V3 collection answer."""
     if not isinstance(document, Mapping):
         raise ValidationError(f"{where}: answer is not a JSON object")
-    return objects(document.get("data"), f"{where}: data")
+    return objects(document, "data", f"{where}: ")
 
 
 def total_pages(document: object) -> int:
