@@ -31,7 +31,12 @@ def test_the_built_ins_are_registered_with_the_capabilities_they_implement() -> 
     sandbox = found.get("sandbox").build(httpx.Client(), ChannelConfig({}, {}))
     manual = found.get("manual").build(httpx.Client(), ChannelConfig({}, {}))
 
-    assert [spec.slug for spec in found.all()] == ["bigcommerce", "manual", "sandbox", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "bigcommerce",
+        "manual",
+        "sandbox",
+        "woocommerce",
+    ]
     assert all(isinstance(sandbox, p) for p in (PullOrders, PushShipment, SetStock, PullListings))
     assert isinstance(manual, PushShipment)
     assert not isinstance(manual, PullOrders)
@@ -46,7 +51,13 @@ def test_a_plugin_is_found_through_its_entry_point() -> None:
         ]
     )
 
-    assert [spec.slug for spec in found.all()] == ["acme", "bigcommerce", "manual", "sandbox", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "acme",
+        "bigcommerce",
+        "manual",
+        "sandbox",
+        "woocommerce",
+    ]
     assert found.get("acme").display_name == "Acme Marketplace"
 
 
@@ -59,7 +70,12 @@ def test_broken_or_impostor_plugins_are_skipped(caplog: pytest.LogCaptureFixture
         ]
     )
 
-    assert [spec.slug for spec in found.all()] == ["bigcommerce", "manual", "sandbox", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "bigcommerce",
+        "manual",
+        "sandbox",
+        "woocommerce",
+    ]
     assert found.get("sandbox").display_name == "Sandbox marketplace"
     assert "'missing' failed to load" in caplog.text
     assert "'wrong' is not a ConnectorSpec" in caplog.text
