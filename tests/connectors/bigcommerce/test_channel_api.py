@@ -14,7 +14,6 @@ def test_bigcommerce_is_offered_with_its_settings_and_carrier_vocabulary(api: Ap
         ("store_hash", False, True),
         ("access_token", True, True),
         ("location_id", False, True),
-        ("webhook_secret", True, False),
         ("api_base_url", False, False),
     ]
     assert bigcommerce["settle_time_seconds"] == 300

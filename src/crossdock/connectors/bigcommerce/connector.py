@@ -480,14 +480,6 @@ SPEC = ConnectorSpec(
             help="The location whose stock Crossdock sets (1 is the default location).",
         ),
         SettingField(
-            "webhook_secret",
-            "Webhook secret",
-            kind=FieldKind.SECRET,
-            secret=True,
-            required=False,
-            help="Sent by BigCommerce in the X-Crossdock-Webhook-Secret header of each webhook.",
-        ),
-        SettingField(
             "api_base_url",
             "API base URL",
             kind=FieldKind.URL,
