@@ -16,6 +16,7 @@ from crossdock.connectors.http import build_client
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets
 from crossdock.hub.channels.models import Channel
+from crossdock.hub.channels.ratelimit import Limiter
 
 
 def spec_of(channel: Channel) -> ConnectorSpec | None:
@@ -52,8 +53,14 @@ def connected(channel: Channel, client: httpx.Client | None = None) -> Iterator[
         raise UnknownConnector(f"no connector named {channel.kind!r} is installed")
     owned = client is None
     http = build_client() if client is None else client
+    # Every request through this client takes its turn in the channel's shared budget.
+    limiter = Limiter(channel.pk, spec.rate_limit) if spec.rate_limit else None
+    if limiter is not None:
+        limiter.attach(http)
     try:
         yield spec.build(http, config_of(channel))
     finally:
+        if limiter is not None:
+            limiter.detach(http)
         if owned:
             http.close()

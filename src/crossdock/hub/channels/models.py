@@ -134,3 +134,66 @@ class CarrierMapping(models.Model):
     def __str__(self) -> str:
         target = self.channel_carrier or "(fallback)"
         return f"{self.channel_kind}: {self.carrier} {self.service} → {target}".replace("  ", " ")
+
+
+class ChannelRateLimit(models.Model):
+    """The request budget of one channel, shared by every worker and process of the hub.
+
+    A token bucket in a row: ``tokens`` as of ``updated_at``, refilled at the connector's
+    ``rate_limit``; ``blocked_until`` holds back every request while the channel asked us
+    to wait (``Retry-After``, an exhausted quota). Changed only under a row lock.
+    """
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.CASCADE, primary_key=True, related_name="rate_limit"
+    )
+    tokens = models.FloatField(default=0)
+    updated_at = models.DateTimeField()
+    blocked_until = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"rate limit of channel {self.channel_id}: {self.tokens:.1f}"
+
+
+class ChannelWebhook(models.Model):
+    """A channel's webhook endpoint: the path token in its URL and the signing secret.
+
+    The secret is encrypted like the channel's other secrets and shown once, when made.
+    """
+
+    channel = models.OneToOneField(
+        Channel, on_delete=models.CASCADE, primary_key=True, related_name="webhook"
+    )
+    #: The unguessable part of the receiving URL (``/webhooks/<token>``).
+    token = models.CharField(max_length=64, unique=True)
+    secret_ciphertext = models.TextField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"webhook of channel {self.channel_id}"
+
+
+class WebhookDelivery(models.Model):
+    """One webhook delivery received (deduplicated on the platform's delivery id)."""
+
+    class Outcome(models.TextChoices):
+        QUEUED = "queued", "Pull queued"
+        IGNORED = "ignored", "Nothing to pull"
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="deliveries")
+    delivery_id = models.CharField(max_length=200)
+    topic = models.CharField(max_length=100)
+    order_external_id = models.CharField(max_length=100, blank=True, default="")
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["channel", "delivery_id"], name="webhook_delivery_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.topic} {self.delivery_id}"

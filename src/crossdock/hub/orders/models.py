@@ -49,6 +49,7 @@ class EventKind(models.TextChoices):
     CHANNEL_UPDATED = "channel_updated", "Updated from the channel"
     SHIPMENT_RECORDED = "shipment_recorded", "Shipment recorded"
     OVER_SHIPMENT = "over_shipment", "Over-shipped"
+    REFUNDED = "refunded", "Refunded on the channel"
 
 
 #: Order fields as people name them, for event messages ("Internal notes changed").
@@ -158,6 +159,9 @@ class Order(models.Model):
     )
     fulfillment_source = models.CharField(max_length=40, default="merchant")
     marketplace_order_id = models.CharField(max_length=100, blank=True, default="")
+    #: When and why the channel cancelled the order (empty: it did not, or did not say).
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True, default="")
     #: Digest of the source payload's shipper-relevant content; an unchanged digest is no change.
     payload_digest = models.CharField(max_length=64, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -225,6 +229,28 @@ class OrderDiscount(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code or self.description}: -{self.amount}"
+
+
+class OrderRefund(models.Model):
+    """Money the channel returned to the buyer, one row per refund of the channel."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="refunds")
+    external_id = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    reason = models.CharField(max_length=500, blank=True, default="")
+    refunded_at = models.DateTimeField(null=True, blank=True)
+    #: The lines refunded: ``[{"line_id", "sku", "quantity"}]`` (empty: an amount only).
+    lines = models.JSONField(default=list, blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order", "refunded_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["order", "external_id"], name="order_refund_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"refund {self.external_id}: {self.amount}"
 
 
 class OrderEvent(models.Model):

@@ -44,6 +44,7 @@ from crossdock.hub.orders.models import (
     field_label,
     status_label,
 )
+from crossdock.hub.orders.refunds import apply_refunds_and_cancellation
 from crossdock.hub.orders.services import create_order, record_event
 
 
@@ -189,6 +190,7 @@ def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertO
     if _replace_discounts(order, data):
         changed.append("discounts")
     status_event = _apply_status(order, data.status, actor)
+    apply_refunds_and_cancellation(order, data, actor)
     if changed:
         record_event(
             order,
@@ -230,6 +232,7 @@ def upsert_channel_order(
             with transaction.atomic():
                 created = create_order(channel.account, data, actor, channel=channel)
                 Order.objects.filter(pk=created.pk).update(payload_digest=digest)
+                apply_refunds_and_cancellation(created, data, actor)
         except OrderExists:
             # Either a concurrent pull created it (loop: update it) or another order of the
             # channel already uses this number (the loop finds nothing and raises below).

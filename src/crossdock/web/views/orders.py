@@ -145,6 +145,7 @@ def render_order_page(
         "item_count": sum(line.quantity for line in lines),
         "subtotal": sum((line.unit_price * line.quantity for line in lines), Decimal("0.00")),
         "discounts": list(order.discounts.all()),
+        "refunds": list(order.refunds.all()),
         "shipments": _shipments(order, by_id),
         "events": list(order_queries.order_events(order)),
         "ship_to": address_of(order, "ship_to"),
