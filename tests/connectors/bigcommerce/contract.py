@@ -33,6 +33,7 @@ UNCOVERED = (
     ("GET", "/v3/inventory/locations"),
     ("GET", "/v3/orders/{order_id}/metafields"),
     ("POST", "/v3/orders/{order_id}/metafields"),
+    ("GET", "/v3/orders/{order_id}/payment_actions/refunds"),
 )
 
 

@@ -148,7 +148,22 @@ class FakeBigCommerce:
         self.touch(int(external_id), status_id=5, status="Cancelled")
 
     def refund_order(self, external_id: str, amount: Decimal) -> None:
-        order = self.orders[int(external_id)].order
+        fake_order = self.orders[int(external_id)]
+        order = fake_order.order
+        fake_order.refunds.append(
+            {
+                "id": 900 + sum(len(o.refunds) for o in self.orders.values()),
+                "order_id": order["id"],
+                "user_id": 0,
+                "created": self.now.isoformat(),
+                "reason": "Goodwill",
+                "total_amount": float(amount),
+                "total_tax": 0,
+                "uses_merchant_override_values": True,
+                "items": [{"item_type": "ORDER", "item_id": order["id"], "quantity": 0}],
+                "payments": [{"id": 1, "provider_id": "stripev3", "amount": float(amount)}],
+            }
+        )
         refunded = Decimal(order["refunded_amount"]) + amount
         self.touch(
             int(external_id),
@@ -274,6 +289,10 @@ class FakeBigCommerce:
             if not parts[2].isdigit() or int(parts[2]) not in self.orders:
                 return self._v2_error(404, "The requested resource was not found.")
             return self._order_route(request, self.orders[int(parts[2])], parts[3:], query)
+        if parts[:2] == ["v3", "orders"] and parts[3:] == ["payment_actions", "refunds"]:
+            if not parts[2].isdigit() or int(parts[2]) not in self.orders:
+                return self._v3_error(404, "Order not found")
+            return self._json(200, {"data": self.orders[int(parts[2])].refunds, "meta": {}})
         if parts[:2] == ["v3", "orders"] and parts[3:] == ["metafields"]:
             if not parts[2].isdigit() or int(parts[2]) not in self.orders:
                 return self._v3_error(404, "Order not found")

@@ -33,6 +33,8 @@ class FakeOrder:
     coupons: list[dict[str, Json]] = field(default_factory=list)
     shipments: list[dict[str, Json]] = field(default_factory=list)
     metafields: list[dict[str, Json]] = field(default_factory=list)
+    #: Refunds as the V3 payment actions API lists them.
+    refunds: list[dict[str, Json]] = field(default_factory=list)
 
 
 def order_from_golden(order_id: int, modified: datetime, *, status_id: int = 11) -> FakeOrder:

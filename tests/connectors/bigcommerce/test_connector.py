@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 
 import httpx
 import pytest
@@ -130,6 +131,25 @@ def test_a_store_that_hides_its_catalog_still_ships_its_orders_without_images() 
 
     assert batch.orders[0].data is not None
     assert [line.image_url for line in batch.orders[0].data.lines] == ["", ""]
+
+
+def test_refunds_are_read_one_by_one_and_a_refusal_falls_back_to_the_refunded_total() -> None:
+    fake = _store(2)
+    fake.refund_order("3000", Decimal("5.00"))
+    fake.refund_order("3001", Decimal("7.50"))
+    fake.fail_next(
+        Fault(
+            status=403, body=[{"status": 403, "message": "no scope"}], path="/3001/payment_actions"
+        )
+    )
+
+    batch = fake.connector().fetch_orders(None, None)
+
+    assert [
+        [(r.external_id, r.amount, r.reason) for r in order.data.refunds]
+        for order in batch.orders
+        if order.data is not None
+    ] == [[("900", Decimal("5.00"), "Goodwill")], [("3001-refunded", Decimal("7.50"), "")]]
 
 
 def test_a_429_waits_for_the_quota_window_and_feeds_the_shared_limiter() -> None:

@@ -168,14 +168,36 @@ def test_a_cancelled_order_carries_when_and_why() -> None:
     )
 
 
-def test_a_partial_refund_is_one_refund_with_its_refunded_lines() -> None:
+def test_refunds_read_one_by_one_keep_their_ids_amounts_reasons_and_lines() -> None:
+    order = {**golden("order.json"), "status_id": 14, "refunded_amount": "29.0000"}
+
+    parsed = orders.parse_order(_parts(order=order, refunds=golden("order_refunds.json")["data"]))
+
+    assert parsed.status == OrderStatus.PAID
+    assert parsed.refunds == (
+        Refund(
+            external_id="31",
+            amount=Decimal("24.00"),
+            reason="Mug arrived chipped",
+            refunded_at=datetime(2026, 11, 22, 15, 4, 5, tzinfo=UTC),
+            lines=(RefundLine("5101", "", 1),),
+        ),
+        Refund(
+            external_id="32",
+            amount=Decimal("5.00"),
+            reason="Late delivery",
+            refunded_at=datetime(2026, 11, 23, 9, 30, tzinfo=UTC),
+        ),
+    )
+
+
+def test_without_the_refunds_themselves_the_refunded_total_is_one_refund() -> None:
     order = {**golden("order.json"), "status_id": 14, "refunded_amount": "24.0000"}
     products = golden("order_products.json")
     products[0].update(quantity_refunded=1, refund_amount="24.0000")
 
     parsed = orders.parse_order(_parts(order=order, products=products))
 
-    assert parsed.status == OrderStatus.PAID
     assert parsed.refunds == (
         Refund(
             external_id="2201-refunded",

@@ -79,6 +79,8 @@ class OrderParts:
     coupons: Sequence[Document] = ()
     weight_unit: str = "LBS"
     images: Mapping[int, str] = field(default_factory=dict)
+    #: The order's refunds from the V3 payment actions API (``None``: not read).
+    refunds: Sequence[Document] | None = None
 
 
 def weight_unit(store: Document) -> str:
@@ -179,23 +181,45 @@ def status_of(order: Document) -> OrderStatus:
     return status
 
 
-def parse_refunds(order: Document, products: Sequence[Document]) -> tuple[Refund, ...]:
-    """What the merchant refunded so far, as one refund.
+def _refund(raw: Document, index: int) -> Refund:
+    """One refund of ``GET /v3/orders/{id}/payment_actions/refunds``."""
+    where = f"refunds[{index}]."
+    lines = tuple(
+        RefundLine(
+            str(wire.integer(item, "item_id", where)), "", wire.integer(item, "quantity", where)
+        )
+        for item in wire.objects(raw, "items", where)
+        if item.get("item_type") == "PRODUCT" and item.get("quantity")
+    )
+    created = raw.get("created")
+    return Refund(
+        external_id=str(wire.integer(raw, "id", where)),
+        amount=wire.amount(raw, "total_amount", where),
+        reason=wire.text(raw, "reason", where),
+        refunded_at=wire.parse_date(created, f"{where}created") if created else None,
+        lines=lines,
+    )
 
-    V2 orders report the refunded total (``refunded_amount``) and each product's
-    ``quantity_refunded``, not the refunds one by one (those live in the V3 payment
-    actions API, which the staged specs do not cover), so the total travels as one refund
-    whose id stays the same while it grows.
+
+def parse_refunds(parts: OrderParts) -> tuple[Refund, ...]:
+    """The merchant's refunds: one by one when they were read, else the refunded total.
+
+    ``parts.refunds`` holds the V3 payment actions' refunds (``None`` when they could not
+    be read). Without them the order's ``refunded_amount`` and its products'
+    ``quantity_refunded`` travel as one refund whose id stays the same while it grows, so
+    only the first refunded total reaches the hub.
     """
-    amount = wire.amount(order, "refunded_amount")
+    if parts.refunds:
+        return tuple(_refund(raw, index) for index, raw in enumerate(parts.refunds))
+    amount = wire.amount(parts.order, "refunded_amount")
     if not amount:
         return ()
     lines = []
-    for index, raw in enumerate(products):
+    for index, raw in enumerate(parts.products):
         quantity = int(wire.decimal(raw, "quantity_refunded", f"products[{index}].") or 0)
         if quantity:
             lines.append(RefundLine(str(wire.integer(raw, "id")), wire.text(raw, "sku"), quantity))
-    order_id = wire.integer(order, "id")
+    order_id = wire.integer(parts.order, "id")
     return (Refund(external_id=f"{order_id}-refunded", amount=amount, lines=tuple(lines)),)
 
 
@@ -252,7 +276,7 @@ def parse_order(parts: OrderParts) -> OrderData:
         customer_notes=wire.text(order, "customer_message"),
         internal_notes=wire.text(order, "staff_notes"),
         extra=extra,
-        refunds=parse_refunds(order, parts.products),
+        refunds=parse_refunds(parts),
         cancelled_at=(
             wire.parse_date(order.get("date_modified"), "date_modified") if cancel_reason else None
         ),

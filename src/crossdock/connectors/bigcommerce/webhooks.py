@@ -2,9 +2,10 @@
 
 BigCommerce signs nothing. A webhook is registered with custom ``headers`` and sends them
 back with every delivery, so the merchant registers the channel's webhook secret (made by
-the hub) in :data:`SECRET_HEADER`, and each delivery's copy is compared in constant time. A delivery names the order
-(``data.id``) and carries a ``hash`` that is the same on every retry of one event: the key
-for de-duplication. Polling stays the source of truth; a webhook only hurries a pull.
+the hub) in :data:`SECRET_HEADER`, and each delivery's copy is compared in constant time.
+A delivery names the order (``data.id``) and carries a ``hash`` that is the same on every
+retry of one event: the key for de-duplication. Polling stays the source of truth; a
+webhook only hurries a pull.
 """
 
 from __future__ import annotations
