@@ -168,6 +168,14 @@ def test_a_cancelled_order_carries_when_and_why() -> None:
     )
 
 
+def test_an_archived_order_is_cancelled_whatever_its_status() -> None:
+    order = {**golden("order.json"), "is_deleted": True}
+
+    parsed = orders.parse_order(_parts(order=order))
+
+    assert (parsed.status, parsed.cancel_reason) == (OrderStatus.CANCELLED, "Archived")
+
+
 def test_refunds_read_one_by_one_keep_their_ids_amounts_reasons_and_lines() -> None:
     order = {**golden("order.json"), "status_id": 14, "refunded_amount": "29.0000"}
 

@@ -174,11 +174,12 @@ def _gift_message(products: Sequence[Document]) -> str:
 
 
 def status_of(order: Document) -> OrderStatus:
+    """The hub status of an order; an archived (deleted) order will not ship: cancelled."""
     status_id = wire.integer(order, "status_id")
     status = STATUSES.get(status_id)
     if status is None:
         raise ValidationError(f"status_id {status_id} is not a BigCommerce order status")
-    return status
+    return OrderStatus.CANCELLED if order.get("is_deleted") is True else status
 
 
 def _refund(raw: Document, index: int) -> Refund:
@@ -248,7 +249,8 @@ def parse_order(parts: OrderParts) -> OrderData:
     gift_message = _gift_message([raw for _, raw in shippable])
     extra: dict[str, str] = {}
     status_id = wire.integer(order, "status_id")
-    cancel_reason = CANCEL_REASONS.get(status_id, "")
+    cancel_reason = "Archived" if order.get("is_deleted") is True else ""
+    cancel_reason = cancel_reason or CANCEL_REASONS.get(status_id, "")
     if len(parts.shipping_addresses) > 1:
         extra["shipping_addresses"] = str(len(parts.shipping_addresses))
     return OrderData(
