@@ -7,6 +7,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +15,14 @@ GOLDEN = Path(__file__).parent / "golden"
 Json = Any
 
 
+@cache
+def _golden_text(name: str) -> str:
+    return (GOLDEN / name).read_text(encoding="utf-8")
+
+
 def golden(name: str) -> Any:
-    return json.loads((GOLDEN / name).read_text(encoding="utf-8"))
+    """A fresh copy of a golden fixture (callers change it freely)."""
+    return json.loads(_golden_text(name))
 
 
 def rfc2822(when: datetime) -> str:

@@ -105,6 +105,20 @@ def test_a_full_page_within_one_second_pages_on_by_number(monkeypatch: pytest.Mo
     assert _pull_ids(fake, None) == ["3000", "3001", "3002", "3003", "3004"]
 
 
+def test_a_store_answering_full_pages_for_ever_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(connector_module, "PAGE_SIZE", 1)
+    monkeypatch.setattr(connector_module, "MAX_PAGES", 3)
+    fake = _store(1)
+    fake.orders[3000].products = fake.orders[3000].products[:1]
+    fake.before = lambda request: fake.orders[3000].products.append(
+        dict(fake.orders[3000].products[0])
+    )
+
+    batch = fake.connector().fetch_orders(None, None)
+
+    assert batch.orders[0].problem == ("GET /v2/orders/3000/products: more than 3 pages; stopped")
+
+
 def test_one_unreadable_order_is_a_problem_and_never_blocks_the_others() -> None:
     fake = _store(3)
     fake.orders[3001].addresses[0]["country_iso2"] = "ZZ"

@@ -52,6 +52,8 @@ from crossdock.connectors.bigcommerce.wire import Document
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 250
+#: The most pages one collection is read to (a store answering full pages for ever stops).
+MAX_PAGES = 400
 #: Where a pushed shipment's idempotency key is kept: a private order metafield.
 METAFIELD_NAMESPACE = "crossdock"
 
@@ -121,28 +123,26 @@ class BigCommerceConnector:
     def _pages(self, path: str, scope: str, params: dict[str, Any]) -> list[Document]:
         """Every item of a paged V2 collection (pages end short, or with 204)."""
         found: list[Document] = []
-        page = 1
-        while True:
+        for page in range(1, MAX_PAGES + 1):
             batch = self.api.call_list(
                 "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
             )
             found.extend(batch)
             if len(batch) < PAGE_SIZE:
                 return found
-            page += 1
+        raise ValidationError(f"GET {path}: more than {MAX_PAGES} pages; stopped")
 
     def _v3_pages(self, path: str, scope: str, params: dict[str, Any]) -> list[Document]:
         """Every item of a paged V3 collection (``meta.pagination.total_pages``)."""
         found: list[Document] = []
-        page = 1
-        while True:
+        for page in range(1, MAX_PAGES + 1):
             document = self.api.call(
                 "GET", path, scope, params={**params, "page": page, "limit": PAGE_SIZE}
             )
             found.extend(wire.collection(document, path))
             if page >= wire.total_pages(document):
                 return found
-            page += 1
+        raise ValidationError(f"GET {path}: more than {MAX_PAGES} pages; stopped")
 
     def weight_unit(self) -> str:
         if self._weight_unit is None:
