@@ -22,4 +22,5 @@ def test_the_readme_names_the_channels_that_ship() -> None:
 
     assert "**hand-entered orders**" in README
     assert "**sandbox marketplace**" in README
+    assert "**WooCommerce** stores" in README
     assert [spec.slug for spec in marketplaces if f"**{spec.display_name}**" not in README] == []

@@ -87,6 +87,9 @@ class FieldKind(StrEnum):
     SECRET = "secret"  # noqa: S105 - a form field kind, not a secret
     INTEGER = "integer"
     BOOLEAN = "boolean"
+    #: A :class:`Location` id, chosen in a select filled by ``list_locations()`` once the
+    #: channel's credentials work (empty: the channel's default location).
+    LOCATION = "location"
 
 
 @dataclass(frozen=True, slots=True)

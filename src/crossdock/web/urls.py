@@ -15,6 +15,7 @@ from crossdock.web.views import (
     orders,
     settings,
     shipments,
+    webhooks,
 )
 
 urlpatterns = [
@@ -52,6 +53,8 @@ urlpatterns = [
     path("channels/connect/<slug:kind>", channels.channel_connect, name="channel_connect"),
     path("channels/<int:channel_id>/", channels.channel_detail, name="channel_detail"),
     path("channels/<int:channel_id>/sync", channels.channel_sync, name="channel_sync"),
+    path("channels/<int:channel_id>/webhook", channels.channel_webhook, name="channel_webhook"),
+    path("webhooks/<str:token>", webhooks.receive, name="webhook_receive"),
     path("channels/write-backs/", channels.write_back_list, name="write_backs"),
     path(
         "channels/write-backs/<int:write_back_id>/replay",

@@ -13,7 +13,7 @@ def test_bigcommerce_is_offered_with_its_settings_and_carrier_vocabulary(api: Ap
     assert [(f["name"], f["secret"], f["required"]) for f in bigcommerce["settings"]] == [
         ("store_hash", False, True),
         ("access_token", True, True),
-        ("location_id", False, True),
+        ("location_id", False, False),
         ("api_base_url", False, False),
     ]
     assert bigcommerce["settle_time_seconds"] == 300

@@ -260,4 +260,8 @@ def test_a_woocommerce_order_goes_round_the_whole_loop() -> None:
     assert (outcome.write_back.state, outcome.write_back.attempts) == ("accepted", 1)
     assert [(s.tracking_number, s.carrier) for s in outcome.received] == [(TRACKING, "USPS")]
     assert outcome.order.status == "shipped"
-    assert fake.store.orders[int(outcome.order.external_id)]["status"] == "completed"
+    order_id = int(outcome.order.external_id)
+    assert fake.store.orders[order_id]["status"] == "completed"
+    # ShipStation's USPS is the Shipment Tracking provider the spec's carrier mapping names.
+    [tracking] = fake.store.trackings[order_id]
+    assert (tracking["tracking_provider"], tracking["custom_tracking_provider"]) == ("USPS", "")

@@ -121,3 +121,11 @@ def test_the_listing_shows_each_key_once_with_the_row_in_force(account: Account)
 
 def test_the_migrations_leave_no_copies_of_the_defaults() -> None:
     assert not CarrierMapping.objects.filter(account__isnull=True).exists()
+
+
+def test_a_connector_spec_declares_its_own_carrier_vocabulary(account: Account) -> None:
+    fedex = resolve_carrier(account.pk, "woocommerce", carrier="FedEx", fallback="")
+    unknown = resolve_carrier(account.pk, "woocommerce", carrier="Bring", fallback="")
+
+    assert (fedex.carrier, fedex.is_mapped) == ("Fedex", True)
+    assert (unknown.carrier, unknown.carrier_name, unknown.is_mapped) == ("", "Bring", False)

@@ -491,9 +491,9 @@ SPEC = ConnectorSpec(
         SettingField(
             "location_id",
             "Inventory location",
-            kind=FieldKind.INTEGER,
-            default="1",
-            help="The location whose stock Crossdock sets (1 is the default location).",
+            kind=FieldKind.LOCATION,
+            required=False,
+            help="The location whose stock Crossdock sets and reads (empty: the default, 1).",
         ),
         SettingField(
             "api_base_url",

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from crossdock.connectors.registry import registry
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
@@ -30,10 +31,30 @@ class ChannelCarrier:
     is_mapped: bool
 
 
-def _built_in(channel_kind: str | None) -> list[CarrierMapping]:
-    """The code defaults (of one kind, or all) as unsaved rows: no id, no account."""
-    kinds = [channel_kind] if channel_kind else list(DEFAULT_MAPPINGS)
+def _declared(channel_kind: str | None) -> list[CarrierMapping]:
+    """The mappings connector specs declare (``ConnectorSpec.carrier_mappings``) as rows."""
+    specs = [spec for spec in registry().all() if channel_kind in (None, spec.slug)]
     return [
+        CarrierMapping(
+            channel_kind=spec.slug,
+            carrier=row.carrier,
+            service=row.service,
+            channel_carrier=row.channel_carrier,
+            channel_service=row.channel_service,
+        )
+        for spec in specs
+        for row in spec.carrier_mappings
+    ]
+
+
+def _built_in(channel_kind: str | None) -> list[CarrierMapping]:
+    """The code defaults (of one kind, or all) as unsaved rows: no id, no account.
+
+    A connector's own declaration comes first (it wins a tie), then the table of
+    :mod:`carrier_defaults` for kinds whose connectors declare none yet.
+    """
+    kinds = [channel_kind] if channel_kind else list(DEFAULT_MAPPINGS)
+    return _declared(channel_kind) + [
         CarrierMapping(
             channel_kind=kind,
             carrier=carrier,

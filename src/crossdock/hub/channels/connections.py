@@ -6,12 +6,22 @@ explicit timeouts of :mod:`crossdock.connectors.http`); tests pass their own cli
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
 
-from crossdock.connectors.base import ChannelConfig, ConnectorSpec
+from crossdock.connectors.base import (
+    ChannelConfig,
+    CheckConnection,
+    ConnectionProblem,
+    ConnectorError,
+    ConnectorSpec,
+    FieldKind,
+    ListLocations,
+    Location,
+    ProblemKind,
+)
 from crossdock.connectors.http import build_client
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets
@@ -64,3 +74,43 @@ def connected(channel: Channel, client: httpx.Client | None = None) -> Iterator[
             limiter.detach(http)
         if owned:
             http.close()
+
+
+def check_values(
+    spec: ConnectorSpec, values: Mapping[str, str], client: httpx.Client | None = None
+) -> list[ConnectionProblem]:
+    """ "Test connection": one real call with the settings a merchant entered, every problem
+    named (bad domain, bad token, missing scope, store closed); ``[]`` when it works or the
+    connector cannot check. Nothing is stored."""
+    secret_names = {field.name for field in spec.settings_schema if field.secret}
+    config = ChannelConfig(
+        settings={k: v for k, v in values.items() if k not in secret_names},
+        secrets={k: v for k, v in values.items() if k in secret_names and v},
+    )
+    http = build_client() if client is None else client
+    try:
+        connector = spec.build(http, config)
+        if not isinstance(connector, CheckConnection):
+            return []
+        return list(connector.check_connection())
+    except ConnectorError as error:
+        return [ConnectionProblem(ProblemKind.UNREACHABLE, str(error))]
+    finally:
+        if client is None:
+            http.close()
+
+
+def location_field(spec: ConnectorSpec) -> str:
+    """The name of the spec's location setting, or ``""``."""
+    return next((f.name for f in spec.settings_schema if f.kind == FieldKind.LOCATION), "")
+
+
+def locations_of(channel: Channel, client: httpx.Client | None = None) -> list[Location]:
+    """The channel's locations for its location select; ``[]`` when they cannot be read."""
+    try:
+        with connected(channel, client) as connector:
+            if not isinstance(connector, ListLocations):
+                return []
+            return list(connector.list_locations())
+    except (ConnectorError, UnknownConnector, SecretsUnreadable):
+        return []

@@ -25,7 +25,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from crossdock.connectors.base import ConnectorError, OrderBatch, PullOrders
+from crossdock.connectors.base import ConnectorError, FetchOrder, OrderBatch, PullOrders
 from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.display import plural
@@ -239,3 +239,33 @@ def _finish(
             )
         Channel.objects.filter(pk=channel.pk, sync_lease_owner=owner).update(**health)
     run.refresh_from_db()
+
+
+def pull_one_order(channel_id: int, external_id: str, *, client: httpx.Client | None = None) -> str:
+    """Read one order now (the webhook fast path) and store it like a pull would.
+
+    Without the connector's ``fetch_order`` the channel's usual pull runs instead. A
+    failure is logged, never raised: polling stays the source of truth and reads the order
+    again. Returns what happened, in words, for the delivery log.
+    """
+    channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
+    if channel is None:
+        return "channel inactive"
+    tally = _Tally()
+    try:
+        with connected(channel, client) as connector:
+            if not isinstance(connector, FetchOrder):
+                run = pull_orders(channel_id, client=client)
+                return "channel pulled" if run is not None else "a pull was already running"
+            pulled = connector.fetch_order(external_id)
+            if pulled is None:
+                return "no such order on the channel"
+            _store_batch(
+                channel, OrderBatch((pulled,)), tally, Actor(ActorKind.CHANNEL, channel.name)
+            )
+    except (ConnectorError, UnknownConnector, SecretsUnreadable) as failure:
+        logger.warning("channel %s: order %s not read: %s", channel.pk, external_id, failure)
+        return f"not read: {type(failure).__name__}"
+    if tally.failed:
+        return f"not stored: {tally.problems[0]['error']}"
+    return "stored"

@@ -3,18 +3,21 @@ carrier-mapping form."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django import forms
 
-from crossdock.connectors.base import ConnectorSpec, FieldKind, SettingField
+from crossdock.connectors.base import ConnectorSpec, FieldKind, Location, SettingField
 from crossdock.hub.channels.services import MAX_SYNC_INTERVAL, MIN_SYNC_INTERVAL
 from crossdock.web.forms.fields import set_choices
 
 SETTING_PREFIX = "setting_"
 
 
-def _setting_field(setting: SettingField, *, editing: bool) -> forms.Field:
+def _setting_field(
+    setting: SettingField, *, editing: bool, locations: Sequence[Location] = ()
+) -> forms.Field:
     """The form field of one connector setting. Editing, a secret left blank is kept."""
     required = setting.required and not setting.default and not (editing and setting.secret)
     common: dict[str, Any] = {
@@ -30,6 +33,13 @@ def _setting_field(setting: SettingField, *, editing: bool) -> forms.Field:
             max_length=500,
             strip=True,
             widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+            **common,
+        )
+    if setting.kind == FieldKind.LOCATION:
+        common["required"] = False
+        empty = "The channel's default" if locations else "Chosen once the channel is connected"
+        return forms.ChoiceField(
+            choices=[("", empty), *((loc.external_id, loc.name) for loc in locations)],
             **common,
         )
     if setting.kind == FieldKind.URL:
@@ -55,13 +65,20 @@ class ChannelForm(forms.Form):
     )
 
     def __init__(
-        self, *args: Any, spec: ConnectorSpec, editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        spec: ConnectorSpec,
+        editing: bool = False,
+        locations: Sequence[Location] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.spec = spec
         self.editing = editing
         for setting in spec.settings_schema:
-            self.fields[SETTING_PREFIX + setting.name] = _setting_field(setting, editing=editing)
+            self.fields[SETTING_PREFIX + setting.name] = _setting_field(
+                setting, editing=editing, locations=locations
+            )
 
     def setting_fields(self) -> list[forms.BoundField]:
         return [self[SETTING_PREFIX + setting.name] for setting in self.spec.settings_schema]

@@ -9,12 +9,13 @@ from django.contrib import messages
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from crossdock.connectors.base import Capability, ConnectorSpec
+from crossdock.connectors.base import Capability, ConnectorSpec, Location, ProblemKind
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels import carriers, queries, services
+from crossdock.hub.channels import carriers, connections, queries, services, webhooks
 from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment import queries as fulfillment_queries
@@ -80,7 +81,7 @@ def channel_connect(request: HttpRequest, account: Account, kind: str) -> HttpRe
     if spec.slug == MANUAL_KIND:
         raise Http404("the manual channel is built in")
     form = ChannelForm(request.POST or None, spec=spec)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _connection_works(request, spec, form):
         try:
             channel = services.add_channel(
                 account,
@@ -94,11 +95,32 @@ def channel_connect(request: HttpRequest, account: Account, kind: str) -> HttpRe
         except ChannelConflict:
             form.add_error("name", "A channel with this name exists already.")
         else:
-            messages.success(request, f"{channel.name} connected.")
+            choose = " Choose its location below." if connections.location_field(spec) else ""
+            messages.success(request, f"{channel.name} connected.{choose}")
             return redirect("channel_detail", channel_id=channel.pk)
     status = 400 if request.method == "POST" else 200
     context = {"section": "channels", "spec": spec, "form": form}
     return render(request, "web/channels/connect.html", context, status=status)
+
+
+def _locations(channel: Channel, spec: ConnectorSpec) -> list[Location]:
+    return connections.locations_of(channel) if connections.location_field(spec) else []
+
+
+def _connection_works(request: HttpRequest, spec: ConnectorSpec, form: ChannelForm) -> bool:
+    """Test the connection with what was entered: each problem goes next to its field.
+
+    A store that cannot be reached right now is no reason to refuse: the channel is saved
+    with a warning and its first sync tells.
+    """
+    problems = connections.check_values(spec, form.values())
+    for problem in problems:
+        if problem.kind == ProblemKind.UNREACHABLE:
+            messages.warning(request, f"Could not reach the channel to test it: {problem.message}")
+            continue
+        field = form.field_for_error(f"settings.{problem.field}") if problem.field else None
+        form.add_error(field, problem.message)
+    return not form.errors
 
 
 def _render_channel(
@@ -122,11 +144,13 @@ def _render_channel(
         "failed_states": FAILED_STATES,
         "settings": sorted(channel.settings.items()),
         "marketplace_url": spec.marketplace_url(channel.settings) if spec else "",
+        **_webhook_context(request, channel, spec),
         "form": form
         or (
             ChannelForm(
                 spec=spec,
                 editing=True,
+                locations=_locations(channel, spec),
                 initial=ChannelForm.initial_of(
                     channel.name, channel.sync_interval, channel.settings
                 ),
@@ -138,6 +162,50 @@ def _render_channel(
     return render(request, "web/channels/detail.html", context, status=status)
 
 
+def _webhook_context(
+    request: HttpRequest, channel: Channel, spec: ConnectorSpec | None
+) -> dict[str, Any]:
+    """The webhook card: URL, the secret once (right after it was made), last deliveries."""
+    if spec is None or spec.webhooks is None:
+        return {"webhooks": None}
+    webhook = webhooks.webhook_of(channel)
+    return {
+        "webhooks": spec.webhooks,
+        "webhook": webhook,
+        "webhook_url": request.build_absolute_uri(reverse("webhook_receive", args=[webhook.token]))
+        if webhook
+        else "",
+        # Revealed once: popped from the session, so a reload shows it no more.
+        "webhook_secret": request.session.pop(_secret_key(channel.pk), ""),
+        "deliveries": webhooks.recent_deliveries(channel),
+    }
+
+
+def _secret_key(channel_id: int) -> str:
+    return f"webhook-secret-{channel_id}"
+
+
+@require_POST
+@account_view
+def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
+    """Make the channel's webhook endpoint, or replace it once the merchant confirms."""
+    channel = _channel(account, channel_id)
+    if webhooks.webhook_of(channel) is not None and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Tick the box to confirm: the current webhook URL and secret stop working.",
+        )
+        return redirect("channel_detail", channel_id=channel.pk)
+    try:
+        issued = webhooks.issue_webhook(account, channel.pk)
+    except ChannelConflict as error:
+        messages.error(request, f"No webhook: {error}.")
+    else:
+        request.session[_secret_key(channel.pk)] = issued.secret
+        messages.success(request, "Webhook endpoint ready: copy the secret now, it is shown once.")
+    return redirect("channel_detail", channel_id=channel.pk)
+
+
 @account_view
 def channel_detail(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
     channel = _channel(account, channel_id)
@@ -146,7 +214,7 @@ def channel_detail(request: HttpRequest, account: Account, channel_id: int) -> H
     spec = _spec(channel.kind)
     if spec.slug == MANUAL_KIND:
         raise Http404("the manual channel has no settings")
-    form = ChannelForm(request.POST, spec=spec, editing=True)
+    form = ChannelForm(request.POST, spec=spec, editing=True, locations=_locations(channel, spec))
     if form.is_valid():
         try:
             services.update_channel(
