@@ -270,6 +270,25 @@ def test_a_push_that_died_before_recording_its_key_is_not_sent_twice() -> None:
     assert connector.find_shipment("3000", "crossdock-fulfillment-9") == resumed
 
 
+def test_a_key_another_worker_recorded_meanwhile_is_success() -> None:
+    fake = _store(1)
+    connector = fake.connector()
+    shipment = _shipment("3000", ShippedLine("30002", "MUG-FIKA-BLU", 1))
+
+    def record_first(request: httpx.Request) -> None:
+        if request.method == "POST" and request.url.path.endswith("/metafields"):
+            fake.before = None
+            fake.orders[3000].metafields.append(
+                {"id": 99, "namespace": "crossdock", "key": "k-race", "value": "1"}
+            )
+
+    fake.before = record_first
+    pushed = connector.push_shipment(shipment, "k-race")
+
+    assert pushed.external_id == str(fake.orders[3000].shipments[0]["id"])
+    assert len(fake.orders[3000].shipments) == 1
+
+
 def test_an_order_the_merchant_already_shipped_whole_is_success_without_a_new_shipment() -> None:
     fake = _store(1)
     connector = fake.connector()

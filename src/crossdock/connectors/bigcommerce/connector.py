@@ -321,18 +321,23 @@ class BigCommerceConnector:
         return None
 
     def _record(self, order_id: int, key: str, result: PushResult) -> None:
-        self.api.call(
-            "POST",
-            f"/v3/orders/{order_id}/metafields",
-            ORDERS_SCOPE,
-            json={
-                "permission_set": "app_only",
-                "namespace": METAFIELD_NAMESPACE,
-                "key": key,
-                "value": result.external_id,
-                "description": "Shipments Crossdock recorded for one fulfillment",
-            },
-        )
+        """Keep ``key`` on the order; a key recorded meanwhile (409) is already kept."""
+        try:
+            self.api.call(
+                "POST",
+                f"/v3/orders/{order_id}/metafields",
+                ORDERS_SCOPE,
+                json={
+                    "permission_set": "app_only",
+                    "namespace": METAFIELD_NAMESPACE,
+                    "key": key,
+                    "value": result.external_id,
+                    "description": "Shipments Crossdock recorded for one fulfillment",
+                },
+            )
+        except ValidationError as error:
+            if error.status != 409:
+                raise
 
     def push_shipment(self, shipment: ShipmentData, idempotency_key: str) -> PushResult:
         order_id = _order_id(shipment.order_external_id)
