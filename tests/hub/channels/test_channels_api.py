@@ -37,7 +37,13 @@ def test_a_channel_is_created_with_its_secret_stored_encrypted_and_never_shown(
     assert body["kind"] == "sandbox"
     assert body["settings"] == {"base_url": BASE_URL}
     assert body["secret_settings_set"] == ["api_token"]
-    assert body["capabilities"] == ["pull_listings", "pull_orders", "push_shipment", "set_stock"]
+    assert body["capabilities"] == [
+        "fetch_order",
+        "pull_listings",
+        "pull_orders",
+        "push_shipment",
+        "set_stock",
+    ]
     assert body["health"]["next_sync_at"] is not None
     assert TOKEN not in created.content.decode()
     assert TOKEN not in api.get("/channels").content.decode()
