@@ -7,7 +7,7 @@ from pathlib import Path
 from crossdock.connectors.registry import registry
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-#: Marketplaces people expect; the README names only those with a connector.
+#: Marketplaces people expect; the README may name only those that have a connector.
 MARKETPLACES = ("Shopify", "Amazon", "eBay", "WooCommerce", "Walmart", "Etsy", "BigCommerce")
 
 
@@ -18,13 +18,8 @@ def test_the_readme_names_no_marketplace_without_a_connector() -> None:
 
 
 def test_the_readme_names_the_channels_that_ship() -> None:
-    assert {spec.slug for spec in registry().all()} == {
-        "manual",
-        "sandbox",
-        "shopify",
-        "woocommerce",
-    }
+    marketplaces = [spec for spec in registry().all() if spec.slug not in ("manual", "sandbox")]
+
     assert "**hand-entered orders**" in README
     assert "**sandbox marketplace**" in README
-    assert "**Shopify**" in README
-    assert "**WooCommerce** stores" in README
+    assert [spec.slug for spec in marketplaces if f"**{spec.display_name}**" not in README] == []

@@ -31,7 +31,13 @@ def test_the_built_ins_are_registered_with_the_capabilities_they_implement() -> 
     sandbox = found.get("sandbox").build(httpx.Client(), ChannelConfig({}, {}))
     manual = found.get("manual").build(httpx.Client(), ChannelConfig({}, {}))
 
-    assert [spec.slug for spec in found.all()] == ["manual", "sandbox", "shopify", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "bigcommerce",
+        "manual",
+        "sandbox",
+        "shopify",
+        "woocommerce",
+    ]
     assert all(isinstance(sandbox, p) for p in (PullOrders, PushShipment, SetStock, PullListings))
     assert isinstance(manual, PushShipment)
     assert not isinstance(manual, PullOrders)
@@ -48,6 +54,7 @@ def test_a_plugin_is_found_through_its_entry_point() -> None:
 
     assert [spec.slug for spec in found.all()] == [
         "acme",
+        "bigcommerce",
         "manual",
         "sandbox",
         "shopify",
@@ -65,7 +72,13 @@ def test_broken_or_impostor_plugins_are_skipped(caplog: pytest.LogCaptureFixture
         ]
     )
 
-    assert [spec.slug for spec in found.all()] == ["manual", "sandbox", "shopify", "woocommerce"]
+    assert [spec.slug for spec in found.all()] == [
+        "bigcommerce",
+        "manual",
+        "sandbox",
+        "shopify",
+        "woocommerce",
+    ]
     assert found.get("sandbox").display_name == "Sandbox marketplace"
     assert "'missing' failed to load" in caplog.text
     assert "'wrong' is not a ConnectorSpec" in caplog.text

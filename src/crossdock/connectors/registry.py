@@ -18,6 +18,7 @@ from functools import cache
 from importlib.metadata import EntryPoint, entry_points
 
 from crossdock.connectors.base import ConnectorSpec
+from crossdock.connectors.bigcommerce.connector import SPEC as BIGCOMMERCE
 from crossdock.connectors.manual.connector import SPEC as MANUAL
 from crossdock.connectors.sandbox.connector import SPEC as SANDBOX
 from crossdock.connectors.shopify.connector import SPEC as SHOPIFY
@@ -26,7 +27,7 @@ from crossdock.connectors.woocommerce.connector import SPEC as WOOCOMMERCE
 logger = logging.getLogger(__name__)
 
 ENTRY_POINT_GROUP = "crossdock.connectors"
-BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, SHOPIFY, WOOCOMMERCE)
+BUILT_IN: tuple[ConnectorSpec, ...] = (MANUAL, SANDBOX, SHOPIFY, WOOCOMMERCE, BIGCOMMERCE)
 
 
 class UnknownConnector(LookupError):

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from tests.connectors.bigcommerce.fake import FakeBigCommerce
 from tests.connectors.conformance.platform import FakePlatform
 from tests.connectors.sandbox.fake import SandboxFake
 from tests.connectors.shopify.fake import FakeShopify
 from tests.connectors.woocommerce.fake import WooFake
 
 FAKES: dict[str, Callable[[], FakePlatform]] = {
+    "bigcommerce": FakeBigCommerce,
     "sandbox": SandboxFake,
     "shopify": FakeShopify,
     "woocommerce": WooFake,
