@@ -52,9 +52,10 @@ COLUMNS: dict[CsvKind, tuple[str, ...]] = {
         "barcode",
         "weight",
         "weight_unit",
-        "length_cm",
-        "width_cm",
-        "height_cm",
+        "length",
+        "width",
+        "height",
+        "dimension_unit",
         "bin_location",
         "cost",
         "image_url",
@@ -73,23 +74,25 @@ REQUIRED: dict[CsvKind, frozenset[str]] = {
 READ_ONLY_COLUMNS = frozenset({"reserved", "available"})
 
 #: Most units of one product at one source; more is a typo (a barcode in the wrong column).
-MAX_QUANTITY = 1_000_000
+MAX_QUANTITY = 10_000_000
 #: Most units of one component in one kit.
 MAX_KIT_QUANTITY = 10_000
-#: Heaviest product, in grams (a pallet), and longest side in centimetres.
+#: Heaviest product, in grams (a pallet), and longest side (in its unit).
 MAX_WEIGHT_GRAMS = Decimal(1_000_000)
-MAX_DIMENSION_CM = Decimal(10_000)
+MAX_DIMENSION = Decimal(10_000)
+#: Units a product's dimensions may be given in.
+DIMENSION_UNITS = ("cm", "in")
 #: Longest text per column; longer cells are refused, never cut.
 MAX_LENGTHS: dict[str, int] = {
     "sku": 100,
     "kit_sku": 100,
     "component_sku": 100,
-    "name": 255,
+    "name": 200,
     "barcode": 64,
-    "bin_location": 64,
+    "bin_location": 100,
     "image_url": 500,
     "tags": 500,
-    "source": 64,
+    "source": 100,
 }
 #: Row errors kept for the report; the count goes on beyond it.
 MAX_REPORTED_ERRORS = 1_000
@@ -123,9 +126,10 @@ class ProductRow:
     name: str
     barcode: str = ""
     weight: Weight | None = None
-    length_cm: Decimal | None = None
-    width_cm: Decimal | None = None
-    height_cm: Decimal | None = None
+    length: Decimal | None = None
+    width: Decimal | None = None
+    height: Decimal | None = None
+    dimension_unit: str = ""
     bin_location: str = ""
     cost: Decimal | None = None
     image_url: str = ""
@@ -468,9 +472,12 @@ class _ProductParser:
                 cells.fail("weight_unit", f"must be one of g, kg, oz, lb, got {unit_text!r}")
         amount = cells.decimal("weight", MAX_WEIGHT_GRAMS / _grams(unit))
         cost = self._cost(cells)
-        dimensions = [
-            cells.decimal(name, MAX_DIMENSION_CM) for name in ("length_cm", "width_cm", "height_cm")
-        ]
+        dimensions = [cells.decimal(name, MAX_DIMENSION) for name in ("length", "width", "height")]
+        dimension_unit = cells.text("dimension_unit").lower()
+        if dimension_unit and dimension_unit not in DIMENSION_UNITS:
+            cells.fail("dimension_unit", f"must be cm or in, got {dimension_unit!r}")
+        elif not dimension_unit and any(value is not None for value in dimensions):
+            dimension_unit = "cm"
         tags = tuple(tag.strip() for tag in cells.text("tags").split(",") if tag.strip())
         threshold = cells.whole("low_stock_threshold", MAX_QUANTITY)
         barcode = cells.text("barcode")
@@ -487,9 +494,10 @@ class _ProductParser:
             name=name,
             barcode=barcode,
             weight=Weight(amount, unit) if amount is not None else None,
-            length_cm=dimensions[0],
-            width_cm=dimensions[1],
-            height_cm=dimensions[2],
+            length=dimensions[0],
+            width=dimensions[1],
+            height=dimensions[2],
+            dimension_unit=dimension_unit,
             bin_location=bin_location,
             cost=cost,
             image_url=image_url,
@@ -665,9 +673,10 @@ def write_products(products: Iterable[ProductRow], out: TextIO) -> int:
                 safe_cell(product.barcode),
                 _number(product.weight.value if product.weight else None),
                 product.weight.unit.value if product.weight else "",
-                _number(product.length_cm),
-                _number(product.width_cm),
-                _number(product.height_cm),
+                _number(product.length),
+                _number(product.width),
+                _number(product.height),
+                product.dimension_unit,
                 safe_cell(product.bin_location),
                 "" if product.cost is None else f"{product.cost:.2f}",
                 safe_cell(product.image_url),
