@@ -1,0 +1,367 @@
+"""Delivering stock pushes: claim a channel's pending listings, compute, push, finish fenced.
+
+::
+
+    idle ──change──▶ pending ──claim──▶ sending ──finish, generation unchanged──▶ idle
+                        ▲                  │
+                        └──────────────────┘ generation moved during the push, or a
+                                             retryable refusal (backed off)
+
+A claim is a conditional ``UPDATE`` (``pending`` and due, or ``sending`` whose lease ran
+out) that stamps a fresh ``claim_token`` and copies ``generation`` into
+``claimed_generation``; no transaction is held across the HTTP call. The quantity is
+computed *after* the claim, from the levels as they are then, so it is at least as new as
+the claimed generation. The finish only touches rows still carrying the token, and turns
+a row ``idle`` only when ``generation`` did not move meanwhile; otherwise the row goes back
+to ``pending`` and is pushed again with the newer value. This is the write-back outbox's
+claim-with-lease and fenced finish, so the queue can move onto the shared outbox engine
+(``crossdock.platform.outbox``) once it exists.
+
+Pushes are grouped per channel up to ``spec.stock_batch_size`` levels per call, and each
+call first waits for the channel's turn (:func:`wait_turn`, the one place rate limits are
+honoured). Listings fed only by marketplace fulfilment, unlinked or paused ones are never
+pushed; a channel whose merchant has not chosen which side wins is not pushed at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import httpx
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from crossdock.connectors.base import (
+    ConnectorError,
+    RateLimit,
+    RetryableError,
+    SetStock,
+    StockLevel,
+    StockResult,
+)
+from crossdock.connectors.registry import UnknownConnector
+from crossdock.core.stock import ListingEvent, ListingStatus, transition
+from crossdock.hub.catalog.models import ChannelStock, Listing, StockPush
+from crossdock.hub.catalog.quantities import targets
+from crossdock.hub.channels.connections import connected, spec_of
+from crossdock.hub.channels.crypto import SecretsUnreadable
+from crossdock.hub.channels.models import Channel
+
+logger = logging.getLogger(__name__)
+
+State = StockPush.State
+Clock = Callable[[], datetime]
+#: Enqueues the channel's next push job at a time (the task module passes it).
+Retry = Callable[[int, datetime], None]
+#: Hands a batch of levels to the channel; tests and the benchmark may pass their own.
+Sender = Callable[[Sequence[StockLevel]], Sequence[StockResult]]
+
+#: Rows claimed at once (then pushed in batches of the channel's batch size).
+CLAIM_SIZE = 1000
+#: Claim rounds per job; a channel still busy after them gets a fresh job.
+MAX_ROUNDS = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PushPolicy:
+    """Back-off of retryable refusals (``base · 2^(attempt-1)``, capped, times 0.5–1) and the
+    lease a claim holds its rows for."""
+
+    base: timedelta = timedelta(seconds=5)
+    cap: timedelta = timedelta(minutes=30)
+    lease: timedelta = timedelta(minutes=2)
+
+
+DEFAULT_POLICY = PushPolicy()
+
+
+def retry_delay(attempt: int, retry_after: float | None, policy: PushPolicy) -> timedelta:
+    """How long a refused push waits; never less than the channel's ``Retry-After``."""
+    exponential = min(policy.cap, policy.base * (1 << min(max(attempt - 1, 0), 20)))
+    delay = exponential * random.uniform(0.5, 1.0)  # noqa: S311 - jitter, not cryptography
+    if retry_after is not None:
+        delay = max(delay, timedelta(seconds=retry_after))
+    return delay
+
+
+# ---------------------------------------------------------------------------------------------
+# Rate limits: one small function, to be swapped for the shared per-channel limiter.
+
+_buckets: dict[int, tuple[float, float]] = {}
+_buckets_lock = threading.Lock()
+
+
+def wait_turn(channel_id: int, rate: RateLimit | None) -> None:
+    """Block until ``channel_id`` may make one more call under ``rate`` (a token bucket kept
+    in this process). ``None``: no limit. Replace with the shared limiter of ``hub/channels``."""
+    if rate is None or rate.per_second <= 0:
+        return
+    while True:
+        with _buckets_lock:
+            now = time.monotonic()
+            tokens, last = _buckets.get(channel_id, (float(rate.burst), now))
+            tokens = min(float(rate.burst), tokens + (now - last) * rate.per_second)
+            if tokens >= 1:
+                _buckets[channel_id] = (tokens - 1, now)
+                return
+            _buckets[channel_id] = (tokens, now)
+            wait = (1 - tokens) / rate.per_second
+        time.sleep(wait)
+
+
+# ---------------------------------------------------------------------------------------------
+# Claim and finish
+
+
+def _claim(channel_id: int, now: datetime, policy: PushPolicy) -> tuple[str, list[StockPush]]:
+    due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(
+        state=State.SENDING, lease_until__lte=now
+    )
+    ids = list(
+        StockPush.objects.filter(due, channel_id=channel_id)
+        .order_by("next_attempt_at", "id")
+        .values_list("pk", flat=True)[:CLAIM_SIZE]
+    )
+    if not ids:
+        return "", []
+    token = uuid.uuid4().hex
+    StockPush.objects.filter(due, pk__in=ids).update(
+        state=State.SENDING,
+        claim_token=token,
+        claimed_generation=F("generation"),
+        lease_until=now + policy.lease,
+        attempts=F("attempts") + 1,
+    )
+    rows = list(StockPush.objects.filter(claim_token=token).select_related("listing"))
+    return token, rows
+
+
+def _finish(token: str, ids: Sequence[int], now: datetime) -> None:
+    """Rows still ours go idle when nothing changed meanwhile, else back to pending."""
+    mine = StockPush.objects.filter(claim_token=token, pk__in=ids, state=State.SENDING)
+    mine.filter(generation=F("claimed_generation")).update(
+        state=State.IDLE,
+        pushed_generation=F("claimed_generation"),
+        claim_token="",
+        lease_until=None,
+        next_attempt_at=None,
+        attempts=0,
+        last_error="",
+    )
+    mine.update(state=State.PENDING, claim_token="", lease_until=None, next_attempt_at=now)
+
+
+def _back_off(
+    token: str,
+    rows: Sequence[StockPush],
+    error: str,
+    retry_after: float | None,
+    now: datetime,
+    policy: PushPolicy,
+) -> datetime | None:
+    latest: datetime | None = None
+    for row in rows:
+        due = now + retry_delay(row.attempts + 1, retry_after, policy)
+        latest = due if latest is None or due > latest else latest
+        StockPush.objects.filter(pk=row.pk, claim_token=token, state=State.SENDING).update(
+            state=State.PENDING,
+            claim_token="",
+            lease_until=None,
+            next_attempt_at=due,
+            last_error=error[:2000],
+        )
+    return latest
+
+
+# ---------------------------------------------------------------------------------------------
+# Delivery
+
+
+@dataclass(slots=True)
+class _Outcome:
+    pushed: list[Listing]
+    failed: list[tuple[Listing, str]]
+    retry: list[tuple[StockPush, str]]
+
+
+def _apply_results(
+    batch: Sequence[tuple[StockPush, int]], results: Sequence[StockResult], outcome: _Outcome
+) -> None:
+    for (row, quantity), result in zip(batch, results, strict=False):
+        listing = row.listing
+        if result.ok:
+            listing.quantity_pushed = quantity if result.quantity is None else result.quantity
+            outcome.pushed.append(listing)
+        elif result.retryable:
+            outcome.retry.append((row, result.problem or "refused"))
+        else:
+            outcome.failed.append((listing, result.problem or "refused by the channel"))
+    for row, _ in batch[len(results) :]:
+        outcome.retry.append((row, "the channel answered no result for this listing"))
+
+
+def _store_listings(outcome: _Outcome, now: datetime) -> None:
+    changed: list[Listing] = []
+    for listing in outcome.pushed:
+        listing.status = transition(
+            ListingStatus(listing.status), ListingEvent.PUSHED, listing.quantity_pushed or 0
+        )
+        listing.status_reason = ""
+        listing.pushed_at = now
+        changed.append(listing)
+    for listing, reason in outcome.failed:
+        listing.status = transition(ListingStatus(listing.status), ListingEvent.FAILED)
+        listing.status_reason = reason[:2000]
+        changed.append(listing)
+    if changed:
+        Listing.objects.bulk_update(
+            changed, ["quantity_pushed", "pushed_at", "status", "status_reason"], batch_size=500
+        )
+
+
+def _needs_push(listing: Listing, quantity: int) -> bool:
+    """Whether the channel may show something other than ``quantity``."""
+    if listing.status in (ListingStatus.PENDING, ListingStatus.ERROR):
+        return True
+    if listing.quantity_pushed != quantity:
+        return True
+    read_after_push = listing.read_at is not None and (
+        listing.pushed_at is None or listing.read_at > listing.pushed_at
+    )
+    return read_after_push and listing.quantity_read != quantity
+
+
+def _round(
+    channel: Channel,
+    send: Sender,
+    batch_size: int,
+    rate: RateLimit | None,
+    clock: Clock,
+    policy: PushPolicy,
+) -> tuple[int, int, datetime | None]:
+    """One claim of up to ``CLAIM_SIZE`` rows: (rows claimed, levels handed over, retry at)."""
+    token, rows = _claim(channel.pk, clock(), policy)
+    if not rows:
+        return 0, 0, None
+    computed = targets([row.listing for row in rows])
+    to_push: list[tuple[StockPush, int]] = []
+    for row in rows:
+        explanation = computed.get(row.listing_id)
+        if explanation is None or row.listing.status == ListingStatus.PAUSED:
+            continue
+        if _needs_push(row.listing, explanation.result):
+            to_push.append((row, explanation.result))
+    outcome = _Outcome([], [], [])
+    retry_at: datetime | None = None
+    handed = 0
+    for start in range(0, len(to_push), batch_size):
+        batch = to_push[start : start + batch_size]
+        levels = [
+            StockLevel(
+                sku=row.listing.sku,
+                quantity=quantity,
+                external_id=row.listing.external_id,
+                expected=row.listing.quantity_read,
+            )
+            for row, quantity in batch
+        ]
+        wait_turn(channel.pk, rate)
+        try:
+            results = send(levels)
+        except RetryableError as error:
+            due = _back_off(
+                token, [row for row, _ in batch], str(error), error.retry_after, clock(), policy
+            )
+            retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
+            continue
+        except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
+            reason = f"{type(error).__name__}: {error}"
+            outcome.failed.extend((row.listing, reason) for row, _ in batch)
+            continue
+        handed += len(batch)
+        _apply_results(batch, results, outcome)
+    if outcome.retry:
+        due = _back_off(
+            token,
+            [row for row, _ in outcome.retry],
+            "; ".join(p for _, p in outcome.retry[:3]),
+            None,
+            clock(),
+            policy,
+        )
+        retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
+    now = clock()
+    with transaction.atomic():
+        _store_listings(outcome, now)
+        _finish(token, [row.pk for row in rows], now)
+    return len(rows), handed, retry_at
+
+
+def deliver_channel(
+    channel_id: int,
+    *,
+    client: httpx.Client | None = None,
+    send: Sender | None = None,
+    clock: Clock = timezone.now,
+    policy: PushPolicy = DEFAULT_POLICY,
+    retry: Retry | None = None,
+) -> int:
+    """Push every due pending listing of one channel; the number of levels handed over.
+
+    ``send`` replaces the connector's ``set_stock`` (the benchmark's counting sender).
+    Retryable refusals are backed off and ``retry`` (the task module's enqueue) is called
+    with the earliest due time; without it the periodic sweep picks them up.
+    """
+    channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
+    if channel is None:
+        return 0
+    state = ChannelStock.objects.filter(channel=channel).first()
+    if state is None or state.winner == ChannelStock.Winner.UNDECIDED:
+        # Connecting never overwrites silently: nothing moves until the merchant decides.
+        return 0
+    spec = spec_of(channel)
+    if spec is None:
+        return 0
+    batch_size = max(spec.stock_batch_size, 1)
+    if send is not None:
+        return _deliver(channel, send, batch_size, spec.rate_limit, clock, policy, retry)
+    with connected(channel, client) as connector:
+        if not isinstance(connector, SetStock):
+            logger.info("channel %s cannot set stock; pushes stay pending", channel_id)
+            return 0
+        return _deliver(
+            channel, connector.set_stock, batch_size, spec.rate_limit, clock, policy, retry
+        )
+
+
+def _deliver(
+    channel: Channel,
+    send: Sender,
+    batch_size: int,
+    rate: RateLimit | None,
+    clock: Clock,
+    policy: PushPolicy,
+    retry: Retry | None,
+) -> int:
+    handed = 0
+    earliest: datetime | None = None
+    for _ in range(MAX_ROUNDS):
+        claimed, count, retry_at = _round(channel, send, batch_size, rate, clock, policy)
+        handed += count
+        if retry_at is not None and (earliest is None or retry_at < earliest):
+            earliest = retry_at
+        if not claimed:
+            break
+    else:
+        earliest = clock()
+    if earliest is not None and retry is not None:
+        retry(channel.pk, earliest)
+    return handed
