@@ -64,8 +64,7 @@ def _baseline(data: bytes) -> float:
         database = sqlite3.connect(Path(folder) / "baseline.sqlite3")
         columns = COLUMNS[CsvKind.PRODUCTS]
         database.execute(
-            f"CREATE TABLE product (id INTEGER PRIMARY KEY, {', '.join(columns)}, "  # noqa: S608 - fixed column names
-            "UNIQUE (sku))"
+            f"CREATE TABLE product (id INTEGER PRIMARY KEY, {', '.join(columns)}, UNIQUE (sku))"
         )
         started = time.perf_counter()
         reader = csv.reader(io.TextIOWrapper(io.BytesIO(data), encoding="utf-8-sig", newline=""))

@@ -62,7 +62,9 @@ def list_sources(request: HttpRequest) -> list[SourceOut]:
 def create_source(request: HttpRequest, body: SourceIn) -> Status[SourceOut]:
     account = caller(request).account
     channel = (
-        channel_queries.get_channel(account, body.channel_id) if body.channel_id is not None else None
+        channel_queries.get_channel(account, body.channel_id)
+        if body.channel_id is not None
+        else None
     )
     source = services.create_source(account, body.name, body.kind, channel)
     return Status(201, source_out(source))

@@ -132,7 +132,9 @@ def list_listings(request: HttpRequest, filters: Query[ListingFilter]) -> list[L
         rows = rows.filter(product__isnull=not filters.linked)
     if filters.search:
         rows = rows.filter(sku__icontains=filters.search.strip())
-    page = list(rows.order_by("channel__name", "sku", "id")[filters.offset : filters.offset + filters.limit])
+    page = list(
+        rows.order_by("channel__name", "sku", "id")[filters.offset : filters.offset + filters.limit]
+    )
     return listing_outs(page)
 
 

@@ -167,7 +167,9 @@ def list_products(request: HttpRequest, filters: Query[ProductFilter]) -> list[P
             and row.on_hand - row.reserved <= row.low_stock_threshold
         ]
         return low[filters.offset : filters.offset + filters.limit]
-    return [product_out(product) for product in rows[filters.offset : filters.offset + filters.limit]]
+    return [
+        product_out(product) for product in rows[filters.offset : filters.offset + filters.limit]
+    ]
 
 
 @router.post("", response={201: ProductOut})
@@ -179,7 +181,7 @@ def create_product(request: HttpRequest, body: ProductIn) -> Status[ProductOut]:
 
 @router.get("/export", response={200: None})
 def export_products(request: HttpRequest, kind: CsvKind = CsvKind.PRODUCTS) -> HttpResponse:
-    """The catalog (``products``), kit recipes (``kits``) or stock levels (``quantities``) as CSV."""
+    """The catalog (``products``), kit recipes (``kits``) or stock (``quantities``) as CSV."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{kind.value}.csv"'
     text = io.StringIO()

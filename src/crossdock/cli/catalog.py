@@ -24,7 +24,7 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.exports import export
 from crossdock.hub.catalog.imports import ImportRefused, check_import, import_file
-from crossdock.hub.catalog.models import StockLevel
+from crossdock.hub.catalog.models import InventorySource, StockLevel
 
 catalog_app = typer.Typer(help="Products, kits and stock as CSV files.", no_args_is_help=True)
 stock_app = typer.Typer(help="Stock levels and adjustments.", no_args_is_help=True)
@@ -71,7 +71,9 @@ def _print_problems(report: CsvReport) -> None:
 
 @catalog_app.command("import")
 def import_command(
-    path: Path = typer.Argument(..., help="The CSV file (UTF-8).", exists=True, dir_okay=False),
+    path: Path = typer.Argument(  # noqa: B008 - Typer declares arguments as defaults
+        ..., help="The CSV file (UTF-8).", exists=True, dir_okay=False
+    ),
     account: str = AccountOption,
     kind: CsvKind | None = KindOption,
     check: bool = typer.Option(False, "--check", help="Check every row; apply nothing."),
@@ -148,10 +150,10 @@ def _import_with_progress(
 @catalog_app.command("export")
 def export_command(
     account: str = AccountOption,
-    kind: CsvKind = typer.Option(
+    kind: CsvKind = typer.Option(  # noqa: B008 - Typer declares options as defaults
         CsvKind.PRODUCTS, "--kind", help="products, kits or quantities (stock levels)."
     ),
-    output: Path | None = typer.Option(
+    output: Path | None = typer.Option(  # noqa: B008 - Typer declares options as defaults
         None, "--output", "-o", help="Write to this file instead of stdout."
     ),
 ) -> None:
@@ -177,23 +179,16 @@ def levels_command(
     if sku is not None:
         levels = levels.filter(product__sku=sku)
     rows = [
-        {
-            "sku": level.product.sku,
-            "source": level.source.name,
-            "on_hand": level.on_hand,
-            "reserved": level.reserved,
-            "available": level.available,
-        }
+        (level.product.sku, level.source.name, level.on_hand, level.reserved, level.available)
         for level in levels.order_by("product__sku", "source__name")
     ]
     if as_json:
-        emit_json({"levels": rows})
+        names = ("sku", "source", "on_hand", "reserved", "available")
+        emit_json({"levels": [dict(zip(names, row, strict=True)) for row in rows]})
         return
     table = Table("sku", "source", "on hand", "reserved", "available")
-    for row in rows:
-        table.add_row(
-            row["sku"], row["source"], str(row["on_hand"]), str(row["reserved"]), str(row["available"])
-        )
+    for sku_text, source_name, on_hand, reserved, available in rows:
+        table.add_row(sku_text, source_name, str(on_hand), str(reserved), str(available))
     console.print(table)
 
 
@@ -209,7 +204,9 @@ def adjust_command(
     """Correct a product's stock at one source by DELTA units, with a reason."""
     owner = _account(account)
     try:
-        found = services.source_by_name(owner, source)
+        found = InventorySource.objects.filter(account=owner, name=source).first()
+        if found is None:
+            raise fail(f"no inventory source named {source!r}")
         movement = services.adjust(owner, sku, found, delta, CLI_ACTOR, reason)
     except CrossdockError as error:
         raise fail(str(error)) from error

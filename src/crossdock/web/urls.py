@@ -7,14 +7,18 @@ from django.urls import path
 
 from crossdock.web.access import HubSignInForm
 from crossdock.web.views import (
+    catalog_import,
     channels,
     custom_statuses,
     dashboard,
     integrations,
+    listings,
     order_actions,
     orders,
+    products,
     settings,
     shipments,
+    stock_sources,
 )
 
 urlpatterns = [
@@ -93,6 +97,45 @@ urlpatterns = [
         "integrations/fulfillment/shipstation/<int:integration_id>/revoke",
         integrations.shipstation_revoke,
         name="shipstation_revoke",
+    ),
+    path("products/", products.product_list, name="products"),
+    path("products/<int:product_id>/", products.product_detail, name="product_detail"),
+    path("products/<int:product_id>/stock", products.product_stock, name="product_stock"),
+    path("products/<int:product_id>/settings", products.product_settings, name="product_settings"),
+    path("products/import/", catalog_import.catalog_import, name="catalog_import"),
+    path(
+        "products/import/<str:token>/",
+        catalog_import.catalog_import_report,
+        name="catalog_import_report",
+    ),
+    path("products/export", catalog_import.catalog_export, name="catalog_export"),
+    path("listings/", listings.listing_list, name="listings"),
+    path("listings/drift/", listings.drift_report, name="drift_report"),
+    path("listings/<int:listing_id>/", listings.listing_detail, name="listing_detail"),
+    path("listings/<int:listing_id>/link", listings.listing_link, name="listing_link"),
+    path("listings/<int:listing_id>/unlink", listings.listing_unlink, name="listing_unlink"),
+    path("listings/<int:listing_id>/pause", listings.listing_pause, name="listing_pause"),
+    path(
+        "listings/<int:listing_id>/product",
+        listings.listing_create_product,
+        name="listing_create_product",
+    ),
+    path("inventory-sources/", stock_sources.inventory_sources, name="inventory_sources"),
+    path("channels/<int:channel_id>/stock/", stock_sources.channel_stock, name="channel_stock"),
+    path(
+        "channels/<int:channel_id>/stock/sources",
+        stock_sources.channel_stock_sources,
+        name="channel_stock_sources",
+    ),
+    path(
+        "channels/<int:channel_id>/stock/rule",
+        stock_sources.channel_stock_rule,
+        name="channel_stock_rule",
+    ),
+    path(
+        "channels/<int:channel_id>/stock/decide",
+        stock_sources.channel_stock_decide,
+        name="channel_stock_decide",
     ),
     path("settings/", settings.settings_page, name="settings"),
     path("settings/users", settings.add_user, name="settings_add_user"),

@@ -80,7 +80,11 @@ def test_quantities_are_counted_through_the_ledger(account: Account) -> None:
     mug = stocked(account, "MUG", source, 4)
     lid = stocked(account, "LID", source, 0)
     # when a quantities file says 10 and 3
-    result = _import(account, CsvKind.QUANTITIES, "sku,source,quantity\nMUG,Main warehouse,10\nLID,Main warehouse,3\n")
+    result = _import(
+        account,
+        CsvKind.QUANTITIES,
+        "sku,source,quantity\nMUG,Main warehouse,10\nLID,Main warehouse,3\n",
+    )
     # then on hand is the file's, each a count movement with the file named
     assert result.updated == 2  # type: ignore[attr-defined]
     assert level(mug, source) == (10, 0)
@@ -177,7 +181,10 @@ def test_an_unreadable_file_is_a_file_error_and_nothing_changes(account: Account
     before = _counts()
     with pytest.raises(CatalogFileError):
         import_file(
-            account, CsvKind.PRODUCTS, io.BytesIO("sku,name\nMUG,Tasse à café\n".encode("latin-1")), CLERK
+            account,
+            CsvKind.PRODUCTS,
+            io.BytesIO("sku,name\nMUG,Tasse à café\n".encode("latin-1")),
+            CLERK,
         )
     assert _counts() == before
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 from django.db import transaction
 
@@ -40,6 +40,8 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.errors import CatalogInvalid
 from crossdock.hub.catalog.models import InventorySource, KitComponent, Product
+
+T = TypeVar("T")
 
 #: Row errors put into a refusal's ``field_errors`` (the report keeps up to its own cap).
 MAX_FIELD_ERRORS = 100
@@ -143,7 +145,7 @@ class _RowRefused(Exception):
         self.error = error
 
 
-def _only[T](rows: Iterator[object], kind: type[T]) -> Iterator[T]:
+def _only(rows: Iterator[object], kind: type[T]) -> Iterator[T]:
     for item in rows:
         if isinstance(item, kind):
             yield item
@@ -236,13 +238,11 @@ def _apply_kits(
     # kit at a time over the old recipes could pass through one.
     for sku in recipes:
         services.set_recipe(account, kits[sku], {})
-    done = 0
-    for sku, components in recipes.items():
+    for done, (sku, components) in enumerate(recipes.items(), start=1):
         try:
             services.set_recipe(account, kits[sku], components)
         except CrossdockError as error:
             raise _refusal(first_row[sku], error, "kit_sku") from error
-        done += 1
         if progress is not None:
             progress(done)
     updated = len(was_kit)

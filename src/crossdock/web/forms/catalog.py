@@ -38,9 +38,7 @@ class StockChangeForm(forms.Form):
     ]
     source = forms.TypedChoiceField(coerce=int, label="Inventory source")
     action = forms.ChoiceField(choices=ACTIONS, label="Change")
-    quantity = forms.IntegerField(
-        min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY, label="Quantity"
-    )
+    quantity = forms.IntegerField(min_value=-MAX_QUANTITY, max_value=MAX_QUANTITY, label="Quantity")
     reason = forms.CharField(
         required=False, max_length=500, label="Reason", help_text="Required for an adjustment"
     )
@@ -116,7 +114,10 @@ class ListingFilterForm(forms.Form):
         required=False,
         choices=[
             ("", "Any status"),
-            *[(status.value, status.value.replace("_", " ").capitalize()) for status in ListingStatus],
+            *[
+                (status.value, status.value.replace("_", " ").capitalize())
+                for status in ListingStatus
+            ],
         ],
     )
     linked = forms.ChoiceField(
@@ -224,10 +225,4 @@ class WinnerForm(forms.Form):
         ],
         widget=forms.RadioSelect,
         label="Which side wins",
-    )
-
-
-class CancelStockForm(forms.Form):
-    return_stock = forms.BooleanField(
-        required=False, label="Return the order's stock (it was never picked)"
     )

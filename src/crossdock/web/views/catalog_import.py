@@ -72,7 +72,11 @@ def catalog_import(request: HttpRequest, account: Account) -> HttpResponse:
         head = upload.read(65536)
         upload.seek(0)
         try:
-            kind = CsvKind(form.cleaned_data["kind"]) if form.cleaned_data["kind"] else sniff_kind(head)
+            kind = (
+                CsvKind(form.cleaned_data["kind"])
+                if form.cleaned_data["kind"]
+                else sniff_kind(head)
+            )
         except CatalogFileError as error:
             form.add_error("file", "; ".join(message for _, message in error.field_errors))
         else:

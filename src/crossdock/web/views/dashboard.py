@@ -1,7 +1,4 @@
-"""The dashboard: what needs the merchant's attention today.
-
-Low stock joins it once the hub keeps stock levels; until then there is no such section.
-"""
+"""The dashboard: what needs the merchant's attention today, low stock included."""
 
 from __future__ import annotations
 
@@ -19,6 +16,7 @@ from crossdock.hub.orders import queries as order_queries
 from crossdock.web.access import account_view
 from crossdock.web.forms.orders import TO_SHIP
 from crossdock.web.views.channels import failed_write_backs
+from crossdock.web.views.products import low_stock
 
 #: Over-shipments stay under "Needs attention" this long (the order page keeps the flag).
 OVER_SHIPPED_SHOWN = timedelta(days=30)
@@ -28,6 +26,7 @@ OVER_SHIPPED_SHOWN = timedelta(days=30)
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
     failing = failed_write_backs(account)
+    low = low_stock(account)
     context = {
         "section": "dashboard",
         "account": account,
@@ -38,6 +37,8 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
         "to_ship": order_queries.orders_to_ship(account)[:8],
         "failed_write_back_count": failing.count(),
+        "low_stock_count": len(low),
+        "low_stock": low[:10],
         "failed_write_backs": list(failing[:5]),
         "over_shipments": list(
             fulfillment_queries.over_shipments(account, since=timezone.now() - OVER_SHIPPED_SHOWN)[

@@ -25,22 +25,31 @@ PAGE_SIZE = 50
 MOVEMENTS_SHOWN = 25
 
 
+def totals(product_ids: list[int]) -> dict[int, tuple[int, int]]:
+    """On hand and reserved of each product summed over every source."""
+    rows = (
+        StockLevel.objects.filter(product_id__in=product_ids)
+        .values("product_id")
+        .annotate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
+        .values_list("product_id", "on_hand", "reserved")
+    )
+    return {product_id: (on_hand or 0, reserved or 0) for product_id, on_hand, reserved in rows}
+
+
 def low_stock(account: Account) -> list[dict[str, Any]]:
     """Products at or under their threshold: ``product``, ``available``, ``threshold``.
 
-    A kit's available is its components' (the kit itself holds no stock), so kits are
-    judged by the same computation the listings use, over all the account's sources.
+    A kit's available is what its components make (the kit holds no stock of its own),
+    over all the account's sources.
     """
     products = list(
-        Product.objects.filter(account=account, low_stock_threshold__isnull=False)
-        .annotate(on_hand_sum=Sum("levels__on_hand"), reserved_sum=Sum("levels__reserved"))
-        .order_by("sku")
+        Product.objects.filter(account=account, low_stock_threshold__isnull=False).order_by("sku")
     )
+    summed = totals([product.pk for product in products])
     rows = []
     for product in products:
-        available = (product.on_hand_sum or 0) - (product.reserved_sum or 0)
-        if product.is_kit:
-            available = kit_available(product)
+        on_hand, reserved = summed.get(product.pk, (0, 0))
+        available = kit_available(product) if product.is_kit else on_hand - reserved
         threshold = product.low_stock_threshold
         if threshold is not None and available <= threshold:
             rows.append({"product": product, "available": available, "threshold": threshold})
@@ -58,9 +67,7 @@ def kit_available(product: Product) -> int:
 
 
 def _products(account: Account, form: ProductFilterForm) -> QuerySet[Product]:
-    products = Product.objects.filter(account=account).annotate(
-        on_hand_sum=Sum("levels__on_hand"), reserved_sum=Sum("levels__reserved")
-    )
+    products = Product.objects.filter(account=account)
     query = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
     if query:
         products = products.filter(
@@ -79,19 +86,17 @@ def product_list(request: HttpRequest, account: Account) -> HttpResponse:
     else:
         products = _products(account, form)
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
+    summed = totals([product.pk for product in page.object_list])
     rows = []
     for product in page.object_list:
-        available = (
-            kit_available(product)
-            if product.is_kit
-            else (product.on_hand_sum or 0) - (product.reserved_sum or 0)
-        )
+        on_hand, reserved = summed.get(product.pk, (0, 0))
+        available = kit_available(product) if product.is_kit else on_hand - reserved
         threshold = product.low_stock_threshold
         rows.append(
             {
                 "product": product,
-                "on_hand": product.on_hand_sum or 0,
-                "reserved": product.reserved_sum or 0,
+                "on_hand": on_hand,
+                "reserved": reserved,
                 "available": available,
                 "is_low": threshold is not None and available <= threshold,
             }
@@ -145,7 +150,9 @@ def _product_page(
         "levels": levels,
         "on_hand": sum(level.on_hand for level in levels),
         "reserved": sum(level.reserved for level in levels),
-        "available": kit_available(product) if product.is_kit else sum(level.available for level in levels),
+        "available": kit_available(product)
+        if product.is_kit
+        else sum(level.available for level in levels),
         "movements": list(
             product.movements.select_related("source").order_by("-created_at", "-id")[
                 :MOVEMENTS_SHOWN
