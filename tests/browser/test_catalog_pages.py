@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.stock import Rule
@@ -31,6 +31,15 @@ pytestmark = pytest.mark.browser
 EMAIL = "owner@catalog.test"
 PASSWORD = "browser-pass-123"
 CLERK = Actor(ActorKind.SYSTEM, "browser-tests")
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    """A page with room for a loaded machine (2 CPUs shared by many test runs)."""
+    made = context.new_page()
+    made.set_default_timeout(30_000)
+    expect.set_options(timeout=15_000)
+    return made
 
 
 def merchant_with_catalog() -> Account:
@@ -87,12 +96,12 @@ def test_products_stock_and_low_stock_at_desktop_width(page: Page, shoot: Shoot)
     page.goto("/products/")
     expect(page.locator("#product-count")).to_have_text("4 products")
     page.get_by_label("Search").fill("mug")
-    expect(page.locator("#product-count")).to_have_text("2 products match these filters")
+    expect(page.locator("#product-count")).to_have_text("3 products match these filters")
     shoot(page, "hub-products")
 
     page.get_by_role("link", name="MUG-BLUE").click()
     expect(page.get_by_test_id("available")).to_have_text("3 available")
-    page.get_by_label("Change").select_option("count")
+    page.get_by_label("Change", exact=True).select_option("count")
     page.get_by_label("Quantity").fill("12")
     page.get_by_role("button", name="Record").click()
     expect(page.get_by_role("status")).to_contain_text(

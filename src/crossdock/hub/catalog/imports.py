@@ -5,7 +5,8 @@ sources and kit recipes). :func:`import_file` checks the whole file first; any r
 and nothing is applied. A clean file is then applied in one transaction through the
 catalog services (``create_product``/``update_product``, ``set_recipe``, ``count``), so
 the ledger and propagation see an import like any other change; should a service still
-refuse a row, the transaction rolls back and the refusal is reported at that row.
+refuse a row, the transaction rolls back and the refusal is reported at that row. Product rows, which
+carry no stock, go in batches (see :func:`_apply_products`).
 
 A products file updates only the columns it has: a file of ``sku,name`` renames products
 and leaves their weights alone. A kits file replaces the recipe of each kit it names. A
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, BinaryIO, TypeVar
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from crossdock.core.actors import Actor
 from crossdock.core.catalog_csv import (
@@ -42,6 +44,9 @@ from crossdock.hub.catalog.errors import CatalogInvalid
 from crossdock.hub.catalog.models import InventorySource, KitComponent, Product
 
 T = TypeVar("T")
+
+#: Products written per batch.
+BATCH = 1_000
 
 #: Row errors put into a refusal's ``field_errors`` (the report keeps up to its own cap).
 MAX_FIELD_ERRORS = 100
@@ -199,23 +204,71 @@ def _apply_products(
     columns: tuple[str, ...],
     progress: Progress | None,
 ) -> tuple[int, int]:
+    """Create and update products in batches.
+
+    A product row carries no stock, no ledger and nothing to push, and ``core.catalog_csv``
+    has checked every value against the same rules as ``services.create_product`` (lengths,
+    non-negative bounded numbers, the threshold's range, tags as words), so rows go in
+    ``BATCH`` at a time instead of one service call each (a 100,000-row file in seconds
+    rather than minutes). A SKU created meanwhile by someone else breaks the unique key:
+    the transaction rolls back and the file is refused.
+    """
     existing = dict(Product.objects.filter(account=account).values_list("sku", "pk"))
+    fields = [name for name in services.PRODUCT_FIELDS if name in _fields_of(columns)]
     created = updated = 0
-    for product in _only(rows, ProductRow):
-        values = product_values(product, columns)
-        try:
-            if product.sku in existing:
-                services.update_product(account, existing[product.sku], **values)
-                updated += 1
-            else:
-                name = values.pop("name")
-                services.create_product(account, product.sku, name, **values)
-                created += 1
-        except CrossdockError as error:
-            raise _refusal(product.row, error, "sku") from error
+    new: list[Product] = []
+    changed: list[Product] = []
+
+    def flush() -> None:
+        if new:
+            Product.objects.bulk_create(new)
+        if changed and fields:
+            Product.objects.bulk_update(changed, [*fields, "updated_at"])
+        new.clear()
+        changed.clear()
         if progress is not None:
             progress(created + updated)
+
+    now = timezone.now()
+    try:
+        for product in _only(rows, ProductRow):
+            values = product_values(product, columns)
+            if "tags" in values:
+                values["tags"] = sorted(set(values["tags"]))
+            if product.sku in existing:
+                changed.append(
+                    Product(
+                        pk=existing[product.sku],
+                        account=account,
+                        sku=product.sku,
+                        updated_at=now,
+                        **values,
+                    )
+                )
+                updated += 1
+            else:
+                new.append(Product(account=account, sku=product.sku, **values))
+                created += 1
+            if len(new) + len(changed) >= BATCH:
+                flush()
+        flush()
+    except IntegrityError as error:
+        raise _RowRefused(
+            RowError(0, "sku", "a SKU of the file was created meanwhile; import it again")
+        ) from error
     return created, updated
+
+
+def _fields_of(columns: tuple[str, ...]) -> set[str]:
+    """The product fields a file's columns set (``weight`` sets value and unit)."""
+    present = set(columns)
+    names = present & {"name", "barcode", "bin_location", "image_url", "cost", "tags"}
+    names |= present & {"length", "width", "height", "low_stock_threshold"}
+    if "weight" in present:
+        names |= {"weight_value", "weight_unit"}
+    if present & {"length", "width", "height", "dimension_unit"}:
+        names.add("dimension_unit")
+    return names
 
 
 def _apply_kits(
