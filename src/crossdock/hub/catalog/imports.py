@@ -2,11 +2,11 @@
 
 ``core.catalog_csv`` reads and checks a file against what the account holds (its SKUs,
 sources and kit recipes). :func:`import_file` checks the whole file first; any row error
-and nothing is applied. A clean file is then applied in one transaction through the
-catalog services (``create_product``/``update_product``, ``set_recipe``, ``count``), so
-the ledger and propagation see an import like any other change; should a service still
-refuse a row, the transaction rolls back and the refusal is reported at that row. Product rows, which
-carry no stock, go in batches (see :func:`_apply_products`).
+and nothing is applied. A clean file is then applied in one transaction: kit recipes and
+counts through the catalog services (``set_recipe``, ``count``), so the ledger and
+propagation see an import like any other change, and product rows, which carry no stock,
+in batches (see :func:`_apply_products`). Should a service still refuse a row, the
+transaction rolls back and the refusal is reported at that row.
 
 A products file updates only the columns it has: a file of ``sku,name`` renames products
 and leaves their weights alone. A kits file replaces the recipe of each kit it names. A
