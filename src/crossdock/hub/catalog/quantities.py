@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Protocol
 
 from crossdock.core.stock import ALL_AVAILABLE, Explanation, Rule, explain, explode, kit_available
 from crossdock.hub.catalog.models import (
     ChannelSource,
     InventorySource,
     KitComponent,
-    Listing,
     StockLevel,
     StockRule,
 )
@@ -87,7 +87,20 @@ def rules_for(
     return by_channel, by_listing
 
 
-def targets(listings: Sequence[Listing]) -> dict[int, Explanation | None]:
+class ListingKey(Protocol):
+    """What :func:`targets` reads of a listing (a ``Listing`` or a lighter view of one)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def channel_id(self) -> int: ...
+    @property
+    def product_id(self) -> int | None: ...
+
+
+def targets(listings: Sequence[ListingKey]) -> dict[int, Explanation | None]:
     """For each listing (by id): the computation of what it should show, or ``None``."""
     if not listings:
         return {}
