@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from django.test import TestCase
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from crossdock.connectors.base import StockLevel, StockResult, TerminalError
 from crossdock.core.stock import Rule
@@ -20,6 +22,7 @@ from crossdock.hub.catalog.services import (
     set_channel_sources,
     set_stock_rule,
 )
+from crossdock.hub.catalog.tasks import sweep_stock_pushes
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
 from tests.hub.catalog.support import CLERK, listing, stocked, warehouse
@@ -236,3 +239,23 @@ class PushesAfterCommit(TestCase):
         # then
         assert len(callbacks) == 2
         assert set(StockPush.objects.values_list("state", flat=True)) == {"pending"}
+
+
+def test_the_sweep_re_enqueues_overdue_pushes_of_decided_channels_only(account: Account) -> None:
+    # given: both channels have a push overdue by an hour
+    main = warehouse(account)
+    stocked(account, "MUG-1", main, 4)
+    decided = _channel(account, "Decided")
+    waiting = _channel(account, "Waiting", decided=False)
+    _listing_of(account, decided, "MUG-1")
+    _listing_of(account, waiting, "MUG-1")
+    StockPush.objects.update(next_attempt_at=timezone.now() - timedelta(hours=1))
+
+    # when
+    swept = sweep_stock_pushes()
+
+    # then
+    assert swept == 1
+    assert list(DBTaskResult.objects.values_list("args_kwargs", flat=True)) == [
+        {"args": [decided.pk], "kwargs": {}}
+    ]

@@ -377,12 +377,14 @@ def deliver_channel(
     Retryable refusals are backed off and ``retry`` (the task module's enqueue) is called
     with the earliest due time; without it the periodic sweep picks them up.
     """
-    channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
+    # Connecting never overwrites silently: nothing moves until the merchant decides.
+    channel = (
+        Channel.objects.filter(pk=channel_id, is_active=True)
+        .exclude(stock_state__winner=ChannelStock.Winner.UNDECIDED)
+        .filter(stock_state__isnull=False)
+        .first()
+    )
     if channel is None:
-        return 0
-    state = ChannelStock.objects.filter(channel=channel).first()
-    if state is None or state.winner == ChannelStock.Winner.UNDECIDED:
-        # Connecting never overwrites silently: nothing moves until the merchant decides.
         return 0
     spec = spec_of(channel)
     if spec is None:

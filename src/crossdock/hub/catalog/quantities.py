@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
+from django.db.models import Q
+
 from crossdock.core.stock import ALL_AVAILABLE, Explanation, Rule, explain, explode, kit_available
 from crossdock.hub.catalog.models import (
     ChannelSource,
@@ -76,9 +78,11 @@ def rules_for(
     """The channel rules and the per-listing overrides, as pure ``Rule`` values."""
     by_channel: dict[int, Rule] = {}
     by_listing: dict[int, Rule] = {}
-    rows = StockRule.objects.filter(channel_id__in=set(channel_ids), listing__isnull=True)
-    overrides = StockRule.objects.filter(listing_id__in=set(listing_ids))
-    for row in [*rows, *overrides]:
+    rows = StockRule.objects.filter(
+        Q(channel_id__in=set(channel_ids), listing__isnull=True)
+        | Q(listing_id__in=set(listing_ids))
+    )
+    for row in rows:
         rule = Rule(percent=row.percent, maximum=row.maximum, buffer=row.buffer, fixed=row.fixed)
         if row.listing_id is None:
             by_channel[row.channel_id] = rule
