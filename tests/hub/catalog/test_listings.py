@@ -6,13 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django_tasks_db.models import DBTaskResult
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import queries
 from crossdock.hub.catalog.listings import decide_winner, pull_listings
 from crossdock.hub.catalog.models import DriftRecord, Listing, StockPush
 from crossdock.hub.catalog.propagation import deliver_channel
-from crossdock.hub.catalog.schedule import reconcile_channel
+from crossdock.hub.catalog.schedule import enqueue_due_reconciliations, reconcile_channel
 from crossdock.hub.catalog.services import create_product, update_product
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
@@ -148,3 +149,25 @@ def test_low_stock_lists_products_at_or_under_their_threshold(account: Account) 
         ("MUG-1", 3, 3),
     ]
     assert queries.low_stock_count(account) == 2
+
+
+def test_the_tick_reads_a_new_channel_s_listings_once_and_reconciles_decided_ones(
+    account: Account,
+) -> None:
+    # given
+    channel, _ = _connected(account)
+
+    # when
+    first = enqueue_due_reconciliations()
+    again = enqueue_due_reconciliations()
+    decide_winner(channel, "hub", CLERK)
+    decided = enqueue_due_reconciliations()
+
+    # then
+    assert (first, again, decided) == (1, 0, 1)
+    assert list(
+        DBTaskResult.objects.order_by("enqueued_at").values_list("task_path", flat=True)
+    ) == [
+        "crossdock.hub.catalog.schedule.pull_channel_listings",
+        "crossdock.hub.catalog.schedule.reconcile_stock",
+    ]
