@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.dto import Address, Customer, LineData, OrderData
 from crossdock.core.statuses import OrderStatus
@@ -45,7 +47,15 @@ def listing(channel: Channel, product: Product | None, sku: str, external_id: st
         sku=sku,
         external_id=external_id or f"{channel.pk}-{sku}",
     )
-    StockPush.objects.create(account_id=channel.account_id, channel=channel, listing=row)
+    # A new listing waits for its first push, as a pulled one does.
+    StockPush.objects.create(
+        account_id=channel.account_id,
+        channel=channel,
+        listing=row,
+        state=StockPush.State.PENDING,
+        generation=1,
+        next_attempt_at=timezone.now(),
+    )
     return row
 
 

@@ -23,8 +23,10 @@ from crossdock.hub.catalog.services import (
     set_recipe,
     transfer,
 )
+from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.orders.services import cancel_order, create_order
+from crossdock.hub.orders.upsert import upsert_channel_order
 from tests.hub.catalog.support import CLERK, level, order_data, stocked, warehouse
 
 
@@ -246,3 +248,40 @@ def test_rebuilding_levels_reports_and_repairs_a_level_that_drifted_from_the_led
     assert found == [LevelDifference(mug.pk, main.pk, (99, 0), (10, 0))]
     assert level(mug, main) == (10, 0)
     assert rebuild_levels(account) == []
+
+
+def test_a_cancellation_on_the_channel_returns_the_reserved_stock(account: Account) -> None:
+    # given
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 10)
+    channel = add_channel(
+        account,
+        "sandbox",
+        "North",
+        {"base_url": "http://testserver/sandbox/api/v1", "api_token": "t"},
+    )
+    upsert_channel_order(channel, order_data("N-1", {"MUG-1": 3}), CLERK)
+    reserved = level(mug, main)
+
+    # when
+    upsert_channel_order(channel, order_data("N-1", {"MUG-1": 3}, status="cancelled"), CLERK)
+
+    # then
+    assert (reserved, level(mug, main)) == ((10, 3), (10, 0))
+    assert _ledger(account)[-1] == ("release", 0, -3)
+
+
+def test_a_recipe_naming_an_unknown_sku_is_refused_and_the_product_stays_plain(
+    account: Account,
+) -> None:
+    # given
+    gift = create_product(account, "GIFT", "Gift box")
+
+    # when
+    with pytest.raises(Invalid) as refused:
+        set_recipe(account, gift.pk, {"NOPE": 1})
+
+    # then
+    assert refused.value.field_errors == (("components.NOPE", "no product with SKU 'NOPE'"),)
+    gift.refresh_from_db()
+    assert (gift.is_kit, gift.components.count()) == (False, 0)

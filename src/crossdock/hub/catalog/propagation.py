@@ -30,13 +30,14 @@ import random
 import threading
 import time
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import httpx
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, Subquery
 from django.utils import timezone
 
 from crossdock.connectors.base import (
@@ -121,32 +122,78 @@ def wait_turn(channel_id: int, rate: RateLimit | None) -> None:
 # Claim and finish
 
 
-def _claim(channel_id: int, now: datetime, policy: PushPolicy) -> tuple[str, list[StockPush]]:
+@dataclass(slots=True)
+class _ListingView:
+    """The listing columns a push needs, read without building model instances."""
+
+    pk: int
+    account_id: int
+    channel_id: int
+    product_id: int | None
+    sku: str
+    external_id: str
+    status: str
+    quantity_pushed: int | None
+    quantity_read: int | None
+    pushed_at: datetime | None
+    read_at: datetime | None
+
+
+@dataclass(slots=True)
+class _Claimed:
+    pk: int
+    attempts: int
+    listing: _ListingView
+
+
+_CLAIMED_COLUMNS = (
+    "pk",
+    "attempts",
+    "listing_id",
+    "account_id",
+    "channel_id",
+    "listing__product_id",
+    "listing__sku",
+    "listing__external_id",
+    "listing__status",
+    "listing__quantity_pushed",
+    "listing__quantity_read",
+    "listing__pushed_at",
+    "listing__read_at",
+)
+
+
+def _claim(channel_id: int, now: datetime, policy: PushPolicy) -> tuple[str, list[_Claimed]]:
     due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(
         state=State.SENDING, lease_until__lte=now
     )
-    ids = list(
+    # One statement: the due rows are chosen inside the UPDATE (no id list round trip).
+    chosen = (
         StockPush.objects.filter(due, channel_id=channel_id)
         .order_by("next_attempt_at", "id")
-        .values_list("pk", flat=True)[:CLAIM_SIZE]
+        .values("pk")[:CLAIM_SIZE]
     )
-    if not ids:
-        return "", []
     token = uuid.uuid4().hex
-    StockPush.objects.filter(due, pk__in=ids).update(
+    claimed = StockPush.objects.filter(due, pk__in=Subquery(chosen)).update(
         state=State.SENDING,
         claim_token=token,
         claimed_generation=F("generation"),
         lease_until=now + policy.lease,
         attempts=F("attempts") + 1,
     )
-    rows = list(StockPush.objects.filter(claim_token=token).select_related("listing"))
+    if not claimed:
+        return "", []
+    rows = [
+        _Claimed(values[0], values[1], _ListingView(*values[2:]))
+        for values in StockPush.objects.filter(claim_token=token).values_list(*_CLAIMED_COLUMNS)
+    ]
     return token, rows
 
 
-def _finish(token: str, ids: Sequence[int], now: datetime) -> None:
-    """Rows still ours go idle when nothing changed meanwhile, else back to pending."""
-    mine = StockPush.objects.filter(claim_token=token, pk__in=ids, state=State.SENDING)
+def _finish(token: str, now: datetime) -> int:
+    """Rows still ours go idle when nothing changed meanwhile, else back to pending (the
+    count of those, to be pushed again). The token is unique to one claim."""
+    mine = StockPush.objects.filter(claim_token=token, state=State.SENDING)
     mine.filter(generation=F("claimed_generation")).update(
         state=State.IDLE,
         pushed_generation=F("claimed_generation"),
@@ -156,12 +203,12 @@ def _finish(token: str, ids: Sequence[int], now: datetime) -> None:
         attempts=0,
         last_error="",
     )
-    mine.update(state=State.PENDING, claim_token="", lease_until=None, next_attempt_at=now)
+    return mine.update(state=State.PENDING, claim_token="", lease_until=None, next_attempt_at=now)
 
 
 def _back_off(
     token: str,
-    rows: Sequence[StockPush],
+    rows: Sequence[_Claimed],
     error: str,
     retry_after: float | None,
     now: datetime,
@@ -187,13 +234,13 @@ def _back_off(
 
 @dataclass(slots=True)
 class _Outcome:
-    pushed: list[Listing]
-    failed: list[tuple[Listing, str]]
-    retry: list[tuple[StockPush, str]]
+    pushed: list[_ListingView]
+    failed: list[tuple[_ListingView, str]]
+    retry: list[tuple[_Claimed, str]]
 
 
 def _apply_results(
-    batch: Sequence[tuple[StockPush, int]], results: Sequence[StockResult], outcome: _Outcome
+    batch: Sequence[tuple[_Claimed, int]], results: Sequence[StockResult], outcome: _Outcome
 ) -> None:
     for (row, quantity), result in zip(batch, results, strict=False):
         listing = row.listing
@@ -208,26 +255,35 @@ def _apply_results(
         outcome.retry.append((row, "the channel answered no result for this listing"))
 
 
-def _store_listings(outcome: _Outcome, now: datetime) -> None:
-    changed: list[Listing] = []
+def _store_listings(outcome: _Outcome, token: str, claimed: int, now: datetime) -> None:
+    """Store each listing's new quantity and status: one ``UPDATE`` per distinct outcome
+    (listings of one product on one channel share it), not one per listing."""
+    groups: dict[tuple[int | None, ListingStatus, str, bool], list[int]] = defaultdict(list)
     for listing in outcome.pushed:
-        listing.status = transition(
+        status = transition(
             ListingStatus(listing.status), ListingEvent.PUSHED, listing.quantity_pushed or 0
         )
-        listing.status_reason = ""
-        listing.pushed_at = now
-        changed.append(listing)
+        groups[(listing.quantity_pushed, status, "", True)].append(listing.pk)
     for listing, reason in outcome.failed:
-        listing.status = transition(ListingStatus(listing.status), ListingEvent.FAILED)
-        listing.status_reason = reason[:2000]
-        changed.append(listing)
-    if changed:
-        Listing.objects.bulk_update(
-            changed, ["quantity_pushed", "pushed_at", "status", "status_reason"], batch_size=500
-        )
+        status = transition(ListingStatus(listing.status), ListingEvent.FAILED)
+        groups[(listing.quantity_pushed, status, reason[:2000], False)].append(listing.pk)
+    for (quantity, new_status, reason, pushed), ids in groups.items():
+        values: dict[str, object] = {
+            "status": new_status,
+            "status_reason": reason,
+            "updated_at": now,
+        }
+        if pushed:
+            values.update(quantity_pushed=quantity, pushed_at=now)
+        if len(ids) == claimed:
+            # Every claimed listing had this outcome: select them by the claim's token.
+            Listing.objects.filter(push__claim_token=token).update(**values)
+            continue
+        for start in range(0, len(ids), 500):
+            Listing.objects.filter(pk__in=ids[start : start + 500]).update(**values)
 
 
-def _needs_push(listing: Listing, quantity: int) -> bool:
+def _needs_push(listing: _ListingView, quantity: int) -> bool:
     """Whether the channel may show something other than ``quantity``."""
     if listing.status in (ListingStatus.PENDING, ListingStatus.ERROR):
         return True
@@ -247,14 +303,15 @@ def _round(
     clock: Clock,
     policy: PushPolicy,
 ) -> tuple[int, int, datetime | None]:
-    """One claim of up to ``CLAIM_SIZE`` rows: (rows claimed, levels handed over, retry at)."""
+    """One claim of up to ``CLAIM_SIZE`` rows: (whether more may be due — a full claim, or
+    rows whose generation moved during the push —, levels handed over, retry at)."""
     token, rows = _claim(channel.pk, clock(), policy)
     if not rows:
         return 0, 0, None
     computed = targets([row.listing for row in rows])
-    to_push: list[tuple[StockPush, int]] = []
+    to_push: list[tuple[_Claimed, int]] = []
     for row in rows:
-        explanation = computed.get(row.listing_id)
+        explanation = computed.get(row.listing.pk)
         if explanation is None or row.listing.status == ListingStatus.PAUSED:
             continue
         if _needs_push(row.listing, explanation.result):
@@ -300,9 +357,9 @@ def _round(
         retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
     now = clock()
     with transaction.atomic():
-        _store_listings(outcome, now)
-        _finish(token, [row.pk for row in rows], now)
-    return len(rows), handed, retry_at
+        _store_listings(outcome, token, len(rows), now)
+        again = _finish(token, now)
+    return again + (len(rows) >= CLAIM_SIZE), handed, retry_at
 
 
 def deliver_channel(
@@ -320,12 +377,14 @@ def deliver_channel(
     Retryable refusals are backed off and ``retry`` (the task module's enqueue) is called
     with the earliest due time; without it the periodic sweep picks them up.
     """
-    channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
+    # Connecting never overwrites silently: nothing moves until the merchant decides.
+    channel = (
+        Channel.objects.filter(pk=channel_id, is_active=True)
+        .exclude(stock_state__winner=ChannelStock.Winner.UNDECIDED)
+        .filter(stock_state__isnull=False)
+        .first()
+    )
     if channel is None:
-        return 0
-    state = ChannelStock.objects.filter(channel=channel).first()
-    if state is None or state.winner == ChannelStock.Winner.UNDECIDED:
-        # Connecting never overwrites silently: nothing moves until the merchant decides.
         return 0
     spec = spec_of(channel)
     if spec is None:
@@ -354,11 +413,11 @@ def _deliver(
     handed = 0
     earliest: datetime | None = None
     for _ in range(MAX_ROUNDS):
-        claimed, count, retry_at = _round(channel, send, batch_size, rate, clock, policy)
+        more, count, retry_at = _round(channel, send, batch_size, rate, clock, policy)
         handed += count
         if retry_at is not None and (earliest is None or retry_at < earliest):
             earliest = retry_at
-        if not claimed:
+        if not more:
             break
     else:
         earliest = clock()

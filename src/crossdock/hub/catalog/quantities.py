@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Protocol
+
+from django.db.models import Q
 
 from crossdock.core.stock import ALL_AVAILABLE, Explanation, Rule, explain, explode, kit_available
 from crossdock.hub.catalog.models import (
     ChannelSource,
     InventorySource,
     KitComponent,
-    Listing,
     StockLevel,
     StockRule,
 )
@@ -76,9 +78,11 @@ def rules_for(
     """The channel rules and the per-listing overrides, as pure ``Rule`` values."""
     by_channel: dict[int, Rule] = {}
     by_listing: dict[int, Rule] = {}
-    rows = StockRule.objects.filter(channel_id__in=set(channel_ids), listing__isnull=True)
-    overrides = StockRule.objects.filter(listing_id__in=set(listing_ids))
-    for row in [*rows, *overrides]:
+    rows = StockRule.objects.filter(
+        Q(channel_id__in=set(channel_ids), listing__isnull=True)
+        | Q(listing_id__in=set(listing_ids))
+    )
+    for row in rows:
         rule = Rule(percent=row.percent, maximum=row.maximum, buffer=row.buffer, fixed=row.fixed)
         if row.listing_id is None:
             by_channel[row.channel_id] = rule
@@ -87,7 +91,20 @@ def rules_for(
     return by_channel, by_listing
 
 
-def targets(listings: Sequence[Listing]) -> dict[int, Explanation | None]:
+class ListingKey(Protocol):
+    """What :func:`targets` reads of a listing (a ``Listing`` or a lighter view of one)."""
+
+    @property
+    def pk(self) -> int: ...
+    @property
+    def account_id(self) -> int: ...
+    @property
+    def channel_id(self) -> int: ...
+    @property
+    def product_id(self) -> int | None: ...
+
+
+def targets(listings: Sequence[ListingKey]) -> dict[int, Explanation | None]:
     """For each listing (by id): the computation of what it should show, or ``None``."""
     if not listings:
         return {}

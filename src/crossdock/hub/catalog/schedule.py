@@ -4,7 +4,8 @@ Reconciliation reads a channel's listings, compares each linked listing's quanti
 what the hub computes for it, records a :class:`DriftRecord` for each difference and heals
 it by queueing a push. Listings with a push in flight, paused listings and channels whose
 merchant has not decided which side wins are not healed (the drift is still recorded for
-paused ones). The tick enqueues channels whose ``next_reconcile_at`` has passed.
+paused ones). The tick enqueues channels whose ``next_reconcile_at`` has passed, and a
+first listing read of each newly connected channel that lists its listings.
 """
 
 from __future__ import annotations
@@ -115,9 +116,27 @@ def _reconcilable(channel: Channel) -> bool:
     )
 
 
+def enqueue_first_listing_reads(limit: int = 100) -> int:
+    """Channels connected since the last tick that can list their listings get a stock state
+    (undecided: nothing is pushed) and a first read, so their differences can be shown."""
+    fresh = Channel.objects.filter(is_active=True, stock_state__isnull=True).order_by("pk")
+    count = 0
+    for channel in fresh[:limit]:
+        spec = spec_of(channel)
+        if spec is None or not spec.can(Capability.PULL_LISTINGS):
+            continue
+        _, created = ChannelStock.objects.get_or_create(channel=channel)
+        if created:
+            pull_channel_listings.enqueue(channel.pk)
+            count += 1
+    return count
+
+
 def enqueue_due_reconciliations(now: datetime | None = None, limit: int = 100) -> int:
-    """Periodic tick: enqueue reconciliation of channels whose time has come."""
+    """Periodic tick: a first listing read for newly connected channels, and reconciliation
+    of decided channels whose time has come. Returns how many jobs were enqueued."""
     moment = now or timezone.now()
+    first_reads = enqueue_first_listing_reads(limit)
     due = list(
         ChannelStock.objects.filter(channel__is_active=True)
         .exclude(winner=ChannelStock.Winner.UNDECIDED)
@@ -135,4 +154,4 @@ def enqueue_due_reconciliations(now: datetime | None = None, limit: int = 100) -
         ).update(next_reconcile_at=moment + RECONCILE_EVERY):
             reconcile_stock.enqueue(state.channel_id)
             count += 1
-    return count
+    return first_reads + count

@@ -406,9 +406,16 @@ def apply_moves(
         now = timezone.now()
         for level in touched.values():
             level.updated_at = now
-        StockLevel.objects.bulk_update(
-            list(touched.values()), ["on_hand", "reserved", "updated_at"]
-        )
+        if len(touched) <= 2:
+            # A plain UPDATE per level: cheaper than bulk_update's CASE for one or two.
+            for level in touched.values():
+                StockLevel.objects.filter(pk=level.pk).update(
+                    on_hand=level.on_hand, reserved=level.reserved, updated_at=now
+                )
+        else:
+            StockLevel.objects.bulk_update(
+                list(touched.values()), ["on_hand", "reserved", "updated_at"]
+            )
     created = StockMovement.objects.bulk_create(rows)
     mark_products_changed({move.product_id for move in moves})
     return created

@@ -103,7 +103,9 @@ def sweep_stock_pushes(grace: timedelta = timedelta(seconds=60)) -> int:
     due = Q(state=State.PENDING, next_attempt_at__lte=moment) | Q(
         state=State.SENDING, lease_until__lte=moment
     )
-    channel_ids = sorted(set(StockPush.objects.filter(due).values_list("channel_id", flat=True)))
+    # Undecided channels wait for the merchant: their pending rows are not overdue.
+    decided = StockPush.objects.filter(due).exclude(channel__stock_state__winner="")
+    channel_ids = sorted(set(decided.values_list("channel_id", flat=True)))
     for channel_id in channel_ids:
         push_stock.enqueue(channel_id)
     return len(channel_ids)
