@@ -17,7 +17,7 @@ from crossdock.api.auth import caller
 from crossdock.api.products import ProductOut, product_out
 from crossdock.core.stock import ListingStatus
 from crossdock.hub.catalog import listings as listing_services
-from crossdock.hub.catalog.errors import CatalogNotFound
+from crossdock.hub.catalog import queries
 from crossdock.hub.catalog.models import Listing
 from crossdock.hub.catalog.quantities import targets
 
@@ -109,27 +109,17 @@ def listing_outs(rows: list[Listing]) -> list[ListingOut]:
 
 
 def _listing(request: HttpRequest, listing_id: int) -> Listing:
-    found = (
-        Listing.objects.filter(account=caller(request).account, pk=listing_id)
-        .select_related("channel", "product")
-        .first()
-    )
-    if found is None:
-        raise CatalogNotFound(f"no listing {listing_id}")
-    return found
+    return queries.listing(caller(request).account, listing_id)
 
 
 @router.get("", response=list[ListingOut])
 def list_listings(request: HttpRequest, filters: Query[ListingFilter]) -> list[ListingOut]:
-    rows = Listing.objects.filter(account=caller(request).account).select_related(
-        "channel", "product"
+    rows = queries.listings(
+        caller(request).account,
+        channel_id=filters.channel_id,
+        status=filters.status.value if filters.status is not None else None,
+        linked=filters.linked,
     )
-    if filters.channel_id is not None:
-        rows = rows.filter(channel_id=filters.channel_id)
-    if filters.status is not None:
-        rows = rows.filter(status=filters.status.value)
-    if filters.linked is not None:
-        rows = rows.filter(product__isnull=not filters.linked)
     if filters.search:
         rows = rows.filter(sku__icontains=filters.search.strip())
     page = list(

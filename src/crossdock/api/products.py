@@ -11,7 +11,7 @@ import io
 from datetime import datetime
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -19,8 +19,7 @@ from pydantic import Field
 
 from crossdock.api.auth import caller
 from crossdock.core.catalog_csv import CsvKind, sniff_kind
-from crossdock.hub.catalog import services
-from crossdock.hub.catalog.errors import CatalogNotFound
+from crossdock.hub.catalog import queries, services
 from crossdock.hub.catalog.exports import export
 from crossdock.hub.catalog.imports import check_import, import_file
 from crossdock.hub.catalog.models import Product
@@ -142,31 +141,15 @@ def product_out(product: Product) -> ProductOut:
 
 
 def _product(request: HttpRequest, product_id: int) -> Product:
-    found = Product.objects.filter(account=caller(request).account, pk=product_id).first()
-    if found is None:
-        raise CatalogNotFound(f"no product {product_id}")
-    return found
+    return queries.product(caller(request).account, product_id)
 
 
 @router.get("", response=list[ProductOut])
 def list_products(request: HttpRequest, filters: Query[ProductFilter]) -> list[ProductOut]:
-    products = Product.objects.filter(account=caller(request).account)
-    if filters.search:
-        text = filters.search.strip()
-        products = products.filter(
-            Q(sku__icontains=text) | Q(name__icontains=text) | Q(barcode__icontains=text)
-        )
-    rows = products.order_by("sku")
+    account = caller(request).account
+    rows = queries.products(account, filters.search)
     if filters.low_stock:
-        rows = rows.filter(low_stock_threshold__isnull=False)
-        chosen = [product_out(product) for product in rows]
-        low = [
-            row
-            for row in chosen
-            if row.low_stock_threshold is not None
-            and row.on_hand - row.reserved <= row.low_stock_threshold
-        ]
-        return low[filters.offset : filters.offset + filters.limit]
+        rows = rows.filter(pk__in=[row.product.pk for row in queries.low_stock(account)])
     return [
         product_out(product) for product in rows[filters.offset : filters.offset + filters.limit]
     ]

@@ -10,13 +10,13 @@ from django.utils import timezone
 
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog import queries as catalog_queries
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.orders import queries as order_queries
 from crossdock.web.access import account_view
 from crossdock.web.forms.orders import TO_SHIP
 from crossdock.web.views.channels import failed_write_backs
-from crossdock.web.views.products import low_stock
 
 #: Over-shipments stay under "Needs attention" this long (the order page keeps the flag).
 OVER_SHIPPED_SHOWN = timedelta(days=30)
@@ -26,7 +26,7 @@ OVER_SHIPPED_SHOWN = timedelta(days=30)
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
     failing = failed_write_backs(account)
-    low = low_stock(account)
+    low = catalog_queries.low_stock(account)
     context = {
         "section": "dashboard",
         "account": account,

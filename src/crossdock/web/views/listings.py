@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 from crossdock.core.errors import CrossdockError
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import listings as listing_services
-from crossdock.hub.catalog.errors import CatalogNotFound
-from crossdock.hub.catalog.models import DriftRecord, Listing, Product
+from crossdock.hub.catalog import queries
+from crossdock.hub.catalog.models import Listing, Product
 from crossdock.hub.catalog.quantities import targets
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.web.access import account_view
@@ -32,20 +32,18 @@ def _channels(account: Account) -> list[tuple[int, str]]:
 @account_view
 def listing_list(request: HttpRequest, account: Account) -> HttpResponse:
     form = ListingFilterForm(request.GET, channels=_channels(account))
-    rows = Listing.objects.filter(account=account).select_related("channel", "product")
+    rows = queries.listings(account)
     if form.is_valid():
         data = form.cleaned_data
-        if data["channel"] is not None:
-            rows = rows.filter(channel_id=data["channel"])
-        if data["status"]:
-            rows = rows.filter(status=data["status"])
-        if data["linked"]:
-            rows = rows.filter(product__isnull=data["linked"] == "no")
+        rows = queries.listings(
+            account,
+            channel_id=data["channel"],
+            status=data["status"] or None,
+            linked={"yes": True, "no": False}.get(data["linked"]),
+        )
         if data["q"].strip():
             rows = rows.filter(sku__icontains=data["q"].strip())
-    page = Paginator(rows.order_by("channel__name", "sku", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     listings = list(page.object_list)
     computed = targets(listings)
     context = {
@@ -60,14 +58,7 @@ def listing_list(request: HttpRequest, account: Account) -> HttpResponse:
 
 
 def load_listing(account: Account, listing_id: int) -> Listing:
-    listing = (
-        Listing.objects.filter(account=account, pk=listing_id)
-        .select_related("channel", "product")
-        .first()
-    )
-    if listing is None:
-        raise CatalogNotFound(f"no listing {listing_id}")
-    return listing
+    return queries.listing(account, listing_id)
 
 
 def _listing_page(
@@ -160,9 +151,5 @@ def listing_pause(request: HttpRequest, account: Account, listing_id: int) -> Ht
 
 @account_view
 def drift_report(request: HttpRequest, account: Account) -> HttpResponse:
-    records = DriftRecord.objects.filter(account=account).select_related("channel", "listing")
-    page = Paginator(records.order_by("-detected_at", "-id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    context = {"section": "listings", "page": page, "query": request.GET.copy()}
+    context = {"section": "listings", "records": queries.drift_report(account)}
     return render(request, "web/catalog/drift.html", context)

@@ -7,16 +7,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crossdock.core.errors import CrossdockError, Invalid
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.catalog import services
-from crossdock.hub.catalog.errors import CatalogNotFound
-from crossdock.hub.catalog.models import InventorySource, Listing, Product, StockLevel
+from crossdock.hub.catalog import queries, services
+from crossdock.hub.catalog.models import Product, StockLevel
 from crossdock.hub.catalog.quantities import targets
 from crossdock.web.access import account_view, actor_of
 from crossdock.web.forms.catalog import ProductFilterForm, ProductSettingsForm, StockChangeForm
@@ -36,61 +35,22 @@ def totals(product_ids: list[int]) -> dict[int, tuple[int, int]]:
     return {product_id: (on_hand or 0, reserved or 0) for product_id, on_hand, reserved in rows}
 
 
-def low_stock(account: Account) -> list[dict[str, Any]]:
-    """Products at or under their threshold: ``product``, ``available``, ``threshold``.
-
-    A kit's available is what its components make (the kit holds no stock of its own),
-    over all the account's sources.
-    """
-    products = list(
-        Product.objects.filter(account=account, low_stock_threshold__isnull=False).order_by("sku")
-    )
-    summed = totals([product.pk for product in products])
-    rows = []
-    for product in products:
-        on_hand, reserved = summed.get(product.pk, (0, 0))
-        available = kit_available(product) if product.is_kit else on_hand - reserved
-        threshold = product.low_stock_threshold
-        if threshold is not None and available <= threshold:
-            rows.append({"product": product, "available": available, "threshold": threshold})
-    return rows
-
-
-def kit_available(product: Product) -> int:
-    """How many of a kit could be made from the components' stock at every source."""
-    parts: list[int] = []
-    for line in product.components.select_related("component"):
-        totals = line.component.levels.aggregate(on_hand=Sum("on_hand"), reserved=Sum("reserved"))
-        available = (totals["on_hand"] or 0) - (totals["reserved"] or 0)
-        parts.append(max(available, 0) // line.quantity)
-    return min(parts, default=0)
-
-
-def _products(account: Account, form: ProductFilterForm) -> QuerySet[Product]:
-    products = Product.objects.filter(account=account)
-    query = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
-    if query:
-        products = products.filter(
-            Q(sku__icontains=query) | Q(name__icontains=query) | Q(barcode__icontains=query)
-        )
-    return products.order_by("sku")
-
-
 @account_view
 def product_list(request: HttpRequest, account: Account) -> HttpResponse:
     form = ProductFilterForm(request.GET)
-    only_low = form.is_valid() and form.cleaned_data["low_stock"]
+    valid = form.is_valid()
+    only_low = valid and form.cleaned_data["low_stock"]
+    products = queries.products(account, form.cleaned_data["q"] if valid else "")
     if only_low:
-        low = {row["product"].pk for row in low_stock(account)}
-        products = _products(account, form).filter(pk__in=low)
-    else:
-        products = _products(account, form)
+        products = products.filter(pk__in=[row.product.pk for row in queries.low_stock(account)])
     page = Paginator(products, PAGE_SIZE).get_page(request.GET.get("page"))
-    summed = totals([product.pk for product in page.object_list])
+    ids = [product.pk for product in page.object_list]
+    summed = totals(ids)
+    counts = queries.available(account, ids)
     rows = []
     for product in page.object_list:
         on_hand, reserved = summed.get(product.pk, (0, 0))
-        available = kit_available(product) if product.is_kit else on_hand - reserved
+        available = counts.get(product.pk, 0)
         threshold = product.low_stock_threshold
         rows.append(
             {
@@ -114,18 +74,11 @@ def product_list(request: HttpRequest, account: Account) -> HttpResponse:
 
 
 def load_product(account: Account, product_id: int) -> Product:
-    product = Product.objects.filter(account=account, pk=product_id).first()
-    if product is None:
-        raise CatalogNotFound(f"no product {product_id}")
-    return product
+    return queries.product(account, product_id)
 
 
 def _sources(account: Account) -> list[tuple[int, str]]:
-    return list(
-        InventorySource.objects.filter(account=account, is_active=True)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+    return list(queries.sources(account).filter(is_active=True).values_list("pk", "name"))
 
 
 def _product_page(
@@ -137,12 +90,8 @@ def _product_page(
     settings_form: ProductSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    levels = list(
-        StockLevel.objects.filter(product=product).select_related("source").order_by("source__name")
-    )
-    listings = list(
-        Listing.objects.filter(product=product).select_related("channel").order_by("channel__name")
-    )
+    levels = list(queries.levels(account, product.pk))
+    listings = list(queries.listings(account, product_id=product.pk))
     computed = targets(listings)
     context = {
         "section": "products",
@@ -150,14 +99,8 @@ def _product_page(
         "levels": levels,
         "on_hand": sum(level.on_hand for level in levels),
         "reserved": sum(level.reserved for level in levels),
-        "available": kit_available(product)
-        if product.is_kit
-        else sum(level.available for level in levels),
-        "movements": list(
-            product.movements.select_related("source").order_by("-created_at", "-id")[
-                :MOVEMENTS_SHOWN
-            ]
-        ),
+        "available": queries.available(account, [product.pk])[product.pk],
+        "movements": queries.movements(account, product.pk, limit=MOVEMENTS_SHOWN),
         "listings": [(listing, computed.get(listing.pk)) for listing in listings],
         "components": list(product.components.select_related("component")),
         "used_in": list(product.used_in.select_related("kit")),

@@ -4,8 +4,6 @@ is pushed)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,15 +12,13 @@ from django.views.decorators.http import require_POST
 from crossdock.core.errors import CrossdockError, Invalid
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import listings as listing_services
-from crossdock.hub.catalog import services
+from crossdock.hub.catalog import queries, services
 from crossdock.hub.catalog.models import (
     ChannelSource,
     ChannelStock,
     InventorySource,
-    Listing,
     StockRule,
 )
-from crossdock.hub.catalog.quantities import targets
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.channels.models import Channel
 from crossdock.web.access import account_view, actor_of
@@ -39,7 +35,7 @@ def _channels(account: Account) -> list[tuple[int, str]]:
 
 
 def _sources(account: Account) -> list[InventorySource]:
-    return list(InventorySource.objects.filter(account=account).order_by("name"))
+    return list(queries.sources(account))
 
 
 def _sources_page(
@@ -90,40 +86,6 @@ def _service_errors(
         form.add_error(None, str(error))
 
 
-@dataclass(frozen=True)
-class Difference:
-    """One linked listing's quantity in the hub and on the channel."""
-
-    listing: Listing
-    hub: int | None
-    channel: int | None
-
-    @property
-    def differs(self) -> bool:
-        return self.hub != self.channel
-
-
-def differences(channel: Channel) -> list[Difference]:
-    """The channel's linked listings with what the hub would push and what the channel shows."""
-    listings = list(
-        Listing.objects.filter(channel=channel, product__isnull=False)
-        .select_related("product")
-        .order_by("sku", "id")
-    )
-    computed = targets(listings)
-    rows = []
-    for listing in listings:
-        explanation = computed.get(listing.pk)
-        rows.append(
-            Difference(
-                listing,
-                explanation.result if explanation is not None else None,
-                listing.quantity_read,
-            )
-        )
-    return rows
-
-
 def _rule_initial(channel: Channel) -> dict[str, int | None]:
     rule = StockRule.objects.filter(channel=channel, listing__isnull=True).first()
     if rule is None:
@@ -151,7 +113,7 @@ def _channel_page(
         link.source_id: link.position + 1
         for link in ChannelSource.objects.filter(channel=channel).order_by("position", "id")
     }
-    found = differences(channel)
+    found = queries.listing_differences(account, channel.pk)
     context = {
         "section": "channels",
         "channel": channel,
@@ -163,9 +125,9 @@ def _channel_page(
         ),
         "rule_form": rule_form or RuleForm(initial=_rule_initial(channel)),
         "winner_form": winner_form or WinnerForm(),
-        "differences": [row for row in found if row.differs][:DIFFERENCES_SHOWN],
-        "difference_count": sum(1 for row in found if row.differs),
-        "linked_count": len(found),
+        "differences": found[:DIFFERENCES_SHOWN],
+        "difference_count": len(found),
+        "linked_count": queries.listings(account, channel_id=channel.pk, linked=True).count(),
     }
     return render(request, "web/catalog/channel_stock.html", context, status=status)
 
@@ -219,7 +181,7 @@ def channel_stock_decide(request: HttpRequest, account: Account, channel_id: int
         return _channel_page(request, account, channel, winner_form=form, status=400)
     winner = form.cleaned_data["winner"]
     if request.POST.get("confirmed") != "1":
-        found = [row for row in differences(channel) if row.differs]
+        found = queries.listing_differences(account, channel.pk)
         context = {
             "section": "channels",
             "channel": channel,
