@@ -23,10 +23,8 @@ from crossdock.core.catalog_csv import (
     safe_cell,
     sniff_kind,
     unescape_cell,
-    write_kits,
-    write_products,
-    write_stock,
 )
+from crossdock.core.catalog_csv_write import write_kits, write_products, write_stock
 from crossdock.core.weights import Weight, WeightUnit
 
 CONTEXT = CatalogContext(

@@ -639,7 +639,7 @@ _PARSERS: dict[CsvKind, type[_ProductParser] | type[_KitParser] | type[_Quantity
 }
 
 
-# --- writing ------------------------------------------------------------------------------
+# --- spreadsheet safety (the writers are in ``catalog_csv_write``) -------------------------
 
 
 def safe_cell(text: str) -> str:
@@ -652,67 +652,3 @@ def unescape_cell(text: str) -> str:
     if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS):
         return text[1:]
     return text
-
-
-def _number(value: Decimal | int | None) -> str:
-    if value is None:
-        return ""
-    return str(value) if isinstance(value, int) else format(value.normalize(), "f")
-
-
-def write_products(products: Iterable[ProductRow], out: TextIO) -> int:
-    """Write the catalog as a products file (the import's columns); answer the rows written."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS[CsvKind.PRODUCTS])
-    count = 0
-    for product in products:
-        writer.writerow(
-            [
-                safe_cell(product.sku),
-                safe_cell(product.name),
-                safe_cell(product.barcode),
-                _number(product.weight.value if product.weight else None),
-                product.weight.unit.value if product.weight else "",
-                _number(product.length),
-                _number(product.width),
-                _number(product.height),
-                product.dimension_unit,
-                safe_cell(product.bin_location),
-                "" if product.cost is None else f"{product.cost:.2f}",
-                safe_cell(product.image_url),
-                safe_cell(", ".join(product.tags)),
-                _number(product.low_stock_threshold),
-            ]
-        )
-        count += 1
-    return count
-
-
-def write_kits(lines: Iterable[KitLine], out: TextIO) -> int:
-    """Write kit recipes as a kits file; answer the lines written."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS[CsvKind.KITS])
-    count = 0
-    for line in lines:
-        writer.writerow([safe_cell(line.kit_sku), safe_cell(line.component_sku), line.quantity])
-        count += 1
-    return count
-
-
-def write_stock(levels: Iterable[StockRow], out: TextIO) -> int:
-    """Write stock levels as a quantities file (quantity is on hand); answer the rows written."""
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS[CsvKind.QUANTITIES])
-    count = 0
-    for level in levels:
-        writer.writerow(
-            [
-                safe_cell(level.sku),
-                safe_cell(level.source),
-                level.on_hand,
-                level.reserved,
-                level.available,
-            ]
-        )
-        count += 1
-    return count

@@ -15,10 +15,8 @@ from crossdock.core.catalog_csv import (
     KitLine,
     ProductRow,
     StockRow,
-    write_kits,
-    write_products,
-    write_stock,
 )
+from crossdock.core.catalog_csv_write import write_kits, write_products, write_stock
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.models import KitComponent, Product, StockLevel
