@@ -20,11 +20,15 @@ from pydantic import Field
 from crossdock.api.auth import caller
 from crossdock.core.catalog_csv import CsvKind, sniff_kind
 from crossdock.hub.catalog import queries, services
+from crossdock.hub.catalog.errors import CatalogInvalid
 from crossdock.hub.catalog.exports import export
 from crossdock.hub.catalog.imports import check_import, import_file
 from crossdock.hub.catalog.models import Product
 
 router = Router(tags=["products"])
+
+#: Largest CSV file the import takes (about a million rows of products).
+MAX_UPLOAD_BYTES = 100 * 1024 * 1024
 
 
 class ComponentOut(Schema):
@@ -184,6 +188,10 @@ def import_products(
     not given): every row or none (problems answer 422). ``check=true`` reports the problems
     (200, ``errors``) without applying anything."""
     who = caller(request)
+    if file.size is not None and file.size > MAX_UPLOAD_BYTES:
+        raise CatalogInvalid.field(
+            "file", f"is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB; split it"
+        )
     data = file.read()
     found = kind or sniff_kind(data)
     if check:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from crossdock.api import products as products_api
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
 from crossdock.hub.catalog.models import ChannelSource, Listing, Product, StockMovement
@@ -207,3 +208,15 @@ def test_another_accounts_product_is_not_found(
     assert api.patch(f"/products/{theirs.pk}", {"name": "pwned"}).status_code == 404
     assert other_api.get(f"/products/{theirs.pk}").status_code == 200
     assert Product.objects.get(pk=theirs.pk).name == "Product X"
+
+
+def test_a_file_over_the_size_limit_is_refused_naming_the_field(
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(products_api, "MAX_UPLOAD_BYTES", 10)
+
+    response = _upload(api, b"sku,name\nMUG-1,Mug\n")
+
+    assert response.status_code == 422  # type: ignore[attr-defined]
+    assert response.json()["detail"][0]["loc"] == ["body", "body", "file"]  # type: ignore[attr-defined]
+    assert not Product.objects.exists()
