@@ -78,5 +78,5 @@ def test_the_worker_command_refuses_a_queue_no_lane_knows() -> None:
     assert result.exit_code == 1
     assert " ".join(result.output.split()) == (
         "error: --queue 'bogus' is not a queue; choose from default, desk, desk_imports, "
-        "sync, writeback"
+        "stock, sync, writeback"
     )

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ninja",
     "crossdock.hub.accounts",
     "crossdock.hub.channels",
+    "crossdock.hub.catalog",
     "crossdock.hub.orders",
     "crossdock.hub.fulfillment",
     "crossdock.hub.shipstation",
@@ -132,7 +133,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "sync", "writeback", "desk", "desk_imports"],
+        "QUEUES": ["default", "sync", "writeback", "desk", "desk_imports", "stock"],
     }
 }
 #: Each lane is a worker thread claiming only from its queues, so a slow job in one lane
@@ -142,6 +143,7 @@ WORKER_LANES: dict[str, list[str]] = {
     "sync": ["sync"],
     "desk": ["desk"],
     "desk-imports": ["desk_imports"],
+    "stock": ["stock"],
 }
 
 # Operations (docs/operations.md).

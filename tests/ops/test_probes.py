@@ -150,6 +150,7 @@ def test_queue_lag_counts_ready_jobs_from_their_run_after_or_enqueue_time() -> N
         QueueLag("writeback", 2, 300.0),
         QueueLag("desk", 0, 0.0),
         QueueLag("desk_imports", 0, 0.0),
+        QueueLag("stock", 0, 0.0),
     )
     assert check_queue_lag(now, 299) == Check(
         "queue_lag", False, "the oldest ready job in queue writeback has waited 300 s (limit 299 s)"

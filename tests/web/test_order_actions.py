@@ -60,7 +60,9 @@ def test_hold_then_release_returns_the_order_to_its_status(web: Client, account:
 def test_cancel_records_the_reason(web: Client, account: Account) -> None:
     order = make_order(account, "A-1")
 
-    response = web.post(f"/orders/{order.pk}/cancel", {"reason": "Buyer asked"})
+    response = web.post(
+        f"/orders/{order.pk}/cancel", {"reason": "Buyer asked", "return_stock": "yes"}
+    )
 
     assert response.status_code == 302
     assert Order.objects.get(pk=order.pk).status == "cancelled"
@@ -73,7 +75,9 @@ def test_a_shipped_order_cannot_be_cancelled_and_stays_as_it_was(
     order = make_order(account, "A-1", status=OrderStatus.SHIPPED)
     before = snapshot(order)
 
-    response = web.post(f"/orders/{order.pk}/cancel", {"reason": "too late"}, follow=True)
+    response = web.post(
+        f"/orders/{order.pk}/cancel", {"reason": "too late", "return_stock": "yes"}, follow=True
+    )
 
     assert "a shipped order cannot be cancelled" in response.content.decode()
     assert snapshot(order) == before
@@ -286,7 +290,7 @@ def test_actions_on_another_accounts_order_are_not_found_and_change_nothing(
     for action, data in [
         ("hold", {}),
         ("release", {}),
-        ("cancel", {"reason": "x"}),
+        ("cancel", {"reason": "x", "return_stock": "yes"}),
         ("cancel", {"reason": "x" * 201}),
         ("notes", {"internal_notes": "pwned"}),
         ("notes", {"internal_notes": "x" * 1001}),

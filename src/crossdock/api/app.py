@@ -9,7 +9,11 @@ from crossdock.api import (
     channels,
     custom_statuses,
     integrations,
+    inventory_sources,
+    listings,
     orders,
+    products,
+    stock,
     write_backs,
 )
 from crossdock.api.auth import TokenAuth
@@ -34,3 +38,7 @@ api.add_router("/integrations", integrations.router)
 api.add_router("/channels", channels.router)
 api.add_router("/write-backs", write_backs.router)
 api.add_router("/carrier-mappings", carrier_mappings.router)
+api.add_router("/products", products.router)
+api.add_router("/stock", stock.router)
+api.add_router("/listings", listings.router)
+api.add_router("/inventory-sources", inventory_sources.router)

@@ -7,6 +7,7 @@ import typer
 from crossdock.cli import (
     accounts,
     backup,
+    catalog,
     channels,
     customstore,
     desk,
@@ -46,3 +47,5 @@ app.add_typer(channels.writebacks_app, name="writebacks")
 app.add_typer(desk.desk_app, name="desk")
 app.add_typer(customstore.customstore_app, name="customstore")
 app.add_typer(sandbox.sandbox_app, name="sandbox")
+app.add_typer(catalog.catalog_app, name="catalog")
+app.add_typer(catalog.stock_app, name="stock")

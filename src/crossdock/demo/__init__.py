@@ -13,6 +13,7 @@ from django.db import transaction
 
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.demo.address import serving_url
+from crossdock.demo.catalog import add_demo_catalog
 from crossdock.demo.channels import add_demo_channels
 from crossdock.demo.desk import DESK_EMAIL, DESK_PASSWORD, load_desk_demo
 from crossdock.demo.orders import demo_orders, showcase_order
@@ -56,7 +57,7 @@ def load_demo(*, only_if_empty: bool = False) -> dict[str, Any]:
         for data, custom_status in demo_orders():
             create_order(account, data, actor, custom_status=custom_status)
         create_order(account, showcase_order(), actor, custom_status="Ready to pack")
-        add_demo_channels(account)
+        add_demo_catalog(account, add_demo_channels(account))
         # The desk connects to this hub's own endpoint with generated credentials, as a
         # merchant would paste them into ShipStation.
         issued = create_integration(account, "Shipping desk (demo)")

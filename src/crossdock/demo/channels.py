@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from crossdock.demo.address import serving_url
+from crossdock.demo.catalog import DEMO_CATALOGUE
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
@@ -36,10 +37,12 @@ def add_demo_channels(account: Account) -> list[Channel]:
         for name, code, currency, count in DEMO_MARKETPLACES:
             try:
                 with transaction.atomic():
-                    shop = create_shop(name, code, currency=currency)
+                    shop = create_shop(name, code, currency=currency, catalogue=DEMO_CATALOGUE)
             except SandboxConflict:
                 # A shop of that name is left from an earlier demo; the channel needs a fresh one.
-                shop = create_shop(f"{name} ({account.pk})", code, currency=currency)
+                shop = create_shop(
+                    f"{name} ({account.pk})", code, currency=currency, catalogue=DEMO_CATALOGUE
+                )
             generate_orders(shop.shop, count)
             place_showcase_order(shop.shop)
             channels.append(

@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from crossdock.core.secrets import generate_secret, keyed_hash
@@ -241,7 +242,20 @@ def _place_orders(
                 )
             )
         SandboxShop.objects.filter(pk=locked.pk).update(next_number=F("next_number") + count)
+        _sell(locked, created)
     return created
+
+
+def _sell(shop: SandboxShop, orders: Sequence[SandboxOrder]) -> None:
+    """Buyers took the ordered units: each listing's quantity goes down (never below zero)."""
+    sold: dict[str, int] = {}
+    for order in orders:
+        for line in order.document.get("lines", []):
+            sold[line["sku"]] = sold.get(line["sku"], 0) + int(line["quantity"])
+    for sku, quantity in sorted(sold.items()):
+        SandboxListing.objects.filter(shop=shop, sku=sku).update(
+            quantity=Greatest(F("quantity") - quantity, 0)
+        )
 
 
 def _locked_order(shop: SandboxShop, public_id: str) -> SandboxOrder:

@@ -33,6 +33,7 @@ from crossdock.core.display import plural
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus, shipment_status
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog.services import consume_shipment
 from crossdock.hub.channels.models import MANUAL_KIND
 from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
@@ -296,6 +297,7 @@ def _apply(
     for line in shipped_lines:
         line.quantity_shipped += allocation[line.pk]
     OrderLine.objects.bulk_update(shipped_lines, ["quantity_shipped"])
+    consume_shipment(order, [(line.sku, allocation[line.pk]) for line in shipped_lines], actor)
     ordered = sum(line.quantity for line in lines)
     shipped = sum(line.quantity_shipped for line in lines)
     previous = OrderStatus(order.status)

@@ -20,6 +20,7 @@ from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import MAX_AMOUNT, to_money
 from crossdock.core.statuses import CLOSED_STATUSES, MAPPABLE_STATUSES, OrderStatus
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog.services import cancel_order_stock, sync_order_stock
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.orders.conversion import (
@@ -197,6 +198,7 @@ def create_order(
             )
             OrderLine.objects.bulk_create(_line_rows(order, data))
             OrderDiscount.objects.bulk_create(_discount_rows(order, data))
+            sync_order_stock(order, actor)
             record_event(order, actor, EventKind.CREATED, f"Order {order.number} created")
     except IntegrityError as error:
         # A concurrent create of the same number won the unique constraint.
@@ -285,8 +287,14 @@ def _apply_hold(order: Order, hold: bool, actor: Actor) -> list[str]:
     return ["status"]
 
 
-def cancel_order(account: Account, order_id: int, actor: Actor, reason: str = "") -> Order:
-    """Cancel an order that has not shipped; cancelling twice is a no-op."""
+def cancel_order(
+    account: Account, order_id: int, actor: Actor, reason: str = "", *, return_stock: bool = True
+) -> Order:
+    """Cancel an order that has not shipped; cancelling twice is a no-op.
+
+    ``return_stock`` is the merchant's answer to "return the stock?": the order's reserved
+    stock goes back on the shelf, or is written off as sold (``catalog.services``).
+    """
     with transaction.atomic():
         order = _locked_order(account, order_id)
         status = OrderStatus(order.status)
@@ -299,6 +307,7 @@ def cancel_order(account: Account, order_id: int, actor: Actor, reason: str = ""
         order.custom_status = None
         order.modified_at = timezone.now()
         order.save()
+        cancel_order_stock(order, actor, return_stock=return_stock)
         record_event(order, actor, EventKind.CANCELLED, reason or "Order cancelled")
         return order
 

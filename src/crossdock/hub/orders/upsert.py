@@ -33,6 +33,7 @@ from crossdock.core.actors import Actor
 from crossdock.core.dto import LineData, OrderData
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
+from crossdock.hub.catalog.services import sync_order_stock
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.conversion import order_columns, weight_columns
 from crossdock.hub.orders.errors import OrderExists
@@ -207,6 +208,7 @@ def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertO
         return UpsertOutcome.UNCHANGED
     order.modified_at = timezone.now()
     order.save()
+    sync_order_stock(order, actor)
     return UpsertOutcome.CANCELLED if status_event == "cancelled" else UpsertOutcome.UPDATED
 
 

@@ -39,9 +39,12 @@ when the lines have any, else the entered weight's share by units (:func:`order_
 **One bad order never breaks a page**: an order whose stored data cannot be turned into
 the protocol's DTO is skipped and recorded like one that cannot ship.
 
-**Queries.** A chunk is three reads (orders with their channel and custom status, their
-lines, their discounts) and two writes for skip records, whatever its size: never a query
-per order or per line.
+**Bin locations.** A line the channel sent without a location goes out with its product's
+default bin location (the catalog product with the line's SKU), when it has one.
+
+**Queries.** A chunk is four reads (orders with their channel and custom status, their
+lines, the bin locations of lines without one, their discounts) and two writes for skip
+records, whatever its size: never a query per order or per line.
 """
 
 from __future__ import annotations
@@ -70,6 +73,7 @@ from crossdock.customstore.export import (
     unexportable_reason,
 )
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
+from crossdock.hub.catalog.models import Product
 from crossdock.hub.orders.conversion import address_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
 from crossdock.hub.shipstation.models import (
@@ -316,6 +320,9 @@ def _read_chunk(
     lines: dict[int, list[OrderLine]] = defaultdict(list)
     for line in OrderLine.objects.filter(order_id__in=ids).order_by("order_id", "position", "id"):
         lines[line.order_id].append(line)
+    _fill_bin_locations(
+        integration.account_id, [line for group in lines.values() for line in group]
+    )
     discounts: dict[int, list[OrderDiscount]] = defaultdict(list)
     for discount in OrderDiscount.objects.filter(order_id__in=ids).order_by(
         "order_id", "position", "id"
@@ -340,6 +347,21 @@ def _read_chunk(
             exported.append(value)
     _record_skips(integration, skipped, [int(value.order_id) for value in exported])
     return exported, (rows[-1].modified_at, rows[-1].pk)
+
+
+def _fill_bin_locations(account_id: int, lines: list[OrderLine]) -> None:
+    """Give each line without a location its product's bin location (in memory, never saved)."""
+    missing = {line.sku for line in lines if not line.location and line.sku}
+    if not missing:
+        return
+    bins = dict(
+        Product.objects.filter(account_id=account_id, sku__in=missing)
+        .exclude(bin_location="")
+        .values_list("sku", "bin_location")
+    )
+    for line in lines:
+        if not line.location and line.sku in bins:
+            line.location = bins[line.sku]
 
 
 def _record_skips(

@@ -202,3 +202,13 @@ class CancelForm(forms.Form):
         label="Reason",
         help_text="Kept in the order's history",
     )
+    return_stock = forms.TypedChoiceField(
+        label="Return its stock?",
+        coerce=lambda value: value == "yes",
+        choices=[
+            ("yes", "Yes: the goods are still on the shelf (its reserved stock is released)"),
+            ("no", "No: the goods are gone (its reserved stock is written off)"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the order's stock goes back on the shelf."},
+    )

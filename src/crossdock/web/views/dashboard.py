@@ -1,7 +1,4 @@
-"""The dashboard: what needs the merchant's attention today.
-
-Low stock joins it once the hub keeps stock levels; until then there is no such section.
-"""
+"""The dashboard: what needs the merchant's attention today, low stock included."""
 
 from __future__ import annotations
 
@@ -13,6 +10,7 @@ from django.utils import timezone
 
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog import queries as catalog_queries
 from crossdock.hub.channels import queries as channel_queries
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.orders import queries as order_queries
@@ -28,6 +26,7 @@ OVER_SHIPPED_SHOWN = timedelta(days=30)
 def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
     counts = order_queries.status_counts(account)
     failing = failed_write_backs(account)
+    low = catalog_queries.low_stock(account)
     context = {
         "section": "dashboard",
         "account": account,
@@ -38,6 +37,8 @@ def dashboard(request: HttpRequest, account: Account) -> HttpResponse:
         "unpaid_count": counts.get(OrderStatus.UNPAID.value, 0),
         "to_ship": order_queries.orders_to_ship(account)[:8],
         "failed_write_back_count": failing.count(),
+        "low_stock_count": len(low),
+        "low_stock": low[:10],
         "failed_write_backs": list(failing[:5]),
         "over_shipments": list(
             fulfillment_queries.over_shipments(account, since=timezone.now() - OVER_SHIPPED_SHOWN)[

@@ -64,7 +64,13 @@ def order_cancel(request: HttpRequest, account: Account, order_id: int) -> HttpR
     if not form.is_valid():
         return _with_errors(request, account, order_id, "cancel", form)
     try:
-        services.cancel_order(account, order_id, actor_of(request), form.cleaned_data["reason"])
+        services.cancel_order(
+            account,
+            order_id,
+            actor_of(request),
+            form.cleaned_data["reason"],
+            return_stock=form.cleaned_data["return_stock"],
+        )
     except OrderStateError as error:
         messages.error(request, str(error))
         return _back(order_id)

@@ -1,0 +1,221 @@
+"""Importing and exporting catalog CSV files: all rows or none, through the catalog services."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+
+import pytest
+
+from crossdock.core.catalog_csv import CatalogFileError, CsvKind
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog.exports import export
+from crossdock.hub.catalog.imports import ImportRefused, check_import, import_file
+from crossdock.hub.catalog.models import (
+    KitComponent,
+    MovementKind,
+    Product,
+    StockLevel,
+    StockMovement,
+)
+from crossdock.hub.catalog.services import set_recipe
+from tests.hub.catalog.support import CLERK, level, stocked, warehouse
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(account: Account, kind: CsvKind, text: str) -> object:
+    return import_file(account, kind, io.BytesIO(text.encode()), CLERK, name="file.csv")
+
+
+def _counts() -> tuple[int, int, int, int]:
+    return (
+        Product.objects.count(),
+        KitComponent.objects.count(),
+        StockLevel.objects.count(),
+        StockMovement.objects.count(),
+    )
+
+
+def test_a_products_file_creates_and_updates_only_its_columns(account: Account) -> None:
+    # given a product with a weight and a bin
+    source = warehouse(account)
+    stocked(account, "MUG", source, 0)
+    Product.objects.filter(sku="MUG").update(weight_value=Decimal("350"), weight_unit="g")
+    # when a file of sku,name,bin_location renames it and adds another
+    result = _import(
+        account, CsvKind.PRODUCTS, "sku,name,bin_location\nMUG,Blue mug,A-01\nLID,Lid,B-02\n"
+    )
+    # then one is created, one updated, and the weight the file did not name is kept
+    assert (result.created, result.updated, result.rows) == (1, 1, 2)  # type: ignore[attr-defined]
+    mug = Product.objects.get(account=account, sku="MUG")
+    assert (mug.name, mug.bin_location, mug.weight_value) == ("Blue mug", "A-01", Decimal("350"))
+    assert Product.objects.get(account=account, sku="LID").bin_location == "B-02"
+
+
+def test_a_file_with_one_broken_row_applies_nothing(account: Account) -> None:
+    # given a catalog
+    source = warehouse(account)
+    stocked(account, "MUG", source, 4)
+    before = _counts()
+    # when a products file has a good row and a broken one
+    with pytest.raises(ImportRefused) as refused:
+        _import(account, CsvKind.PRODUCTS, "sku,name,weight\nNEW,New thing,10\nMUG,,-3\n")
+    # then each problem names its row and column, and nothing changed
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 3, column name: is required",
+        "row 3, column weight: must not be negative",
+    ]
+    assert refused.value.field_errors == (
+        ("row 3.name", "is required"),
+        ("row 3.weight", "must not be negative"),
+    )
+    assert _counts() == before
+    assert not Product.objects.filter(sku="NEW").exists()
+
+
+def test_quantities_are_counted_through_the_ledger(account: Account) -> None:
+    # given MUG with 4 on hand
+    source = warehouse(account)
+    mug = stocked(account, "MUG", source, 4)
+    lid = stocked(account, "LID", source, 0)
+    # when a quantities file says 10 and 3
+    result = _import(
+        account,
+        CsvKind.QUANTITIES,
+        "sku,source,quantity\nMUG,Main warehouse,10\nLID,Main warehouse,3\n",
+    )
+    # then on hand is the file's, each a count movement with the file named
+    assert result.updated == 2  # type: ignore[attr-defined]
+    assert level(mug, source) == (10, 0)
+    assert level(lid, source) == (3, 0)
+    counted = StockMovement.objects.filter(kind=MovementKind.COUNT).order_by("id")
+    assert [(m.product.sku, m.on_hand_delta, m.reason) for m in counted] == [
+        ("MUG", 6, "Imported from file.csv"),
+        ("LID", 3, "Imported from file.csv"),
+    ]
+
+
+def test_unknown_skus_negative_and_absurd_quantities_change_nothing(account: Account) -> None:
+    source = warehouse(account)
+    mug = stocked(account, "MUG", source, 4)
+    before = _counts()
+    with pytest.raises(ImportRefused) as refused:
+        _import(
+            account,
+            CsvKind.QUANTITIES,
+            "sku,source,quantity\n"
+            "MUG,Main warehouse,7\n"
+            "GHOST,Main warehouse,1\n"
+            "MUG,Attic,1\n"
+            "MUG,Main warehouse,-2\n"
+            "MUG,Main warehouse,99999999999\n",
+        )
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 3, column sku: unknown SKU GHOST; import it as a product first",
+        "row 4, column source: unknown inventory source Attic",
+        "row 5, column quantity: must not be negative, got -2",
+        "row 5, column sku: MUG at Main warehouse appears again (first in row 2)",
+        "row 6, column quantity: 99,999,999,999 is more than 10,000,000; check the column",
+        "row 6, column sku: MUG at Main warehouse appears again (first in row 2)",
+    ]
+    assert _counts() == before
+    assert level(mug, source) == (4, 0)
+
+
+def test_a_kits_file_sets_recipes_and_a_loop_changes_nothing(account: Account) -> None:
+    source = warehouse(account)
+    for sku in ("MUG", "LID", "SET", "GIFT"):
+        stocked(account, sku, source, 0)
+    # when a kits file makes SET of MUG and LID
+    _import(account, CsvKind.KITS, "kit_sku,component_sku,quantity\nSET,MUG,2\nSET,LID,1\n")
+    # then SET is a kit of both
+    kit = Product.objects.get(sku="SET")
+    assert kit.is_kit
+    assert sorted(kit.components.values_list("component__sku", "quantity")) == [
+        ("LID", 1),
+        ("MUG", 2),
+    ]
+    before = _counts()
+    # when a file makes GIFT hold SET and SET hold GIFT
+    with pytest.raises(ImportRefused) as refused:
+        _import(account, CsvKind.KITS, "kit_sku,component_sku,quantity\nGIFT,SET,1\nSET,GIFT,1\n")
+    # then the loop is named at its row and the recipes are as they were
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 3, column component_sku: kit GIFT contains itself: GIFT → SET → GIFT"
+    ]
+    assert _counts() == before
+    assert not Product.objects.get(sku="GIFT").is_kit
+
+
+def test_a_kit_containing_itself_directly_changes_nothing(account: Account) -> None:
+    source = warehouse(account)
+    stocked(account, "SET", source, 0)
+    stocked(account, "MUG", source, 0)
+    before = _counts()
+    with pytest.raises(ImportRefused) as refused:
+        _import(account, CsvKind.KITS, "kit_sku,component_sku,quantity\nSET,MUG,1\nSET,SET,1\n")
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 3, column component_sku: kit SET cannot contain itself"
+    ]
+    assert _counts() == before
+
+
+def test_a_row_a_service_refuses_rolls_back_every_row(account: Account) -> None:
+    # given SET holds stock of its own, so the recipe service refuses to make it a kit
+    source = warehouse(account)
+    stocked(account, "MUG", source, 0)
+    stocked(account, "BOX", source, 0)
+    stocked(account, "SET", source, 5)
+    before = _counts()
+    # when a kits file makes BOX a kit (fine) and then SET (refused)
+    with pytest.raises(ImportRefused) as refused:
+        _import(account, CsvKind.KITS, "kit_sku,component_sku,quantity\nBOX,MUG,1\nSET,MUG,1\n")
+    # then the refusal names SET's row and BOX's recipe was rolled back too
+    assert [(e.row, e.column) for e in refused.value.report.errors] == [(3, "components")]
+    assert _counts() == before
+    assert not Product.objects.get(sku="BOX").is_kit
+
+
+def test_an_unreadable_file_is_a_file_error_and_nothing_changes(account: Account) -> None:
+    before = _counts()
+    with pytest.raises(CatalogFileError):
+        import_file(
+            account,
+            CsvKind.PRODUCTS,
+            io.BytesIO("sku,name\nMUG,Tasse à café\n".encode("latin-1")),
+            CLERK,
+        )
+    assert _counts() == before
+
+
+def test_check_import_reports_without_changing(account: Account) -> None:
+    warehouse(account)
+    report = check_import(account, CsvKind.PRODUCTS, io.BytesIO(b"sku,name\nMUG,Mug\n"))
+    assert (report.ok, report.rows) == (True, 1)
+    assert not Product.objects.exists()
+
+
+def test_the_export_imports_back_unchanged(account: Account) -> None:
+    # given a catalog with a formula-like name, a kit and stock
+    source = warehouse(account)
+    stocked(account, "MUG", source, 7)
+    stocked(account, "SET", source, 0)
+    Product.objects.filter(sku="MUG").update(
+        name="=SUM(A1)", weight_value=Decimal("350.5000"), weight_unit="g", tags=["blue"]
+    )
+    set_recipe(account, Product.objects.get(sku="SET").pk, {"MUG": 2})
+    products, kits, stock = io.StringIO(), io.StringIO(), io.StringIO()
+    # when each is exported
+    assert export(account, CsvKind.PRODUCTS, products) == 2
+    assert export(account, CsvKind.KITS, kits) == 1
+    assert export(account, CsvKind.QUANTITIES, stock) == 1
+    # then the cells are safe and an import of them changes nothing
+    assert products.getvalue().splitlines()[1] == "MUG,'=SUM(A1),,350.5,g,,,,,,,,blue,"
+    assert kits.getvalue() == "kit_sku,component_sku,quantity\r\nSET,MUG,2\r\n"
+    assert stock.getvalue() == (
+        "sku,source,quantity,reserved,available\r\nMUG,Main warehouse,7,0,7\r\n"
+    )
+    _import(account, CsvKind.PRODUCTS, products.getvalue())
+    mug = Product.objects.get(sku="MUG")
+    assert (mug.name, mug.weight_value, mug.tags) == ("=SUM(A1)", Decimal("350.5"), ["blue"])
