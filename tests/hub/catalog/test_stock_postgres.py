@@ -86,17 +86,31 @@ def test_parallel_pushes_never_leave_a_listing_at_a_stale_value() -> None:
                 shown[level.sku] = level.quantity
         return [StockResult(level.sku, level.external_id, ok=True) for level in levels]
 
-    def work(index: int) -> int:
-        # Each change is followed by its push job, as the commit hook enqueues it.
-        receive(account, "MUG-1", main, 1, CLERK)
-        return deliver_channel(channel.pk, send=marketplace)
+    changing = threading.Event()
+    changing.set()
+    changed = threading.Barrier(3, action=changing.clear)
 
-    # when
-    _in_threads(8, work)
+    def work(index: int) -> int:
+        if index < 3:
+            # Three clerks receive five mugs each, one at a time, while pushes run.
+            for _ in range(5):
+                receive(account, "MUG-1", main, 1, CLERK)
+                time.sleep(0.005)
+            changed.wait()
+            return 0
+        # Three push workers keep draining the queue while the stock changes.
+        handed = 0
+        while changing.is_set():
+            handed += deliver_channel(channel.pk, send=marketplace)
+        return handed
+
+    # when: the changes and pushes race, then the queue drains once more
+    _in_threads(6, work)
+    deliver_channel(channel.pk, send=marketplace)
 
     # then
-    assert shown == {"MUG-1": 18}
+    assert shown == {"MUG-1": 25}
     row.refresh_from_db()
-    assert row.quantity_pushed == 18
+    assert row.quantity_pushed == 25
     push = StockPush.objects.get(listing=row)
     assert (push.state, push.pushed_generation) == ("idle", push.generation)

@@ -100,14 +100,20 @@ _buckets: dict[int, tuple[float, float]] = {}
 _buckets_lock = threading.Lock()
 
 
-def wait_turn(channel_id: int, rate: RateLimit | None) -> None:
+def wait_turn(
+    channel_id: int,
+    rate: RateLimit | None,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Block until ``channel_id`` may make one more call under ``rate`` (a token bucket kept
     in this process). ``None``: no limit. Replace with the shared limiter of ``hub/channels``."""
     if rate is None or rate.per_second <= 0:
         return
     while True:
         with _buckets_lock:
-            now = time.monotonic()
+            now = clock()
             tokens, last = _buckets.get(channel_id, (float(rate.burst), now))
             tokens = min(float(rate.burst), tokens + (now - last) * rate.per_second)
             if tokens >= 1:
@@ -115,7 +121,7 @@ def wait_turn(channel_id: int, rate: RateLimit | None) -> None:
                 return
             _buckets[channel_id] = (tokens, now)
             wait = (1 - tokens) / rate.per_second
-        time.sleep(wait)
+        sleep(wait)
 
 
 # ---------------------------------------------------------------------------------------------
