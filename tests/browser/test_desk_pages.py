@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Literal
 
 import pytest
+from crossdock.desk.stores.crypto import encrypt_secret
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
-from crossdock.desk.stores.crypto import encrypt_secret
 from crossdock.desk.stores.models import DeskStore
 
 pytestmark = pytest.mark.browser

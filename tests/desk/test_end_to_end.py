@@ -28,7 +28,8 @@ from crossdock.hub.shipstation.queries import status_mapping
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
-from tests.desk.conftest import DeskApiClient, run_tasks
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.tasks import run_tasks
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

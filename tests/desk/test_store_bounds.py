@@ -15,9 +15,9 @@ from crossdock.desk.accounts.services import create_account, create_token
 from crossdock.desk.stores.gate import in_flight, store_call_slot
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
 
 FULL = "this desk account has 2 stores, the most it may have; remove one before connecting another"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from crossdock.desk.stores.crypto import decrypt_secret
 from django.core import mail
 from django.test import Client
 from reportlab.platypus import Paragraph, Table
@@ -11,12 +12,12 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import sender
 from crossdock.desk.shipments.slips import render_slip_pdf, slip_lines, slip_story
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
+from tests.fixtures.tasks import run_tasks
 
 
 @pytest.fixture

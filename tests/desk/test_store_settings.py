@@ -5,28 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from crossdock.desk.stores.crypto import decrypt_secret
 from django.core import mail
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.tasks import enqueue_due_imports
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import Answer, IndependentStore
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import connect_corner_shop
+from tests.fixtures.independent_store import Answer, IndependentStore
+from tests.fixtures.tasks import run_tasks
 
 
 def _store(account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
-    store, _ = connect_store(
-        account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-    )
-    return store
+    return connect_corner_shop(account, independent_store, status_mapping=None)
 
 
 def test_settings_are_read_and_changed_all_or_nothing(

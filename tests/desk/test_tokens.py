@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from crossdock.cli.root import app
 from crossdock.desk.accounts.models import DeskAccount, DeskApiToken
 from crossdock.desk.accounts.services import create_account, create_token
-from tests.desk.conftest import DeskApiClient
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
 
 runner = CliRunner()
 

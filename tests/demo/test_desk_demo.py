@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from crossdock.desk.stores.crypto import decrypt_secret
 from django.contrib.auth import authenticate
 
 from crossdock.demo.desk import load_desk_demo
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.orders.tasks import enqueue_due_imports
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.conftest import run_tasks
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.tasks import run_tasks
 
 
 def test_the_demo_store_is_verified_by_the_first_scheduled_import(

@@ -13,7 +13,7 @@ from crossdock.desk.accounts.services import authenticate_token
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.models import Shipment
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.independent_store import IndependentStore, StoreItem, StoreOrder
 
 runner = CliRunner()
 

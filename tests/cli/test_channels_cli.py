@@ -15,8 +15,8 @@ from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox.models import SandboxShop
 from crossdock.sandbox.services import generate_orders
-from tests.hub.channels.conftest import pull, ship
-from tests.sandbox.support import BASE_URL
+from tests.fixtures.channels import pull, ship
+from tests.fixtures.sandbox import BASE_URL
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
