@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Literal
 
 import pytest
-from crossdock.desk.stores.crypto import encrypt_secret
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -17,6 +16,7 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.stores.models import DeskStore
+from crossdock.platform.secrets import STORE_PASSWORDS
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def _store(account: DeskAccount) -> DeskStore:
         name="Corner Shop",
         url="http://127.0.0.1:9/shipstation/",
         username="shipper",
-        password_encrypted=encrypt_secret("store-pass"),
+        password_encrypted=STORE_PASSWORDS.encrypt("store-pass"),
     )
 
 

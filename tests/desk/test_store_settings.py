@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from crossdock.desk.stores.crypto import decrypt_secret
 from django.core import mail
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.tasks import enqueue_due_imports
 from crossdock.desk.stores.models import DeskStore, ImportRun
+from crossdock.platform.secrets import STORE_PASSWORDS
 from tests.fixtures.api import DeskApiClient
 from tests.fixtures.desk import connect_corner_shop
 from tests.fixtures.independent_store import Answer, IndependentStore
@@ -85,7 +85,7 @@ def test_the_password_is_encrypted_at_rest(
     store = _store(desk_account, independent_store)
 
     assert independent_store.password not in store.password_encrypted
-    assert decrypt_secret(store.password_encrypted) == independent_store.password
+    assert STORE_PASSWORDS.decrypt(store.password_encrypted) == independent_store.password
 
 
 def test_a_failing_store_keeps_auto_import_on_and_backs_off(

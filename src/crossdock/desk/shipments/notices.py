@@ -18,8 +18,8 @@ from django.utils import timezone
 from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, ShipNoticeRecipient
 from crossdock.desk.shipments.models import Shipment, StoreNotice
 from crossdock.desk.stores.client import StoreError, make_client, post_ship_notice
-from crossdock.desk.stores.crypto import SecretUnreadable
 from crossdock.desk.stores.services import connection_of
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,9 @@ import httpx
 from crossdock.connectors.base import ChannelConfig, ConnectorSpec
 from crossdock.connectors.http import build_client
 from crossdock.connectors.registry import UnknownConnector, registry
-from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets
+from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import Channel
+from crossdock.platform.secrets import SecretUnreadable
 
 
 def spec_of(channel: Channel) -> ConnectorSpec | None:
@@ -40,7 +41,7 @@ def secret_names(channel: Channel) -> list[str]:
     """
     try:
         return sorted(decrypt_secrets(channel.secrets_ciphertext))
-    except SecretsUnreadable:
+    except SecretUnreadable:
         return []
 
 

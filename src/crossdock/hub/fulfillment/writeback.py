@@ -43,8 +43,8 @@ from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.carriers import tracking_url
 from crossdock.hub.channels.carriers import resolve_carrier
 from crossdock.hub.channels.connections import connected, spec_of
-from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.fulfillment.models import WriteBack
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +189,7 @@ def deliver_write_back(
         result = _send(claim, client)
     except RetryableError as error:
         _retry_later(row, error, clock(), policy, rng or random.Random(), retry)  # noqa: S311
-    except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
+    except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
         logger.warning("write-back %s rejected: %s", row.pk, error)
         _finish(row, state=State.REJECTED, next_attempt_at=None, last_error=_reason(error))
     except Exception as error:
