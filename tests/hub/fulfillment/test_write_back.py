@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.core.actors import SYSTEM
 from crossdock.core.carriers import SHIPSTATION_CARRIERS, tracking_url
+from crossdock.core.outbox import RetryPolicy, backoff_delay
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import set_mapping
 from crossdock.hub.channels.errors import ChannelConflict
@@ -20,12 +21,7 @@ from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.fulfillment.tasks import replay_write_back, sweep_write_backs
-from crossdock.hub.fulfillment.writeback import (
-    RetryPolicy,
-    backoff_delay,
-    deliver_write_back,
-    shipment_of,
-)
+from crossdock.hub.fulfillment.writeback import deliver_write_back, shipment_of
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.services import create_order
 from crossdock.sandbox import services as sandbox
