@@ -12,11 +12,19 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from hypothesis import HealthCheck
+from hypothesis import settings as hypothesis_settings
 from pytest_django.fixtures import Settings
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_account, create_token
 from tests.fixtures.api import ApiClient
+
+# Property tests never fail on time: the machine running them may be busy.
+hypothesis_settings.register_profile(
+    "crossdock", deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+hypothesis_settings.load_profile("crossdock")
 
 pytest_plugins = (
     "tests.fixtures.channels",
