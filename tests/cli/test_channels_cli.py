@@ -103,7 +103,7 @@ def test_writebacks_list_and_replay(channel: Channel, shop: tuple[SandboxShop, s
     )
 
     assert [r["state"] for r in json.loads(pending.stdout)["write_backs"]] == ["pending"]
-    assert refused.exit_code == 1
+    assert refused.exit_code == 4  # a conflict
     assert "only dead or rejected ones replay" in refused.stderr
     assert replayed.exit_code == 0, replayed.output
     assert json.loads(replayed.stdout) == {"id": row.pk, "state": "pending"}

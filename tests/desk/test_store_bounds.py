@@ -133,7 +133,7 @@ def test_a_full_account_cannot_connect_another_store_anywhere(
     # then: refused before any call to the (unreachable) store
     assert (api.status_code, api.json()) == (409, {"detail": FULL})
     assert page.context["form"].non_field_errors() == [FULL]
-    assert cli.exit_code == 1
+    assert cli.exit_code == 4  # a conflict: the account is full
     assert FULL in " ".join(cli.output.split())
     assert DeskStore.objects.count() == 2
 
