@@ -22,7 +22,7 @@ from crossdock.media_proxy import (
     fetch_image,
     proxy_key,
 )
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 Handler = Callable[[httpx.Request], httpx.Response]

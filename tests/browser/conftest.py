@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,11 +21,11 @@ from playwright.sync_api import (
     BrowserContext,
     Page,
     Route,
-    ViewportSize,
     sync_playwright,
 )
-from pytest_django.fixtures import Settings
 from pytest_django.live_server_helper import LiveServer
+
+from tests.fixtures.browser import LAPTOP, Shoot
 
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
@@ -39,12 +39,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-LAPTOP: ViewportSize = {"width": 1366, "height": 900}
-TABLET: ViewportSize = {"width": 820, "height": 1180}
-PHONE: ViewportSize = {"width": 390, "height": 844}
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
-
-Shoot = Callable[[Page, str], Path]
 
 
 _SWATCH = (
@@ -120,24 +115,3 @@ def shoot() -> Shoot:
         return path
 
     return save
-
-
-def overflow(page: Page) -> int:
-    """How many CSS pixels the page is wider than its viewport (0 when nothing scrolls sideways)."""
-    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    return max(0, width)
-
-
-def sign_in(page: Page, email: str, password: str) -> None:
-    """Sign in to the hub through its form."""
-    page.goto("/login/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(lambda url: "/login/" not in url)
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Settings) -> None:
-    """A fast hasher for the users these tests make: the tests are not about hashing cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

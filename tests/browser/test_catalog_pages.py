@@ -24,7 +24,7 @@ from crossdock.hub.catalog.services import (
     set_stock_rule,
 )
 from crossdock.hub.channels.services import add_channel
-from tests.browser.conftest import PHONE, Shoot, overflow, sign_in
+from tests.fixtures.browser import PHONE, Shoot, overflow, sign_in
 
 pytestmark = pytest.mark.browser
 

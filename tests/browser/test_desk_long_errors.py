@@ -8,7 +8,7 @@ from playwright.sync_api import Page
 from crossdock.desk.accounts.services import create_account
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store
-from tests.browser.conftest import TABLET
+from tests.fixtures.browser import TABLET
 
 pytestmark = pytest.mark.browser
 

@@ -15,8 +15,8 @@ from pytest_django.live_server_helper import LiveServer
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
-from crossdock.desk.stores.crypto import encrypt_secret
 from crossdock.desk.stores.models import DeskStore
+from crossdock.platform.secrets import STORE_PASSWORDS
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +31,7 @@ def _store(account: DeskAccount) -> DeskStore:
         name="Corner Shop",
         url="http://127.0.0.1:9/shipstation/",
         username="shipper",
-        password_encrypted=encrypt_secret("store-pass"),
+        password_encrypted=STORE_PASSWORDS.encrypt("store-pass"),
     )
 
 

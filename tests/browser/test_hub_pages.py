@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crossdock.hub.orders.models import Order
-from tests.browser.conftest import TABLET, Shoot, sign_in
-from tests.browser.hub_data import EMAIL, PASSWORD, merchant_with_orders
+from tests.fixtures.browser import EMAIL, PASSWORD, TABLET, Shoot, merchant_with_orders, sign_in
 
 pytestmark = pytest.mark.browser
 

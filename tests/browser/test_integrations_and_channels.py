@@ -15,9 +15,8 @@ from pytest_django.live_server_helper import LiveServer
 from crossdock.customstore.dates import format_wire_datetime
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox import services as sandbox
-from tests.browser.conftest import Shoot, sign_in
-from tests.browser.hub_data import EMAIL, PASSWORD, merchant_with_orders
-from tests.browser.tasks import run_queued_tasks
+from tests.fixtures.browser import EMAIL, PASSWORD, Shoot, merchant_with_orders, sign_in
+from tests.fixtures.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.browser
 

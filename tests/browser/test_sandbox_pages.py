@@ -10,7 +10,7 @@ from pytest_django.live_server_helper import LiveServer
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
 from crossdock.sandbox import queries, services
-from tests.browser.conftest import Shoot, sign_in
+from tests.fixtures.browser import Shoot, sign_in
 
 pytestmark = pytest.mark.browser
 

@@ -25,9 +25,16 @@ from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.tasks import request_sync
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
-from tests.browser.conftest import PHONE, Shoot, overflow, sign_in
-from tests.browser.hub_data import EMAIL, PASSWORD, merchant_with_orders
-from tests.browser.tasks import run_queued_tasks
+from tests.fixtures.browser import (
+    EMAIL,
+    PASSWORD,
+    PHONE,
+    Shoot,
+    merchant_with_orders,
+    overflow,
+    sign_in,
+)
+from tests.fixtures.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.browser
 

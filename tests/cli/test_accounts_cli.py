@@ -58,7 +58,7 @@ def test_a_second_account_with_the_same_name_fails_and_changes_nothing() -> None
 
     again = runner.invoke(app, [*args[:4], "--email", "b@example.com", "--password", "long-enough"])
 
-    assert again.exit_code == 1
+    assert again.exit_code == 4  # a conflict
     assert "already exists" in again.stderr
     assert Account.objects.count() == 1
 
@@ -68,7 +68,7 @@ def test_a_short_password_is_refused() -> None:
         app, ["account", "create", "--name", "X", "--email", "x@example.com", "--password", "short"]
     )
 
-    assert result.exit_code == 1
+    assert result.exit_code == 5  # invalid input
     assert (
         "password: This password is too short. It must contain at least 8 characters."
         in " ".join(result.stderr.split())  # Rich wraps long lines
@@ -79,7 +79,7 @@ def test_a_short_password_is_refused() -> None:
 def test_token_for_an_unknown_account_fails() -> None:
     result = runner.invoke(app, ["token", "create", "--account", "Nobody"])
 
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # not found
     assert "no account named 'Nobody'" in result.stderr
 
 
@@ -97,6 +97,6 @@ def test_a_blank_or_too_long_name_or_email_is_refused(name: str, email: str, mes
         ["account", "create", "--name", name, "--email", email, "--password", "long-enough"],
     )
 
-    assert result.exit_code == 1
+    assert result.exit_code == 5  # invalid input
     assert message in result.stderr
     assert Account.objects.count() == 0

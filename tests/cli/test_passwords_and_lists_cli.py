@@ -74,9 +74,9 @@ def test_the_cli_applies_the_same_rules_as_the_pages() -> None:
         ["account", "create", "--name", "H", "--email", "h@x.test", "--password", "h@x.test-1"],
     )
 
-    assert spaces.exit_code == 1
+    assert spaces.exit_code == 5
     assert "password: A password cannot be only spaces." in " ".join(spaces.stderr.split())
-    assert own_email.exit_code == 1
+    assert own_email.exit_code == 5
     assert "password: A password cannot contain the login's e-mail address." in " ".join(
         own_email.stderr.split()
     )

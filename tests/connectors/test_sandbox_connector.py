@@ -19,7 +19,7 @@ from crossdock.connectors.base import (
 from crossdock.connectors.sandbox.connector import SPEC, SandboxConnector
 from crossdock.sandbox import services
 from crossdock.sandbox.models import SandboxListing, SandboxShipment
-from tests.sandbox.support import BASE_URL, make_shop, sandbox_http
+from tests.fixtures.sandbox import BASE_URL, make_shop, sandbox_http
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crossdock.customstore.check.report import Report, Verdict
 from crossdock.desk.stores.diagnose import CheckOptions, run_check
-from tests.customstore.fake_stores import NOW, PASSWORD, URL, USERNAME, FakeStore, healthy_orders
+from tests.fixtures.fake_stores import NOW, PASSWORD, URL, USERNAME, FakeStore, healthy_orders
 
 
 def check(store: FakeStore, write_order: str | None = None) -> Report:

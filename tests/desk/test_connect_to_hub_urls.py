@@ -15,8 +15,8 @@ from crossdock.desk.accounts.services import create_token as create_desk_token
 from crossdock.desk.stores.models import DeskStore
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.shipstation.services import create_integration
-from tests.desk.conftest import DeskApiClient
-from tests.desk.test_outbound_secrets import assert_no_secret
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import assert_no_secret
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import Answer, IndependentStore
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.independent_store import Answer, IndependentStore
 
 
 def _connect(desk_api: DeskApiClient, url: str, password: str = "s3cret pass/+") -> Any:  # noqa: S107 - the test store's login

@@ -15,8 +15,8 @@ from crossdock.desk.shipments.models import Shipment
 from crossdock.desk.stores.models import DeskStore
 from crossdock.hub.accounts.services import create_account as create_hub_account
 from crossdock.media_proxy import proxy_key
-from tests.desk.independent_store import MAPPING, IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import MAPPING, IndependentStore
 
 
 @pytest.fixture

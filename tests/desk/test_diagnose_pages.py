@@ -11,8 +11,8 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.stores.gate import store_call_slot
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
 
 
 @pytest.fixture

@@ -17,8 +17,7 @@ from crossdock.desk.accounts.services import create_account as create_desk_accou
 from crossdock.desk.accounts.services import create_token as create_desk_token
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.hub.accounts.services import create_account
-from crossdock.hub.channels.carrier_defaults import seed_default_mappings
-from crossdock.hub.channels.models import CarrierMapping
+from crossdock.hub.channels.carriers import seed_default_mappings
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import Fulfillment
 from crossdock.hub.orders.models import Order
@@ -28,15 +27,16 @@ from crossdock.hub.shipstation.queries import status_mapping
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment
-from tests.desk.conftest import DeskApiClient, run_tasks
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.tasks import run_tasks
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 
 
 def _hub_with_orders(live_server: LiveServer) -> dict[str, Any]:
     """A hub account with orders using every feature, a sandbox channel and an integration."""
-    # A transactional test run earlier flushes the carrier mappings the migration seeded.
-    seed_default_mappings(CarrierMapping)
+    # Installation-wide copies of the connectors' defaults, as an admin starting to edit has.
+    seed_default_mappings()
     account = create_account("Demo Outfitters", "owner@outfitters.test", "owner-pass-1")
     create_custom_status(account, "Awaiting engraving", "on_hold")
     create_custom_status(account, "Ready to pack", "paid")

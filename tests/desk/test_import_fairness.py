@@ -20,9 +20,9 @@ from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import add_unverified_store
 from crossdock.hub.fulfillment.tasks import push_write_back
 from crossdock.worker import lanes
-from tests.desk.conftest import run_tasks
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
+from tests.fixtures.tasks import run_tasks
 
 EMPTY_PAGE = b'<?xml version="1.0"?><Orders pages="2"></Orders>'
 

@@ -9,9 +9,9 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrder, DeskProduct
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import (
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import connect_corner_shop
+from tests.fixtures.independent_store import (
     MAPPING,
     Answer,
     IndependentStore,
@@ -123,16 +123,7 @@ def test_connect_and_import_from_an_independent_store(
 
 
 def _store(account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
-    store, _ = connect_store(
-        account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-        status_mapping=MAPPING,
-    )
-    return store
+    return connect_corner_shop(account, independent_store)
 
 
 def test_pages_are_fetched_in_order_and_duplicates_united(

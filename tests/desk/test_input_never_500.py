@@ -16,8 +16,8 @@ from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.stores.errors import StoreInvalid
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store, update_settings
-from tests.desk.conftest import DeskApiClient
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
 
 #: Host names no store can have: an empty punycode label, an empty label.
 BAD_HOSTS = ("http://xn--/", "http://a..b/", "http://xn--/export.php", "https://a..b:8443/x")

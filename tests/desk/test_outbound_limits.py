@@ -25,16 +25,16 @@ from crossdock.desk.stores.client import (
 from crossdock.desk.stores.errors import StoreConnectionFailed, StoreInvalid
 from crossdock.desk.stores.mapping import CUSTOM_DEFAULT
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import add_unverified_store, check_connection, connect_store
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import (
+from crossdock.desk.stores.services import add_unverified_store, check_connection
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import connect_corner_shop, desk_client
+from tests.fixtures.independent_store import (
     MAPPING,
     IndependentStore,
     StoreItem,
     StoreOrder,
     render_order,
 )
-from tests.desk.signin import desk_client
 
 WINDOW = (datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC))
 SHOP = StoreConnection("http://shop.test/feed", "shipper", "s3cret-pass")
@@ -396,15 +396,7 @@ def test_the_deny_list_refuses_at_connect_and_at_each_import(
     independent_store: IndependentStore,
 ) -> None:
     # given a store on 127.0.0.1 connected while the deny-list was off
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-        status_mapping=MAPPING,
-    )
+    store = connect_corner_shop(desk_account, independent_store)
     calls = len(independent_store.exports)
 
     # when the operator turns it on
@@ -523,14 +515,7 @@ def test_a_second_store_on_the_same_endpoint_is_warned_about(
 def test_the_connect_form_shows_the_same_endpoint_warning(
     desk_account: DeskAccount, independent_store: IndependentStore
 ) -> None:
-    connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-    )
+    connect_corner_shop(desk_account, independent_store, status_mapping=None)
     browser = desk_client("packer@parcelpals.test", "packing-pass-1")
 
     page = browser.post(

@@ -21,23 +21,11 @@ from django.test import Client
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import MAPPING, Answer, IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import assert_no_secret, connect_corner_shop, desk_client
+from tests.fixtures.independent_store import Answer, IndependentStore
 
 PASSWORD = "Qz7Xv/K9p+Wm4J"
-
-
-def _fragments(secret: str) -> set[str]:
-    """Every 4-character piece of the secret, as typed and URL-encoded."""
-    forms = {secret, quote_plus(secret), quote(secret, safe=""), quote(secret)}
-    return {form[i : i + 4] for form in forms for i in range(len(form) - 3)}
-
-
-def assert_no_secret(text: str, where: str, secret: str = PASSWORD) -> None:
-    leaked = sorted(fragment for fragment in _fragments(secret) if fragment in text)
-    assert leaked == [], f"{where} shows {leaked}"
 
 
 @pytest.fixture
@@ -83,15 +71,7 @@ def test_credentials_go_as_http_basic_only_by_default(
     desk_account: DeskAccount, secret_store: IndependentStore, desk_api: DeskApiClient
 ) -> None:
     # given a store connected with the defaults
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=secret_store.url,
-        username="shipper",
-        password=PASSWORD,
-        status_mapping=MAPPING,
-    )
+    store = connect_corner_shop(desk_account, secret_store, username="shipper", password=PASSWORD)
 
     # when it is imported from
     run_import(store.pk, ImportRun.Trigger.MANUAL)
@@ -155,15 +135,7 @@ def test_an_unknown_auth_mode_is_refused_naming_the_field(
 def test_the_reconnect_form_switches_the_auth_mode_after_a_test(
     desk_account: DeskAccount, secret_store: IndependentStore, browser: Client
 ) -> None:
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=secret_store.url,
-        username="shipper",
-        password=PASSWORD,
-        status_mapping=MAPPING,
-    )
+    store = connect_corner_shop(desk_account, secret_store, username="shipper", password=PASSWORD)
 
     done = browser.post(
         f"/desk/stores/{store.pk}/connection/",
@@ -185,15 +157,8 @@ def test_no_surface_shows_the_password_when_an_import_fails(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     # given a store that reads the query pair, connected while it worked
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=secret_store.url,
-        username="shipper",
-        password=PASSWORD,
-        status_mapping=MAPPING,
-        auth_mode="query",
+    store = connect_corner_shop(
+        desk_account, secret_store, username="shipper", password=PASSWORD, auth_mode="query"
     )
     assert secret_store.exports[-1]["SS-Password"] == PASSWORD
     # and that now answers by echoing the URL it was called with
@@ -264,13 +229,8 @@ def test_errors_stored_before_the_redaction_are_redacted_by_the_migration(
     desk_account: DeskAccount, secret_store: IndependentStore
 ) -> None:
     # given a store and an import whose errors were stored with the query in them
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=secret_store.url,
-        username="shipper",
-        password=PASSWORD,
+    store = connect_corner_shop(
+        desk_account, secret_store, username="shipper", password=PASSWORD, status_mapping=None
     )
     leaked = f"page 1 of 1: The store answered HTTP 301, a redirect to '{_called(secret_store)}'"
     run = run_import(store.pk, ImportRun.Trigger.MANUAL)

@@ -23,7 +23,7 @@ from crossdock.desk.shipments.slip_fonts import (
     slip_fonts,
 )
 from crossdock.desk.shipments.slips import CONTENT_WIDTH, render_slip_pdf, slip_story
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
 
 SAMPLES = {
     "Latin": ("Café crème", "SlipSans"),

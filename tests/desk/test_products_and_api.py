@@ -14,8 +14,8 @@ from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.models import DeskOrderLine, DeskProduct
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connect_store, update_settings
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.independent_store import IndependentStore, StoreItem, StoreOrder
 
 
 def _order(modified: datetime) -> StoreOrder:

@@ -20,25 +20,23 @@ from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
 from crossdock.desk.shipments.notices import deliver_notice
 from crossdock.desk.shipments.tasks import enqueue_due_notices
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store, update_settings
-from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import MAPPING, Answer, IndependentStore, StoreOrder, full_order
-from tests.desk.signin import desk_client
+from crossdock.desk.stores.services import update_settings
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import connect_corner_shop, desk_client
+from tests.fixtures.independent_store import (
+    Answer,
+    IndependentStore,
+    StoreOrder,
+    full_order,
+)
+from tests.fixtures.tasks import run_tasks
 
 
 @pytest.fixture
 def order(desk_account: DeskAccount, independent_store: IndependentStore) -> DeskOrder:
     """Order 1001 imported: 2 × TEE-M (L1), 1 × MUG (L2), a coupon line (L3)."""
     independent_store.orders = [full_order("1001", datetime.now(UTC) - timedelta(hours=1))]
-    store, _ = connect_store(
-        desk_account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-        status_mapping=MAPPING,
-    )
+    store = connect_corner_shop(desk_account, independent_store)
     update_settings(desk_account, store.pk, {"company_name": "Corner Shop Ltd"})
     run_import(store.pk, ImportRun.Trigger.MANUAL)
     return DeskOrder.objects.get(order_number="1001")

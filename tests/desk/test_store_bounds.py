@@ -15,9 +15,9 @@ from crossdock.desk.accounts.services import create_account, create_token
 from crossdock.desk.stores.gate import in_flight, store_call_slot
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store
-from tests.desk.conftest import DeskApiClient
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
 
 FULL = "this desk account has 2 stores, the most it may have; remove one before connecting another"
 
@@ -133,7 +133,7 @@ def test_a_full_account_cannot_connect_another_store_anywhere(
     # then: refused before any call to the (unreachable) store
     assert (api.status_code, api.json()) == (409, {"detail": FULL})
     assert page.context["form"].non_field_errors() == [FULL]
-    assert cli.exit_code == 1
+    assert cli.exit_code == 4  # a conflict: the account is full
     assert FULL in " ".join(cli.output.split())
     assert DeskStore.objects.count() == 2
 

@@ -11,12 +11,13 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.emails import sender
 from crossdock.desk.shipments.slips import render_slip_pdf, slip_lines, slip_story
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import IndependentStore
-from tests.desk.signin import desk_client
+from crossdock.platform.secrets import STORE_PASSWORDS
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
+from tests.fixtures.independent_store import IndependentStore
+from tests.fixtures.tasks import run_tasks
 
 
 @pytest.fixture
@@ -201,7 +202,7 @@ def test_settings_are_copied_from_another_store_but_not_its_identity(
     }
     assert after["status_mapping"] == wanted["status_mapping"] != before["status_mapping"]
     target.refresh_from_db()
-    assert decrypt_secret(target.password_encrypted) == independent_store.password
+    assert STORE_PASSWORDS.decrypt(target.password_encrypted) == independent_store.password
     assert target.import_mark is None
 
     # and the settings page offers the other stores, and copies too

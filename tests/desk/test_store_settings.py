@@ -10,23 +10,16 @@ from django.core import mail
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.orders.tasks import enqueue_due_imports
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore, ImportRun
-from crossdock.desk.stores.services import connect_store
-from tests.desk.conftest import DeskApiClient, run_tasks
-from tests.desk.independent_store import Answer, IndependentStore
+from crossdock.platform.secrets import STORE_PASSWORDS
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import connect_corner_shop
+from tests.fixtures.independent_store import Answer, IndependentStore
+from tests.fixtures.tasks import run_tasks
 
 
 def _store(account: DeskAccount, independent_store: IndependentStore) -> DeskStore:
-    store, _ = connect_store(
-        account,
-        kind="custom",
-        name="Corner Shop",
-        url=independent_store.url,
-        username=independent_store.username,
-        password=independent_store.password,
-    )
-    return store
+    return connect_corner_shop(account, independent_store, status_mapping=None)
 
 
 def test_settings_are_read_and_changed_all_or_nothing(
@@ -92,7 +85,7 @@ def test_the_password_is_encrypted_at_rest(
     store = _store(desk_account, independent_store)
 
     assert independent_store.password not in store.password_encrypted
-    assert decrypt_secret(store.password_encrypted) == independent_store.password
+    assert STORE_PASSWORDS.decrypt(store.password_encrypted) == independent_store.password
 
 
 def test_a_failing_store_keeps_auto_import_on_and_backs_off(

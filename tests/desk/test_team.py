@@ -9,7 +9,7 @@ from django.test import Client
 from crossdock.desk.accounts.errors import DeskSeatRefused
 from crossdock.desk.accounts.models import DeskAccount, DeskMembership
 from crossdock.desk.accounts.services import create_account, remove_seat
-from tests.desk.signin import desk_client
+from tests.fixtures.desk import desk_client
 
 
 @pytest.fixture

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from crossdock.cli.root import app
 from crossdock.desk.accounts.models import DeskAccount, DeskApiToken
 from crossdock.desk.accounts.services import create_account, create_token
-from tests.desk.conftest import DeskApiClient
-from tests.desk.signin import desk_client
+from tests.fixtures.api import DeskApiClient
+from tests.fixtures.desk import desk_client
 
 runner = CliRunner()
 
@@ -129,7 +129,7 @@ def test_the_cli_lists_and_revokes_tokens(desk_account: DeskAccount) -> None:
     assert issued.secret not in listed.stdout
     assert revoked.exit_code == 0
     assert f"Token {issued.token.pk} (cli script) revoked." in revoked.output
-    assert again.exit_code == 1
+    assert again.exit_code == 3  # no such active token
     assert "no active token" in again.output
     issued.token.refresh_from_db()
     assert issued.token.is_active is False

@@ -3,21 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from pytest_django.fixtures import Settings
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.accounts.services import create_account as create_desk_account
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_account as create_hub_account
-
-HUB_LOGIN = {"username": "owner@acme.test", "password": "hub-pass-1234"}
-DESK_LOGIN = {"username": "packer@parcels.test", "password": "desk-pass-1234"}
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings: Settings) -> None:
-    """A fast hasher: these tests are about who may sign in, not hashing cost."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.fixtures.api import DESK_LOGIN, HUB_LOGIN
 
 
 @pytest.fixture

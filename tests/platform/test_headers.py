@@ -13,8 +13,8 @@ from django.test import Client
 
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.hub.accounts.models import Account
-from tests.desk.signin import desk_client
-from tests.platform.conftest import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.api import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.desk import desk_client
 
 SOURCE = Path(__file__).resolve().parents[2] / "src" / "crossdock"
 INLINE = re.compile(

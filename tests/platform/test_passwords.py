@@ -13,8 +13,8 @@ from crossdock.desk.accounts.services import create_account as create_desk_accou
 from crossdock.hub.accounts.errors import AccountInvalid
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import add_user, create_account
-from tests.desk.signin import desk_client
-from tests.platform.conftest import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.api import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.desk import desk_client
 
 BLANK = "Password: A password cannot be only spaces."
 SPACES_MESSAGE = "A password cannot be only spaces."

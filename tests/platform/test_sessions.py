@@ -9,7 +9,7 @@ from django.test import Client
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.hub.accounts.models import Account
 from crossdock.platform.sessions import DESK_SESSION_COOKIE
-from tests.platform.conftest import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.api import DESK_LOGIN, HUB_LOGIN
 
 
 def test_signed_in_to_the_hub_the_desk_login_page_still_offers_its_form(

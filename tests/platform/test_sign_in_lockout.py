@@ -10,7 +10,7 @@ from crossdock.desk.accounts.models import DeskAccount
 from crossdock.hub.accounts.models import Account
 from crossdock.platform.models import AuthThrottle
 from crossdock.platform.signin import ADDRESS_LIMIT, LOGIN_LIMIT
-from tests.platform.conftest import DESK_LOGIN, HUB_LOGIN
+from tests.fixtures.api import DESK_LOGIN, HUB_LOGIN
 
 LOCKED_ACCOUNT = "Too many failed sign-ins for this account; try again in 15 minutes."
 LOCKED_ADDRESS = "Too many failed sign-ins from this address; try again in 15 minutes."

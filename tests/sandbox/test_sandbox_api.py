@@ -13,7 +13,7 @@ from django.test import Client
 from crossdock.sandbox import queries, services
 from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
 from crossdock.sandbox.models import SandboxListing, SandboxShipment, SandboxStockUpdate
-from tests.sandbox.support import auth, make_shop
+from tests.fixtures.sandbox import auth, make_shop
 
 pytestmark = pytest.mark.django_db
 API = "/sandbox/api/v1"

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from crossdock.cli.root import app
 from crossdock.sandbox import services
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
-from tests.sandbox.support import auth, make_shop
+from tests.fixtures.sandbox import auth, make_shop
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()

@@ -17,7 +17,7 @@ from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.fulfillment.writeback import deliver_write_back
-from tests.web.builders import make_order
+from tests.fixtures.orders import make_order
 
 BASE_URL = "http://127.0.0.1:9/sandbox/api/v1"
 CONNECT = {

@@ -9,7 +9,7 @@ from django.test import Client
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import CustomStatus, Order
 from crossdock.hub.orders.services import create_custom_status
-from tests.web.builders import make_order
+from tests.fixtures.orders import make_order
 
 
 def rows(account: Account) -> list[tuple[str, str]]:

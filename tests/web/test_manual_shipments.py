@@ -10,7 +10,7 @@ from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.orders.models import Order, OrderLine
-from tests.web.builders import make_order
+from tests.fixtures.orders import make_order
 
 
 def shipment_post(order: Order, **changes: str) -> dict[str, str]:

@@ -12,7 +12,7 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import EventKind, Order, OrderEvent
 from crossdock.hub.orders.services import create_custom_status, record_event
-from tests.web.builders import SHIP_TO, make_order
+from tests.fixtures.orders import SHIP_TO, make_order
 
 GOOD_ADDRESS = {
     "name": "Grace Hopper",

@@ -14,7 +14,7 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.services import create_custom_status
-from tests.web.builders import SHIP_TO, make_order
+from tests.fixtures.orders import SHIP_TO, make_order
 
 START = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 

@@ -17,7 +17,7 @@ from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import OrderLine
 from crossdock.media_proxy import proxy_key
-from tests.web.builders import SHIP_TO, make_order, order_data
+from tests.fixtures.orders import SHIP_TO, make_order, order_data
 
 
 def test_the_order_page_shows_every_field(web: Client, account: Account) -> None:

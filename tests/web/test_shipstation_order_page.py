@@ -16,9 +16,14 @@ from crossdock.hub.fulfillment.services import Shipment, ShipmentLine, record_fu
 from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.shipstation.services import IntegrationOptions, create_integration
-from tests.hub.shipstation.conftest import StoreClient
-from tests.hub.shipstation.conftest import order_data as shipstation_order_data
-from tests.hub.shipstation.test_partial_export import FIVE_MUGS, _notice, _ship, exported_items
+from tests.fixtures.shipstation import (
+    FIVE_MUGS,
+    StoreClient,
+    exported_items,
+    mug_notice,
+    ship_units,
+)
+from tests.fixtures.shipstation import order_data as shipstation_order_data
 
 
 @pytest.fixture
@@ -38,8 +43,8 @@ def test_an_over_shipment_is_flagged_on_the_order_page_and_the_dashboard(
     web: Client, store: StoreClient, make_order: Callable[..., Order]
 ) -> None:
     order = make_order("P-6", lines=FIVE_MUGS)
-    _ship(order, MUG=2)
-    store.notify(_notice(order, 5))
+    ship_units(order, MUG=2)
+    store.notify(mug_notice(order, 5))
 
     page = web.get(f"/orders/{order.pk}/").content.decode()
     dashboard = web.get("/").content.decode()
@@ -55,7 +60,7 @@ def test_an_order_without_over_shipment_has_no_flag(
     web: Client, store: StoreClient, make_order: Callable[..., Order]
 ) -> None:
     order = make_order("P-7", lines=FIVE_MUGS)
-    store.notify(_notice(order, 5))
+    store.notify(mug_notice(order, 5))
 
     page = web.get(f"/orders/{order.pk}/").content.decode()
     dashboard = web.get("/").content.decode()

@@ -15,7 +15,7 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.fulfillment.services import Shipment, ShipmentLine, record_fulfillment
 from crossdock.hub.orders.models import Order
-from tests.web.builders import SYSTEM, make_order
+from tests.fixtures.orders import SYSTEM, make_order
 
 
 def ship_one_unit(account: Account, order: Order) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI, Swagger
-
 from crossdock.api import (
     carrier_mappings,
     channels,
@@ -17,21 +15,15 @@ from crossdock.api import (
     write_backs,
 )
 from crossdock.api.auth import TokenAuth
-from crossdock.platform.api_errors import install_error_handlers
+from crossdock.platform.api_errors import rest_api
 
-api = NinjaAPI(
-    title="Crossdock hub API",
-    version="1",
-    description="Orders, channels and fulfillment integrations of one merchant account. "
+api = rest_api(
+    "Crossdock hub API",
+    "Orders, channels and fulfillment integrations of one merchant account. "
     "Authenticate with `Authorization: Bearer <token>` (create one with `crossdock token create`).",
-    auth=TokenAuth(),
-    docs_url="/docs",
-    # Swagger UI from the files django-ninja ships (``ninja`` is an installed app), not a CDN;
-    # no validator badge, which would fetch an image from swagger.io.
-    docs=Swagger(settings={"validatorUrl": None}),
-    urls_namespace="api",
+    TokenAuth(),
+    "api",
 )
-install_error_handlers(api)
 api.add_router("/orders", orders.router)
 api.add_router("/custom-statuses", custom_statuses.router)
 api.add_router("/integrations", integrations.router)

@@ -14,12 +14,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from crossdock.cli.output import JsonOption, console, emit_json, errors, fail
+from crossdock.cli.errors import NOT_FOUND
+from crossdock.cli.output import JsonOption, console, emit_json, fail, stderr
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.catalog_csv import CatalogFileError, CsvKind, CsvReport, sniff_kind
-from crossdock.core.errors import CrossdockError
 from crossdock.hub.accounts import services as accounts
-from crossdock.hub.accounts.errors import AccountError
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.exports import export
@@ -39,10 +38,7 @@ CLI_ACTOR = Actor(ActorKind.SYSTEM, "cli")
 
 
 def _account(name: str) -> Account:
-    try:
-        return accounts.get_account(name)
-    except AccountError as error:
-        raise fail(str(error)) from error
+    return accounts.get_account(name)
 
 
 def _report_json(report: CsvReport) -> dict[str, Any]:
@@ -58,15 +54,15 @@ def _report_json(report: CsvReport) -> dict[str, Any]:
 
 
 def _print_problems(report: CsvReport) -> None:
-    errors.print(
+    stderr.print(
         f"[red]{report.error_count:,} problem(s)[/red] in {report.rows:,} rows; "
         "nothing was imported.",
         highlight=False,
     )
     for error in report.errors[:SHOWN_ERRORS]:
-        errors.print(f"  {error}", highlight=False, markup=False)
+        stderr.print(f"  {error}", highlight=False, markup=False)
     if report.error_count > SHOWN_ERRORS:
-        errors.print(f"  … and {report.error_count - SHOWN_ERRORS:,} more", highlight=False)
+        stderr.print(f"  … and {report.error_count - SHOWN_ERRORS:,} more", highlight=False)
 
 
 @catalog_app.command("import")
@@ -132,8 +128,8 @@ def _import_with_progress(
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=errors,
-        disable=quiet or not errors.is_terminal or total < 1000,
+        console=stderr,
+        disable=quiet or not stderr.is_terminal or total < 1000,
         transient=True,
     ) as bar:
         task = bar.add_task(f"Importing {path.name}", total=total)
@@ -164,7 +160,7 @@ def export_command(
         return
     with output.open("w", encoding="utf-8", newline="") as out:
         rows = export(owner, kind, out)
-    errors.print(f"Wrote {rows:,} rows to {output}.", highlight=False)
+    stderr.print(f"Wrote {rows:,} rows to {output}.", highlight=False)
 
 
 @stock_app.command("levels")
@@ -203,13 +199,10 @@ def adjust_command(
 ) -> None:
     """Correct a product's stock at one source by DELTA units, with a reason."""
     owner = _account(account)
-    try:
-        found = InventorySource.objects.filter(account=owner, name=source).first()
-        if found is None:
-            raise fail(f"no inventory source named {source!r}")
-        movement = services.adjust(owner, sku, found, delta, CLI_ACTOR, reason)
-    except CrossdockError as error:
-        raise fail(str(error)) from error
+    found = InventorySource.objects.filter(account=owner, name=source).first()
+    if found is None:
+        raise fail(f"no inventory source named {source!r}", NOT_FOUND)
+    movement = services.adjust(owner, sku, found, delta, CLI_ACTOR, reason)
     if as_json:
         emit_json(
             {

@@ -9,11 +9,9 @@ from rich.table import Table
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.hub.accounts import services as accounts
-from crossdock.hub.accounts.errors import AccountError
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries, services
 from crossdock.hub.channels.connections import secret_names
-from crossdock.hub.channels.errors import ChannelError
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
@@ -28,10 +26,7 @@ AccountOption = typer.Option(..., "--account", help="Account name.")
 
 
 def _account(name: str) -> Account:
-    try:
-        return accounts.get_account(name)
-    except AccountError as error:
-        raise fail(str(error)) from error
+    return accounts.get_account(name)
 
 
 def _channel_row(channel: Channel) -> dict[str, Any]:
@@ -95,12 +90,9 @@ def add_channel(
     as_json: bool = JsonOption,
 ) -> None:
     """Connect a channel."""
-    try:
-        channel = services.add_channel(
-            _account(account), kind, name, _settings(setting), sync_interval=interval
-        )
-    except ChannelError as error:
-        raise fail(str(error)) from error
+    channel = services.add_channel(
+        _account(account), kind, name, _settings(setting), sync_interval=interval
+    )
     if as_json:
         emit_json(_channel_row(channel))
     else:
@@ -131,12 +123,9 @@ def sync_channel(
 ) -> None:
     """Sync now: queue an order pull (or, with --now, run it in this process)."""
     owner = _account(account)
-    try:
-        channel = queries.get_channel(owner, channel_id)
-        if not now:
-            request_sync(owner, channel.pk)
-    except ChannelError as error:
-        raise fail(str(error)) from error
+    channel = queries.get_channel(owner, channel_id)
+    if not now:
+        request_sync(owner, channel.pk)
     if not now:
         if as_json:
             emit_json({"id": channel.pk, "queued": True})
@@ -209,10 +198,7 @@ def replay(
     as_json: bool = JsonOption,
 ) -> None:
     """Send a dead or rejected write-back again."""
-    try:
-        row = replay_write_back(_account(account), write_back_id)
-    except ChannelError as error:
-        raise fail(str(error)) from error
+    row = replay_write_back(_account(account), write_back_id)
     if as_json:
         emit_json({"id": row.pk, "state": row.state})
     else:

@@ -1,4 +1,5 @@
-"""``crossdock desk``: desk accounts and tokens, stores (add, list, import), ship an order."""
+"""``crossdock desk``: desk accounts and tokens (the commands both products share, see
+:mod:`crossdock.cli.account_commands`), stores (add, list, import), ship an order."""
 
 from __future__ import annotations
 
@@ -8,24 +9,17 @@ from decimal import Decimal, InvalidOperation
 import typer
 from rich.table import Table
 
-from crossdock.cli.accounts import show_accounts
+from crossdock.cli.account_commands import Accounts, add_account_commands, add_token_commands
 from crossdock.cli.output import JsonOption, console, emit_json, fail
-from crossdock.cli.passwords import PasswordStdinOption, read_password
 from crossdock.desk.accounts import queries as account_queries
 from crossdock.desk.accounts import services as accounts
-from crossdock.desk.accounts.errors import DeskAccountError
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.importing import run_import
 from crossdock.desk.shipments import services as shipments
-from crossdock.desk.shipments.errors import ShipmentError
 from crossdock.desk.shipments.models import StoreNotice
 from crossdock.desk.shipments.services import LineRequest, ShipRequest
 from crossdock.desk.stores import queries as store_queries
 from crossdock.desk.stores import services as stores
-from crossdock.desk.stores.errors import (
-    DeskStoreError,
-    StoreConnectionFailed,
-)
 from crossdock.desk.stores.models import ImportRun
 
 desk_app = typer.Typer(help="The shipping desk (the ShipStation side).", no_args_is_help=True)
@@ -40,106 +34,12 @@ AccountOption = typer.Option(..., "--account", help="Desk account name.")
 
 
 def _account(name: str) -> DeskAccount:
-    try:
-        return accounts.get_account(name)
-    except DeskAccountError as error:
-        raise fail(str(error)) from error
+    return accounts.get_account(name)
 
 
-@account_app.command("create")
-def create_account(
-    name: str = typer.Option(..., "--name", help="Desk account name."),
-    email: str = typer.Option(..., "--email", help="E-mail of the first user; also the login."),
-    password: str | None = typer.Option(
-        None,
-        "--password",
-        help="Password of that login (visible to other users: prefer --password-stdin).",
-    ),
-    password_stdin: bool = PasswordStdinOption,
-    as_json: bool = JsonOption,
-) -> None:
-    """Create a desk account with its first login (asks for the password when omitted)."""
-    if "@" not in email:
-        raise fail(f"--email {email!r} is not an e-mail address")
-    secret = read_password(password, password_stdin)
-    try:
-        account = accounts.create_account(name, email, secret)
-    except DeskAccountError as error:
-        raise fail(str(error)) from error
-    if as_json:
-        emit_json({"id": account.pk, "name": account.name, "email": email.strip().lower()})
-    else:
-        console.print(f"Created desk account [bold]{account.name}[/bold]; login {email}")
-
-
-@account_app.command("list")
-def list_accounts(as_json: bool = JsonOption) -> None:
-    """List desk accounts with the logins that have a seat."""
-    show_accounts(account_queries.all_accounts(), as_json)
-
-
-@token_app.command("create")
-def create_token(
-    account: str = AccountOption,
-    name: str = typer.Option("CLI token", "--name", help="A label for the token."),
-    as_json: bool = JsonOption,
-) -> None:
-    """Issue a desk API token (printed once; only its hash is stored)."""
-    issued = accounts.create_token(_account(account), name)
-    if as_json:
-        emit_json({"id": issued.token.pk, "name": issued.token.name, "token": issued.secret})
-    else:
-        console.print(issued.secret, highlight=False)
-        console.print("Store it now: it cannot be shown again.")
-
-
-@token_app.command("list")
-def list_tokens(account: str = AccountOption, as_json: bool = JsonOption) -> None:
-    """List the desk account's API tokens (never their secrets)."""
-    found = list(account_queries.tokens(_account(account)))
-    if as_json:
-        emit_json(
-            {
-                "tokens": [
-                    {
-                        "id": token.pk,
-                        "name": token.name,
-                        "prefix": f"{accounts.TOKEN_SCHEME}_{token.prefix}_",
-                        "created_at": token.created_at.isoformat(),
-                        "last_used_at": token.last_used_at.isoformat()
-                        if token.last_used_at
-                        else None,
-                        "active": token.is_active,
-                    }
-                    for token in found
-                ]
-            }
-        )
-        return
-    table = Table("id", "name", "token", "created", "last used", "state")
-    for token in found:
-        table.add_row(
-            str(token.pk),
-            token.name,
-            f"{accounts.TOKEN_SCHEME}_{token.prefix}_…",
-            f"{token.created_at:%Y-%m-%d}",
-            f"{token.last_used_at:%Y-%m-%d %H:%M}" if token.last_used_at else "never",
-            "active" if token.is_active else "revoked",
-        )
-    console.print(table)
-
-
-@token_app.command("revoke")
-def revoke_token(
-    account: str = AccountOption,
-    token_id: int = typer.Argument(..., help="Token id (see `crossdock desk token list`)."),
-) -> None:
-    """Revoke a desk API token; it stops working at once."""
-    try:
-        token = accounts.revoke_token(_account(account), token_id)
-    except DeskAccountError as error:
-        raise fail(str(error)) from error
-    console.print(f"Token {token.pk} ({token.name}) revoked.")
+DESK_ACCOUNTS = Accounts.of("desk account", accounts, account_queries)
+add_account_commands(account_app, DESK_ACCOUNTS)
+add_token_commands(token_app, DESK_ACCOUNTS)
 
 
 @stores_app.command("add")
@@ -153,14 +53,9 @@ def add_store(
     as_json: bool = JsonOption,
 ) -> None:
     """Connect a store: the connection is tested first; a failure stores nothing."""
-    try:
-        store, report = stores.connect_store(
-            _account(account), kind=kind, name=name, url=url, username=username, password=password
-        )
-    except StoreConnectionFailed as error:
-        raise fail(error.message) from error
-    except DeskStoreError as error:
-        raise fail(str(error)) from error
+    store, report = stores.connect_store(
+        _account(account), kind=kind, name=name, url=url, username=username, password=password
+    )
     if as_json:
         emit_json(
             {
@@ -219,11 +114,8 @@ def import_store(
     as_json: bool = JsonOption,
 ) -> None:
     """Import a store's orders now and print what was fetched, created, updated, skipped."""
-    try:
-        store = stores.get_store(_account(account), store_id)
-        summary = run_import(store.pk, ImportRun.Trigger.CLI)
-    except DeskStoreError as error:
-        raise fail(str(error)) from error
+    store = stores.get_store(_account(account), store_id)
+    summary = run_import(store.pk, ImportRun.Trigger.CLI)
     payload = {
         "fetched": summary.fetched,
         "created": summary.created,
@@ -284,25 +176,22 @@ def ship(
         day = date.fromisoformat(ship_date) if ship_date else None
     except (InvalidOperation, ValueError) as error:
         raise fail(f"bad --cost or --ship-date: {error}") from error
-    try:
-        shipment, created = shipments.create_shipment(
-            _account(account),
-            order_id,
-            ShipRequest(
-                carrier=carrier,
-                service=service,
-                tracking_number=tracking_number,
-                shipping_cost=shipping_cost,
-                ship_date=day,
-                notes_to_buyer=note,
-                notify_buyer=notify_buyer,
-                notify_store=notify_store or None,
-                lines=_lines(line),
-            ),
-            created_by="cli",
-        )
-    except ShipmentError as error:
-        raise fail(str(error)) from error
+    shipment, created = shipments.create_shipment(
+        _account(account),
+        order_id,
+        ShipRequest(
+            carrier=carrier,
+            service=service,
+            tracking_number=tracking_number,
+            shipping_cost=shipping_cost,
+            ship_date=day,
+            notes_to_buyer=note,
+            notify_buyer=notify_buyer,
+            notify_store=notify_store or None,
+            lines=_lines(line),
+        ),
+        created_by="cli",
+    )
     notice = StoreNotice.objects.filter(shipment=shipment).first()
     payload = {
         "id": shipment.pk,

@@ -9,7 +9,8 @@ import typer
 from rich.console import Console
 
 console = Console()
-errors = Console(stderr=True)
+#: Progress bars and reports meant for people, on stderr (stdout stays parseable).
+stderr = Console(stderr=True)
 
 JsonOption = typer.Option(False, "--json", help="Print one JSON object instead of text.")
 
@@ -20,6 +21,9 @@ def emit_json(payload: dict[str, Any]) -> None:
 
 
 def fail(message: str, code: int = 1) -> typer.Exit:
-    """Print an error to stderr and return the exit to raise."""
-    errors.print(f"[red]error:[/red] {message}", highlight=False)
+    """Print ``error: <message>`` to stderr, on one line, and return the exit to raise.
+
+    The exit codes are listed in :mod:`crossdock.cli.errors`.
+    """
+    typer.echo(f"error: {message}", err=True)
     return typer.Exit(code)

@@ -15,6 +15,7 @@ from crossdock.cli import (
     server,
     shipstation,
 )
+from crossdock.cli.errors import CrossdockGroup
 from crossdock.config import data_dir
 
 HELP = (
@@ -29,6 +30,7 @@ app = typer.Typer(
     help=HELP,
     no_args_is_help=True,
     pretty_exceptions_enable=False,
+    cls=CrossdockGroup,
 )
 app.command()(server.serve)
 app.command()(server.worker)

@@ -15,10 +15,8 @@ import typer
 from django.conf import settings
 
 from crossdock.cli.output import JsonOption, console, emit_json, fail
-from crossdock.hub.accounts.errors import AccountError
 from crossdock.hub.accounts.services import get_account
 from crossdock.hub.shipstation import queries, services
-from crossdock.hub.shipstation.errors import ShipStationError
 from crossdock.hub.shipstation.models import (
     DEFAULT_PAGE_SIZE,
     CustomFieldSource,
@@ -132,10 +130,7 @@ def create(
         ),
         write_back=write_back,
     )
-    try:
-        issued = services.create_integration(get_account(account), name, options)
-    except (AccountError, ShipStationError) as error:
-        raise fail(str(error)) from error
+    issued = services.create_integration(get_account(account), name, options)
     view = queries.describe(issued.integration, _base_url())
     if as_json:
         emit_json(_payload(view, issued.password))
@@ -146,10 +141,7 @@ def create(
 @shipstation_app.command("list")
 def list_integrations(account: str = AccountOption, as_json: bool = JsonOption) -> None:
     """List an account's ShipStation integrations (never their passwords)."""
-    try:
-        found = get_account(account)
-    except AccountError as error:
-        raise fail(str(error)) from error
+    found = get_account(account)
     mapping = queries.status_mapping(found)
     views = [
         queries.describe(integration, _base_url(), mapping)
@@ -178,12 +170,9 @@ def rotate(
     as_json: bool = JsonOption,
 ) -> None:
     """Issue a new password (printed once); the current one keeps working for a while."""
-    try:
-        issued = services.rotate_password(
-            get_account(account), integration_id, timedelta(hours=overlap_hours)
-        )
-    except (AccountError, ShipStationError) as error:
-        raise fail(str(error)) from error
+    issued = services.rotate_password(
+        get_account(account), integration_id, timedelta(hours=overlap_hours)
+    )
     view = queries.describe(issued.integration, _base_url())
     if as_json:
         emit_json(_payload(view, issued.password))
@@ -198,10 +187,7 @@ def revoke(
     as_json: bool = JsonOption,
 ) -> None:
     """Revoke an integration: its credentials never work again."""
-    try:
-        integration = services.revoke_integration(get_account(account), integration_id)
-    except (AccountError, ShipStationError) as error:
-        raise fail(str(error)) from error
+    integration = services.revoke_integration(get_account(account), integration_id)
     if as_json:
         emit_json({"id": integration.pk, "active": integration.is_active})
     else:

@@ -10,10 +10,11 @@ found by the services use the same path.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from crossdock.core.errors import Conflict, Invalid, NotFound, RateLimited, Unavailable
 
@@ -59,3 +60,20 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Unavailable)
     def _unavailable(request: HttpRequest, error: Unavailable) -> HttpResponse:
         return message(api, request, 503, str(error))
+
+
+def rest_api(title: str, description: str, auth: Callable[..., Any], namespace: str) -> NinjaAPI:
+    """A product's REST API: bearer ``auth``, Swagger UI from the files django-ninja ships
+    (``ninja`` is an installed app, not a CDN; no validator badge, which would fetch an image
+    from swagger.io), and the error kinds answered by :func:`install_error_handlers`."""
+    api = NinjaAPI(
+        title=title,
+        version="1",
+        description=description,
+        auth=auth,
+        docs_url="/docs",
+        docs=Swagger(settings={"validatorUrl": None}),
+        urls_namespace=namespace,
+    )
+    install_error_handlers(api)
+    return api

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.conftest import ApiClient
 from tests.connectors.bigcommerce.fake import TOKEN
+from tests.fixtures.api import ApiClient
 
 
 def test_bigcommerce_is_offered_with_its_settings_and_carrier_vocabulary(api: ApiClient) -> None:

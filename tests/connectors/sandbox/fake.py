@@ -19,7 +19,7 @@ from crossdock.connectors.sandbox.connector import SPEC
 from crossdock.sandbox import services
 from crossdock.sandbox.models import SandboxListing, SandboxShipment, SandboxShop
 from tests.connectors.conformance.platform import SEED_SPACING, FakeShipment
-from tests.sandbox.support import BASE_URL, django_transport, make_shop
+from tests.fixtures.sandbox import BASE_URL, django_transport, make_shop
 
 
 class SandboxFake:

@@ -14,7 +14,7 @@ from crossdock.hub.accounts.services import create_token
 from crossdock.hub.catalog.models import ChannelSource, Listing, Product, StockMovement
 from crossdock.hub.catalog.services import set_channel_sources
 from crossdock.hub.channels.services import add_channel
-from tests.conftest import ApiClient
+from tests.fixtures.api import ApiClient
 from tests.hub.catalog.support import level, listing, stocked, warehouse
 
 pytestmark = pytest.mark.django_db

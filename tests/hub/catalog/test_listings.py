@@ -20,8 +20,8 @@ from crossdock.hub.channels.services import add_channel
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.generator import ListingSeed
 from crossdock.sandbox.models import SandboxListing
+from tests.fixtures.sandbox import BASE_URL, sandbox_http
 from tests.hub.catalog.support import CLERK, level, stocked, warehouse
-from tests.sandbox.support import BASE_URL, sandbox_http
 
 pytestmark = pytest.mark.django_db
 

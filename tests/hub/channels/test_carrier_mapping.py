@@ -1,4 +1,5 @@
-"""Carrier mapping: built-in defaults, installation-wide and account rows, fallbacks."""
+"""Carrier mapping: the defaults connectors declare, installation-wide and account rows,
+fallbacks."""
 
 from __future__ import annotations
 
@@ -6,9 +7,15 @@ from collections.abc import Callable
 
 import pytest
 
+from crossdock.connectors.sandbox.connector import CARRIER_MAPPINGS
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS
-from crossdock.hub.channels.carriers import ChannelCarrier, mappings, resolve_carrier, set_mapping
+from crossdock.hub.channels.carriers import (
+    ChannelCarrier,
+    mappings,
+    resolve_carrier,
+    seed_default_mappings,
+    set_mapping,
+)
 from crossdock.hub.channels.models import CarrierMapping
 
 pytestmark = pytest.mark.django_db
@@ -25,14 +32,10 @@ def _resolve(
 @pytest.mark.parametrize(
     ("kind", "carrier", "expected"),
     [
-        ("shopify", "USPS", "USPS"),
-        ("shopify", "DHL", "DHL Express"),
-        ("shopify", "DHLGlobalMail", "DHL eCommerce"),
-        ("amazon", "FedEx", "FedEx"),
-        ("ebay", "UPS", "UPS"),
-        ("walmart", "DHL", "DHL"),
-        ("bigcommerce", "USPS", "usps"),
-        ("bigcommerce", "fedex", "fedex"),
+        ("sandbox", "USPS", "usps"),
+        ("sandbox", "DHL", "dhl_express"),
+        ("sandbox", "DHLGlobalMail", "dhl_ecommerce"),
+        ("sandbox", "fedex", "fedex"),
         ("sandbox", "UPSMI", "ups"),
     ],
 )
@@ -47,9 +50,42 @@ def test_built_in_defaults_translate_the_common_carriers(
     )
 
 
-def test_a_default_empty_carrier_means_the_channels_fallback(account: Account) -> None:
-    assert _resolve(account, "bigcommerce", "DHL", "Express Worldwide") == ChannelCarrier(
+def test_an_empty_channel_carrier_means_the_channels_fallback(account: Account) -> None:
+    CarrierMapping.objects.create(channel_kind="sandbox", carrier="DHL", channel_carrier="")
+
+    assert _resolve(account, "sandbox", "DHL", "Express Worldwide") == ChannelCarrier(
         carrier="Other", service="Express Worldwide", carrier_name="DHL", is_mapped=False
+    )
+
+
+@pytest.mark.parametrize("kind", ["amazon", "ebay", "walmart", "shopify", "bigcommerce"])
+def test_a_kind_whose_connector_is_not_installed_has_no_defaults(
+    account: Account, kind: str
+) -> None:
+    assert _resolve(account, kind, "USPS") == ChannelCarrier(
+        carrier="Other", service="", carrier_name="USPS", is_mapped=False
+    )
+
+
+def test_the_defaults_are_the_ones_the_connectors_spec_declares(account: Account) -> None:
+    listed = mappings(account, "sandbox")
+
+    assert [
+        (row.carrier, row.service, row.channel_carrier, row.channel_service) for row in listed
+    ] == sorted(
+        (
+            (row.carrier, row.service, row.channel_carrier, row.channel_service)
+            for row in CARRIER_MAPPINGS
+        ),
+        key=lambda row: (row[0].casefold(), row[1].casefold()),
+    )
+    assert all(row.pk is None and row.account_id is None for row in listed)
+
+
+def test_seeding_copies_every_declared_default_once(account: Account) -> None:
+    assert (seed_default_mappings(), seed_default_mappings()) == (len(CARRIER_MAPPINGS), 0)
+    assert CarrierMapping.objects.filter(account__isnull=True, channel_kind="sandbox").count() == (
+        len(CARRIER_MAPPINGS)
     )
 
 
@@ -74,11 +110,11 @@ def test_an_accounts_row_overrides_the_default_for_that_account_only(
     account: Account, make_account: Callable[[str], Account]
 ) -> None:
     other = make_account("Other shop")
-    set_mapping(account, channel_kind="shopify", carrier="DHL", channel_carrier="DHL eCommerce")
-    set_mapping(account, channel_kind="shopify", carrier="dhl", channel_carrier="DHL Parcel")
+    set_mapping(account, channel_kind="sandbox", carrier="DHL", channel_carrier="dhl_ecommerce")
+    set_mapping(account, channel_kind="sandbox", carrier="dhl", channel_carrier="dhl_parcel")
 
-    assert _resolve(account, "shopify", "DHL").carrier == "DHL Parcel"
-    assert _resolve(other, "shopify", "DHL").carrier == "DHL Express"
+    assert _resolve(account, "sandbox", "DHL").carrier == "dhl_parcel"
+    assert _resolve(other, "sandbox", "DHL").carrier == "dhl_express"
     assert CarrierMapping.objects.filter(account=account).count() == 1
 
 
@@ -94,12 +130,12 @@ def test_an_installation_wide_row_overrides_the_default_and_an_accounts_row_over
     account: Account, make_account: Callable[[str], Account]
 ) -> None:
     other = make_account("Other shop")
-    CarrierMapping.objects.create(channel_kind="shopify", carrier="dhl", channel_carrier="DHL")
-    set_mapping(account, channel_kind="shopify", carrier="DHL", channel_carrier="DHL Parcel")
+    CarrierMapping.objects.create(channel_kind="sandbox", carrier="dhl", channel_carrier="dhl")
+    set_mapping(account, channel_kind="sandbox", carrier="DHL", channel_carrier="dhl_parcel")
 
-    assert _resolve(account, "shopify", "DHL").carrier == "DHL Parcel"
-    assert _resolve(other, "shopify", "DHL").carrier == "DHL"
-    assert _resolve(other, "shopify", "UPS").carrier == "UPS"
+    assert _resolve(account, "sandbox", "DHL").carrier == "dhl_parcel"
+    assert _resolve(other, "sandbox", "DHL").carrier == "dhl"
+    assert _resolve(other, "sandbox", "UPS").carrier == "ups"
 
 
 def test_the_listing_shows_each_key_once_with_the_row_in_force(account: Account) -> None:
@@ -108,7 +144,7 @@ def test_the_listing_shows_each_key_once_with_the_row_in_force(account: Account)
 
     listed = mappings(account, "sandbox")
 
-    assert len(listed) == len(DEFAULT_MAPPINGS["sandbox"])
+    assert len(listed) == len(CARRIER_MAPPINGS)
     in_force = {(row.carrier.casefold(), row.service): row for row in listed}
     assert (in_force["usps", ""].account_id, in_force["usps", ""].channel_carrier) == (
         account.pk,

@@ -23,7 +23,7 @@ from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.tasks import request_sync
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services as sandbox
-from tests.hub.channels.conftest import run_queued_tasks
+from tests.fixtures.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

@@ -27,10 +27,10 @@ from crossdock.hub.fulfillment.writeback import deliver_write_back
 from crossdock.hub.orders.pull import pull_orders
 from crossdock.hub.orders.services import create_order
 from crossdock.sandbox.models import SandboxShop, SandboxStockUpdate
-from tests.hub.channels.conftest import ship
-from tests.hub.channels.jobs import leave_a_mark
-from tests.hub.shipstation.conftest import order_data
-from tests.sandbox.support import BASE_URL, make_shop
+from tests.fixtures.channels import ship
+from tests.fixtures.jobs import leave_a_mark
+from tests.fixtures.sandbox import BASE_URL, make_shop
+from tests.fixtures.shipstation import order_data
 
 pytestmark = [
     pytest.mark.postgres,

@@ -24,7 +24,7 @@ from crossdock.hub.shipstation.services import (
     rotate_password,
 )
 from crossdock.platform.models import AuthThrottle
-from tests.hub.shipstation.conftest import ENDPOINT, basic, content
+from tests.fixtures.shipstation import ENDPOINT, basic, content
 
 WINDOW = {"action": "export", "start_date": "01/01/2026 00:00", "end_date": "01/02/2026 00:00"}
 

@@ -27,9 +27,9 @@ from crossdock.hub.orders.services import (
 )
 from crossdock.hub.shipstation.models import ExportSkip
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
-from tests.conftest import ApiClient
-from tests.hub.order_payloads import order_payload
-from tests.hub.shipstation.conftest import SHIP_TO, StoreClient, content
+from tests.fixtures.api import ApiClient
+from tests.fixtures.orders import order_payload
+from tests.fixtures.shipstation import SHIP_TO, StoreClient, content
 
 BASE = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ from lxml import etree
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.services import create_product
 from crossdock.hub.orders.models import Order, OrderLine
-from tests.hub.shipstation.conftest import StoreClient, content
+from tests.fixtures.shipstation import StoreClient, content
 
 pytestmark = pytest.mark.django_db
 

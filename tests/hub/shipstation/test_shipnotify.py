@@ -24,8 +24,8 @@ from crossdock.hub.orders.services import create_order
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
 from crossdock.hub.shipstation.shipnotify import receive_ship_notice
 from crossdock.hub.shipstation.views import custom_store
-from tests.conftest import ApiClient
-from tests.hub.shipstation.conftest import StoreClient, basic, order_data
+from tests.fixtures.api import ApiClient
+from tests.fixtures.shipstation import StoreClient, basic, order_data
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -11,6 +11,7 @@ import httpx
 from crossdock.connectors.base import (
     AuthenticationError,
     Capability,
+    CarrierMapping,
     ChannelConfig,
     ConnectionProblem,
     ConnectorSpec,
@@ -99,6 +100,25 @@ class SandboxConnector:
         return mapping.parse_listings(self._api.fetch_listings())
 
 
+#: ShipStation's carriers and services in the sandbox's own codes (stored rows override).
+CARRIER_MAPPINGS = (
+    CarrierMapping("USPS", "usps"),
+    CarrierMapping("USPS", "usps", "Priority Mail", "priority"),
+    CarrierMapping("USPS", "usps", "usps_priority_mail", "priority"),
+    CarrierMapping("USPS", "usps", "First Class Mail", "first_class"),
+    CarrierMapping("USPS", "usps", "usps_first_class_mail", "first_class"),
+    CarrierMapping("UPS", "ups"),
+    CarrierMapping("UPS", "ups", "UPS® Ground", "ground"),
+    CarrierMapping("UPS", "ups", "ups_ground", "ground"),
+    CarrierMapping("UPSMI", "ups", "", "mail_innovations"),
+    CarrierMapping("FedEx", "fedex"),
+    CarrierMapping("FedEx", "fedex", "FedEx Ground®", "ground"),
+    CarrierMapping("FedEx", "fedex", "fedex_ground", "ground"),
+    CarrierMapping("FedExInternationalMailService", "fedex", "", "international_mail"),
+    CarrierMapping("DHL", "dhl_express"),
+    CarrierMapping("DHLGlobalMail", "dhl_ecommerce"),
+)
+
 SPEC = ConnectorSpec(
     slug="sandbox",
     display_name="Sandbox marketplace",
@@ -114,6 +134,7 @@ SPEC = ConnectorSpec(
     ),
     factory=SandboxConnector,
     stock_batch_size=100,
+    carrier_mappings=CARRIER_MAPPINGS,
     settings_schema=(
         SettingField(
             "base_url",

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -18,18 +16,11 @@ from crossdock.desk.accounts.errors import (
     InvalidDeskToken,
 )
 from crossdock.desk.accounts.models import DeskAccount, DeskApiToken, DeskMembership
+from crossdock.platform.accounts import IssuedToken, open_account
 from crossdock.platform.passwords import password_problems
 
 #: Desk tokens read ``dsk_<prefix>_<secret>`` so they are never confused with hub tokens.
 TOKEN_SCHEME = "dsk"  # noqa: S105 - the public prefix of tokens, not a secret
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedDeskToken:
-    """A token just created: ``secret`` is the whole bearer value, shown once."""
-
-    token: DeskApiToken
-    secret: str
 
 
 def create_account(name: str, email: str, password: str) -> DeskAccount:
@@ -37,24 +28,20 @@ def create_account(name: str, email: str, password: str) -> DeskAccount:
 
     The password must pass every rule in ``settings.AUTH_PASSWORD_VALIDATORS``.
     """
-    user_model = get_user_model()
     name = name.strip()
     email = email.strip().lower()
     problems = password_problems(password, email)
     if problems:
         raise DeskUserInvalid({"password": problems})
-    try:
-        with transaction.atomic():
-            if DeskAccount.objects.filter(name=name).exists():
-                raise DeskAccountExists(f"a desk account named {name!r} already exists")
-            if user_model.objects.filter(username=email).exists():
-                raise DeskAccountExists(f"a user with e-mail {email!r} already exists")
-            account = DeskAccount.objects.create(name=name)
-            user = user_model.objects.create_user(username=email, email=email, password=password)
-            DeskMembership.objects.create(account=account, user=user)
-    except IntegrityError as error:
-        raise DeskAccountExists(f"desk account {name!r} or user {email!r} exists") from error
-    return account
+    return open_account(
+        DeskAccount,
+        DeskMembership,
+        name,
+        email,
+        password,
+        exists=DeskAccountExists,
+        noun="a desk account",
+    )
 
 
 def add_user(account: DeskAccount, email: str, password: str) -> DeskMembership:
@@ -110,10 +97,10 @@ def get_account(name: str) -> DeskAccount:
         raise DeskAccountNotFound(f"no desk account named {name!r}") from error
 
 
-def create_token(account: DeskAccount, name: str) -> IssuedDeskToken:
+def create_token(account: DeskAccount, name: str) -> IssuedToken[DeskApiToken]:
     """Issue a desk API token. The secret is returned once; only its keyed hash is kept."""
     token, bearer = create_bearer_token(DeskApiToken, TOKEN_SCHEME, name, account=account)
-    return IssuedDeskToken(token=token, secret=bearer)
+    return IssuedToken(token=token, secret=bearer)
 
 
 def authenticate_token(bearer: str) -> DeskApiToken:

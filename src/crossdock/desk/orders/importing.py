@@ -40,11 +40,11 @@ from crossdock.desk.stores.client import (
     StoreError,
     make_client,
 )
-from crossdock.desk.stores.crypto import SecretUnreadable
 from crossdock.desk.stores.leases import Lease, claim
 from crossdock.desk.stores.mapping import MappingError, StatusMapping
 from crossdock.desk.stores.models import DeskStore, ImportRun
 from crossdock.desk.stores.services import connection_of
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 

@@ -1,9 +1,13 @@
 """Posting a shipment's ``<ShipNotice>`` to its store, with retries and duplicate suppression.
 
-A notice is claimed with a conditional update (pending or failed → sending) before the HTTP
-call, so two workers never post it twice; no transaction is held across the call (the
-store may be this very process). Failures retry with back-off; after the last attempt the
-notice stays failed with the store's answer until the merchant resends it.
+Runs on the platform's outbox engine (:mod:`crossdock.platform.outbox`). A notice is
+claimed with a lease (pending or failed → sending) before the HTTP call, so two workers
+never post it at once; no transaction is held across the call (the store may be this very
+process). Every outcome is fenced on the attempt claimed, so a worker whose lease ran out
+cannot overwrite the attempt that took over. Failures retry with back-off (1, 2, 4 …
+minutes, at most an hour); after the last attempt the notice stays failed with the
+store's answer until the merchant resends it. A claim abandoned by a dead worker is
+released by the periodic tick (:func:`release_stale_claims`) and retried.
 """
 
 from __future__ import annotations
@@ -12,26 +16,57 @@ import logging
 from datetime import datetime, timedelta
 
 import httpx
-from django.db.models import F, Q
 from django.utils import timezone
 
+from crossdock.core.outbox import RetryPolicy, Role
 from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, ShipNoticeRecipient
 from crossdock.desk.shipments.models import Shipment, StoreNotice
 from crossdock.desk.stores.client import StoreError, make_client, post_ship_notice
-from crossdock.desk.stores.crypto import SecretUnreadable
 from crossdock.desk.stores.services import connection_of
+from crossdock.platform.outbox import (
+    Abandoned,
+    OutboxQueue,
+    back_off,
+    claim,
+    finish,
+    reject,
+    release_abandoned,
+    succeed,
+)
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
-MAX_RETRY_DELAY = timedelta(hours=1)
-#: A notice claimed this long ago without a result is presumed lost and retried.
-STALE_CLAIM = timedelta(minutes=5)
+State = StoreNotice.State
 
+#: 1, 2, 4 … minutes after each failed attempt, at most an hour, ten attempts; a notice
+#: claimed five minutes ago without a result is presumed lost and retried.
+POLICY = RetryPolicy(
+    base=timedelta(minutes=1),
+    cap=timedelta(hours=1),
+    max_attempts=10,
+    lease=timedelta(minutes=5),
+    jitter=0.0,
+)
 
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4 … minutes after each failed attempt, at most an hour."""
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_RETRY_DELAY)
+#: The ship-notice queue on the outbox engine: a failed notice waits (and ends) *failed*.
+NOTICES = OutboxQueue(
+    model=StoreNotice,
+    states={
+        Role.PENDING: State.PENDING,
+        Role.SENDING: State.SENDING,
+        Role.DONE: State.SENT,
+        Role.REJECTED: State.FAILED,
+        Role.DEAD: State.FAILED,
+    },
+    policy=POLICY,
+    error_field="answer",
+    on_abandoned=Abandoned.RELEASE,
+    waiting=State.FAILED,
+    dead_reason="{reason}",
+    related=("shipment", "shipment__order", "shipment__order__store"),
+    claim_values=lambda now: {"claimed_at": now},
+)
 
 
 def build_notice(shipment: Shipment) -> ShipNotice:
@@ -78,33 +113,19 @@ def build_notice(shipment: Shipment) -> ShipNotice:
     )
 
 
-def _claim(notice_id: int, now: datetime) -> bool:
-    return bool(
-        StoreNotice.objects.filter(
-            Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
-            pk=notice_id,
-            state__in=[StoreNotice.State.PENDING, StoreNotice.State.FAILED],
-        ).update(
-            state=StoreNotice.State.SENDING,
-            claimed_at=now,
-            updated_at=now,
-            attempts=F("attempts") + 1,
-        )
-    )
-
-
 def deliver_notice(notice_id: int, *, client: httpx.Client | None = None) -> StoreNotice:
     """Post the notice if it is due and not sent; a no-op otherwise (so duplicates vanish)."""
-    now = timezone.now()
-    if not _claim(notice_id, now):
+    claimed = claim(NOTICES, notice_id, timezone.now())
+    if claimed is None:
         return StoreNotice.objects.get(pk=notice_id)
-    notice = StoreNotice.objects.select_related(
-        "shipment", "shipment__order", "shipment__order__store"
-    ).get(pk=notice_id)
+    notice: StoreNotice = claimed.row
     shipment = notice.shipment
     if shipment.voided_at is not None:
-        StoreNotice.objects.filter(pk=notice_id).update(
-            state=StoreNotice.State.NOT_SENT,
+        finish(
+            NOTICES,
+            notice,
+            timezone.now(),
+            state=State.NOT_SENT,
             next_attempt_at=None,
             answer="the shipment was voided before the store was told",
         )
@@ -114,30 +135,14 @@ def deliver_notice(notice_id: int, *, client: httpx.Client | None = None) -> Sto
     try:
         answer = post_ship_notice(http, connection_of(shipment.order.store), build_notice(shipment))
     except StoreError as error:
-        retry = notice.attempts < MAX_ATTEMPTS
-        StoreNotice.objects.filter(pk=notice_id).update(
-            state=StoreNotice.State.FAILED,
-            answer_status=error.status,
-            answer=error.message,
-            next_attempt_at=now + retry_delay(notice.attempts) if retry else None,
-            updated_at=timezone.now(),
-        )
+        back_off(NOTICES, notice, timezone.now(), error.message, answer_status=error.status)
         logger.warning("desk notice %s failed (attempt %s)", notice_id, notice.attempts)
     except SecretUnreadable as error:
-        StoreNotice.objects.filter(pk=notice_id).update(
-            state=StoreNotice.State.FAILED,
-            answer=str(error),
-            next_attempt_at=None,
-            updated_at=timezone.now(),
-        )
+        reject(NOTICES, notice, timezone.now(), str(error))
     else:
-        StoreNotice.objects.filter(pk=notice_id).update(
-            state=StoreNotice.State.SENT,
-            sent_at=timezone.now(),
-            answer_status=answer.status,
-            answer=answer.excerpt,
-            next_attempt_at=None,
-            updated_at=timezone.now(),
+        now = timezone.now()
+        succeed(
+            NOTICES, notice, now, sent_at=now, answer_status=answer.status, answer=answer.excerpt
         )
     finally:
         if owned:
@@ -146,11 +151,5 @@ def deliver_notice(notice_id: int, *, client: httpx.Client | None = None) -> Sto
 
 
 def release_stale_claims(now: datetime) -> int:
-    """Notices stuck in "sending" (a worker died mid-call) become failed and due again."""
-    return StoreNotice.objects.filter(
-        state=StoreNotice.State.SENDING, claimed_at__lt=now - STALE_CLAIM
-    ).update(
-        state=StoreNotice.State.FAILED,
-        answer="no answer was recorded (the worker stopped); retrying",
-        next_attempt_at=now,
-    )
+    """Notices stuck in "sending" (a worker died) become failed and due again."""
+    return release_abandoned(NOTICES, now, "no answer was recorded (the worker stopped); retrying")

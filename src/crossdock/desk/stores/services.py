@@ -26,7 +26,6 @@ from crossdock.desk.stores.client import (
     check_destination,
     make_client,
 )
-from crossdock.desk.stores.crypto import decrypt_secret, encrypt_secret
 from crossdock.desk.stores.errors import (
     StoreConnectionFailed,
     StoreInvalid,
@@ -35,6 +34,7 @@ from crossdock.desk.stores.errors import (
 )
 from crossdock.desk.stores.mapping import CROSSDOCK_DEFAULT, CUSTOM_DEFAULT, StatusMapping
 from crossdock.desk.stores.models import DeskStore
+from crossdock.platform.secrets import STORE_PASSWORDS
 
 #: The window a connection test exports: recent enough to be quick, wide enough to show data.
 TEST_WINDOW = timedelta(days=7)
@@ -81,7 +81,7 @@ def connection_of(store: DeskStore) -> StoreConnection:
     return StoreConnection(
         url=store.url,
         username=store.username,
-        password=decrypt_secret(store.password_encrypted),
+        password=STORE_PASSWORDS.decrypt(store.password_encrypted),
         credentials_in_query=store.auth_mode == DeskStore.AuthMode.QUERY,
     )
 
@@ -214,7 +214,7 @@ def connect_store(
                 name=cleaned["name"],
                 url=cleaned["url"],
                 username=cleaned["username"],
-                password_encrypted=encrypt_secret(cleaned["password"]),
+                password_encrypted=STORE_PASSWORDS.encrypt(cleaned["password"]),
                 auth_mode=cleaned["auth_mode"],
                 connection=DeskStore.Connection.OK,
                 company_name=cleaned["name"],
@@ -256,7 +256,7 @@ def add_unverified_store(
             name=cleaned["name"],
             url=cleaned["url"],
             username=cleaned["username"],
-            password_encrypted=encrypt_secret(cleaned["password"]),
+            password_encrypted=STORE_PASSWORDS.encrypt(cleaned["password"]),
             connection=DeskStore.Connection.UNVERIFIED,
             company_name=cleaned["name"],
             next_import_at=timezone.now(),
@@ -279,7 +279,7 @@ def reconnect_store(
     ``auth_mode`` ``None`` keeps the store's own.
     """
     store = get_store(account, store_id)
-    kept = password or decrypt_secret(store.password_encrypted)
+    kept = password or STORE_PASSWORDS.decrypt(store.password_encrypted)
     mode = store.auth_mode if auth_mode is None else auth_mode
     cleaned = rules.clean_connection(store.kind, store.name, url, username, kept, mode)
     connection = _connection(cleaned)
@@ -293,7 +293,7 @@ def reconnect_store(
         locked = DeskStore.objects.select_for_update().get(pk=store.pk)
         locked.url = cleaned["url"]
         locked.username = cleaned["username"]
-        locked.password_encrypted = encrypt_secret(cleaned["password"])
+        locked.password_encrypted = STORE_PASSWORDS.encrypt(cleaned["password"])
         locked.auth_mode = cleaned["auth_mode"]
         locked.connection = DeskStore.Connection.OK
         locked.last_error = ""

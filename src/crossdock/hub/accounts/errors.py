@@ -22,5 +22,5 @@ class AccountNotFound(AccountError, NotFound):
     """No account has that name."""
 
 
-class InvalidToken(AccountError):
-    """A bearer token that is malformed, unknown or revoked."""
+class InvalidToken(AccountError, NotFound):
+    """A bearer token that is malformed, unknown or revoked (as the desk's)."""

@@ -6,22 +6,14 @@ from django.conf import settings
 from django.db import models
 
 from crossdock.bearer import BearerToken
+from crossdock.platform.accounts import AccountBase, SeatBase
 
 
-class Account(models.Model):
+class Account(AccountBase):
     """A merchant. Every domain row in the hub belongs to exactly one account."""
 
-    name = models.CharField(max_length=100, unique=True)
-    created_at = models.DateTimeField(auto_now_add=True)
 
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
+class Membership(SeatBase):
     """A user's seat in an account."""
 
     class Role(models.TextChoices):
@@ -33,15 +25,11 @@ class Membership(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="hub_memberships"
     )
     role = models.CharField(max_length=10, choices=Role.choices, default=Role.OWNER)
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["account", "user"], name="membership_account_user")
         ]
-
-    def __str__(self) -> str:
-        return f"{self.user} in {self.account}"
 
 
 class ApiToken(BearerToken):

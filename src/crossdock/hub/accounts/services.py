@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
@@ -16,6 +14,7 @@ from crossdock.hub.accounts.errors import (
     InvalidToken,
 )
 from crossdock.hub.accounts.models import Account, ApiToken, Membership
+from crossdock.platform.accounts import IssuedToken, open_account
 from crossdock.platform.passwords import password_problems
 
 TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
@@ -23,14 +22,6 @@ TOKEN_SCHEME = "cdk"  # noqa: S105 - the public prefix of tokens, not a secret
 #: The longest account name and login e-mail the tables hold.
 MAX_NAME = 100
 MAX_EMAIL = 150
-
-
-@dataclass(frozen=True, slots=True)
-class IssuedToken:
-    """A token just created: ``secret`` is the whole bearer value, shown once."""
-
-    token: ApiToken
-    secret: str
 
 
 def create_account(name: str, email: str, password: str) -> Account:
@@ -41,24 +32,21 @@ def create_account(name: str, email: str, password: str) -> Account:
 
     The password must pass every rule in ``settings.AUTH_PASSWORD_VALIDATORS``.
     """
-    user_model = get_user_model()
     name = name.strip()
     email = _checked_email(email)
     if not name or len(name) > MAX_NAME:
         raise AccountInvalid(f"an account name must be 1 to {MAX_NAME} characters")
     _check_password(password, email)
-    try:
-        with transaction.atomic():
-            if Account.objects.filter(name=name).exists():
-                raise AccountExists(f"an account named {name!r} already exists")
-            if user_model.objects.filter(username=email).exists():
-                raise AccountExists(f"a user with e-mail {email!r} already exists")
-            account = Account.objects.create(name=name)
-            user = user_model.objects.create_user(username=email, email=email, password=password)
-            Membership.objects.create(account=account, user=user, role=Membership.Role.OWNER)
-    except IntegrityError as error:
-        raise AccountExists(f"account {name!r} or user {email!r} already exists") from error
-    return account
+    return open_account(
+        Account,
+        Membership,
+        name,
+        email,
+        password,
+        exists=AccountExists,
+        noun="an account",
+        seat_values={"role": Membership.Role.OWNER},
+    )
 
 
 def _checked_email(email: str) -> str:
@@ -95,7 +83,7 @@ def get_account(name: str) -> Account:
         raise AccountNotFound(f"no account named {name!r}") from error
 
 
-def create_token(account: Account, name: str) -> IssuedToken:
+def create_token(account: Account, name: str) -> IssuedToken[ApiToken]:
     """Issue an API token. The secret is returned once; only its keyed hash is kept."""
     token, bearer = create_bearer_token(ApiToken, TOKEN_SCHEME, name, account=account)
     return IssuedToken(token=token, secret=bearer)
@@ -109,7 +97,8 @@ def authenticate_token(bearer: str) -> ApiToken:
     return token
 
 
-def revoke_token(account: Account, token_id: int) -> None:
+def revoke_token(account: Account, token_id: int) -> ApiToken:
     """Revoke a token of ``account``; it stops working at once."""
     if not revoke_bearer_token(ApiToken, token_id, account=account):
         raise InvalidToken(f"no active token {token_id} in this account")
+    return ApiToken.objects.get(pk=token_id)

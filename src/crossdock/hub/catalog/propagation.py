@@ -53,8 +53,8 @@ from crossdock.core.stock import ListingEvent, ListingStatus, transition
 from crossdock.hub.catalog.models import ChannelStock, Listing, StockPush
 from crossdock.hub.catalog.quantities import targets
 from crossdock.hub.channels.connections import connected, spec_of
-from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import Channel
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -345,7 +345,7 @@ def _round(
             )
             retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
             continue
-        except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
+        except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
             reason = f"{type(error).__name__}: {error}"
             outcome.failed.extend((row.listing, reason) for row, _ in batch)
             continue

@@ -28,8 +28,8 @@ from crossdock.hub.catalog.models import ChannelStock, DriftRecord, Listing, Sto
 from crossdock.hub.catalog.quantities import targets
 from crossdock.hub.catalog.tasks import mark_listings_changed
 from crossdock.hub.channels.connections import spec_of
-from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import Channel
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +50,7 @@ def reconcile_channel(
     )
     try:
         pull_listings(channel.pk, SYSTEM, client=client)
-    except (ConnectorError, UnknownConnector, SecretsUnreadable) as error:
+    except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
         logger.warning("reading listings of channel %s failed: %s", channel_id, error)
         pull_failed(channel, ConnectorError(str(error)))
         return []

@@ -1,8 +1,9 @@
 """Carrier mapping: ShipStation's carrier and service in the words a channel expects.
 
 Three sources, first match wins: the account's own row, then a row without an account
-(an installation-wide edit made in the admin), then the built-in default in code
-(:data:`~crossdock.hub.channels.carrier_defaults.DEFAULT_MAPPINGS`). Within a source, a
+(an installation-wide edit made in the admin), then the built-in default declared by the
+connector of the channel's kind (``ConnectorSpec.carrier_mappings``; a kind with no
+connector installed has none). Within a source, a
 row for the exact service comes before the carrier's any-service row, and the carrier as
 reported before its canonical code. No match, or a row mapping to an empty carrier, gives
 the channel's fallback with the reported carrier as ``carrier_name``.
@@ -15,9 +16,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
-from crossdock.connectors.registry import registry
+from crossdock.connectors.base import ConnectorSpec
+from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.carrier_defaults import DEFAULT_MAPPINGS
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import CarrierMapping
 
@@ -31,9 +32,19 @@ class ChannelCarrier:
     is_mapped: bool
 
 
-def _declared(channel_kind: str | None) -> list[CarrierMapping]:
-    """The mappings connector specs declare (``ConnectorSpec.carrier_mappings``) as rows."""
-    specs = [spec for spec in registry().all() if channel_kind in (None, spec.slug)]
+def _specs(channel_kind: str | None) -> list[ConnectorSpec]:
+    """The installed connector of one kind (none when it is not installed), or all of them."""
+    if channel_kind is None:
+        return registry().all()
+    try:
+        return [registry().get(channel_kind)]
+    except UnknownConnector:
+        return []
+
+
+def _built_in(channel_kind: str | None) -> list[CarrierMapping]:
+    """The defaults the connectors declare (of one kind, or all) as unsaved rows: no id, no
+    account."""
     return [
         CarrierMapping(
             channel_kind=spec.slug,
@@ -42,29 +53,31 @@ def _declared(channel_kind: str | None) -> list[CarrierMapping]:
             channel_carrier=row.channel_carrier,
             channel_service=row.channel_service,
         )
-        for spec in specs
+        for spec in _specs(channel_kind)
         for row in spec.carrier_mappings
     ]
 
 
-def _built_in(channel_kind: str | None) -> list[CarrierMapping]:
-    """The code defaults (of one kind, or all) as unsaved rows: no id, no account.
+def seed_default_mappings() -> int:
+    """Copy the connectors' defaults that are missing into rows without an account.
 
-    A connector's own declaration comes first (it wins a tie), then the table of
-    :mod:`carrier_defaults` for kinds whose connectors declare none yet.
+    Resolution never needs these rows (it falls back to the specs); copies are only a
+    starting point for editing a default installation-wide in the admin.
     """
-    kinds = [channel_kind] if channel_kind else list(DEFAULT_MAPPINGS)
-    return _declared(channel_kind) + [
-        CarrierMapping(
-            channel_kind=kind,
-            carrier=carrier,
-            service=service,
-            channel_carrier=channel_carrier,
-            channel_service=channel_service,
+    created = 0
+    for row in _built_in(None):
+        _, made = CarrierMapping.objects.get_or_create(
+            account=None,
+            channel_kind=row.channel_kind,
+            carrier=row.carrier,
+            service=row.service,
+            defaults={
+                "channel_carrier": row.channel_carrier,
+                "channel_service": row.channel_service,
+            },
         )
-        for kind in kinds
-        for carrier, service, channel_carrier, channel_service in DEFAULT_MAPPINGS.get(kind, ())
-    ]
+        created += int(made)
+    return created
 
 
 def _source(row: CarrierMapping) -> int:

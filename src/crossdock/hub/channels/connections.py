@@ -24,9 +24,10 @@ from crossdock.connectors.base import (
 )
 from crossdock.connectors.http import build_client
 from crossdock.connectors.registry import UnknownConnector, registry
-from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets
+from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.ratelimit import Limiter
+from crossdock.platform.secrets import SecretUnreadable
 
 
 def spec_of(channel: Channel) -> ConnectorSpec | None:
@@ -51,7 +52,7 @@ def secret_names(channel: Channel) -> list[str]:
     """
     try:
         return sorted(decrypt_secrets(channel.secrets_ciphertext))
-    except SecretsUnreadable:
+    except SecretUnreadable:
         return []
 
 
@@ -112,5 +113,5 @@ def locations_of(channel: Channel, client: httpx.Client | None = None) -> list[L
             if not isinstance(connector, ListLocations):
                 return []
             return list(connector.list_locations())
-    except (ConnectorError, UnknownConnector, SecretsUnreadable):
+    except (ConnectorError, UnknownConnector, SecretUnreadable):
         return []

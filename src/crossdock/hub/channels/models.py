@@ -94,7 +94,7 @@ class SyncRun(models.Model):
 class CarrierMapping(models.Model):
     """ShipStation's carrier (and optionally service) in one kind of channel's vocabulary.
 
-    The defaults live in code (``carrier_defaults``); rows override them: a row without an
+    The defaults are declared by each connector's spec; rows override them: a row without an
     account for the whole installation, an account's own row for that account. A mapping
     to an empty ``channel_carrier`` means "use the channel's fallback". An empty
     ``channel_service`` passes the service through unchanged.

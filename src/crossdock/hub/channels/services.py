@@ -17,9 +17,10 @@ from crossdock.connectors.base import Capability, ConnectorSpec, FieldKind
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.core.display import plural
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets, encrypt_secrets
+from crossdock.hub.channels.crypto import decrypt_secrets, encrypt_secrets
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
+from crossdock.platform.secrets import SecretUnreadable
 
 MIN_SYNC_INTERVAL = 60
 MAX_SYNC_INTERVAL = 7 * 24 * 3600
@@ -139,7 +140,7 @@ def _stored_secrets(channel: Channel) -> dict[str, str]:
     """The channel's secrets; none when they cannot be decrypted, so they can be re-entered."""
     try:
         return decrypt_secrets(channel.secrets_ciphertext)
-    except SecretsUnreadable:
+    except SecretUnreadable:
         return {}
 
 

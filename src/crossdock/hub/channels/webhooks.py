@@ -51,7 +51,7 @@ def issue_webhook(account: Account, channel_id: int) -> IssuedWebhook:
 
 
 def webhook_secret(webhook: ChannelWebhook) -> str:
-    """The signing secret (raises ``SecretsUnreadable`` when the key changed)."""
+    """The signing secret (raises ``SecretUnreadable`` when the key changed)."""
     return decrypt_secrets(webhook.secret_ciphertext).get("secret", "")
 
 

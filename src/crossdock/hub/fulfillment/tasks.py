@@ -12,10 +12,12 @@ from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 
+from crossdock.core.outbox import can_replay
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound
 from crossdock.hub.fulfillment.models import WriteBack
-from crossdock.hub.fulfillment.writeback import deliver_write_back
+from crossdock.hub.fulfillment.writeback import WRITE_BACKS, deliver_write_back
+from crossdock.platform import outbox
 
 State = WriteBack.State
 
@@ -39,17 +41,13 @@ def sweep_write_backs(
     Delivery claims rows itself, so a row enqueued twice is still sent once.
     """
     moment = now or timezone.now()
-    overdue = list(
-        WriteBack.objects.filter(
-            state__in=(State.PENDING, State.SENDING), next_attempt_at__lte=moment - grace
-        )
-        .order_by("next_attempt_at")
-        .values_list("pk", flat=True)[:limit]
+    due = outbox.overdue(
+        WRITE_BACKS, moment, grace=grace, limit=limit, states=(State.PENDING, State.SENDING)
     )
     with transaction.atomic():
-        for write_back_id in overdue:
+        for write_back_id in due:
             push_write_back.enqueue(write_back_id)
-    return len(overdue)
+    return len(due)
 
 
 def replay_write_back(account: Account, write_back_id: int) -> WriteBack:
@@ -60,14 +58,10 @@ def replay_write_back(account: Account, write_back_id: int) -> WriteBack:
         )
         if row is None:
             raise ChannelNotFound(f"no write-back {write_back_id}")
-        if row.state not in (State.DEAD, State.REJECTED):
+        if not can_replay(outbox.role_of(WRITE_BACKS, row.state)):
             raise ChannelConflict(
                 f"write-back {write_back_id} is {row.state}; only dead or rejected ones replay"
             )
-        row.state = State.PENDING
-        row.attempts = 0
-        row.next_attempt_at = timezone.now()
-        row.last_error = ""
-        row.save(update_fields=["state", "attempts", "next_attempt_at", "last_error", "updated_at"])
+        outbox.replay(WRITE_BACKS, row, timezone.now())
         push_write_back.enqueue(row.pk)
     return row

@@ -30,11 +30,11 @@ from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.display import plural
 from crossdock.hub.channels.connections import connected, spec_of
-from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.orders.errors import OrderError
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.upsert import UpsertOutcome, order_digest, upsert_channel_order
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -182,7 +182,7 @@ def pull_orders(
             if not isinstance(connector, PullOrders):
                 raise ConnectorError(f"{channel.kind} channels do not pull orders")
             _pull_pages(channel, connector, since, tally, owner)
-    except (ConnectorError, UnknownConnector, SecretsUnreadable) as failure:
+    except (ConnectorError, UnknownConnector, SecretUnreadable) as failure:
         error = f"{type(failure).__name__}: {failure}"
         logger.warning("channel %s: order pull failed: %s", channel.pk, error)
     except Exception as failure:
@@ -263,7 +263,7 @@ def pull_one_order(channel_id: int, external_id: str, *, client: httpx.Client | 
             _store_batch(
                 channel, OrderBatch((pulled,)), tally, Actor(ActorKind.CHANNEL, channel.name)
             )
-    except (ConnectorError, UnknownConnector, SecretsUnreadable) as failure:
+    except (ConnectorError, UnknownConnector, SecretUnreadable) as failure:
         logger.warning("channel %s: order %s not read: %s", channel.pk, external_id, failure)
         return f"not read: {type(failure).__name__}"
     if tally.failed:

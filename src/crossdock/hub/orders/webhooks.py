@@ -17,10 +17,10 @@ from django_tasks import task
 
 from crossdock.connectors.base import Capability, WebhookRejected
 from crossdock.hub.channels.connections import spec_of
-from crossdock.hub.channels.crypto import SecretsUnreadable
 from crossdock.hub.channels.models import ChannelWebhook, WebhookDelivery
 from crossdock.hub.channels.webhooks import webhook_secret
 from crossdock.hub.orders.pull import pull_one_order
+from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +51,7 @@ def receive_delivery(token: str, headers: Mapping[str, str], body: bytes) -> Rec
     lowered = {key.lower(): value for key, value in headers.items()}
     try:
         secret = webhook_secret(webhook)
-    except SecretsUnreadable:
+    except SecretUnreadable:
         return Receipt(503, "the endpoint's secret cannot be read; issue a new one")
     if not spec.webhooks.verify(lowered, body, secret):
         return Receipt(401, f"the {spec.webhooks.signature_header} signature does not match")

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_POST
 
 from crossdock.hub.accounts import queries, services
 from crossdock.hub.accounts.errors import AccountExists, AccountInvalid, InvalidToken
-from crossdock.hub.accounts.models import Account
+from crossdock.hub.accounts.models import Account, ApiToken
+from crossdock.platform.accounts import IssuedToken
 from crossdock.platform.passwords import password_page
 from crossdock.web.access import account_view
 from crossdock.web.forms.settings import AddUserForm, TokenForm
@@ -22,7 +23,7 @@ def _page(
     *,
     user_form: AddUserForm | None = None,
     token_form: TokenForm | None = None,
-    issued: services.IssuedToken | None = None,
+    issued: IssuedToken[ApiToken] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {

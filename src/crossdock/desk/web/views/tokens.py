@@ -14,16 +14,17 @@ from django.utils.cache import add_never_cache_headers
 
 from crossdock.desk.accounts import queries, services
 from crossdock.desk.accounts.errors import InvalidDeskToken
-from crossdock.desk.accounts.models import DeskAccount
+from crossdock.desk.accounts.models import DeskAccount, DeskApiToken
 from crossdock.desk.web.access import desk_view
 from crossdock.desk.web.forms import TokenForm
+from crossdock.platform.accounts import IssuedToken
 
 
 def _page(
     request: HttpRequest,
     account: DeskAccount,
     form: TokenForm,
-    issued: services.IssuedDeskToken | None = None,
+    issued: IssuedToken[DeskApiToken] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     context = {

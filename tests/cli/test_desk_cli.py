@@ -13,7 +13,7 @@ from crossdock.desk.accounts.services import authenticate_token
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.shipments.models import Shipment
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.independent_store import IndependentStore, StoreItem, StoreOrder
 
 runner = CliRunner()
 
@@ -165,6 +165,6 @@ def test_a_failed_connection_exits_non_zero_and_stores_nothing(
         ],
     )
 
-    assert result.exit_code == 1
+    assert result.exit_code == 5  # invalid input: the store refused the credentials
     assert "The store refused the username or password (HTTP 401)" in result.stderr
     assert DeskStore.objects.count() == 0

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typer.testing import CliRunner
 
 from crossdock.cli.root import app
-from tests.desk.independent_store import IndependentStore, full_order
+from tests.fixtures.independent_store import IndependentStore, full_order
 
 runner = CliRunner()
 

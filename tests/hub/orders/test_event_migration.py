@@ -8,7 +8,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import OrderEvent
-from tests.web.builders import make_order
+from tests.fixtures.orders import make_order
 
 BEFORE = [("orders", "0002_orderevent_kind_choices")]
 AFTER = [("orders", "0003_event_messages_in_words")]

@@ -15,8 +15,8 @@ from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox.models import SandboxShop
 from crossdock.sandbox.services import generate_orders
-from tests.hub.channels.conftest import pull, ship
-from tests.sandbox.support import BASE_URL
+from tests.fixtures.channels import pull, ship
+from tests.fixtures.sandbox import BASE_URL
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
@@ -103,7 +103,7 @@ def test_writebacks_list_and_replay(channel: Channel, shop: tuple[SandboxShop, s
     )
 
     assert [r["state"] for r in json.loads(pending.stdout)["write_backs"]] == ["pending"]
-    assert refused.exit_code == 1
+    assert refused.exit_code == 4  # a conflict
     assert "only dead or rejected ones replay" in refused.stderr
     assert replayed.exit_code == 0, replayed.output
     assert json.loads(replayed.stdout) == {"id": row.pk, "state": "pending"}

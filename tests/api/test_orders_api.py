@@ -12,9 +12,8 @@ from crossdock.core.dto import LineOption
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
 from crossdock.hub.orders.models import Order, OrderEvent
-from tests.conftest import ApiClient
-from tests.hub.order_payloads import FULL_ORDER, order_payload
-from tests.web.builders import make_order, order_data
+from tests.fixtures.api import ApiClient
+from tests.fixtures.orders import FULL_ORDER, make_order, order_data, order_payload
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,9 @@ import pytest
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from crossdock.core.actors import SYSTEM
 from crossdock.core.carriers import SHIPSTATION_CARRIERS, tracking_url
+from crossdock.core.outbox import RetryPolicy, backoff_delay
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import set_mapping
 from crossdock.hub.channels.errors import ChannelConflict
@@ -19,18 +21,15 @@ from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.fulfillment.tasks import replay_write_back, sweep_write_backs
-from crossdock.hub.fulfillment.writeback import (
-    RetryPolicy,
-    backoff_delay,
-    deliver_write_back,
-    shipment_of,
-)
+from crossdock.hub.fulfillment.writeback import deliver_write_back, shipment_of
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.services import create_order
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShipment, SandboxShop
 from crossdock.sandbox.services import configure_faults
-from tests.hub.channels.conftest import pull, ship
-from tests.sandbox.support import sandbox_http
+from tests.fixtures.channels import pull, ship
+from tests.fixtures.sandbox import sandbox_http
+from tests.fixtures.shipstation import order_data
 
 pytestmark = pytest.mark.django_db
 FAST = RetryPolicy(base=timedelta(seconds=1), cap=timedelta(seconds=60), max_attempts=12)
@@ -400,10 +399,6 @@ def test_a_write_back_of_another_account_cannot_be_replayed(
 
 
 def test_the_manual_channel_accepts_write_backs_as_a_no_op(account: Account) -> None:
-    from crossdock.core.actors import SYSTEM
-    from crossdock.hub.orders.services import create_order
-    from tests.hub.shipstation.conftest import order_data
-
     order = create_order(account, order_data("M-1"), SYSTEM, channel=ensure_manual_channel(account))
     fulfillment = Fulfillment.objects.create(
         account=account, order=order, source="manual", carrier="UPS", dedupe_key="k"

@@ -19,8 +19,8 @@ from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services
 from crossdock.sandbox.models import SandboxOrder
-from tests.hub.shipstation.conftest import StoreClient, content
-from tests.sandbox.support import auth, make_shop
+from tests.fixtures.sandbox import auth, make_shop
+from tests.fixtures.shipstation import StoreClient, content
 
 pytestmark = pytest.mark.django_db
 ALL_FEATURES = frozenset(SHOWCASE_FEATURES)

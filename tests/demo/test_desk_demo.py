@@ -9,10 +9,10 @@ from django.contrib.auth import authenticate
 from crossdock.demo.desk import load_desk_demo
 from crossdock.desk.orders.models import DeskOrder
 from crossdock.desk.orders.tasks import enqueue_due_imports
-from crossdock.desk.stores.crypto import decrypt_secret
 from crossdock.desk.stores.models import DeskStore
-from tests.desk.conftest import run_tasks
-from tests.desk.independent_store import IndependentStore, StoreItem, StoreOrder
+from crossdock.platform.secrets import STORE_PASSWORDS
+from tests.fixtures.independent_store import IndependentStore, StoreItem, StoreOrder
+from tests.fixtures.tasks import run_tasks
 
 
 def test_the_demo_store_is_verified_by_the_first_scheduled_import(
@@ -39,7 +39,7 @@ def test_the_demo_store_is_verified_by_the_first_scheduled_import(
     }
     assert authenticate(username="desk@crossdock.test", password="crossdock-demo") is not None
     assert store.connection == "unverified"
-    assert decrypt_secret(store.password_encrypted) == independent_store.password
+    assert STORE_PASSWORDS.decrypt(store.password_encrypted) == independent_store.password
     assert independent_store.exports == []
 
     # when the store is due and the schedule ticks

@@ -17,7 +17,7 @@ from crossdock.hub.orders.tasks import enqueue_due_pulls
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
 from crossdock.sandbox.services import configure_faults
-from tests.hub.channels.conftest import pull
+from tests.fixtures.channels import pull
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.services import create_custom_status
 from crossdock.hub.shipstation.models import ShipStationIntegration
-from tests.conftest import ApiClient
-from tests.hub.shipstation.conftest import ENDPOINT, SHIP_TO, basic, content
+from tests.fixtures.api import ApiClient
+from tests.fixtures.shipstation import ENDPOINT, SHIP_TO, basic, content
 
 DEFAULT_OPTIONS = {
     "channels": [],

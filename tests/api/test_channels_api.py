@@ -17,9 +17,9 @@ from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import CarrierMapping, Channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.sandbox.models import SandboxShop
-from tests.conftest import ApiClient
-from tests.hub.channels.conftest import pull, ship
-from tests.sandbox.support import BASE_URL
+from tests.fixtures.api import ApiClient
+from tests.fixtures.channels import pull, ship
+from tests.fixtures.sandbox import BASE_URL
 
 pytestmark = pytest.mark.django_db
 TOKEN = "sbx_very-secret-token-value"
