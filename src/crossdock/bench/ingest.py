@@ -10,6 +10,7 @@ same rows written with one ``executemany`` per table and no framework.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -17,12 +18,16 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.test import Client
+
+from crossdock.api.orders import MAX_BULK_ORDERS
 from crossdock.bench.dataset import Shop, migrate, new_shop
 from crossdock.bench.harness import Case, Figure, Options
 from crossdock.connectors.base import OrderBatch, PulledOrder
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.dto import Address, Customer, Discount, LineData, LineOption, OrderData
 from crossdock.core.statuses import OrderStatus
+from crossdock.hub.accounts.services import create_token
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.pull import Tally, store_batch
 from crossdock.hub.orders.upsert import upsert_channel_order
@@ -252,11 +257,63 @@ def _bare(shop: Shop, items: list[OrderData]) -> int:
     return len(items)
 
 
+def order_json(data: OrderData) -> dict[str, Any]:
+    """``data`` as the body ``POST /api/v1/orders`` takes."""
+    return {
+        "number": data.number,
+        "status": "paid",
+        "placed_at": data.placed_at.isoformat(),
+        "currency": data.currency,
+        "customer": {"code": data.customer.code, "name": data.customer.name},
+        "ship_to": {
+            "name": data.ship_to.name,
+            "address1": data.ship_to.address1,
+            "city": data.ship_to.city,
+            "postal_code": data.ship_to.postal_code,
+            "country": data.ship_to.country,
+        },
+        "shipping_paid": str(data.shipping_paid),
+        "tax": str(data.tax),
+        "discounts": [
+            {"code": d.code, "description": d.description, "amount": str(d.amount)}
+            for d in data.discounts
+        ],
+        "lines": [
+            {
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price": str(line.unit_price),
+                "options": [{"name": o.name, "value": o.value} for o in line.options],
+            }
+            for line in data.lines
+        ],
+    }
+
+
+def _bulk_api(client: Client, token: str, items: list[OrderData]) -> int:
+    """The orders through ``POST /api/v1/orders/bulk`` (in process), 1,000 a call."""
+    for start in range(0, len(items), MAX_BULK_ORDERS):
+        body = {"orders": [order_json(data) for data in items[start : start + MAX_BULK_ORDERS]]}
+        answer = client.post(
+            "/api/v1/orders/bulk",
+            json.dumps(body),
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        if answer.status_code != 200 or answer.json()["refused"]:
+            raise AssertionError(f"bulk call: {answer.status_code} {answer.content[:300]!r}")
+    return len(items)
+
+
 def prepare(options: Options, stack: ExitStack) -> list[Case]:
     migrate()
     shop = new_shop("ingest")
     numbers = _Numbers()
     count = options.ingest_orders
+    # The API creates on the account's manual channel: the shop's own channel here.
+    token = create_token(shop.account, "bench").secret
+    client = Client(SERVER_NAME="127.0.0.1")
     last_batch: list[list[OrderData]] = []
 
     def batched() -> Figure:
@@ -277,6 +334,12 @@ def prepare(options: Options, stack: ExitStack) -> list[Case]:
             "bare, new",
         ),
         Case("hub, unchanged, batched", "orders/s", unchanged, "hub, new, batched"),
+        Case(
+            "hub, POST /orders/bulk",
+            "orders/s",
+            lambda: _timed(shop, numbers, lambda: _bulk_api(client, token, numbers.take(count))),
+            "bare, new",
+        ),
         Case(
             "bare, new",
             "orders/s",
