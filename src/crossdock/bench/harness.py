@@ -45,7 +45,7 @@ class Options:
     #: Ship notices sent per round (one in four a duplicate).
     notices: int = 400
     #: Orders upserted per ingest round.
-    ingest_orders: int = 2_000
+    ingest_orders: int = 500
     #: Timed rounds per case (after one warm-up round).
     rounds: int = 5
     #: Concurrent clients for the notice scenario.

@@ -26,7 +26,7 @@ def bench(
     deep_orders: int = typer.Option(100_000, help="Orders in the deep window."),
     large: bool = typer.Option(False, "--large", help="The deep window with 1,000,000 orders."),
     notices: int = typer.Option(400, help="Ship notices per round."),
-    ingest_orders: int = typer.Option(2_000, help="Orders upserted per ingest round."),
+    ingest_orders: int = typer.Option(500, help="Orders upserted per ingest round."),
     rounds: int = typer.Option(5, min=1, help="Timed rounds per case, after a warm-up."),
     workers: int = typer.Option(1, min=1, help="Web processes of the served hub and baseline."),
     port: int = typer.Option(8500, help="First loopback port the servers use (0: any free)."),
