@@ -51,8 +51,10 @@ pytest: install-dev
 
 test: lint types contracts migrations-check pytest
 
+# Benchmarks beside their bare baselines (docs/performance.md); BENCH_ARGS="--large" etc.
 bench: install-dev
-	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(BIN)/python -m bench
+	$(BIN)/crossdock bench --plain-dir bench --json docs/performance.json \
+		--doc docs/performance.md $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) data .mypy_cache .ruff_cache

@@ -117,6 +117,8 @@ def _database() -> dict[str, Any]:
             if Path(config["NAME"]).parent.is_dir():
                 private_file(Path(config["NAME"]))
         config["CONN_MAX_AGE"] = 0
+        # Django's backend, with a process's writers queued on a lock (see its docstring).
+        config["ENGINE"] = "crossdock.platform.sqlite"
         # WAL lets readers run beside the writer; IMMEDIATE takes the write lock up front so
         # two writers queue on the busy timeout instead of failing a lock upgrade.
         config["OPTIONS"] = {

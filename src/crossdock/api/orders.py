@@ -1,15 +1,16 @@
-"""``/api/v1/orders``: create, list, read, change and cancel orders."""
+"""``/api/v1/orders``: create (one, or up to 1,000 a call), list, read, change and cancel."""
 
 from __future__ import annotations
 
 import math
 from datetime import datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, field_validator
+from pydantic import Field, ValidationError, field_validator
 
-from crossdock.api.auth import caller
+from crossdock.api.auth import ApiCaller, caller
 from crossdock.api.order_schemas import (
     CancelIn,
     OrderIn,
@@ -19,6 +20,7 @@ from crossdock.api.order_schemas import (
     aware_utc,
     order_out,
 )
+from crossdock.core.errors import Conflict, Invalid
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.orders import queries, services
 from crossdock.hub.orders.services import UNSET, OrderChanges
@@ -50,6 +52,81 @@ def create_order(request: HttpRequest, body: OrderIn) -> Status[OrderOut]:
         custom_status=body.custom_status,
     )
     return Status(201, order_out(queries.get_order(who.account, order.pk)))
+
+
+#: The most orders one bulk call may carry.
+MAX_BULK_ORDERS = 1_000
+
+
+class BulkOrdersIn(Schema):
+    #: Each item is an order as ``POST /orders`` takes it, validated on its own.
+    orders: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BULK_ORDERS)
+
+
+class FieldError(Schema):
+    field: str
+    message: str
+
+
+class BulkResult(Schema):
+    """What became of ``orders[index]``: created (its id), or refused (why, by field)."""
+
+    index: int
+    status: Literal["created", "refused"]
+    id: int | None = None
+    number: str | None = None
+    errors: list[FieldError] = []
+
+
+class BulkOrdersOut(Schema):
+    created: int
+    refused: int
+    results: list[BulkResult]
+
+
+def _schema_errors(error: ValidationError) -> list[FieldError]:
+    return [
+        FieldError(field=".".join(str(part) for part in item["loc"]), message=item["msg"])
+        for item in error.errors()
+    ]
+
+
+def _bulk_one(who: ApiCaller, index: int, raw: dict[str, Any]) -> BulkResult:
+    try:
+        order_in = OrderIn.model_validate(raw)
+    except ValidationError as error:
+        return BulkResult(index=index, status="refused", errors=_schema_errors(error))
+    try:
+        order = services.create_order(
+            who.account,
+            order_in.to_order_data(),
+            who.actor,
+            total=order_in.total,
+            custom_status=order_in.custom_status,
+        )
+    except Invalid as error:
+        pairs = error.field_errors or (("", str(error)),)
+        errors = [FieldError(field=field, message=text) for field, text in pairs]
+        return BulkResult(index=index, status="refused", number=order_in.number, errors=errors)
+    except Conflict as error:
+        errors = [FieldError(field="number", message=str(error))]
+        return BulkResult(index=index, status="refused", number=order_in.number, errors=errors)
+    return BulkResult(index=index, status="created", id=order.pk, number=order.number)
+
+
+@router.post(
+    "/bulk",
+    response=BulkOrdersOut,
+    summary="Create up to 1,000 orders on the manual channel, each on its own",
+)
+def create_orders_bulk(request: HttpRequest, body: BulkOrdersIn) -> BulkOrdersOut:
+    """Each order is validated and created as ``POST /orders`` would, in its own transaction:
+    one refused order (answered by index, with its field errors) leaves the others stored and
+    is itself not stored at all."""
+    who = caller(request)
+    results = [_bulk_one(who, index, raw) for index, raw in enumerate(body.orders)]
+    created = sum(1 for result in results if result.status == "created")
+    return BulkOrdersOut(created=created, refused=len(results) - created, results=results)
 
 
 @router.get("", response=OrderPage, summary="List orders, newest first")

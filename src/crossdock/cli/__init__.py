@@ -8,11 +8,17 @@ folder holds none, the command says so in one line and exits 1 before anything i
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 
 #: Commands that run on a data folder without a migrated database (and may create it).
-CREATING_COMMANDS = frozenset({"migrate", "manage", "restore"})
+CREATING_COMMANDS = frozenset({"migrate", "manage", "restore", "bench"})
+#: Commands that run on a fresh data folder of their own (a new temporary folder), never the
+#: merchant's: the benchmarks build their own data sets.
+OWN_DATA_COMMANDS = frozenset({"bench"})
 #: Commands that never touch the database: they run with none, and create nothing.
 DATABASE_FREE_COMMANDS = frozenset({"customstore"})
 
@@ -30,6 +36,11 @@ def main() -> None:
     from crossdock import config
 
     args = sys.argv[1:]
+    if _command(args) in OWN_DATA_COMMANDS and not _wants_help(args):
+        own = tempfile.mkdtemp(prefix="crossdock-bench-")
+        if not os.environ.get("CROSSDOCK_BENCH_KEEP"):
+            atexit.register(shutil.rmtree, own, ignore_errors=True)
+        os.environ["CROSSDOCK_DATA_DIR"] = own
     database_free = _command(args) in DATABASE_FREE_COMMANDS
     checked = (
         _command(args) not in CREATING_COMMANDS and not _wants_help(args) and not database_free

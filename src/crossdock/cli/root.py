@@ -7,6 +7,7 @@ import typer
 from crossdock.cli import (
     accounts,
     backup,
+    bench,
     catalog,
     channels,
     customstore,
@@ -38,6 +39,7 @@ app.command()(server.migrate)
 app.command()(server.demo)
 app.command()(backup.backup)
 app.command()(backup.restore)
+app.command()(bench.bench)
 app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})(
     server.manage
 )

@@ -49,7 +49,11 @@ def clean_text(value: str, max_length: int | None = None) -> str:
 
     Line breaks become ``\\n`` (a parser would fold them anyway, so only this form
     survives a round trip). Cutting comes last so the result is never over the limit.
+    Most stored text is printable with no ``&``: nothing to decode, normalise or drop
+    (no control character, surrogate or non-character is printable), so it is only cut.
     """
+    if "&" not in value and value.isprintable():
+        return value if max_length is None else cut(value, max_length)
     text = decode_entities(value)
     if "\r" in text:
         text = _LINE_BREAK.sub("\n", text)

@@ -33,7 +33,12 @@ from crossdock.hub.channels.connections import connected, spec_of
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.orders.errors import OrderError
 from crossdock.hub.orders.models import Order
-from crossdock.hub.orders.upsert import UpsertOutcome, order_digest, upsert_channel_order
+from crossdock.hub.orders.upsert import (
+    UpsertOutcome,
+    create_channel_orders,
+    order_digest,
+    upsert_channel_order,
+)
 from crossdock.platform.secrets import SecretUnreadable
 
 logger = logging.getLogger(__name__)
@@ -49,7 +54,9 @@ MAX_PROBLEMS = 100
 
 
 @dataclass(slots=True)
-class _Tally:
+class Tally:
+    """What a pull did so far, order by order (the run's counts and problems)."""
+
     fetched: int = 0
     created: int = 0
     updated: int = 0
@@ -93,14 +100,29 @@ def _stored_digests(channel: Channel, batch: OrderBatch) -> dict[str, str]:
     return dict(found.values_list("external_id", "payload_digest"))
 
 
-def _store_batch(channel: Channel, batch: OrderBatch, tally: _Tally, actor: Actor) -> None:
+def store_batch(channel: Channel, batch: OrderBatch, tally: Tally, actor: Actor) -> None:
+    """Store one page of a pull: new orders in one batch, changed ones one by one."""
     # Re-reads of the overlap window are most of a steady-state pull: one query tells which
     # orders are unchanged, so they cost no lock and no transaction.
+    # New orders are created together, in one transaction of a few statements.
     stored = _stored_digests(channel, batch)
+    created = create_channel_orders(
+        channel,
+        [
+            pulled.data
+            for pulled in batch.orders
+            if pulled.data is not None and pulled.external_id not in stored
+        ],
+        actor,
+    )
     for pulled in batch.orders:
         tally.fetched += 1
         if pulled.data is None:
             tally.problem(pulled.external_id, pulled.problem or "unreadable order")
+            continue
+        if (pulled.data.external_id or pulled.data.number) in created:
+            tally.created += 1
+            created.pop(pulled.data.external_id or pulled.data.number)
             continue
         if stored.get(pulled.external_id) == order_digest(pulled.data):
             tally.unchanged += 1
@@ -139,13 +161,13 @@ def _advance_cursor(channel: Channel, batch: OrderBatch, owner: str) -> None:
 
 
 def _pull_pages(
-    channel: Channel, connector: PullOrders, since: datetime, tally: _Tally, owner: str
+    channel: Channel, connector: PullOrders, since: datetime, tally: Tally, owner: str
 ) -> None:
     actor = Actor(ActorKind.CHANNEL, channel.name)
     page: str | None = None
     for _ in range(MAX_PAGES):
         batch = connector.fetch_orders(since, page)
-        _store_batch(channel, batch, tally, actor)
+        store_batch(channel, batch, tally, actor)
         _advance_cursor(channel, batch, owner)
         _renew(channel.pk, owner)
         if batch.next_page is None:
@@ -175,7 +197,7 @@ def pull_orders(
         started_at=started_at,
         since=since,
     )
-    tally = _Tally()
+    tally = Tally()
     error = ""
     try:
         with connected(channel, client) as connector:
@@ -196,7 +218,7 @@ def pull_orders(
 
 
 def _finish(
-    channel: Channel, run: SyncRun, tally: _Tally, error: str, owner: str, clock: float
+    channel: Channel, run: SyncRun, tally: Tally, error: str, owner: str, clock: float
 ) -> None:
     finished_at = timezone.now()
     if error:
@@ -251,7 +273,7 @@ def pull_one_order(channel_id: int, external_id: str, *, client: httpx.Client | 
     channel = Channel.objects.filter(pk=channel_id, is_active=True).first()
     if channel is None:
         return "channel inactive"
-    tally = _Tally()
+    tally = Tally()
     try:
         with connected(channel, client) as connector:
             if not isinstance(connector, FetchOrder):
@@ -260,7 +282,7 @@ def pull_one_order(channel_id: int, external_id: str, *, client: httpx.Client | 
             pulled = connector.fetch_order(external_id)
             if pulled is None:
                 return "no such order on the channel"
-            _store_batch(
+            store_batch(
                 channel, OrderBatch((pulled,)), tally, Actor(ActorKind.CHANNEL, channel.name)
             )
     except (ConnectorError, UnknownConnector, SecretUnreadable) as failure:

@@ -16,17 +16,26 @@ What the channel owns and what the merchant owns:
   the channel cancels the hub order unless something has shipped.
 - Lines are matched by the channel's line id; a line already (partly) shipped is never
   deleted or reduced below what shipped.
+
+**Batches.** A pull stores a page of new orders with :func:`create_channel_orders`: a
+fixed number of statements for the whole page (orders, lines, discounts, events) instead
+of five per order. Whatever the batch cannot take for sure (an invalid total, a number
+already used, a number twice in the page, a concurrent insert) is left to
+:func:`upsert_channel_order`, one order at a time, with its own error. Both paths end in
+:func:`after_channel_order_saved`, the one place for steps every stored channel order
+takes.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict
+from collections.abc import Sequence
+from dataclasses import fields, is_dataclass
 from enum import StrEnum
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
@@ -36,17 +45,24 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.hub.catalog.services import sync_order_stock
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.conversion import order_columns, weight_columns
-from crossdock.hub.orders.errors import OrderExists
+from crossdock.hub.orders.errors import OrderError, OrderExists
 from crossdock.hub.orders.models import (
     EventKind,
     Order,
     OrderDiscount,
+    OrderEvent,
     OrderLine,
     field_label,
     status_label,
 )
 from crossdock.hub.orders.refunds import apply_refunds_and_cancellation
-from crossdock.hub.orders.services import create_order, record_event
+from crossdock.hub.orders.services import (
+    _discount_rows,
+    _line_rows,
+    check_total,
+    create_order,
+    record_event,
+)
 
 
 class UpsertOutcome(StrEnum):
@@ -56,9 +72,32 @@ class UpsertOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
+def _plain(value: Any) -> Any:
+    """``value`` as ``dataclasses.asdict`` would give it, without its deep copies.
+
+    The digest of every stored order was taken over ``asdict``'s output: this must give
+    the same JSON (dataclasses as dicts in field order, lists and tuples kept), or every
+    stored order would read as changed once. ``asdict`` deep-copies each leaf, which was
+    a third of the time a pull spent on a new order.
+    """
+    names = _FIELD_NAMES.get(type(value))
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {name: _plain(getattr(value, name)) for name in names}
+    if isinstance(value, list | tuple):
+        return type(value)(_plain(item) for item in value)
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def order_digest(data: OrderData) -> str:
     """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
-    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
+    canonical = json.dumps(_plain(data), sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -212,6 +251,106 @@ def _update(order: Order, data: OrderData, digest: str, actor: Actor) -> UpsertO
     return UpsertOutcome.CANCELLED if status_event == "cancelled" else UpsertOutcome.UPDATED
 
 
+def after_channel_order_saved(order: Order, data: OrderData, actor: Actor) -> None:
+    """The steps every newly stored channel order takes, single or batched.
+
+    Called inside the transaction that stored it: the channel's refunds and cancellation
+    details are recorded and the order's stock reserved (both idempotent). A changed order
+    takes the same steps inside :func:`_update`.
+    """
+    apply_refunds_and_cancellation(order, data, actor)
+    sync_order_stock(order, actor)
+
+
+def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
+    """The items the batch can create for sure: valid totals, numbers free and unique."""
+    numbers = [data.number for data in items]
+    taken = set(
+        Order.objects.filter(channel=channel, number__in=numbers).values_list("number", flat=True)
+    )
+    keys = [data.external_id or data.number for data in items]
+    taken |= set(
+        Order.objects.filter(channel=channel, external_id__in=keys).values_list("number", flat=True)
+    )
+    seen: set[str] = set()
+    chosen = []
+    for data in items:
+        key = data.external_id or data.number
+        if data.number in taken or data.number in seen or key in seen:
+            continue
+        seen |= {data.number, key}
+        try:
+            check_total(data, None)
+        except (OrderError, ArithmeticError, ValueError):
+            continue
+        chosen.append(data)
+    return chosen
+
+
+def create_channel_orders(
+    channel: Channel, items: Sequence[OrderData], actor: Actor
+) -> dict[str, Order]:
+    """Create the new orders of a page in one transaction; the ones created, by external id.
+
+    Items left out (see the module docstring) are for :func:`upsert_channel_order`. Every
+    order is created as :func:`~crossdock.hub.orders.services.create_order` would, with its
+    digest; a conflict with a concurrent pull creates nothing here.
+    """
+    chosen = _creatable(channel, items)
+    if not chosen:
+        return {}
+    now = timezone.now()
+    orders = [
+        Order(
+            account_id=channel.account_id,
+            channel=channel,
+            modified_at=now,
+            payload_digest=order_digest(data),
+            **order_columns(data),
+        )
+        for data in chosen
+    ]
+    try:
+        with transaction.atomic():
+            Order.objects.bulk_create(orders)
+            if any(order.pk is None for order in orders):
+                # A backend that does not return ids from a bulk insert (none we run on).
+                ids = dict(
+                    Order.objects.filter(
+                        channel=channel, external_id__in=[o.external_id for o in orders]
+                    ).values_list("external_id", "id")
+                )
+                for order in orders:
+                    order.pk = ids[order.external_id]
+            OrderLine.objects.bulk_create(
+                row
+                for order, data in zip(orders, chosen, strict=True)
+                for row in _line_rows(order, data)
+            )
+            OrderDiscount.objects.bulk_create(
+                row
+                for order, data in zip(orders, chosen, strict=True)
+                for row in _discount_rows(order, data)
+            )
+            OrderEvent.objects.bulk_create(
+                OrderEvent(
+                    account_id=order.account_id,
+                    order=order,
+                    actor=str(actor),
+                    kind=EventKind.CREATED,
+                    message=f"Order {order.number} created"[:500],
+                    data={},
+                )
+                for order in orders
+            )
+            for order, data in zip(orders, chosen, strict=True):
+                after_channel_order_saved(order, data, actor)
+    except IntegrityError:
+        # A concurrent pull stored one of them first: the single path sorts each out.
+        return {}
+    return {order.external_id: order for order in orders}
+
+
 def upsert_channel_order(
     channel: Channel, data: OrderData, actor: Actor
 ) -> tuple[Order, UpsertOutcome]:
@@ -234,7 +373,7 @@ def upsert_channel_order(
             with transaction.atomic():
                 created = create_order(channel.account, data, actor, channel=channel)
                 Order.objects.filter(pk=created.pk).update(payload_digest=digest)
-                apply_refunds_and_cancellation(created, data, actor)
+                after_channel_order_saved(created, data, actor)
         except OrderExists:
             # Either a concurrent pull created it (loop: update it) or another order of the
             # channel already uses this number (the loop finds nothing and raises below).

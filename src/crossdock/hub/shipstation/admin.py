@@ -56,6 +56,5 @@ class ExportRunAdmin(admin.ModelAdmin[ExportRun]):
         "end_date",
         "page_size",
         "pages",
-        "boundaries",
         "started_at",
     )

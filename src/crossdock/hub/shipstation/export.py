@@ -7,9 +7,9 @@ page and recorded as :class:`ExportSkip` rows, which a later successful export c
 
 **Paging never loses an order.** Orders are read in ``(modified_at, id)`` order. Page 1
 counts the window and fixes the page count ``P`` in an :class:`ExportRun`; every page
-``k`` records the key of its last order, and page ``k + 1`` starts strictly after it
-(keyset paging, not offsets). An order edited while ShipStation pages gets a new
-``modified_at`` later than every key served so far, so:
+``k`` records the key of its last order (an :class:`ExportBoundary` row), and page
+``k + 1`` starts strictly after it (keyset paging, not offsets). An order edited while
+ShipStation pages gets a new ``modified_at`` later than every key served so far, so:
 
 - it can only leave a served page, never push an unserved order onto one (offsets
   would); every order not edited is on exactly one page ``1..P``: page ``k`` takes the
@@ -43,8 +43,13 @@ the protocol's DTO is skipped and recorded like one that cannot ship.
 default bin location (the catalog product with the line's SKU), when it has one.
 
 **Queries.** A chunk is four reads (orders with their channel and custom status, their
-lines, the bin locations of lines without one, their discounts) and two writes for skip
-records, whatever its size: never a query per order or per line.
+lines, the bin locations of lines without one, their discounts), and writes for skip
+records only when there is one to record or clear, whatever its size: never a query per
+order or per line. A page costs the same at any depth of the window: its start is read
+from one boundary row and written as one, and the key is the index range's only lower
+bound (:meth:`Window.orders`), so the database seeks to the page instead of scanning the
+window from its start. Page 1's count reads the
+``(account, modified_at, id, fulfillment_source, channel)`` index alone.
 """
 
 from __future__ import annotations
@@ -59,7 +64,6 @@ from datetime import datetime, timedelta
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from crossdock.core.display import plural
 from crossdock.core.money import to_money
@@ -78,6 +82,7 @@ from crossdock.hub.orders.conversion import address_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
 from crossdock.hub.shipstation.models import (
     CustomFieldSource,
+    ExportBoundary,
     ExportRun,
     ExportSkip,
     ShipStationIntegration,
@@ -264,56 +269,79 @@ def export_order(
 # --- the window and its pages ------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """An integration's export window ``[start, end)``, with its channel choice read once."""
+
+    integration: ShipStationIntegration
+    start: datetime
+    end: datetime
+    channel_ids: tuple[int, ...]
+
+    def orders(self, after: Key | None = None) -> QuerySet[Order]:
+        """The window's orders after ``after`` (all without one), in ``(modified_at, id)`` order.
+
+        The key's time is the range's only lower bound: given two (the window's start and
+        the key's), SQLite seeks to the first one written and filters every order between
+        them, so a page deep in a large window scanned all the pages before it.
+        """
+        start = self.start if after is None else max(self.start, after[0])
+        found = Order.objects.filter(
+            account_id=self.integration.account_id, modified_at__gte=start, modified_at__lt=self.end
+        )
+        if after is not None:
+            found = found.filter(Q(modified_at__gt=after[0]) | Q(id__gt=after[1]))
+        if self.channel_ids:
+            found = found.filter(channel_id__in=self.channel_ids)
+        if self.integration.exclude_external_fulfillment:
+            found = found.filter(fulfillment_source__in=MERCHANT_FULFILLED)
+        return found.order_by("modified_at", "id")
+
+
+def export_window(integration: ShipStationIntegration, start: datetime, end: datetime) -> Window:
+    channel_ids = tuple(integration.channels.values_list("pk", flat=True))
+    return Window(integration, start, end, channel_ids)
+
+
 def window_orders(
     integration: ShipStationIntegration, start: datetime, end: datetime
 ) -> QuerySet[Order]:
     """The integration's orders modified in ``[start, end)``, in ``(modified_at, id)`` order."""
-    found = Order.objects.filter(
-        account_id=integration.account_id, modified_at__gte=start, modified_at__lt=end
+    return export_window(integration, start, end).orders()
+
+
+def _boundary(run: ExportRun, page: int) -> Key | None:
+    """Where page ``page`` of the run ended, if it was served and recorded."""
+    row = (
+        ExportBoundary.objects.filter(run=run, page=page)
+        .values_list("modified_at", "order_id")
+        .first()
     )
-    channel_ids = list(integration.channels.values_list("pk", flat=True))
-    if channel_ids:
-        found = found.filter(channel_id__in=channel_ids)
-    if integration.exclude_external_fulfillment:
-        found = found.filter(fulfillment_source__in=MERCHANT_FULFILLED)
-    return found.order_by("modified_at", "id")
+    return (row[0], row[1]) if row else None
 
 
-def _after(orders: QuerySet[Order], key: Key | None) -> QuerySet[Order]:
-    if key is None:
-        return orders
-    modified_at, order_id = key
-    return orders.filter(
-        Q(modified_at__gt=modified_at) | Q(modified_at=modified_at, id__gt=order_id)
-    )
+def _record_boundary(run: ExportRun, page: int, key: Key) -> None:
+    """Page ``page`` ended at ``key``; the ends of later pages no longer follow from it."""
+    ExportBoundary.objects.filter(run=run, page__gte=page).delete()
+    ExportBoundary.objects.create(run=run, page=page, modified_at=key[0], order_id=key[1])
 
 
-def _key_json(key: Key) -> dict[str, object]:
-    return {"modified_at": key[0].isoformat(), "id": key[1]}
-
-
-def _key_of(value: object) -> Key | None:
-    if not isinstance(value, dict):
-        return None
-    moment = parse_datetime(str(value.get("modified_at", "")))
-    order_id = value.get("id")
-    if moment is None or not isinstance(order_id, int):
-        return None
-    return moment, order_id
-
-
-def _offset_key(orders: QuerySet[Order], offset: int) -> Key | None:
+def _offset_key(window: Window, offset: int) -> Key | None:
     if offset <= 0:
         return None
-    row = orders.values_list("modified_at", "id")[offset - 1 : offset].first()
+    row = window.orders().values_list("modified_at", "id")[offset - 1 : offset].first()
     return (row[0], row[1]) if row else None
 
 
 def _read_chunk(
-    integration: ShipStationIntegration, orders: QuerySet[Order], after: Key | None, size: int
+    integration: ShipStationIntegration,
+    window: Window,
+    after: Key | None,
+    size: int,
+    skips: bool = True,
 ) -> tuple[list[ExportOrder], Key | None]:
     """Up to ``size`` orders after ``after``: exportable ones as DTOs, the rest recorded."""
-    rows = list(_after(orders, after).select_related("channel", "custom_status")[:size])
+    rows = list(window.orders(after).select_related("channel", "custom_status")[:size])
     if not rows:
         return [], None
     ids = [row.pk for row in rows]
@@ -345,7 +373,7 @@ def _read_chunk(
             )
         else:
             exported.append(value)
-    _record_skips(integration, skipped, [int(value.order_id) for value in exported])
+    _record_skips(integration, skipped, [int(v.order_id) for v in exported] if skips else [])
     return exported, (rows[-1].modified_at, rows[-1].pk)
 
 
@@ -383,9 +411,7 @@ def _record_skips(
         )
 
 
-def _run(
-    integration: ShipStationIntegration, query: ExportQuery, orders: QuerySet[Order]
-) -> ExportRun:
+def _run(integration: ShipStationIntegration, query: ExportQuery, window: Window) -> ExportRun:
     """The paging run of this window; page 1 (or a page with no run) starts it afresh."""
     now = timezone.now()
     run = None
@@ -397,21 +423,27 @@ def _run(
         return run
     ExportRun.objects.filter(integration=integration, started_at__lt=now - RUN_RETENTION).delete()
     size = integration.page_size
-    pages = min(MAX_PAGE, max(1, math.ceil(orders.count() / size)))
-    run, _ = ExportRun.objects.update_or_create(
+    pages = min(MAX_PAGE, max(1, math.ceil(window.orders().count() / size)))
+    run, created = ExportRun.objects.update_or_create(
         integration=integration,
         start_date=query.start_date,
         end_date=query.end_date,
-        defaults={"page_size": size, "pages": pages, "boundaries": [], "started_at": now},
+        defaults={"page_size": size, "pages": pages, "started_at": now},
     )
+    if not created:
+        ExportBoundary.objects.filter(run=run).delete()
     return run
 
 
 def _later_chunks(
-    integration: ShipStationIntegration, orders: QuerySet[Order], after: Key | None, size: int
+    integration: ShipStationIntegration,
+    window: Window,
+    after: Key | None,
+    size: int,
+    skips: bool,
 ) -> Iterator[list[ExportOrder]]:
     while after is not None:
-        chunk, after = _read_chunk(integration, orders, after, size)
+        chunk, after = _read_chunk(integration, window, after, size, skips)
         if chunk:
             yield chunk
 
@@ -423,27 +455,26 @@ def export_page(integration: ShipStationIntegration, query: ExportQuery) -> Expo
     the chunks after the first are read while the answer streams.
     """
     units = _UNITS.get(integration.weight_units)
-    orders = window_orders(integration, query.start, query.end)
+    window = export_window(integration, query.start, query.end)
+    # Skip records are cleared only when the integration has any (a read, not a write).
+    skips = ExportSkip.objects.filter(integration=integration).exists()
     with transaction.atomic():
-        run = _run(integration, query, orders)
+        run = _run(integration, query, window)
         if query.page > run.pages:
             return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
         size = run.page_size
-        boundaries: list[object] = list(run.boundaries)
         # Page k follows page k - 1's boundary when it is known; else it counts (and then
         # records nothing: its end is no boundary of the pages before it).
-        follows = len(boundaries) >= query.page - 1
-        if follows:
-            after = _key_of(boundaries[query.page - 2]) if query.page > 1 else None
-        else:
-            after = _offset_key(orders, (query.page - 1) * size)
+        after = _boundary(run, query.page - 1) if query.page > 1 else None
+        follows = query.page == 1 or after is not None
+        if not follows:
+            after = _offset_key(window, (query.page - 1) * size)
             if after is None:
                 return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
-        first, last_key = _read_chunk(integration, orders, after, size)
+        first, last_key = _read_chunk(integration, window, after, size, skips)
         end_key = last_key or after
         if follows and query.page < run.pages and end_key is not None:
-            run.boundaries = [*boundaries[: query.page - 1], _key_json(end_key)]
-            run.save(update_fields=["boundaries", "updated_at"])
+            _record_boundary(run, query.page, end_key)
     is_last = query.page >= run.pages
-    rest = _later_chunks(integration, orders, last_key, size) if is_last else iter(())
+    rest = _later_chunks(integration, window, last_key, size, skips) if is_last else iter(())
     return ExportPage(pages=run.pages, units=units, first=first, rest=rest)

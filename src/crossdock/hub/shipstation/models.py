@@ -104,8 +104,8 @@ class ExportRun(models.Model):
 
     Page ``k`` starts after the ``(modified_at, id)`` key that ended page ``k - 1``, so an
     order edited while ShipStation pages (its key moves past every boundary) never shifts
-    another order onto a page already served. ``boundaries[k - 1]`` is
-    ``{"modified_at": iso, "id": n}`` for page ``k``.
+    another order onto a page already served. Each page's end is one
+    :class:`ExportBoundary` row, so recording it costs the same on page 5 as on page 5,000.
     """
 
     integration = models.ForeignKey(
@@ -115,7 +115,6 @@ class ExportRun(models.Model):
     end_date = models.DateTimeField()
     page_size = models.PositiveSmallIntegerField()
     pages = models.PositiveIntegerField()
-    boundaries = models.JSONField(default=list, blank=True)
     started_at = models.DateTimeField()
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -129,6 +128,22 @@ class ExportRun(models.Model):
 
     def __str__(self) -> str:
         return f"export {self.start_date:%Y-%m-%d %H:%M} – {self.end_date:%Y-%m-%d %H:%M}"
+
+
+class ExportBoundary(models.Model):
+    """The key of the last order page ``page`` of a run served: page ``page + 1`` follows it."""
+
+    run = models.ForeignKey(ExportRun, on_delete=models.CASCADE, related_name="boundaries")
+    page = models.PositiveIntegerField()
+    modified_at = models.DateTimeField()
+    order_id = models.BigIntegerField()
+
+    class Meta:
+        ordering = ["run", "page"]
+        constraints = [models.UniqueConstraint(fields=["run", "page"], name="export_boundary_page")]
+
+    def __str__(self) -> str:
+        return f"page {self.page} ends at order {self.order_id}"
 
 
 class ExportSkip(models.Model):

@@ -1,0 +1,1 @@
+"""The SQLite database backend Crossdock runs on: Django's, with writers queued per process."""

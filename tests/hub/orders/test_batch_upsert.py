@@ -1,0 +1,118 @@
+"""New orders of a pulled page stored in one batch, as the single path would store each."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from crossdock.core.actors import Actor, ActorKind
+from crossdock.core.dto import LineData
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.upsert import (
+    UpsertOutcome,
+    create_channel_orders,
+    order_digest,
+    upsert_channel_order,
+)
+from tests.fixtures.shipstation import order_data
+
+ACTOR = Actor(ActorKind.CHANNEL, "Nordic Crafts")
+
+
+def _channel(account: Account) -> Channel:
+    channel = Channel.objects.filter(account=account).order_by("id").first()
+    assert channel is not None
+    return channel
+
+
+def _stored(order: Order) -> dict[str, object]:
+    """What an order stores, without what differs by nature (ids, numbers, times)."""
+    skip = {"id", "number", "external_id", "placed_at", "modified_at", "created_at", "updated_at"}
+    return {
+        "columns": {
+            field.attname: getattr(order, field.attname)
+            for field in Order._meta.concrete_fields
+            if field.attname not in skip and field.attname != "payload_digest"
+        },
+        "lines": list(
+            order.lines.values_list(
+                "position",
+                "sku",
+                "name",
+                "quantity",
+                "unit_price",
+                "weight_value",
+                "weight_unit",
+                "options",
+                "quantity_shipped",
+            )
+        ),
+        "discounts": list(order.discounts.values_list("position", "code", "amount")),
+        "events": [
+            (actor, kind, message.replace(order.number, "<number>"))
+            for actor, kind, message in order.events.values_list("actor", "kind", "message")
+        ],
+    }
+
+
+def test_the_digest_is_the_one_every_stored_order_carries() -> None:
+    # given an order payload with nested dataclasses, a weight and extra values
+    data = replace(order_data("P-1"), extra={"note": "gift wrap"})
+    # when digested
+    digest = order_digest(data)
+    # then it is the digest the asdict-based canonical form gave (stored orders compare to it)
+    assert digest == "9056cda460b7cab26f6064cd25814abf96f9b12ebf90b3b9b966bea727798235"
+
+
+def test_a_batch_stores_each_order_as_the_single_path_would(account: Account) -> None:
+    # given the same payload under two numbers
+    channel = _channel(account)
+    batched_data = order_data("B-1")
+    single_data = order_data("S-1")
+    # when one is stored by the batch and the other by the single path
+    created = create_channel_orders(channel, [batched_data], ACTOR)
+    single, outcome = upsert_channel_order(channel, single_data, ACTOR)
+    # then both are stored alike, each with its own payload's digest
+    batched = Order.objects.get(pk=created["ext-B-1"].pk)
+    assert outcome == UpsertOutcome.CREATED
+    assert _stored(batched) == _stored(Order.objects.get(pk=single.pk))
+    assert batched.payload_digest == order_digest(batched_data)
+    assert (batched.number, batched.external_id) == ("B-1", "ext-B-1")
+
+
+def test_orders_the_batch_cannot_take_for_sure_are_left_to_the_single_path(
+    account: Account,
+) -> None:
+    # given a page with a good order, a number already stored, a number twice, and a total
+    # beyond what money fields hold
+    channel = _channel(account)
+    upsert_channel_order(channel, order_data("TAKEN", external_id="old"), ACTOR)
+    huge = LineData(sku="X", name="X", quantity=1, unit_price=Decimal("9999999999.99"))
+    page = [
+        order_data("GOOD"),
+        order_data("TAKEN", external_id="new"),
+        order_data("TWICE", external_id="first"),
+        order_data("TWICE", external_id="second"),
+        order_data("HUGE", lines=(huge, huge)),
+    ]
+    # when the batch stores the page
+    created = create_channel_orders(channel, page, ACTOR)
+    # then only the orders it can take for sure are stored; the rest are left untouched
+    assert sorted(created) == ["ext-GOOD", "first"]
+    assert sorted(Order.objects.filter(channel=channel).values_list("external_id", flat=True)) == [
+        "ext-GOOD",
+        "first",
+        "old",
+    ]
+
+
+def test_an_empty_page_stores_nothing(account: Account) -> None:
+    # given no new orders
+    channel = _channel(account)
+    # when the batch stores them
+    created = create_channel_orders(channel, [], ACTOR)
+    # then nothing is stored
+    assert created == {}
+    assert not Order.objects.filter(channel=channel).exists()
