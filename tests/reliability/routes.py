@@ -87,6 +87,8 @@ class ApiOperation:
     method: str
     path: str
     has_body: bool
+    #: False when the body may be left out (then ``null`` is the same as no body).
+    body_required: bool
 
     @property
     def is_desk(self) -> bool:
@@ -110,5 +112,10 @@ def api_operations() -> list[ApiOperation]:
         schema = ninja.get_openapi_schema()
         for path, operations in schema["paths"].items():
             for method, operation in operations.items():
-                found.append(ApiOperation(method, path, "requestBody" in operation))
+                body = operation.get("requestBody")
+                found.append(
+                    ApiOperation(
+                        method, path, body is not None, bool(body and body.get("required"))
+                    )
+                )
     return found
