@@ -11,17 +11,13 @@ with its errors, or a 4xx) leaves every stored row as it was.
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import Any
 from urllib.parse import quote_from_bytes, urljoin, urlsplit
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.test import Client
 
-from tests.desk.signin import desk_client
 from tests.reliability.routes import UiRoute, ui_routes
-from tests.reliability.test_isolation import NOT_IDS, desk_ids, hub_ids
-from tests.reliability.world import PASSWORD, DeskSide, HubSide, snapshot
+from tests.reliability.world import DeskSide, HubSide, owner_at, snapshot
 
 #: Raw (already UTF-8 or deliberately invalid) values posted in every field at once.
 HOSTILE: list[bytes] = [
@@ -99,17 +95,7 @@ def test_hostile_values_in_every_field_never_answer_5xx_nor_half_change(
     alpha: HubSide, alpha_desk: DeskSide, route: UiRoute
 ) -> None:
     # given A signed in, A's own rows in the path, and the fields the route's forms post
-    if route.is_desk:
-        browser = desk_client(alpha_desk.email, PASSWORD)
-        product, ids = "desk", desk_ids(alpha_desk)
-    else:
-        browser = Client()
-        browser.force_login(get_user_model().objects.get(username=alpha.email))
-        product, ids = "hub", hub_ids(alpha)
-    values: dict[str, Any] = {
-        name: NOT_IDS.get((product, name), ids.get(name)) for _, name in route.params
-    }
-    path = route.path(values)
+    browser, path = owner_at(route, alpha, alpha_desk)
     fields = _fields(browser, path) or {"name"}
 
     for value in HOSTILE:

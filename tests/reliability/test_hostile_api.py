@@ -13,8 +13,7 @@ import pytest
 from django.test import Client
 
 from tests.reliability.routes import ApiOperation, api_operations
-from tests.reliability.test_isolation import desk_ids, hub_ids
-from tests.reliability.world import DeskSide, HubSide, snapshot
+from tests.reliability.world import DeskSide, HubSide, desk_ids, hub_ids, snapshot
 
 WITH_BODY = [op for op in api_operations() if op.has_body]
 

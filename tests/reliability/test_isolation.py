@@ -19,38 +19,18 @@ from django.test import Client
 
 from tests.desk.signin import desk_client
 from tests.reliability.routes import ApiOperation, UiRoute, api_operations, ui_routes
-from tests.reliability.world import PASSWORD, DeskSide, HubSide, snapshot
+from tests.reliability.world import (
+    NOT_IDS,
+    PASSWORD,
+    DeskSide,
+    HubSide,
+    desk_ids,
+    hub_ids,
+    snapshot,
+)
 
 #: An id no row has.
 MISSING = 987654321
-
-#: Path parameters that are not ids: the value every test uses.
-NOT_IDS = {("hub", "kind"): "sandbox", ("desk", "kind"): "custom"}
-
-
-def hub_ids(side: HubSide) -> dict[str, int]:
-    """The hub's id parameters (UI and API use the same names) → this side's row."""
-    return {
-        "order_id": side.order.pk,
-        "custom_status_id": side.custom_status.pk,
-        "channel_id": side.channel.pk,
-        "write_back_id": side.write_back.pk,
-        "mapping_id": side.mapping.pk,
-        "integration_id": side.shipstation.integration.pk,
-        "token_id": side.token_id,
-    }
-
-
-def desk_ids(side: DeskSide) -> dict[str, int]:
-    """The desk's id parameters → this side's row."""
-    return {
-        "order_id": side.order.pk,
-        "shipment_id": side.shipment.pk,
-        "store_id": side.store.pk,
-        "seat_id": side.seat_id,
-        "token_id": side.token_id,
-    }
-
 
 #: Forms that answer an unknown id by redirecting back to their list with a message that
 #: reads the same for another account's row and for a row that never existed.

@@ -13,7 +13,6 @@ import base64
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.contrib.sessions.models import Session
 from django.test import Client
 
@@ -21,10 +20,8 @@ from crossdock.desk.accounts.services import revoke_token as revoke_desk_token
 from crossdock.hub.accounts.services import revoke_token as revoke_hub_token
 from crossdock.hub.shipstation.services import revoke_integration, rotate_password
 from crossdock.platform.sessions import DESK_SESSION_COOKIE
-from tests.desk.signin import desk_client
 from tests.reliability.routes import SIGN_IN_PAGES, UiRoute, ui_routes
-from tests.reliability.test_isolation import NOT_IDS, desk_ids, hub_ids
-from tests.reliability.world import PASSWORD, DeskSide, HubSide, snapshot
+from tests.reliability.world import PASSWORD, DeskSide, HubSide, owner_at, snapshot
 
 EVERY_FORM = ui_routes() + [UiRoute(page) for page in SIGN_IN_PAGES]
 
@@ -34,20 +31,13 @@ def test_a_post_without_a_csrf_token_is_refused_and_changes_nothing(
     alpha: HubSide, alpha_desk: DeskSide, route: UiRoute
 ) -> None:
     # given A signed in, in a browser that checks CSRF like a real one
-    if route.is_desk:
-        signed_in = desk_client(alpha_desk.email, PASSWORD)
-        product, ids = "desk", desk_ids(alpha_desk)
-    else:
-        signed_in = Client()
-        signed_in.force_login(get_user_model().objects.get(username=alpha.email))
-        product, ids = "hub", hub_ids(alpha)
+    signed_in, path = owner_at(route, alpha, alpha_desk)
     browser = Client(enforce_csrf_checks=True)
     browser.cookies = signed_in.cookies
-    values = {name: NOT_IDS.get((product, name), ids.get(name)) for _, name in route.params}
     before = snapshot()
 
     # when
-    answer = browser.post(route.path(values), {"name": "x", "password": "y"})
+    answer = browser.post(path, {"name": "x", "password": "y"})
 
     # then
     assert answer.status_code == 403

@@ -13,6 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.test import Client
 
 from crossdock.core.actors import SYSTEM
 from crossdock.desk.accounts import services as desk_accounts
@@ -37,7 +39,9 @@ from crossdock.hub.shipstation.services import (
     create_integration,
 )
 from crossdock.sandbox.services import create_shop
+from tests.desk.signin import desk_client
 from tests.hub.shipstation.conftest import order_data
+from tests.reliability.routes import UiRoute
 
 PASSWORD = "s3cret-pass-9"
 
@@ -181,3 +185,45 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
         for model in apps.get_models()
         if model._meta.label_lower not in VOLATILE_TABLES
     }
+
+
+#: Path parameters that are not ids: the value every test uses.
+NOT_IDS = {("hub", "kind"): "sandbox", ("desk", "kind"): "custom"}
+
+
+def hub_ids(side: HubSide) -> dict[str, int]:
+    """The hub's id parameters (UI and API use the same names) → this side's row."""
+    return {
+        "order_id": side.order.pk,
+        "custom_status_id": side.custom_status.pk,
+        "channel_id": side.channel.pk,
+        "write_back_id": side.write_back.pk,
+        "mapping_id": side.mapping.pk,
+        "integration_id": side.shipstation.integration.pk,
+        "token_id": side.token_id,
+    }
+
+
+def desk_ids(side: DeskSide) -> dict[str, int]:
+    """The desk's id parameters → this side's row."""
+    return {
+        "order_id": side.order.pk,
+        "shipment_id": side.shipment.pk,
+        "store_id": side.store.pk,
+        "seat_id": side.seat_id,
+        "token_id": side.token_id,
+    }
+
+
+def owner_at(route: UiRoute, hub: HubSide, desk: DeskSide) -> tuple[Client, str]:
+    """A browser signed in to the route's product as the side's owner, and the route's path
+    holding that side's own rows."""
+    if route.is_desk:
+        browser = desk_client(desk.email, PASSWORD)
+        product, ids = "desk", desk_ids(desk)
+    else:
+        browser = Client()
+        browser.force_login(get_user_model().objects.get(username=hub.email))
+        product, ids = "hub", hub_ids(hub)
+    values = {name: NOT_IDS.get((product, name), ids.get(name)) for _, name in route.params}
+    return browser, route.path(values)
