@@ -9,7 +9,6 @@ is merged; one whose path parameter is not in the tables below fails until it is
 
 from __future__ import annotations
 
-import base64
 import json
 from typing import Any
 
@@ -24,6 +23,7 @@ from tests.reliability.world import (
     PASSWORD,
     DeskSide,
     HubSide,
+    basic_auth,
     desk_ids,
     hub_ids,
     snapshot,
@@ -209,16 +209,11 @@ def test_b_api_lists_never_include_a_rows(
     assert "alpha" not in _text(answer).casefold()
 
 
-def _basic(side: HubSide) -> dict[str, str]:
-    pair = f"{side.shipstation.integration.username}:{side.shipstation.password}"
-    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
-
-
 def test_the_custom_store_endpoint_with_b_credentials_never_serves_a_orders(
     alpha: HubSide, bravo: HubSide
 ) -> None:
     # given both merchants have an order in the window
-    client = Client(headers=_basic(bravo))
+    client = Client(headers=basic_auth(bravo))
 
     # when
     answer = client.get(
@@ -237,7 +232,7 @@ def test_a_ship_notice_with_b_credentials_for_a_order_changes_nothing(
     alpha: HubSide, bravo: HubSide
 ) -> None:
     # given
-    client = Client(headers=_basic(bravo))
+    client = Client(headers=basic_auth(bravo))
     notice = (
         "<ShipNotice><OrderNumber>Alpha-1</OrderNumber>"
         f"<OrderID>{alpha.order.pk}</OrderID><Carrier>UPS</Carrier>"

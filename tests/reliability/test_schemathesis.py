@@ -10,6 +10,7 @@ real paths). Bounded: a few examples per operation, no deadline.
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pytest
@@ -22,8 +23,8 @@ from crossdock.api.app import api
 from crossdock.desk.api.app import desk_api
 from tests.reliability.world import make_desk_side, make_hub_side
 
-#: Examples per operation: a minute or two for both APIs together.
-EXAMPLES = 8
+#: Examples per operation: a minute or two for both APIs together (``make soak``: more).
+EXAMPLES = int(os.environ.get("CROSSDOCK_SOAK_EXAMPLES", "8"))
 #: Random generation only: schemathesis's "coverage" phase sends every boundary case the
 #: schema defines, unbounded by ``max_examples``, which takes far longer than this budget.
 FUZZING_ONLY = SchemathesisConfig.from_dict(

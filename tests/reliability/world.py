@@ -7,6 +7,7 @@ made here, through the services, once per side.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -227,3 +228,9 @@ def owner_at(route: UiRoute, hub: HubSide, desk: DeskSide) -> tuple[Client, str]
         product, ids = "hub", hub_ids(hub)
     values = {name: NOT_IDS.get((product, name), ids.get(name)) for _, name in route.params}
     return browser, route.path(values)
+
+
+def basic_auth(side: HubSide) -> dict[str, str]:
+    """The side's ShipStation credentials as a Basic ``Authorization`` header."""
+    pair = f"{side.shipstation.integration.username}:{side.shipstation.password}"
+    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
