@@ -14,7 +14,6 @@ Run longer by ``make soak`` (``CROSSDOCK_SOAK_ROUNDS``), which prints the figure
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import signal
@@ -26,6 +25,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.reliability.served import manage, migrated_env
 from tests.serving import CROSSDOCK, crossdock_serve
 
 #: Orders shipped, and worker processes killed, per run (``make soak`` raises both).
@@ -33,7 +33,6 @@ ORDERS = int(os.environ.get("CROSSDOCK_SOAK_ORDERS", "12"))
 ROUNDS = int(os.environ.get("CROSSDOCK_SOAK_ROUNDS", "4"))
 
 SETUP = """
-import json
 from crossdock.core.actors import SYSTEM
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
@@ -70,26 +69,10 @@ WriteBack.objects.filter(state__in=["pending", "sending"]).update(next_attempt_a
 """
 
 STATES = """
-import json
 from collections import Counter
 from crossdock.hub.fulfillment.models import WriteBack
 print("RESULT " + json.dumps(Counter(WriteBack.objects.values_list("state", flat=True))))
 """
-
-
-def _manage(env: dict[str, str], code: str) -> dict[str, object]:
-    """Run ``code`` in ``crossdock manage shell`` against the served database."""
-    done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "manage", "shell", "-c", code],
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-3000:]
-    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
-    return json.loads(lines[-1][len("RESULT ") :]) if lines else {}
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
@@ -108,17 +91,11 @@ def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
 )
 def test_workers_killed_mid_push_lose_and_duplicate_no_write_back(tmp_path: Path) -> None:
     # given a served hub and marketplace, and one write-back queued per shipped order
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
-    }
-    env |= {"CROSSDOCK_DATA_DIR": str(tmp_path / "data"), "CROSSDOCK_SANDBOX": "1"}
-    subprocess.run([CROSSDOCK, "migrate"], env=env, check=True, capture_output=True)  # noqa: S603
+    env = migrated_env(tmp_path)
     rng = random.Random(14)
     with crossdock_serve(env, tmp_path / "server.log") as port:
         base = f"http://127.0.0.1:{port}/sandbox/api/v1"
-        made = _manage(env, SETUP.format(orders=ORDERS, base=base, seed=rng.randrange(1000)))
+        made = manage(env, SETUP.format(orders=ORDERS, base=base, seed=rng.randrange(1000)))
 
         # when workers are killed at random moments, several times, while the shop fails
         for _ in range(ROUNDS):
@@ -127,11 +104,11 @@ def test_workers_killed_mid_push_lose_and_duplicate_no_write_back(tmp_path: Path
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         # ... then the faults stop, leases and back-offs run out, and one worker recovers
-        _manage(env, RECOVER)
+        manage(env, RECOVER)
         worker = _worker(env)
         try:
             for _ in range(120):
-                states = _manage(env, STATES)
+                states = manage(env, STATES)
                 if not {"pending", "sending"} & set(states):
                     break
                 time.sleep(1)
