@@ -9,7 +9,7 @@ export CROSSDOCK_PORT ?= 8000
 export CROSSDOCK_SANDBOX ?= 1
 
 .PHONY: run test install install-run install-dev lint types contracts migrations-check pytest \
-	bench clean
+	bench soak clean
 
 # `make run` needs only the package; checks and tests also need the dev tools ([dev]).
 $(VENV)/.installed-run: pyproject.toml
@@ -50,6 +50,16 @@ pytest: install-dev
 	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(BIN)/pytest $(PYTEST_ARGS)
 
 test: lint types contracts migrations-check pytest
+
+# The reliability suites run longer (more orders, more killed workers, more fuzz examples),
+# loopback only, bounded in count; each prints its figures.
+SOAK_ENV := CROSSDOCK_SOAK_ORDERS=40 CROSSDOCK_SOAK_ROUNDS=12 CROSSDOCK_SOAK_EXAMPLES=60 \
+	CROSSDOCK_SOAK_LOAD_ORDERS=100
+
+soak: install-dev
+	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(SOAK_ENV) $(BIN)/pytest -q -s \
+		tests/reliability/test_worker_kills.py tests/reliability/test_shipstation_load.py \
+		tests/reliability/test_schemathesis.py
 
 # Benchmarks beside their bare baselines (docs/performance.md); BENCH_ARGS="--large" etc.
 bench: install-dev

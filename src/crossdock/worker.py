@@ -16,18 +16,52 @@ import socket
 import threading
 import time
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, connections
+from django.utils import timezone
+from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
-from crossdock.scheduling import run_due
+from crossdock.scheduling import register_periodic, run_due
 
 logger = logging.getLogger(__name__)
 
 
 #: Tasks run per drain before the loop checks for a stop request and ticks the schedule again.
 TASKS_PER_DRAIN = 50
+
+
+#: A job still claimed this long after it started belongs to a worker that died (killed, its
+#: machine lost): no job runs this long (a desk import stops itself at 10 minutes).
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def release_abandoned_jobs(now: datetime | None = None) -> int:
+    """Mark jobs a dead worker left claimed as failed, so none stays "running" forever.
+
+    The job is not run again from here: the work it held is found again by its app's own
+    sweep (write-backs, ship notices, imports and pulls are re-enqueued from their rows),
+    which is what keeps it sent exactly once.
+    """
+    moment = now or timezone.now()
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=moment - ABANDONED_AFTER
+    ).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=moment,
+        exception_class_path="crossdock.worker.AbandonedJob",
+        traceback="the worker that claimed this job stopped before finishing it",
+    )
+
+
+def _release_abandoned_jobs_tick() -> None:
+    release_abandoned_jobs()
+
+
+register_periodic("worker.release_abandoned_jobs", _release_abandoned_jobs_tick, every_seconds=60)
 
 
 def lanes() -> dict[str, tuple[str, ...]]:

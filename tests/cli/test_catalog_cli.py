@@ -147,6 +147,6 @@ def test_stock_adjust_and_levels(account: Account) -> None:
             }
         ]
     }
-    assert unknown.exit_code == 1
+    assert unknown.exit_code == 3  # not found (crossdock.cli.errors)
     assert "no inventory source named 'Attic'" in unknown.stderr
     assert level(mug, source) == (7, 0)

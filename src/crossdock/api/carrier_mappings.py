@@ -9,6 +9,7 @@ from pydantic import Field
 from crossdock.api.auth import caller
 from crossdock.hub.channels import carriers
 from crossdock.hub.channels.models import CarrierMapping
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["carrier mappings"])
 
@@ -23,7 +24,7 @@ class MappingOut(Schema):
     is_default: bool
 
 
-class MappingIn(Schema):
+class MappingIn(InSchema):
     channel_kind: str = Field(min_length=1, max_length=40)
     carrier: str = Field(min_length=1, max_length=100, description="As ShipStation reports it")
     service: str = Field(default="", max_length=100, description="Empty matches any service")

@@ -20,6 +20,7 @@ from crossdock.hub.channels.connections import secret_names, spec_of
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.orders.tasks import request_sync
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["channels"])
 
@@ -65,7 +66,7 @@ class ChannelOut(Schema):
     created_at: datetime
 
 
-class ChannelIn(Schema):
+class ChannelIn(InSchema):
     kind: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=100)
     settings: dict[str, str] = Field(default_factory=dict)
@@ -73,7 +74,7 @@ class ChannelIn(Schema):
     is_active: bool = True
 
 
-class ChannelPatch(Schema):
+class ChannelPatch(InSchema):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     settings: dict[str, str] | None = Field(
         default=None, description="Settings to change; an empty value clears one"

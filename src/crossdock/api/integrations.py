@@ -19,6 +19,7 @@ from pydantic import Field
 from crossdock.api.auth import caller
 from crossdock.hub.shipstation import queries, services
 from crossdock.hub.shipstation.models import MAX_PAGE_SIZE, ShipStationIntegration
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["integrations"])
 
@@ -28,7 +29,7 @@ CustomFieldName = Literal[
 ]
 
 
-class OptionsIn(Schema):
+class OptionsIn(InSchema):
     channels: list[int] = Field(
         default_factory=list, max_length=200, description="Channel ids; empty means every channel"
     )
@@ -46,7 +47,7 @@ class OptionsIn(Schema):
     write_back: bool = True
 
 
-class OptionsPatch(Schema):
+class OptionsPatch(InSchema):
     channels: list[int] | None = Field(default=None, max_length=200)
     exclude_external_fulfillment: bool | None = None
     send_internal_notes: bool | None = None
@@ -59,12 +60,12 @@ class OptionsPatch(Schema):
     write_back: bool | None = None
 
 
-class IntegrationIn(Schema):
+class IntegrationIn(InSchema):
     name: str = Field(default=services.DEFAULT_NAME, min_length=1, max_length=100)
     options: OptionsIn = Field(default_factory=OptionsIn)
 
 
-class IntegrationPatch(Schema):
+class IntegrationPatch(InSchema):
     name: str | None = Field(default=None, min_length=1, max_length=100)
     options: OptionsPatch | None = None
 
@@ -108,7 +109,7 @@ class IntegrationOut(Schema):
     options: OptionsOut
 
 
-class RotateIn(Schema):
+class RotateIn(InSchema):
     overlap_hours: int = Field(
         default=int(services.PASSWORD_OVERLAP.total_seconds() // 3600),
         ge=0,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
 from pydantic import AfterValidator, Field, field_validator
@@ -17,20 +17,10 @@ from crossdock.core.statuses import OrderStatus
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.orders.conversion import address_of, customer_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.platform.api_schemas import InSchema
 
 Money = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=-MAX_AMOUNT, le=MAX_AMOUNT)]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
-
-
-class InSchema(Schema):
-    """A request body: no text field may carry a NUL (PostgreSQL cannot store one)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _no_nul(cls, value: Any) -> Any:
-        if isinstance(value, str) and "\x00" in value:
-            raise ValueError("must not contain a NUL character")
-        return value
 
 
 def aware_utc(value: datetime) -> datetime:

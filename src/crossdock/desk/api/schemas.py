@@ -4,37 +4,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from ninja import Schema
-from pydantic import Field, field_validator
-from pydantic_core import PydanticCustomError
+from pydantic import Field
 
 from crossdock.core.money import MAX_AMOUNT
 from crossdock.core.numbers import plain_decimal
-from crossdock.core.text import NOT_TEXT, is_storable_text
 from crossdock.desk.orders.importing import ImportSummary
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.models import BuyerEmail, Shipment, StoreNotice
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import ConnectionReport
+from crossdock.platform.api_schemas import InSchema
 
 NotifyStoreMode = Literal["immediately", "after_hours", "at_time", "never"]
 #: ``basic``: HTTP Basic only (the default); ``query``: also ``SS-UserName``/``SS-Password``.
 AuthMode = Literal["basic", "query"]
 PositiveMoney = Annotated[Decimal, Field(max_digits=12, decimal_places=2, ge=0, le=MAX_AMOUNT)]
-
-
-class InSchema(Schema):
-    """A request body: every text field must be storable (no lone surrogate, no NUL)."""
-
-    @field_validator("*", mode="after")
-    @classmethod
-    def _storable(cls, value: Any) -> Any:
-        if isinstance(value, str) and not is_storable_text(value):
-            # A custom error keeps the message exact (no "Value error, " prefix).
-            raise PydanticCustomError("invalid_text", NOT_TEXT)
-        return value
 
 
 class StatusMappingSchema(InSchema):

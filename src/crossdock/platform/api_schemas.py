@@ -1,0 +1,43 @@
+"""The one base of every REST request body of the hub's and the desk's APIs.
+
+django-ninja's ``Schema`` reads its fields from any object (it wraps the input in a getter
+of attributes), so a body of ``[]``, ``"text"``, ``0`` or ``null`` validated as an object
+with every field left out: a PATCH answered 200 having changed nothing, a create used its
+defaults. A body schema derived from :class:`InSchema` is a JSON object or a 422 naming the
+body, and its text fields hold only storable text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from ninja import Schema
+from ninja.schema import DjangoGetter
+from pydantic import field_validator, model_validator
+from pydantic_core import PydanticCustomError
+
+from crossdock.core.text import NOT_TEXT, is_storable_text
+
+NOT_AN_OBJECT = "must be a JSON object"
+
+
+class InSchema(Schema):
+    """A request body (or a part of one): a JSON object whose texts are storable."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_object(cls, value: Any) -> Any:
+        # ninja's own validator runs first and wraps whatever came in a getter.
+        given = value._obj if isinstance(value, DjangoGetter) else value
+        if not isinstance(given, Mapping | Schema):
+            raise PydanticCustomError("object_type", NOT_AN_OBJECT)
+        return value
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        if isinstance(value, str) and not is_storable_text(value):
+            # A custom error keeps the message exact (no "Value error, " prefix).
+            raise PydanticCustomError("invalid_text", NOT_TEXT)
+        return value

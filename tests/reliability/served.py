@@ -1,0 +1,37 @@
+"""Served processes for the reliability suites: their environment, and code run in them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+from tests.serving import CROSSDOCK
+
+
+def migrated_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of served processes sharing one migrated SQLite file in ``tmp_path``."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+    }
+    env |= {"CROSSDOCK_DATA_DIR": str(tmp_path / "data"), "CROSSDOCK_SANDBOX": "1"}
+    subprocess.run([CROSSDOCK, "migrate"], env=env, check=True, capture_output=True)  # noqa: S603
+    return env
+
+
+def manage(env: dict[str, str], code: str) -> dict[str, object]:
+    """Run ``code`` in ``crossdock manage shell``; what it printed after ``RESULT ``."""
+    done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [CROSSDOCK, "manage", "shell", "-c", code],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
+    return json.loads(lines[-1][len("RESULT ") :]) if lines else {}
