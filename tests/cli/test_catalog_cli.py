@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from crossdock.cli.root import app
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.models import Product, StockMovement
-from tests.hub.catalog.support import level, stocked, warehouse
+from tests.fixtures.catalog import level, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()

@@ -26,8 +26,8 @@ from crossdock.hub.catalog.services import set_channel_sources, update_product
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.orders.models import Order
+from tests.fixtures.catalog import level, listing, stocked, warehouse
 from tests.fixtures.orders import make_order
-from tests.hub.catalog.support import level, listing, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from crossdock.hub.catalog.models import ChannelSource, Listing, Product, StockM
 from crossdock.hub.catalog.services import set_channel_sources
 from crossdock.hub.channels.services import add_channel
 from tests.fixtures.api import ApiClient
-from tests.hub.catalog.support import level, listing, stocked, warehouse
+from tests.fixtures.catalog import level, listing, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 

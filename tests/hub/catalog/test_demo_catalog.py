@@ -12,8 +12,8 @@ from crossdock.hub.catalog.models import ChannelStock, Listing
 from crossdock.hub.catalog.propagation import deliver_channel
 from crossdock.hub.channels.models import Channel
 from crossdock.sandbox.models import SandboxListing
+from tests.fixtures.catalog import CLERK
 from tests.fixtures.sandbox import sandbox_http
-from tests.hub.catalog.support import CLERK
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from crossdock.hub.catalog.models import (
     StockMovement,
 )
 from crossdock.hub.catalog.services import set_recipe
-from tests.hub.catalog.support import CLERK, level, stocked, warehouse
+from tests.fixtures.catalog import CLERK, level, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -11,17 +11,21 @@ from django_tasks_db.models import DBTaskResult
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import queries
 from crossdock.hub.catalog.listings import decide_winner, pull_listings
-from crossdock.hub.catalog.models import DriftRecord, Listing, StockPush
+from crossdock.hub.catalog.models import ChannelStock, DriftRecord, Listing, StockPush
 from crossdock.hub.catalog.propagation import deliver_channel
-from crossdock.hub.catalog.schedule import enqueue_due_reconciliations, reconcile_channel
+from crossdock.hub.catalog.schedule import (
+    enqueue_due_reconciliations,
+    pull_channel_listings,
+    reconcile_channel,
+)
 from crossdock.hub.catalog.services import create_product, update_product
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.generator import ListingSeed
 from crossdock.sandbox.models import SandboxListing
+from tests.fixtures.catalog import CLERK, level, stocked, warehouse
 from tests.fixtures.sandbox import BASE_URL, sandbox_http
-from tests.hub.catalog.support import CLERK, level, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +175,24 @@ def test_the_tick_reads_a_new_channel_s_listings_once_and_reconciles_decided_one
         "crossdock.hub.catalog.schedule.pull_channel_listings",
         "crossdock.hub.catalog.schedule.reconcile_stock",
     ]
+
+
+def test_a_listing_read_of_an_unreachable_channel_is_recorded_and_the_job_ends_normally(
+    account: Account,
+) -> None:
+    # given: a channel whose marketplace does not answer (a closed loopback port)
+    channel = add_channel(
+        account,
+        "sandbox",
+        "Closed",
+        {"base_url": "http://127.0.0.1:9/sandbox/api/v1", "api_token": "sbx_closed"},
+    )
+    enqueue_due_reconciliations()
+
+    # when
+    read = pull_channel_listings.call(channel.pk)
+
+    # then
+    assert read == 0
+    assert "Connection refused" in ChannelStock.objects.get(channel=channel).last_error
+    assert Listing.objects.filter(channel=channel).count() == 0

@@ -25,7 +25,7 @@ from crossdock.hub.catalog.services import (
 from crossdock.hub.catalog.tasks import sweep_stock_pushes
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
-from tests.hub.catalog.support import CLERK, listing, stocked, warehouse
+from tests.fixtures.catalog import CLERK, listing, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -24,8 +24,8 @@ from crossdock.hub.channels.services import add_channel
 from crossdock.hub.orders.pull import pull_orders
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.generator import ListingSeed
+from tests.fixtures.catalog import CLERK, stocked, warehouse
 from tests.fixtures.tasks import run_queued_tasks
-from tests.hub.catalog.support import CLERK, stocked, warehouse
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
 

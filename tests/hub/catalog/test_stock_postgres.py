@@ -28,7 +28,7 @@ from crossdock.hub.catalog.propagation import deliver_channel
 from crossdock.hub.catalog.services import rebuild_levels, receive
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.orders.services import create_order
-from tests.hub.catalog.support import CLERK, listing, order_data, stocked, warehouse
+from tests.fixtures.catalog import CLERK, listing, order_data, stocked, warehouse
 from tests.hub.channels.test_workers_postgres import _in_threads
 
 pytestmark = [

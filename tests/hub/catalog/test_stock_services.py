@@ -27,7 +27,7 @@ from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.orders.services import cancel_order, create_order
 from crossdock.hub.orders.upsert import upsert_channel_order
-from tests.hub.catalog.support import CLERK, level, order_data, stocked, warehouse
+from tests.fixtures.catalog import CLERK, level, order_data, stocked, warehouse
 
 
 def _ledger(account: Account) -> list[tuple[str, int, int]]:

@@ -12,8 +12,8 @@ from crossdock.hub.catalog.models import Product
 from crossdock.hub.catalog.services import set_channel_sources, set_recipe
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.models import Order, OrderLine
+from tests.fixtures.catalog import level, stocked, warehouse
 from tests.fixtures.shipstation import StoreClient
-from tests.hub.catalog.support import level, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 

@@ -98,8 +98,19 @@ def reconcile_channel(
 
 @task(queue_name="stock")
 def pull_channel_listings(channel_id: int) -> int:
-    """Read a channel's listings now (on connecting, or "read listings" from a page)."""
-    result: ListingSync = pull_listings(channel_id, SYSTEM)
+    """Read a channel's listings now (on connecting, or "read listings" from a page).
+
+    A channel that cannot answer is recorded on its stock state (shown on its Stock page)
+    and read again by the next reconciliation; the job itself ends normally.
+    """
+    try:
+        result: ListingSync = pull_listings(channel_id, SYSTEM)
+    except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
+        logger.warning("reading listings of channel %s failed: %s", channel_id, error)
+        channel = Channel.objects.filter(pk=channel_id).first()
+        if channel is not None:
+            pull_failed(channel, ConnectorError(str(error)))
+        return 0
     return result.read
 
 
