@@ -16,6 +16,7 @@ from crossdock.connectors.base import Capability, ConnectorSpec, Location, Probl
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import carriers, connections, queries, services, webhooks
+from crossdock.hub.channels.connections import spec_of
 from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment import queries as fulfillment_queries
@@ -165,13 +166,17 @@ def _render_channel(
 def _webhook_context(
     request: HttpRequest, channel: Channel, spec: ConnectorSpec | None
 ) -> dict[str, Any]:
-    """The webhook card: URL, the secret once (right after it was made), last deliveries."""
+    """The webhook card: URL, the secret once (right after it was made) or, for a secret
+    the platform issues, whether it was entered; last deliveries."""
     if spec is None or spec.webhooks is None:
         return {"webhooks": None}
     webhook = webhooks.webhook_of(channel)
+    platform = webhooks.platform_issued(spec)
     return {
         "webhooks": spec.webhooks,
         "webhook": webhook,
+        "platform_secret": platform,
+        "platform_secret_set": platform and webhooks.has_platform_secret(channel),
         "webhook_url": request.build_absolute_uri(reverse("webhook_receive", args=[webhook.token]))
         if webhook
         else "",
@@ -190,6 +195,9 @@ def _secret_key(channel_id: int) -> str:
 def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
     """Make the channel's webhook endpoint, or replace it once the merchant confirms."""
     channel = _channel(account, channel_id)
+    if webhooks.platform_issued(spec_of(channel)):
+        _enter_platform_secret(request, account, channel)
+        return redirect("channel_detail", channel_id=channel.pk)
     if webhooks.webhook_of(channel) is not None and request.POST.get("confirm") != "yes":
         messages.error(
             request,
@@ -204,6 +212,30 @@ def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> 
         request.session[_secret_key(channel.pk)] = issued.secret
         messages.success(request, "Webhook endpoint ready: copy the secret now, it is shown once.")
     return redirect("channel_detail", channel_id=channel.pk)
+
+
+def _enter_platform_secret(request: HttpRequest, account: Account, channel: Channel) -> None:
+    """Store the secret the platform signs with; changing one asks to confirm first.
+
+    The value is never echoed back, not even when it is refused.
+    """
+    if webhooks.has_platform_secret(channel) and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Tick the box to confirm: deliveries signed with the current secret stop being "
+            "accepted.",
+        )
+        return
+    try:
+        webhooks.enter_platform_secret(account, channel.pk, request.POST.get("webhook_secret", ""))
+    except ChannelValidationError as error:
+        messages.error(request, f"Secret not saved: it {error.message}.")
+    except ChannelConflict as error:
+        messages.error(request, f"No webhook: {error}.")
+    else:
+        messages.success(
+            request, "Secret saved. Deliveries signed with it are accepted at the URL shown."
+        )
 
 
 @account_view
