@@ -214,6 +214,9 @@ def get_channel(request: HttpRequest, channel_id: int) -> ChannelOut:
 @router.patch("/{channel_id}", response=ChannelOut, summary="Change name, settings, schedule")
 def patch_channel(request: HttpRequest, channel_id: int, body: ChannelPatch) -> ChannelOut:
     who = caller(request)
+    if body.settings is not None:
+        # A new location is checked against the channel's own (one real call).
+        services.check_location_change(who.account, channel_id, body.settings)
     channel = services.update_channel(
         who.account,
         channel_id,

@@ -15,11 +15,22 @@ import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crossdock.connectors.base import Capability, ConnectorSpec, FieldKind, ProblemKind
+from crossdock.connectors.base import (
+    Capability,
+    ConnectorError,
+    ConnectorSpec,
+    FieldKind,
+    ProblemKind,
+)
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.core.display import plural
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.channels.connections import check_values
+from crossdock.hub.channels.connections import (
+    check_values,
+    connected,
+    location_field,
+    location_problems,
+)
 from crossdock.hub.channels.crypto import SecretsUnreadable, decrypt_secrets, encrypt_secrets
 from crossdock.hub.channels.errors import (
     ChannelCheckFailed,
@@ -206,6 +217,31 @@ def _locked(account: Account, channel_id: int) -> Channel:
     if channel is None:
         raise ChannelNotFound(f"no channel {channel_id}")
     return channel
+
+
+def check_location_change(
+    account: Account,
+    channel_id: int,
+    values: Mapping[str, str],
+    client: httpx.Client | None = None,
+) -> None:
+    """A location setting about to be changed must be one the channel lists (one real call
+    with the stored credentials); a channel that cannot answer now is not held against it.
+    Raises :class:`ChannelCheckFailed` naming the setting."""
+    channel = Channel.objects.filter(account=account, pk=channel_id).first()
+    if channel is None:
+        raise ChannelNotFound(f"no channel {channel_id}")
+    spec = _spec(channel.kind)
+    name = location_field(spec)
+    if not name or not values.get(name, "").strip():
+        return
+    try:
+        with connected(channel, client) as connector:
+            problems = location_problems(spec, values[name], connector)
+    except (ConnectorError, SecretsUnreadable):
+        return
+    if problems:
+        raise ChannelCheckFailed(problems)
 
 
 def update_channel(
