@@ -13,24 +13,39 @@ from django_tasks_db.models import DBTaskResult
 
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
+from crossdock.hub.channels import connections
 from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import CarrierMapping, Channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.sandbox.models import SandboxShop
 from tests.fixtures.api import ApiClient
 from tests.fixtures.channels import pull, ship
-from tests.fixtures.sandbox import BASE_URL
+from tests.fixtures.sandbox import BASE_URL, sandbox_http
 
 pytestmark = pytest.mark.django_db
+#: A token no shop holds: bodies refused before the connection check is made.
 TOKEN = "sbx_very-secret-token-value"
 SETTINGS = {"base_url": BASE_URL, "api_token": TOKEN}
 BODY: dict[str, Any] = {"kind": "sandbox", "name": "Nordic", "settings": SETTINGS}
 
 
+@pytest.fixture
+def token(shop: tuple[SandboxShop, str], monkeypatch: pytest.MonkeyPatch) -> str:
+    """The sandbox shop's API token; the connection check of a new channel reaches the
+    sandbox in-process, so a channel with this token passes it."""
+    monkeypatch.setattr(connections, "build_client", sandbox_http)
+    return shop[1]
+
+
+@pytest.fixture
+def body(token: str) -> dict[str, Any]:
+    return {**BODY, "settings": {**SETTINGS, "api_token": token}}
+
+
 def test_a_channel_is_created_with_its_secret_stored_encrypted_and_never_shown(
-    api: ApiClient,
+    api: ApiClient, body: dict[str, Any], token: str
 ) -> None:
-    created = api.post("/channels", BODY)
+    created = api.post("/channels", body)
 
     assert created.status_code == 201, created.content
     body = created.json()
@@ -45,22 +60,24 @@ def test_a_channel_is_created_with_its_secret_stored_encrypted_and_never_shown(
         "set_stock",
     ]
     assert body["health"]["next_sync_at"] is not None
-    assert TOKEN not in created.content.decode()
-    assert TOKEN not in api.get("/channels").content.decode()
+    assert token not in created.content.decode()
+    assert token not in api.get("/channels").content.decode()
     channel = Channel.objects.get(pk=body["id"])
-    assert TOKEN not in repr(channel)
-    assert TOKEN not in str(channel.settings)
+    assert token not in repr(channel)
+    assert token not in str(channel.settings)
     with connection.cursor() as cursor:
         cursor.execute("SELECT settings, secrets_ciphertext FROM channels_channel")
         raw = " ".join(str(value) for row in cursor.fetchall() for value in row)
-    assert TOKEN not in raw
+    assert token not in raw
     assert "api_token" not in raw
 
 
-def test_the_admin_never_renders_a_channel_secret(api: ApiClient) -> None:
+def test_the_admin_never_renders_a_channel_secret(
+    api: ApiClient, body: dict[str, Any], token: str
+) -> None:
     from django.contrib.auth import get_user_model
 
-    channel_id = api.post("/channels", BODY).json()["id"]
+    channel_id = api.post("/channels", body).json()["id"]
     staff = get_user_model().objects.create_superuser("root", "root@example.com", "pw-12345678")
     client = Client()
     client.force_login(staff)
@@ -68,7 +85,7 @@ def test_the_admin_never_renders_a_channel_secret(api: ApiClient) -> None:
     page = client.get(f"/admin/channels/channel/{channel_id}/change/")
 
     assert page.status_code == 200
-    assert TOKEN not in page.content.decode()
+    assert token not in page.content.decode()
     assert "secrets_ciphertext" not in page.content.decode()
     assert Channel in site._registry
 
@@ -95,17 +112,19 @@ def test_invalid_channels_are_refused_and_nothing_is_stored(
     assert Channel.objects.filter(kind="sandbox").count() == 0
 
 
-def test_a_channel_name_is_unique_in_an_account(api: ApiClient) -> None:
-    api.post("/channels", BODY)
+def test_a_channel_name_is_unique_in_an_account(api: ApiClient, body: dict[str, Any]) -> None:
+    api.post("/channels", body)
 
-    again = api.post("/channels", BODY)
+    again = api.post("/channels", body)
 
     assert again.status_code == 409
     assert Channel.objects.filter(kind="sandbox").count() == 1
 
 
-def test_patching_changes_named_settings_and_keeps_the_secret(api: ApiClient) -> None:
-    channel_id = api.post("/channels", BODY).json()["id"]
+def test_patching_changes_named_settings_and_keeps_the_secret(
+    api: ApiClient, body: dict[str, Any]
+) -> None:
+    channel_id = api.post("/channels", body).json()["id"]
 
     patched = api.patch(
         f"/channels/{channel_id}",
@@ -125,9 +144,9 @@ def test_patching_changes_named_settings_and_keeps_the_secret(api: ApiClient) ->
 
 
 def test_after_a_key_change_a_channel_shows_no_secrets_and_takes_them_again(
-    api: ApiClient, settings: Any
+    api: ApiClient, settings: Any, body: dict[str, Any]
 ) -> None:
-    channel_id = api.post("/channels", BODY).json()["id"]
+    channel_id = api.post("/channels", body).json()["id"]
     settings.ENCRYPTION_KEY = "a-rotated-key"
 
     listed = api.get("/channels")
@@ -145,8 +164,10 @@ def test_after_a_key_change_a_channel_shows_no_secrets_and_takes_them_again(
     }
 
 
-def test_sync_now_queues_one_pull_and_is_refused_for_inactive_channels(api: ApiClient) -> None:
-    channel_id = api.post("/channels", BODY).json()["id"]
+def test_sync_now_queues_one_pull_and_is_refused_for_inactive_channels(
+    api: ApiClient, body: dict[str, Any]
+) -> None:
+    channel_id = api.post("/channels", body).json()["id"]
 
     queued = api.post(f"/channels/{channel_id}/sync")
     api.patch(f"/channels/{channel_id}", {"is_active": False})
@@ -171,16 +192,16 @@ def test_the_manual_channel_neither_syncs_nor_deletes(api: ApiClient, account: A
 
 
 def test_a_channel_with_orders_cannot_be_deleted_one_without_can(
-    api: ApiClient, account: Account, shop: tuple[SandboxShop, str]
+    api: ApiClient, account: Account, shop: tuple[SandboxShop, str], body: dict[str, Any]
 ) -> None:
     from crossdock.sandbox.services import generate_orders
 
     used = Channel.objects.get(
-        pk=api.post("/channels", {**BODY, "settings": {**SETTINGS, "api_token": shop[1]}}).json()[
+        pk=api.post("/channels", {**body, "settings": {**SETTINGS, "api_token": shop[1]}}).json()[
             "id"
         ]
     )
-    unused_id = api.post("/channels", {**BODY, "name": "Spare"}).json()["id"]
+    unused_id = api.post("/channels", {**body, "name": "Spare"}).json()["id"]
     generate_orders(shop[0], 1)
     pull(used)
 
@@ -193,9 +214,9 @@ def test_a_channel_with_orders_cannot_be_deleted_one_without_can(
 
 
 def test_another_accounts_channels_are_invisible(
-    api: ApiClient, make_account: Callable[[str], Account]
+    api: ApiClient, make_account: Callable[[str], Account], body: dict[str, Any]
 ) -> None:
-    channel_id = api.post("/channels", BODY).json()["id"]
+    channel_id = api.post("/channels", body).json()["id"]
     stranger = ApiClient(create_token(make_account("Stranger"), "t").secret)
 
     assert stranger.get(f"/channels/{channel_id}").status_code == 404

@@ -10,19 +10,23 @@ from typer.testing import CliRunner
 
 from crossdock.cli.root import app
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels import connections
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
 from crossdock.sandbox.models import SandboxShop
 from crossdock.sandbox.services import generate_orders
 from tests.fixtures.channels import pull, ship
-from tests.fixtures.sandbox import BASE_URL
+from tests.fixtures.sandbox import BASE_URL, sandbox_http
 
 pytestmark = pytest.mark.django_db
 runner = CliRunner()
 
 
-def test_channels_add_and_list_print_json_without_secrets(account: Account) -> None:
+def test_channels_add_and_list_print_json_without_secrets(
+    account: Account, shop: tuple[SandboxShop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(connections, "build_client", sandbox_http)
     added = runner.invoke(
         app,
         [
@@ -37,7 +41,7 @@ def test_channels_add_and_list_print_json_without_secrets(account: Account) -> N
             "--setting",
             f"base_url={BASE_URL}",
             "--setting",
-            "api_token=sbx_cli-secret",
+            f"api_token={shop[1]}",
             "--interval",
             "600",
             "--json",
@@ -47,7 +51,7 @@ def test_channels_add_and_list_print_json_without_secrets(account: Account) -> N
 
     assert added.exit_code == 0, added.output
     assert json.loads(added.stdout)["secret_settings_set"] == ["api_token"]
-    assert "sbx_cli-secret" not in added.stdout + listed.stdout
+    assert shop[1] not in added.stdout + listed.stdout
     rows = json.loads(listed.stdout)["channels"]
     assert [(row["name"], row["kind"]) for row in rows] == [
         ("Manual", "manual"),

@@ -66,6 +66,12 @@ class ChannelOut(Schema):
     created_at: datetime
 
 
+class ChannelCreatedOut(ChannelOut):
+    warnings: list[str] = Field(
+        description="Why the connection could not be tested (the channel is saved all the same)"
+    )
+
+
 class ChannelIn(InSchema):
     kind: str = Field(min_length=1, max_length=40)
     name: str = Field(min_length=1, max_length=100)
@@ -172,10 +178,17 @@ def list_connectors(request: HttpRequest) -> list[ConnectorOut]:
     return [connector_out(spec) for spec in registry().all()]
 
 
-@router.post("", response={201: ChannelOut}, summary="Connect a channel")
-def create_channel(request: HttpRequest, body: ChannelIn) -> Status[ChannelOut]:
+@router.post(
+    "",
+    response={201: ChannelCreatedOut},
+    summary="Connect a channel",
+    description="The connection is tested first with one real call: each problem (bad "
+    "address, token, missing scope, location, closed store) is a 422 naming its setting "
+    "(`settings.<name>`). A channel that cannot be reached right now is saved with a warning.",
+)
+def create_channel(request: HttpRequest, body: ChannelIn) -> Status[ChannelCreatedOut]:
     who = caller(request)
-    channel = services.add_channel(
+    connected = services.connect_channel(
         who.account,
         body.kind,
         body.name,
@@ -183,7 +196,10 @@ def create_channel(request: HttpRequest, body: ChannelIn) -> Status[ChannelOut]:
         sync_interval=body.sync_interval,
         is_active=body.is_active,
     )
-    return Status(201, channel_out(channel))
+    created = ChannelCreatedOut(
+        **channel_out(connected.channel).model_dump(), warnings=list(connected.warnings)
+    )
+    return Status(201, created)
 
 
 @router.get("", response=list[ChannelOut], summary="Channels with their health")
@@ -199,6 +215,9 @@ def get_channel(request: HttpRequest, channel_id: int) -> ChannelOut:
 @router.patch("/{channel_id}", response=ChannelOut, summary="Change name, settings, schedule")
 def patch_channel(request: HttpRequest, channel_id: int, body: ChannelPatch) -> ChannelOut:
     who = caller(request)
+    if body.settings is not None:
+        # A new location is checked against the channel's own (one real call).
+        services.check_location_change(who.account, channel_id, body.settings)
     channel = services.update_channel(
         who.account,
         channel_id,

@@ -7,11 +7,12 @@ from typing import Any
 import typer
 from rich.table import Table
 
-from crossdock.cli.output import JsonOption, console, emit_json, fail
+from crossdock.cli.output import JsonOption, console, emit_json, fail, stderr
 from crossdock.hub.accounts import services as accounts
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import queries, services
 from crossdock.hub.channels.connections import secret_names
+from crossdock.hub.channels.errors import ChannelCheckFailed
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
@@ -89,12 +90,21 @@ def add_channel(
     interval: int | None = typer.Option(None, "--interval", help="Seconds between pulls."),
     as_json: bool = JsonOption,
 ) -> None:
-    """Connect a channel."""
-    channel = services.add_channel(
-        _account(account), kind, name, _settings(setting), sync_interval=interval
-    )
+    """Connect a channel, once its connection check passes (one real call to the channel)."""
+    try:
+        connected = services.connect_channel(
+            _account(account), kind, name, _settings(setting), sync_interval=interval
+        )
+    except ChannelCheckFailed as error:
+        # One line per problem, each naming the setting to correct.
+        for field, message in error.field_errors:
+            stderr.print(f"[red]error:[/red] {field}: {message}", highlight=False, soft_wrap=True)
+        raise typer.Exit(1) from error
+    channel = connected.channel
+    for warning in connected.warnings:
+        stderr.print(f"[yellow]warning:[/yellow] {warning}", highlight=False, soft_wrap=True)
     if as_json:
-        emit_json(_channel_row(channel))
+        emit_json({**_channel_row(channel), "warnings": list(connected.warnings)})
     else:
         console.print(f"Connected [bold]{channel.name}[/bold] ({channel.kind}, id {channel.pk}).")
 

@@ -144,6 +144,17 @@ class RateLimit:
     burst: int
 
 
+class WebhookSecretSource(StrEnum):
+    """Where the secret a channel's webhook deliveries are verified with comes from."""
+
+    #: The hub makes it and shows it once; the merchant gives it to the platform (pasted
+    #: into the webhook, or registered as a header the platform sends back).
+    HUB = "hub"
+    #: The platform signs with a secret of its own that nobody can choose (an app's client
+    #: secret); the merchant copies it from the platform into the channel page.
+    PLATFORM = "platform"
+
+
 ConnectorFactory = Callable[[httpx.Client, ChannelConfig], object]
 
 
@@ -176,6 +187,10 @@ class ConnectorSpec:
     rate_limit: RateLimit | None = None
     #: How the channel's webhook deliveries are verified and read (``None``: no webhooks).
     webhooks: WebhookReceiver | None = None
+    #: Who issues the webhook secret; for :attr:`WebhookSecretSource.PLATFORM`,
+    #: ``webhook_secret_help`` tells the merchant where the platform shows it.
+    webhook_secret_source: WebhookSecretSource = WebhookSecretSource.HUB
+    webhook_secret_help: str = ""
 
     def marketplace_url(self, settings: Mapping[str, str]) -> str:
         """The channel's page on the marketplace, from its settings, or ``""``."""

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.connectors.bigcommerce.fake import TOKEN
+import pytest
+
+from crossdock.connectors.http import build_client
+from crossdock.hub.channels import connections
+from tests.connectors.bigcommerce.fake import TOKEN, FakeBigCommerce
 from tests.fixtures.api import ApiClient
 
 
@@ -20,8 +24,12 @@ def test_bigcommerce_is_offered_with_its_settings_and_carrier_vocabulary(api: Ap
 
 
 def test_a_bigcommerce_channel_is_added_with_its_token_stored_and_never_shown(
-    api: ApiClient,
+    api: ApiClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    store = FakeBigCommerce()
+    monkeypatch.setattr(
+        connections, "build_client", lambda: build_client(transport=store.transport())
+    )
     created = api.post(
         "/channels",
         {
@@ -35,6 +43,7 @@ def test_a_bigcommerce_channel_is_added_with_its_token_stored_and_never_shown(
     body = created.json()
     assert body["settings"] == {"store_hash": "abc123xyz", "location_id": "1"}
     assert body["secret_settings_set"] == ["access_token"]
+    assert body["warnings"] == []
     assert body["capabilities"] == [
         "fetch_order",
         "pull_listings",

@@ -1,7 +1,7 @@
 """The sandbox connector's fake platform for the conformance kit: the real sandbox app.
 
 Requests go through Django's test client to the sandbox views and database
-(:func:`tests.sandbox.support.django_transport`), so the kit exercises the very API the
+(:func:`tests.fixtures.sandbox.django_transport`), so the kit exercises the very API the
 sandbox serves. Needs the database (the kit marks every test with it).
 """
 

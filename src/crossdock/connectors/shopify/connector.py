@@ -37,6 +37,7 @@ from crossdock.connectors.base import (
     StockLevel,
     StockResult,
     ValidationError,
+    WebhookSecretSource,
 )
 from crossdock.connectors.shopify import mapping, queries
 from crossdock.connectors.shopify.client import ShopifyClient
@@ -445,6 +446,13 @@ SPEC = ConnectorSpec(
     ),
     factory=ShopifyConnector,
     webhooks=WEBHOOKS,
+    # Shopify signs every delivery with a key of its own; the merchant enters it here.
+    webhook_secret_source=WebhookSecretSource.PLATFORM,
+    webhook_secret_help=(  # noqa: S106 - where to find a secret, not a secret
+        "The custom app's client secret (API secret key): Settings → Apps and "
+        "sales channels → Develop apps → the app → API credentials. For webhooks made under "
+        "Settings → Notifications → Webhooks, the key shown at the bottom of that page."
+    ),
     settings_schema=(
         SettingField(
             "shop_domain",

@@ -81,8 +81,8 @@ def check_values(
     spec: ConnectorSpec, values: Mapping[str, str], client: httpx.Client | None = None
 ) -> list[ConnectionProblem]:
     """ "Test connection": one real call with the settings a merchant entered, every problem
-    named (bad domain, bad token, missing scope, store closed); ``[]`` when it works or the
-    connector cannot check. Nothing is stored."""
+    named (bad domain, bad token, missing scope, store closed, a location the channel does
+    not list); ``[]`` when it works or the connector cannot check. Nothing is stored."""
     secret_names = {field.name for field in spec.settings_schema if field.secret}
     config = ChannelConfig(
         settings={k: v for k, v in values.items() if k not in secret_names},
@@ -93,7 +93,9 @@ def check_values(
         connector = spec.build(http, config)
         if not isinstance(connector, CheckConnection):
             return []
-        return list(connector.check_connection())
+        problems = list(connector.check_connection())
+        chosen = config.value(location_field(spec)) if location_field(spec) else ""
+        return problems or location_problems(spec, chosen, connector)
     except ConnectorError as error:
         return [ConnectionProblem(ProblemKind.UNREACHABLE, str(error))]
     finally:
@@ -104,6 +106,29 @@ def check_values(
 def location_field(spec: ConnectorSpec) -> str:
     """The name of the spec's location setting, or ``""``."""
     return next((f.name for f in spec.settings_schema if f.kind == FieldKind.LOCATION), "")
+
+
+def location_problems(
+    spec: ConnectorSpec, chosen: str, connector: object
+) -> list[ConnectionProblem]:
+    """A chosen location the channel's ``list_locations()`` does not hold, named on its
+    setting with the ones it does (whatever the connector's own check looked at)."""
+    name = location_field(spec)
+    chosen = chosen.strip()
+    if not name or not chosen or not isinstance(connector, ListLocations):
+        return []
+    locations = list(connector.list_locations())
+    if any(location.external_id == chosen for location in locations):
+        return []
+    offered = ", ".join(f"{location.external_id} ({location.name})" for location in locations)
+    return [
+        ConnectionProblem(
+            ProblemKind.BAD_DOMAIN,
+            f"{chosen[:100]!r} is not one of the channel's locations"
+            + (f"; choose one of {offered}" if offered else ""),
+            name,
+        )
+    ]
 
 
 def locations_of(channel: Channel, client: httpx.Client | None = None) -> list[Location]:

@@ -1,4 +1,4 @@
-"""Channel writes: add, change, delete, and "sync now".
+"""Channel writes: connect (checked), add, change, delete, and "sync now".
 
 Settings are checked against the connector's schema; secret fields are encrypted into
 ``secrets_ciphertext`` and never stored in ``settings``. "Sync now" enqueues the pull inside
@@ -8,17 +8,36 @@ the transaction that asks for it.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+import httpx
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crossdock.connectors.base import Capability, ConnectorSpec, FieldKind
+from crossdock.connectors.base import (
+    Capability,
+    ConnectorError,
+    ConnectorSpec,
+    FieldKind,
+    ProblemKind,
+)
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.core.display import plural
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.channels.connections import (
+    check_values,
+    connected,
+    location_field,
+    location_problems,
+)
 from crossdock.hub.channels.crypto import decrypt_secrets, encrypt_secrets
-from crossdock.hub.channels.errors import ChannelConflict, ChannelNotFound, ChannelValidationError
+from crossdock.hub.channels.errors import (
+    ChannelCheckFailed,
+    ChannelConflict,
+    ChannelNotFound,
+    ChannelValidationError,
+)
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.platform.secrets import SecretUnreadable
 
@@ -136,6 +155,56 @@ def add_channel(
     return channel
 
 
+@dataclass(frozen=True, slots=True)
+class Connected:
+    """A channel just connected; ``warnings`` say why its connection could not be tested."""
+
+    channel: Channel
+    warnings: tuple[str, ...] = ()
+
+
+def connect_channel(
+    account: Account,
+    kind: str,
+    name: str,
+    values: Mapping[str, str],
+    *,
+    sync_interval: int | None = None,
+    is_active: bool = True,
+    client: httpx.Client | None = None,
+) -> Connected:
+    """Connect a channel once its connection check passes: what every entry point runs.
+
+    The settings are checked against the schema first (no call is made with a missing or
+    malformed one), then the connector's check makes one real call with them. Problems the
+    merchant can fix (bad address, token, scope, location, closed store) refuse the channel
+    with :class:`ChannelCheckFailed`; a channel that cannot be reached right now is saved
+    all the same, with a warning, and its first sync tells.
+    """
+    spec = _spec(kind)
+    if kind == MANUAL_KIND:
+        raise ChannelValidationError("kind", "the manual channel is built in")
+    _check_name(name)
+    if sync_interval is not None:
+        _check_interval(sync_interval)
+    settings, secrets = _merged_settings(spec, values, {}, {})
+    problems = check_values(spec, {**settings, **secrets}, client)
+    refused = [problem for problem in problems if problem.kind != ProblemKind.UNREACHABLE]
+    if refused:
+        raise ChannelCheckFailed(refused)
+    channel = add_channel(
+        account, kind, name, values, sync_interval=sync_interval, is_active=is_active
+    )
+    return Connected(
+        channel,
+        tuple(
+            f"Could not reach the channel to test it: {problem.message}"
+            for problem in problems
+            if problem.kind == ProblemKind.UNREACHABLE
+        ),
+    )
+
+
 def _stored_secrets(channel: Channel) -> dict[str, str]:
     """The channel's secrets; none when they cannot be decrypted, so they can be re-entered."""
     try:
@@ -149,6 +218,31 @@ def _locked(account: Account, channel_id: int) -> Channel:
     if channel is None:
         raise ChannelNotFound(f"no channel {channel_id}")
     return channel
+
+
+def check_location_change(
+    account: Account,
+    channel_id: int,
+    values: Mapping[str, str],
+    client: httpx.Client | None = None,
+) -> None:
+    """A location setting about to be changed must be one the channel lists (one real call
+    with the stored credentials); a channel that cannot answer now is not held against it.
+    Raises :class:`ChannelCheckFailed` naming the setting."""
+    channel = Channel.objects.filter(account=account, pk=channel_id).first()
+    if channel is None:
+        raise ChannelNotFound(f"no channel {channel_id}")
+    spec = _spec(channel.kind)
+    name = location_field(spec)
+    if not name or not values.get(name, "").strip():
+        return
+    try:
+        with connected(channel, client) as connector:
+            problems = location_problems(spec, values[name], connector)
+    except (ConnectorError, SecretUnreadable):
+        return
+    if problems:
+        raise ChannelCheckFailed(problems)
 
 
 def update_channel(

@@ -12,11 +12,16 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from crossdock.connectors.base import Capability, ConnectorSpec, Location, ProblemKind
+from crossdock.connectors.base import Capability, ConnectorSpec, Location
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels import carriers, connections, queries, services, webhooks
-from crossdock.hub.channels.errors import ChannelConflict, ChannelValidationError
+from crossdock.hub.channels.connections import spec_of
+from crossdock.hub.channels.errors import (
+    ChannelCheckFailed,
+    ChannelConflict,
+    ChannelValidationError,
+)
 from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment import queries as fulfillment_queries
 from crossdock.hub.fulfillment.models import WriteBack
@@ -81,23 +86,29 @@ def channel_connect(request: HttpRequest, account: Account, kind: str) -> HttpRe
     if spec.slug == MANUAL_KIND:
         raise Http404("the manual channel is built in")
     form = ChannelForm(request.POST or None, spec=spec)
-    if request.method == "POST" and form.is_valid() and _connection_works(request, spec, form):
+    if request.method == "POST" and form.is_valid():
         try:
-            channel = services.add_channel(
+            connected = services.connect_channel(
                 account,
                 spec.slug,
                 form.cleaned_data["name"],
                 form.values(),
                 sync_interval=form.sync_interval(),
             )
+        except ChannelCheckFailed as error:
+            # Each problem of the connection check goes next to the setting at fault.
+            for field, message in error.field_errors:
+                form.add_error(form.field_for_error(field), message)
         except ChannelValidationError as error:
             form.add_error(form.field_for_error(error.field), error.message)
         except ChannelConflict:
             form.add_error("name", "A channel with this name exists already.")
         else:
+            for warning in connected.warnings:
+                messages.warning(request, warning)
             choose = " Choose its location below." if connections.location_field(spec) else ""
-            messages.success(request, f"{channel.name} connected.{choose}")
-            return redirect("channel_detail", channel_id=channel.pk)
+            messages.success(request, f"{connected.channel.name} connected.{choose}")
+            return redirect("channel_detail", channel_id=connected.channel.pk)
     status = 400 if request.method == "POST" else 200
     context = {"section": "channels", "spec": spec, "form": form}
     return render(request, "web/channels/connect.html", context, status=status)
@@ -105,22 +116,6 @@ def channel_connect(request: HttpRequest, account: Account, kind: str) -> HttpRe
 
 def _locations(channel: Channel, spec: ConnectorSpec) -> list[Location]:
     return connections.locations_of(channel) if connections.location_field(spec) else []
-
-
-def _connection_works(request: HttpRequest, spec: ConnectorSpec, form: ChannelForm) -> bool:
-    """Test the connection with what was entered: each problem goes next to its field.
-
-    A store that cannot be reached right now is no reason to refuse: the channel is saved
-    with a warning and its first sync tells.
-    """
-    problems = connections.check_values(spec, form.values())
-    for problem in problems:
-        if problem.kind == ProblemKind.UNREACHABLE:
-            messages.warning(request, f"Could not reach the channel to test it: {problem.message}")
-            continue
-        field = form.field_for_error(f"settings.{problem.field}") if problem.field else None
-        form.add_error(field, problem.message)
-    return not form.errors
 
 
 def _render_channel(
@@ -165,13 +160,17 @@ def _render_channel(
 def _webhook_context(
     request: HttpRequest, channel: Channel, spec: ConnectorSpec | None
 ) -> dict[str, Any]:
-    """The webhook card: URL, the secret once (right after it was made), last deliveries."""
+    """The webhook card: URL, the secret once (right after it was made) or, for a secret
+    the platform issues, whether it was entered; last deliveries."""
     if spec is None or spec.webhooks is None:
         return {"webhooks": None}
     webhook = webhooks.webhook_of(channel)
+    platform = webhooks.platform_issued(spec)
     return {
         "webhooks": spec.webhooks,
         "webhook": webhook,
+        "platform_secret": platform,
+        "platform_secret_set": platform and webhooks.has_platform_secret(channel),
         "webhook_url": request.build_absolute_uri(reverse("webhook_receive", args=[webhook.token]))
         if webhook
         else "",
@@ -190,6 +189,9 @@ def _secret_key(channel_id: int) -> str:
 def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> HttpResponse:
     """Make the channel's webhook endpoint, or replace it once the merchant confirms."""
     channel = _channel(account, channel_id)
+    if webhooks.platform_issued(spec_of(channel)):
+        _enter_platform_secret(request, account, channel)
+        return redirect("channel_detail", channel_id=channel.pk)
     if webhooks.webhook_of(channel) is not None and request.POST.get("confirm") != "yes":
         messages.error(
             request,
@@ -204,6 +206,30 @@ def channel_webhook(request: HttpRequest, account: Account, channel_id: int) -> 
         request.session[_secret_key(channel.pk)] = issued.secret
         messages.success(request, "Webhook endpoint ready: copy the secret now, it is shown once.")
     return redirect("channel_detail", channel_id=channel.pk)
+
+
+def _enter_platform_secret(request: HttpRequest, account: Account, channel: Channel) -> None:
+    """Store the secret the platform signs with; changing one asks to confirm first.
+
+    The value is never echoed back, not even when it is refused.
+    """
+    if webhooks.has_platform_secret(channel) and request.POST.get("confirm") != "yes":
+        messages.error(
+            request,
+            "Tick the box to confirm: deliveries signed with the current secret stop being "
+            "accepted.",
+        )
+        return
+    try:
+        webhooks.enter_platform_secret(account, channel.pk, request.POST.get("webhook_secret", ""))
+    except ChannelValidationError as error:
+        messages.error(request, f"Secret not saved: it {error.message}.")
+    except ChannelConflict as error:
+        messages.error(request, f"No webhook: {error}.")
+    else:
+        messages.success(
+            request, "Secret saved. Deliveries signed with it are accepted at the URL shown."
+        )
 
 
 @account_view
