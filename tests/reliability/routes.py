@@ -28,6 +28,9 @@ GLOBAL_PREFIXES = (
     "sandbox/",
     # The Custom Store endpoint: Basic auth per integration, checked by its own tests here.
     "shipstation/",
+    # Channel webhooks: no session; each delivery is verified by the channel's signing secret
+    # (tests/hub/channels/test_webhooks.py and each connector's webhook tests).
+    "webhooks/",
     # Static redirects and the image proxy: no account data, no ids.
     "favicon.ico",
     "media-proxy/",

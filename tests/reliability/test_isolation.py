@@ -50,6 +50,10 @@ API_BODIES: dict[str, dict[str, Any]] = {
         "password": "p",
     },
     "POST /desk/api/v1/orders/{order_id}/shipments": {"carrier": "USPS"},
+    "PUT /api/v1/products/{product_id}/recipe": {"components": {}},
+    "POST /api/v1/listings/{listing_id}/link": {"product_id": MISSING + 1},
+    "POST /api/v1/listings/{listing_id}/pause": {"paused": True},
+    "PUT /api/v1/inventory-sources/channels/{channel_id}": {"source_ids": []},
 }
 
 
@@ -184,8 +188,9 @@ def test_b_pages_without_ids_never_show_a_rows(
     # when
     page = browser.get(route.path(values))
 
-    # then: B's page, with B's rows and none of A's
-    assert page.status_code in {200, 302, 405}
+    # then: B's page, with B's rows and none of A's (a token naming nothing of B's: 404)
+    named_by_token = any(name == "token" for _, name in route.params)
+    assert page.status_code in ({404} if named_by_token else {200, 302, 405})
     assert "alpha" not in _text(page).casefold()
 
 

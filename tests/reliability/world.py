@@ -27,6 +27,7 @@ from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store
 from crossdock.hub.accounts import services as hub_accounts
 from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog.models import Listing, Product
 from crossdock.hub.channels.carriers import set_mapping
 from crossdock.hub.channels.models import CarrierMapping, Channel
 from crossdock.hub.channels.services import add_channel
@@ -40,6 +41,7 @@ from crossdock.hub.shipstation.services import (
     create_integration,
 )
 from crossdock.sandbox.services import create_shop
+from tests.fixtures.catalog import listing, stocked, warehouse
 from tests.fixtures.desk import desk_client
 from tests.fixtures.shipstation import order_data
 from tests.reliability.routes import UiRoute
@@ -61,6 +63,8 @@ class HubSide:
     mapping: CarrierMapping
     shipstation: IssuedCredentials
     token_id: int
+    product: Product
+    listing: Listing
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,7 @@ def make_hub_side(name: str) -> HubSide:
     )
     token = hub_accounts.create_token(account, "isolation")
     hub_accounts.create_token(account, "spare")
+    product = stocked(account, f"{slug.upper()}-MUG", warehouse(account), 5)
     return HubSide(
         account=account,
         email=email,
@@ -110,6 +115,8 @@ def make_hub_side(name: str) -> HubSide:
         ),
         shipstation=create_integration(account, f"{name} store", IntegrationOptions()),
         token_id=token.token.pk,
+        product=product,
+        listing=listing(channel, product, product.sku, f"{slug}-listing"),
     )
 
 
@@ -189,7 +196,13 @@ def snapshot() -> dict[str, list[dict[str, Any]]]:
 
 
 #: Path parameters that are not ids: the value every test uses.
-NOT_IDS = {("hub", "kind"): "sandbox", ("desk", "kind"): "custom"}
+NOT_IDS = {
+    ("hub", "kind"): "sandbox",
+    ("desk", "kind"): "custom",
+    # A CSV import's report is a file kept under the account's own folder: another
+    # account's token names nothing there.
+    ("hub", "token"): "0123456789abcdef0123456789abcdef",
+}
 
 
 def hub_ids(side: HubSide) -> dict[str, int]:
@@ -202,6 +215,8 @@ def hub_ids(side: HubSide) -> dict[str, int]:
         "mapping_id": side.mapping.pk,
         "integration_id": side.shipstation.integration.pk,
         "token_id": side.token_id,
+        "product_id": side.product.pk,
+        "listing_id": side.listing.pk,
     }
 
 

@@ -10,6 +10,7 @@ from crossdock.api.auth import caller
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.models import ChannelSource, InventorySource
 from crossdock.hub.channels import queries as channel_queries
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["inventory sources"])
 
@@ -23,7 +24,7 @@ class SourceOut(Schema):
     is_pushed: bool
 
 
-class SourceIn(Schema):
+class SourceIn(InSchema):
     name: str = Field(min_length=1, max_length=100)
     kind: str = Field(
         default=InventorySource.Kind.WAREHOUSE.value,
@@ -32,7 +33,7 @@ class SourceIn(Schema):
     channel_id: int | None = None
 
 
-class ChannelSourcesIn(Schema):
+class ChannelSourcesIn(InSchema):
     source_ids: list[int] = Field(description="In order: the first is preferred for orders")
 
 

@@ -20,6 +20,7 @@ from crossdock.hub.catalog import listings as listing_services
 from crossdock.hub.catalog import queries
 from crossdock.hub.catalog.models import Listing
 from crossdock.hub.catalog.quantities import targets
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["listings"])
 
@@ -61,11 +62,11 @@ class ListingFilter(Schema):
     offset: int = Field(default=0, ge=0)
 
 
-class LinkIn(Schema):
+class LinkIn(InSchema):
     product_id: int
 
 
-class PauseIn(Schema):
+class PauseIn(InSchema):
     paused: bool
 
 

@@ -24,6 +24,7 @@ from crossdock.core.errors import Conflict, Invalid
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.orders import queries, services
 from crossdock.hub.orders.services import UNSET, OrderChanges
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["orders"])
 
@@ -58,7 +59,7 @@ def create_order(request: HttpRequest, body: OrderIn) -> Status[OrderOut]:
 MAX_BULK_ORDERS = 1_000
 
 
-class BulkOrdersIn(Schema):
+class BulkOrdersIn(InSchema):
     #: Each item is an order as ``POST /orders`` takes it, validated on its own.
     orders: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BULK_ORDERS)
 

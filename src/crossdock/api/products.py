@@ -24,6 +24,7 @@ from crossdock.hub.catalog.errors import CatalogInvalid
 from crossdock.hub.catalog.exports import export
 from crossdock.hub.catalog.imports import check_import, import_file
 from crossdock.hub.catalog.models import Product
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["products"])
 
@@ -59,7 +60,7 @@ class ProductOut(Schema):
     updated_at: datetime
 
 
-class ProductFields(Schema):
+class ProductFields(InSchema):
     barcode: str | None = Field(default=None, max_length=64)
     weight_value: Decimal | None = None
     weight_unit: str | None = Field(default=None, max_length=2)
@@ -83,7 +84,7 @@ class ProductPatch(ProductFields):
     name: str | None = Field(default=None, min_length=1, max_length=200)
 
 
-class RecipeIn(Schema):
+class RecipeIn(InSchema):
     components: dict[str, int] = Field(
         description="Component SKU → units per kit; empty makes the product a plain one again"
     )

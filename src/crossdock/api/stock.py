@@ -11,6 +11,7 @@ from pydantic import Field
 from crossdock.api.auth import caller
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.models import StockLevel, StockMovement
+from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["stock"])
 
@@ -40,14 +41,14 @@ class MovementOut(Schema):
     created_at: datetime
 
 
-class AdjustIn(Schema):
+class AdjustIn(InSchema):
     sku: str = Field(min_length=1, max_length=100)
     source_id: int
     delta: int = Field(description="Units to add; negative to remove")
     reason: str = Field(min_length=1, max_length=500)
 
 
-class CountIn(Schema):
+class CountIn(InSchema):
     sku: str = Field(min_length=1, max_length=100)
     source_id: int
     counted: int = Field(ge=0, description="On hand becomes this")
