@@ -415,6 +415,8 @@ class StockPush(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["channel", "state", "next_attempt_at"], name="stock_push_due"),
+            # A claim reads, finishes and stores its rows by token: a seek, not a scan.
+            models.Index(fields=["claim_token"], name="stock_push_claim"),
         ]
 
     def __str__(self) -> str:
