@@ -24,6 +24,7 @@ DEFAULT_OPTIONS = {
     "exclude_external_fulfillment": True,
     "send_internal_notes": True,
     "send_full_quantities": False,
+    "kit_lines": "parent",
     "page_size": 100,
     "weight_units": "as_recorded",
     "custom_field1": "none",
@@ -96,6 +97,7 @@ def test_options_are_chosen_at_creation(api: ApiClient, account: Account) -> Non
         "exclude_external_fulfillment": False,
         "send_internal_notes": False,
         "send_full_quantities": True,
+        "kit_lines": "both",
         "page_size": 500,
         "weight_units": "pounds",
         "custom_field1": "coupon_codes",
@@ -115,6 +117,7 @@ def test_options_are_chosen_at_creation(api: ApiClient, account: Account) -> Non
         ({"page_size": 0}, ["body", "body", "options", "page_size"]),
         ({"page_size": 501}, ["body", "body", "options", "page_size"]),
         ({"weight_units": "kg"}, ["body", "body", "options", "weight_units"]),
+        ({"kit_lines": "kits"}, ["body", "body", "options", "kit_lines"]),
         ({"custom_field1": "secret"}, ["body", "body", "options", "custom_field1"]),
     ],
 )

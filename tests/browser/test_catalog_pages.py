@@ -46,6 +46,7 @@ def merchant_with_catalog() -> Account:
     """Mugs and lids in a warehouse, a gift-set kit, a shop with linked and unlinked listings."""
     account = create_account("Catalog Goods", EMAIL, PASSWORD)
     main = create_source(account, "Main warehouse")
+    create_source(account, "Overflow")
     for sku, name, on_hand, threshold in [
         ("MUG-BLUE", "Blue enamel mug, 350 ml", 3, 5),
         ("MUG-RED", "Red enamel mug, 350 ml", 40, 5),
@@ -110,6 +111,14 @@ def test_products_stock_and_low_stock_at_desktop_width(page: Page, shoot: Shoot)
     expect(page.get_by_test_id("available")).to_have_text("12 available")
     expect(page.get_by_role("cell", name="Count", exact=True)).to_be_visible()
     shoot(page, "hub-product")
+
+    page.locator("#id_transfer-from_source").select_option(label="Main warehouse")
+    page.locator("#id_transfer-to_source").select_option(label="Overflow")
+    page.locator("#id_transfer-quantity").fill("5")
+    page.get_by_role("button", name="Transfer").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "MUG-BLUE: 5 moved from Main warehouse (7 left) to Overflow (5 on hand)."
+    )
 
     page.goto("/products/")
     page.get_by_role("link", name="GIFT-SET").click()

@@ -150,3 +150,39 @@ def test_stock_adjust_and_levels(account: Account) -> None:
     assert unknown.exit_code == 3  # not found (crossdock.cli.errors)
     assert "no inventory source named 'Attic'" in unknown.stderr
     assert level(mug, source) == (7, 0)
+
+
+def test_stock_transfer_moves_units_and_refuses_bad_input_moving_nothing(
+    account: Account,
+) -> None:
+    # given 5 mugs at the main warehouse and a back room
+    main = warehouse(account)
+    back = warehouse(account, "Back room")
+    mug = stocked(account, "MUG-1", main, 5)
+    base = ["stock", "transfer", "--account", "Acme"]
+
+    # when 2 are moved, then too many, then to the same source, then to an unknown one
+    moved = runner.invoke(
+        app, [*base, "MUG-1", "2", "--from", "Main warehouse", "--to", "Back room", "--json"]
+    )
+    too_many = runner.invoke(
+        app, [*base, "MUG-1", "4", "--from", "Main warehouse", "--to", "Back room"]
+    )
+    same = runner.invoke(
+        app, [*base, "MUG-1", "1", "--from", "Main warehouse", "--to", "Main warehouse"]
+    )
+    unknown = runner.invoke(app, [*base, "MUG-1", "1", "--from", "Attic", "--to", "Back room"])
+
+    # then only the first moved stock; the others name what is wrong
+    assert moved.exit_code == 0, moved.output
+    assert json.loads(moved.stdout) == {
+        "sku": "MUG-1",
+        "quantity": 2,
+        "from": {"source": "Main warehouse", "on_hand": 3},
+        "to": {"source": "Back room", "on_hand": 2},
+    }
+    assert (too_many.exit_code, same.exit_code, unknown.exit_code) == (5, 5, 3)
+    assert "quantity: only 3 available at Main warehouse" in too_many.stderr
+    assert "to_source: must differ from the source it comes from" in same.stderr
+    assert "--from: no inventory source named 'Attic'" in unknown.stderr
+    assert (level(mug, main), level(mug, back)) == ((3, 0), (2, 0))

@@ -144,3 +144,22 @@ def test_full_quantities_and_the_rotation_overlap_are_chosen_on_the_command_line
     assert "The previous password keeps working until" in overlapping.stdout
     assert ended["previous_password_valid_until"] is None
     assert authenticate(ended["username"], ended["password"], "127.0.0.1").pk == created["id"]
+
+
+def test_kit_lines_are_chosen_on_the_command_line(account: Account) -> None:
+    # given one integration asking for components and one naming no such choice
+    created = runner.invoke(
+        app, ["shipstation", "create", "--account", "Acme", "--kit-lines", "components", "--json"]
+    )
+    refused = runner.invoke(
+        app, ["shipstation", "create", "--account", "Acme", "--kit-lines", "kits"]
+    )
+
+    # then the first is stored with the choice and the second is refused, naming the option
+    assert created.exit_code == 0, created.output
+    assert json.loads(created.stdout)["options"]["kit_lines"] == "components"
+    assert refused.exit_code == 1
+    assert "--kit-lines" in refused.stderr
+    assert list(ShipStationIntegration.objects.values_list("kit_lines", flat=True)) == [
+        "components"
+    ]

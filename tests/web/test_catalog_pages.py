@@ -124,6 +124,68 @@ def test_a_count_sets_on_hand(web: Client, account: Account) -> None:
     assert level(mug, source) == (4, 0)
 
 
+def test_a_transfer_moves_stock_and_redirects_to_the_product(web: Client, account: Account) -> None:
+    # given 10 mugs at the main warehouse and a back room
+    main = warehouse(account)
+    back = warehouse(account, "Back room")
+    mug = stocked(account, "MUG-1", main, 10)
+    assert 'data-testid="transfer-form"' in _html(web.get(f"/products/{mug.pk}/"))
+
+    # when 4 are transferred from the product page
+    response = web.post(
+        f"/products/{mug.pk}/transfer",
+        {
+            "transfer-from_source": main.pk,
+            "transfer-to_source": back.pk,
+            "transfer-quantity": "4",
+            "transfer-reason": "Restock",
+        },
+    )
+
+    # then the page redirects (PRG) and both levels moved, with the reason in the ledger
+    assert response.status_code == 302
+    assert response["Location"] == f"/products/{mug.pk}/"
+    assert (level(mug, main), level(mug, back)) == ((6, 0), (4, 0))
+    assert list(
+        StockMovement.objects.filter(kind="transfer")
+        .order_by("id")
+        .values_list("source__name", "on_hand_delta", "reason")
+    ) == [("Main warehouse", -4, "Restock"), ("Back room", 4, "Restock")]
+
+
+@pytest.mark.parametrize(
+    ("origin", "target", "quantity", "message"),
+    [
+        ("main", "main", "1", "must differ from the source it comes from"),
+        ("main", "unknown", "1", "Select a valid choice."),
+        ("main", "back", "11", "only 10 available at Main warehouse"),
+        ("main", "back", "0", "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_a_bad_transfer_is_shown_on_the_page_and_moves_nothing(
+    web: Client, account: Account, origin: str, target: str, quantity: str, message: str
+) -> None:
+    main = warehouse(account)
+    back = warehouse(account, "Back room")
+    mug = stocked(account, "MUG-1", main, 10)
+    before = StockMovement.objects.count()
+    ids = {"main": main.pk, "back": back.pk, "unknown": 999_999}
+
+    response = web.post(
+        f"/products/{mug.pk}/transfer",
+        {
+            "transfer-from_source": ids[origin],
+            "transfer-to_source": ids[target],
+            "transfer-quantity": quantity,
+        },
+    )
+
+    assert response.status_code == 400
+    assert message in _html(response)
+    assert StockMovement.objects.count() == before
+    assert (level(mug, main), level(mug, back)) == ((10, 0), (0, 0))
+
+
 def test_another_accounts_product_is_not_found(
     web: Client, make_account: Callable[[str], Account]
 ) -> None:

@@ -28,6 +28,7 @@ OPTIONS = {
     "write_back": "on",
     "page_size": "100",
     "weight_units": "as_recorded",
+    "kit_lines": "parent",
     "custom_field1": "coupon_codes",
     "custom_field2": "none",
     "custom_field3": "none",
@@ -120,15 +121,18 @@ def test_update_saves_the_options_and_keeps_the_credentials(web: Client, account
     issued = create_integration(account, "ShipStation", IntegrationOptions())
     url = f"/integrations/fulfillment/shipstation/{issued.integration.pk}/"
 
-    response = web.post(url, {**OPTIONS, "page_size": "250", "weight_units": "ounces"})
+    response = web.post(
+        url, {**OPTIONS, "page_size": "250", "weight_units": "ounces", "kit_lines": "both"}
+    )
 
     integration = ShipStationIntegration.objects.get()
     assert response.status_code == 302
-    assert (integration.name, integration.page_size, integration.weight_units) == (
-        "Main warehouse",
-        250,
-        "ounces",
-    )
+    assert (
+        integration.name,
+        integration.page_size,
+        integration.weight_units,
+        integration.kit_lines,
+    ) == ("Main warehouse", 250, "ounces", "both")
     assert authenticate(integration.username, issued.password, "127.0.0.1") == integration
 
 

@@ -24,6 +24,7 @@ from crossdock.platform.api_schemas import InSchema
 router = Router(tags=["integrations"])
 
 WeightUnitsName = Literal["as_recorded", "grams", "ounces", "pounds"]
+KitLinesName = Literal["parent", "components", "both"]
 CustomFieldName = Literal[
     "none", "coupon_codes", "channel", "marketplace_order_id", "channel_order_id", "payment_method"
 ]
@@ -39,6 +40,10 @@ class OptionsIn(InSchema):
         default=False,
         description="Send every line in full even after part shipped (default: what is left)",
     )
+    kit_lines: KitLinesName = Field(
+        default="parent",
+        description="A kit goes out as one line (parent), its components, or both",
+    )
     page_size: int = Field(default=100, ge=1, le=MAX_PAGE_SIZE)
     weight_units: WeightUnitsName = "as_recorded"
     custom_field1: CustomFieldName = "none"
@@ -52,6 +57,7 @@ class OptionsPatch(InSchema):
     exclude_external_fulfillment: bool | None = None
     send_internal_notes: bool | None = None
     send_full_quantities: bool | None = None
+    kit_lines: KitLinesName | None = None
     page_size: int | None = Field(default=None, ge=1, le=MAX_PAGE_SIZE)
     weight_units: WeightUnitsName | None = None
     custom_field1: CustomFieldName | None = None
@@ -83,6 +89,7 @@ class OptionsOut(Schema):
     exclude_external_fulfillment: bool
     send_internal_notes: bool
     send_full_quantities: bool
+    kit_lines: str
     page_size: int
     weight_units: str
     custom_field1: str
@@ -166,6 +173,7 @@ def create_shipstation(
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
             send_full_quantities=options.send_full_quantities,
+            kit_lines=options.kit_lines,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=(options.custom_field1, options.custom_field2, options.custom_field3),
@@ -208,6 +216,7 @@ def patch_shipstation(
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
             send_full_quantities=options.send_full_quantities,
+            kit_lines=options.kit_lines,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=(options.custom_field1, options.custom_field2, options.custom_field3),

@@ -1,4 +1,5 @@
-"""``/api/v1/stock``: levels per product and source, adjustments and counts, the ledger."""
+"""``/api/v1/stock``: levels per product and source, adjustments, counts and transfers, the
+ledger."""
 
 from __future__ import annotations
 
@@ -53,6 +54,19 @@ class CountIn(InSchema):
     source_id: int
     counted: int = Field(ge=0, description="On hand becomes this")
     reason: str = Field(default="", max_length=500)
+
+
+class TransferIn(Schema):
+    sku: str = Field(min_length=1, max_length=100)
+    from_source_id: int
+    to_source_id: int
+    quantity: int = Field(description="Units moved on hand, 1 or more")
+    reason: str = Field(default="", max_length=500)
+
+
+class TransferOut(Schema):
+    out_of: MovementOut = Field(description="The movement at the source the goods left")
+    into: MovementOut = Field(description="The movement at the source they went to")
 
 
 class LevelFilter(Schema):
@@ -142,3 +156,20 @@ def count(request: HttpRequest, body: CountIn) -> Status[MovementOut]:
         who.account, body.sku, body.source_id, body.counted, who.actor, body.reason
     )
     return Status(201, movement_out(movement))
+
+
+@router.post("/transfers", response={201: TransferOut})
+def transfer(request: HttpRequest, body: TransferIn) -> Status[TransferOut]:
+    """Move on-hand units between two sources: two ledger rows, one reference; refused
+    whole (nothing moved) when the source has fewer available."""
+    who = caller(request)
+    out, into = services.transfer(
+        who.account,
+        body.sku,
+        body.from_source_id,
+        body.to_source_id,
+        body.quantity,
+        who.actor,
+        body.reason,
+    )
+    return Status(201, TransferOut(out_of=movement_out(out), into=movement_out(into)))

@@ -199,9 +199,7 @@ def adjust_command(
 ) -> None:
     """Correct a product's stock at one source by DELTA units, with a reason."""
     owner = _account(account)
-    found = InventorySource.objects.filter(account=owner, name=source).first()
-    if found is None:
-        raise fail(f"no inventory source named {source!r}", NOT_FOUND)
+    found = _source_named(owner, source, "--source")
     movement = services.adjust(owner, sku, found, delta, CLI_ACTOR, reason)
     if as_json:
         emit_json(
@@ -216,4 +214,42 @@ def adjust_command(
     else:
         console.print(
             f"{sku} at {source}: {movement.on_hand_delta:+,} → {movement.on_hand_after:,} on hand."
+        )
+
+
+def _source_named(owner: Account, name: str, option: str) -> InventorySource:
+    found = InventorySource.objects.filter(account=owner, name=name).first()
+    if found is None:
+        raise fail(f"{option}: no inventory source named {name!r}", NOT_FOUND)
+    return found
+
+
+@stock_app.command("transfer")
+def transfer_command(
+    sku: str = typer.Argument(..., help="The product's SKU."),
+    quantity: int = typer.Argument(..., help="Units to move (on hand)."),
+    account: str = AccountOption,
+    from_source: str = typer.Option(..., "--from", help="Inventory source the goods leave."),
+    to_source: str = typer.Option(..., "--to", help="Inventory source they go to."),
+    reason: str = typer.Option("", "--reason", help="Why they moved."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Move QUANTITY units of a product from one inventory source to another."""
+    owner = _account(account)
+    origin = _source_named(owner, from_source, "--from")
+    target = _source_named(owner, to_source, "--to")
+    out, into = services.transfer(owner, sku, origin, target, quantity, CLI_ACTOR, reason)
+    if as_json:
+        emit_json(
+            {
+                "sku": sku,
+                "quantity": into.on_hand_delta,
+                "from": {"source": from_source, "on_hand": out.on_hand_after},
+                "to": {"source": to_source, "on_hand": into.on_hand_after},
+            }
+        )
+    else:
+        console.print(
+            f"{sku}: {into.on_hand_delta:,} moved from {from_source} ({out.on_hand_after:,} left)"
+            f" to {to_source} ({into.on_hand_after:,} on hand)."
         )

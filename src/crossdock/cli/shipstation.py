@@ -20,6 +20,7 @@ from crossdock.hub.shipstation import queries, services
 from crossdock.hub.shipstation.models import (
     DEFAULT_PAGE_SIZE,
     CustomFieldSource,
+    KitLines,
     WeightUnitsChoice,
 )
 
@@ -97,6 +98,11 @@ def create(
         "--full-quantities/--remaining-quantities",
         help="Send partly shipped orders in full instead of what is left to ship.",
     ),
+    kit_lines: str = typer.Option(
+        KitLines.PARENT.value,
+        "--kit-lines",
+        help=f"A kit goes out as: {', '.join(KitLines.values)}.",
+    ),
     page_size: int = typer.Option(DEFAULT_PAGE_SIZE, "--page-size", help="Orders per page."),
     weight_units: str = typer.Option(
         WeightUnitsChoice.AS_RECORDED.value,
@@ -121,6 +127,7 @@ def create(
         exclude_external_fulfillment=not include_external,
         send_internal_notes=internal_notes,
         send_full_quantities=full_quantities,
+        kit_lines=_choice(kit_lines, KitLines.values, "--kit-lines"),
         page_size=page_size,
         weight_units=_choice(weight_units, WeightUnitsChoice.values, "--weight-units"),
         custom_fields=(

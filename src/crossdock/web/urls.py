@@ -104,6 +104,7 @@ urlpatterns = [
     path("products/", products.product_list, name="products"),
     path("products/<int:product_id>/", products.product_detail, name="product_detail"),
     path("products/<int:product_id>/stock", products.product_stock, name="product_stock"),
+    path("products/<int:product_id>/transfer", products.product_transfer, name="product_transfer"),
     path("products/<int:product_id>/settings", products.product_settings, name="product_settings"),
     path("products/import/", catalog_import.catalog_import, name="catalog_import"),
     path(

@@ -12,10 +12,10 @@ from crossdock.api import products as products_api
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_token
 from crossdock.hub.catalog.models import ChannelSource, Listing, Product, StockMovement
-from crossdock.hub.catalog.services import set_channel_sources
+from crossdock.hub.catalog.services import receive, set_channel_sources
 from crossdock.hub.channels.services import add_channel
 from tests.fixtures.api import ApiClient
-from tests.fixtures.catalog import level, listing, stocked, warehouse
+from tests.fixtures.catalog import CLERK, level, listing, stocked, warehouse
 
 pytestmark = pytest.mark.django_db
 
@@ -148,6 +148,79 @@ def test_an_adjustment_without_a_reason_or_unknown_sku_changes_nothing(
     assert unknown.json()["detail"][0]["loc"] == ["body", "body", "sku"]
     assert StockMovement.objects.count() == before
     assert level(mug, source) == (10, 0)
+
+
+def test_a_transfer_moves_stock_between_sources(api: ApiClient, account: Account) -> None:
+    # given 10 mugs at the main warehouse and none at the back room
+    main = warehouse(account)
+    back = warehouse(account, "Back room")
+    mug = stocked(account, "MUG-1", main, 10)
+
+    # when 4 are transferred
+    response = api.post(
+        "/stock/transfers",
+        {"sku": "MUG-1", "from_source_id": main.pk, "to_source_id": back.pk, "quantity": 4},
+    )
+
+    # then both movements answer, under one reference, and the levels moved
+    assert response.status_code == 201, response.content
+    answer = response.json()
+    assert (answer["out_of"]["source"], answer["out_of"]["on_hand_delta"]) == (
+        "Main warehouse",
+        -4,
+    )
+    assert (answer["into"]["source"], answer["into"]["on_hand_after"]) == ("Back room", 4)
+    assert (level(mug, main), level(mug, back)) == ((6, 0), (4, 0))
+    references = set(
+        StockMovement.objects.filter(kind="transfer").values_list("reference", flat=True)
+    )
+    assert len(references) == 1
+
+
+@pytest.mark.parametrize(
+    ("sku", "origin", "target", "quantity", "field"),
+    [
+        ("MUG-1", "main", "main", 4, "to_source"),
+        ("MUG-1", "unknown", "back", 4, "from_source"),
+        ("MUG-1", "main", "unknown", 4, "to_source"),
+        ("MUG-1", "main", "back", 11, "quantity"),
+        ("MUG-1", "main", "back", 0, "quantity"),
+        ("GHOST", "main", "back", 4, "sku"),
+    ],
+)
+def test_a_bad_transfer_is_refused_naming_the_field_and_moves_nothing(
+    api: ApiClient,
+    account: Account,
+    sku: str,
+    origin: str,
+    target: str,
+    quantity: int,
+    field: str,
+) -> None:
+    # given 10 mugs at the main warehouse and 1 at the back room
+    main = warehouse(account)
+    back = warehouse(account, "Back room")
+    mug = stocked(account, "MUG-1", main, 10)
+    receive(account, "MUG-1", back, 1, CLERK)
+    before = StockMovement.objects.count()
+    ids = {"main": main.pk, "back": back.pk, "unknown": 999_999}
+
+    # when the transfer is asked for
+    response = api.post(
+        "/stock/transfers",
+        {
+            "sku": sku,
+            "from_source_id": ids[origin],
+            "to_source_id": ids[target],
+            "quantity": quantity,
+        },
+    )
+
+    # then it is refused naming the field, and no level or ledger row changed
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "body", field]
+    assert StockMovement.objects.count() == before
+    assert (level(mug, main), level(mug, back)) == ((10, 0), (1, 0))
 
 
 def test_listings_are_filtered_linked_and_explained(api: ApiClient, account: Account) -> None:

@@ -130,6 +130,30 @@ def test_each_channel_shows_its_rule(account: Account) -> None:
     assert shown == {"A": [[("MUG-1", 25)]], "B": [[("MUG-1", 12)]], "C": [[("MUG-1", 10)]]}
 
 
+def test_a_listing_override_beats_its_channels_rule_for_that_listing_only(
+    account: Account,
+) -> None:
+    # given two listings of a 50 % channel, one with its own fixed quantity
+    main = warehouse(account)
+    stocked(account, "MUG-1", main, 20)
+    stocked(account, "LID-1", main, 20)
+    channel = _channel(account)
+    _listing_of(account, channel, "MUG-1")
+    lid = _listing_of(account, channel, "LID-1")
+    set_stock_rule(channel, Rule(percent=50))
+    set_stock_rule(channel, Rule(fixed=3), listing_id=lid.pk)
+
+    # when the channel is pushed
+    sent = Recorder()
+    deliver_channel(channel.pk, send=sent)
+
+    # then the override shows on its listing only
+    assert sorted(pair for batch in sent.batches for pair in batch) == [
+        ("LID-1", 3),
+        ("MUG-1", 10),
+    ]
+
+
 def test_an_undecided_channel_is_not_pushed_until_the_merchant_decides(
     account: Account,
 ) -> None:

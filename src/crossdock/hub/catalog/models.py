@@ -253,6 +253,34 @@ class OrderReservation(models.Model):
         return f"order {self.order_id}: {self.quantity} × {self.product_id}@{self.source_id}"
 
 
+class OrderShortage(models.Model):
+    """Units of a product a paid order wants but could not reserve (not enough available).
+
+    Kept by ``services.sync_order_stock``; when a product's available stock rises (a
+    receipt, count, adjustment or transfer), its shortages are reserved again, oldest
+    order first, in that same transaction.
+    """
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="shortages")
+    order_id = models.BigIntegerField()
+    order_number = models.CharField(max_length=50, blank=True, default="")
+    #: Whose sources may fill it (the order's channel).
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="+")
+    product = models.ForeignKey(Product, on_delete=models.CASCADE, related_name="shortages")
+    quantity = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["order_id", "product"]
+        constraints = [
+            models.UniqueConstraint(fields=["order_id", "product"], name="order_shortage_once"),
+        ]
+        indexes = [models.Index(fields=["product", "order_id"], name="shortage_by_product")]
+
+    def __str__(self) -> str:
+        return f"order {self.order_id}: {self.quantity} × {self.product_id} short"
+
+
 class ChannelStock(models.Model):
     """A channel's stock state: whether the merchant chose which side wins on connecting,
     and when its listings were last read back."""
@@ -387,6 +415,8 @@ class StockPush(models.Model):
     class Meta:
         indexes = [
             models.Index(fields=["channel", "state", "next_attempt_at"], name="stock_push_due"),
+            # A claim reads, finishes and stores its rows by token: a seek, not a scan.
+            models.Index(fields=["claim_token"], name="stock_push_claim"),
         ]
 
     def __str__(self) -> str:

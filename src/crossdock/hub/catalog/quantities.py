@@ -13,8 +13,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
 
-from django.db.models import Q
-
 from crossdock.core.stock import ALL_AVAILABLE, Explanation, Rule, explain, explode, kit_available
 from crossdock.hub.catalog.models import (
     ChannelSource,
@@ -75,19 +73,23 @@ def leaves_of(recipes: Recipes, product_id: int) -> dict[int, int]:
 def rules_for(
     channel_ids: Iterable[int], listing_ids: Iterable[int]
 ) -> tuple[dict[int, Rule], dict[int, Rule]]:
-    """The channel rules and the per-listing overrides, as pure ``Rule`` values."""
+    """The channel rules and the per-listing overrides, as pure ``Rule`` values.
+
+    Every rule of the channels is read (overrides are few, set by hand) rather than sending
+    the listings' ids: a claim of a thousand listings made that ``IN`` list the cost.
+    """
+    wanted = set(listing_ids)
     by_channel: dict[int, Rule] = {}
     by_listing: dict[int, Rule] = {}
-    rows = StockRule.objects.filter(
-        Q(channel_id__in=set(channel_ids), listing__isnull=True)
-        | Q(listing_id__in=set(listing_ids))
+    rows = StockRule.objects.filter(channel_id__in=set(channel_ids)).values_list(
+        "channel_id", "listing_id", "percent", "maximum", "buffer", "fixed"
     )
-    for row in rows:
-        rule = Rule(percent=row.percent, maximum=row.maximum, buffer=row.buffer, fixed=row.fixed)
-        if row.listing_id is None:
-            by_channel[row.channel_id] = rule
-        else:
-            by_listing[row.listing_id] = rule
+    for channel_id, listing_id, percent, maximum, buffer, fixed in rows:
+        rule = Rule(percent=percent, maximum=maximum, buffer=buffer, fixed=fixed)
+        if listing_id is None:
+            by_channel[channel_id] = rule
+        elif listing_id in wanted:
+            by_listing[listing_id] = rule
     return by_channel, by_listing
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
@@ -39,6 +39,7 @@ from crossdock.hub.catalog.models import (
     KitComponent,
     MovementKind,
     OrderReservation,
+    OrderShortage,
     Product,
     StockLevel,
     StockMovement,
@@ -428,11 +429,92 @@ def _stocked(account: Account, sku: str) -> Product:
     return product
 
 
-def _one_move(account: Account, actor: Actor, move: Move) -> StockMovement:
+def moved(
+    account_id: int,
+    moves: Sequence[Move],
+    actor: Actor,
+    check: Callable[[Levels], None] | None = None,
+) -> list[StockMovement]:
+    """Apply ``moves`` in one transaction, then reserve what orders short of a product whose
+    on-hand stock went up still want (oldest order first), in that same transaction.
+
+    ``check`` sees the locked levels before anything is written and may raise Invalid.
+    Locks in the order every order hook does: shortages, reservations, then levels.
+    """
     with transaction.atomic():
-        levels = lock_levels(account.pk, [(move.product_id, move.source_id)])
-        created = apply_moves(account.pk, levels, [move], actor)
-    return created[0]
+        rising = {m.product_id for m in moves if m.on_hand > 0 or m.set_on_hand is not None}
+        shortages = (
+            list(
+                OrderShortage.objects.select_for_update()
+                .filter(account_id=account_id, product_id__in=rising)
+                .order_by("order_id", "product_id")
+            )
+            if rising
+            else []
+        )
+        order_ids = sorted({row.order_id for row in shortages})
+        held = (
+            list(
+                OrderReservation.objects.select_for_update()
+                .filter(order_id__in=order_ids)
+                .order_by("order_id", "product_id", "source_id")
+            )
+            if order_ids
+            else []
+        )
+        sources = {
+            channel_id: [source.pk for source in found if source.is_pushed]
+            for channel_id, found in channel_sources(
+                account_id, {row.channel_id for row in shortages}
+            ).items()
+        }
+        keys = [(move.product_id, move.source_id) for move in moves]
+        keys += [(row.product_id, s) for row in shortages for s in sources.get(row.channel_id, [])]
+        levels = lock_levels(account_id, keys)
+        if check is not None:
+            check(levels)
+        created = apply_moves(account_id, levels, moves, actor)
+        if shortages:
+            _fill_shortages(account_id, levels, shortages, held, sources, actor)
+    return created
+
+
+def _fill_shortages(
+    account_id: int,
+    levels: Levels,
+    shortages: Sequence[OrderShortage],
+    held: Sequence[OrderReservation],
+    sources: Mapping[int, Sequence[int]],
+    actor: Actor,
+) -> None:
+    """Reserve for each short order in turn (oldest first) what the locked levels allow."""
+    by_order: dict[int, list[OrderShortage]] = defaultdict(list)
+    for row in shortages:
+        by_order[row.order_id].append(row)
+    for order_id, rows in sorted(by_order.items()):
+        ref = _OrderRef(order_id, account_id, rows[0].order_number)
+        need = {row.product_id: row.quantity for row in rows}
+        plan = _plan_reservations(ref, need, sources.get(rows[0].channel_id, []), levels)
+        if not plan.moves:
+            continue
+        apply_moves(account_id, levels, plan.moves, actor)
+        mine = {(r.product_id, r.source_id): r for r in held if r.order_id == order_id}
+        totals = {key: row.quantity for key, row in mine.items()}
+        got: dict[int, int] = defaultdict(int)
+        for key, quantity in plan.reservations.items():
+            totals[key] = totals.get(key, 0) + quantity
+            got[key[0]] += quantity
+        _store_reservations(ref, mine, totals)
+        for row in rows:
+            row.quantity -= min(got[row.product_id], row.quantity)
+            if row.quantity:
+                row.save(update_fields=["quantity"])
+            else:
+                row.delete()
+
+
+def _one_move(account: Account, actor: Actor, move: Move) -> StockMovement:
+    return moved(account.pk, [move], actor)[0]
 
 
 def receive(
@@ -512,36 +594,37 @@ def transfer(
     if origin.pk == target.pk:
         raise CatalogInvalid.field("to_source", "must differ from the source it comes from")
     reference = uuid.uuid4().hex
-    with transaction.atomic():
-        levels = lock_levels(account.pk, [(product.pk, origin.pk), (product.pk, target.pk)])
+
+    def enough(levels: Levels) -> None:
         if levels[(product.pk, origin.pk)].available < quantity:
             raise CatalogInvalid.field(
                 "quantity",
                 f"only {levels[(product.pk, origin.pk)].available} available at {origin.name}",
             )
-        out, into = apply_moves(
-            account.pk,
-            levels,
-            [
-                Move(
-                    product.pk,
-                    origin.pk,
-                    MovementKind.TRANSFER,
-                    on_hand=-quantity,
-                    reason=reason or f"To {target.name}",
-                    reference=reference,
-                ),
-                Move(
-                    product.pk,
-                    target.pk,
-                    MovementKind.TRANSFER,
-                    on_hand=quantity,
-                    reason=reason or f"From {origin.name}",
-                    reference=reference,
-                ),
-            ],
-            actor,
-        )
+
+    out, into = moved(
+        account.pk,
+        [
+            Move(
+                product.pk,
+                origin.pk,
+                MovementKind.TRANSFER,
+                on_hand=-quantity,
+                reason=reason or f"To {target.name}",
+                reference=reference,
+            ),
+            Move(
+                product.pk,
+                target.pk,
+                MovementKind.TRANSFER,
+                on_hand=quantity,
+                reason=reason or f"From {origin.name}",
+                reference=reference,
+            ),
+        ],
+        actor,
+        enough,
+    )
     return out, into
 
 
@@ -612,9 +695,53 @@ def _held(order_id: int) -> list[OrderReservation]:
     )
 
 
+def _shortages_of(order_id: int) -> list[OrderShortage]:
+    """The order's shortages, locked (before its reservations: the order every hook locks in)."""
+    return list(
+        OrderShortage.objects.select_for_update().filter(order_id=order_id).order_by("product_id")
+    )
+
+
+def _store_shortages(
+    order: OrderLike, rows: Sequence[OrderShortage], short: Mapping[int, int]
+) -> None:
+    """Make the order's shortage rows say ``short`` (product → units not reserved)."""
+    have = {row.product_id: row for row in rows}
+    gone = [row.pk for product_id, row in have.items() if product_id not in short]
+    if gone:
+        OrderShortage.objects.filter(pk__in=gone).delete()
+    for product_id, quantity in short.items():
+        row = have.get(product_id)
+        if row is None:
+            OrderShortage.objects.create(
+                account_id=order.account_id,
+                order_id=order.pk,
+                order_number=order.number[:50],
+                channel_id=order.channel_id,
+                product_id=product_id,
+                quantity=quantity,
+            )
+        elif row.quantity != quantity:
+            row.quantity = quantity
+            row.save(update_fields=["quantity"])
+
+
 def _candidate_sources(order: OrderLike) -> list[int]:
     found = channel_sources(order.account_id, [order.channel_id]).get(order.channel_id, [])
     return [source.pk for source in found if source.is_pushed]
+
+
+@dataclass(frozen=True, slots=True)
+class _OrderRef:
+    """The order fields reservations are written with."""
+
+    pk: int
+    account_id: int
+    number: str
+
+
+def _ref(order: OrderLike) -> _OrderRef:
+    return _OrderRef(order.pk, order.account_id, order.number)
 
 
 @dataclass(slots=True)
@@ -624,7 +751,7 @@ class _Plan:
 
 
 def _plan_reservations(
-    order: OrderLike, need: Mapping[int, int], sources: Sequence[int], levels: Levels
+    order: _OrderRef, need: Mapping[int, int], sources: Sequence[int], levels: Levels
 ) -> _Plan:
     """Reserve ``need`` on the first source that can fulfil all of it, else per product on
     the first that can, else what each source has, in order (the rest stays unreserved)."""
@@ -667,7 +794,7 @@ def _plan_reservations(
 
 
 def _store_reservations(
-    order: OrderLike,
+    order: _OrderRef,
     held: Mapping[tuple[int, int], OrderReservation],
     totals: Mapping[tuple[int, int], int],
 ) -> None:
@@ -698,7 +825,8 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
     unpaid, shipped or cancelled one holds nothing (a channel cancellation releases and so
     returns the stock). Lines whose SKU is no product are left alone. Idempotent: calling it
     again with nothing changed writes nothing. Reservations never exceed what is available;
-    what cannot be reserved stays unreserved and is retried on the order's next change.
+    what cannot be reserved is recorded as the order's :class:`OrderShortage` and reserved
+    when stock of the product arrives (:func:`moved`) or the order next changes.
     """
     remaining: dict[str, int] = defaultdict(int)
     if _holds_stock(order):
@@ -706,6 +834,7 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
             remaining[line.sku] += max(line.quantity - line.quantity_shipped, 0)
     wanted = _leaf_quantities(order.account_id, remaining)
     with transaction.atomic():
+        short_rows = _shortages_of(order.pk)
         held_rows = _held(order.pk)
         held: dict[int, int] = defaultdict(int)
         for row in held_rows:
@@ -713,6 +842,7 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
         release = {p: held[p] - wanted.get(p, 0) for p in held if held[p] > wanted.get(p, 0)}
         need = {p: q - held.get(p, 0) for p, q in wanted.items() if q > held.get(p, 0)}
         if not release and not need:
+            _store_shortages(order, short_rows, {})
             return
         sources = _candidate_sources(order) if need else []
         keys = [(row.product_id, row.source_id) for row in held_rows]
@@ -738,11 +868,21 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
                         order_number=order.number,
                     )
                 )
-        plan = _plan_reservations(order, need, sources, levels) if need else _Plan()
+        plan = _plan_reservations(_ref(order), need, sources, levels) if need else _Plan()
         for key, quantity in plan.reservations.items():
             totals[key] = totals.get(key, 0) + quantity
         apply_moves(order.account_id, levels, [*moves, *plan.moves], actor)
-        _store_reservations(order, {(r.product_id, r.source_id): r for r in held_rows}, totals)
+        _store_reservations(
+            _ref(order), {(r.product_id, r.source_id): r for r in held_rows}, totals
+        )
+        reserved: dict[int, int] = defaultdict(int)
+        for (product_id, _), quantity in totals.items():
+            reserved[product_id] += quantity
+        _store_shortages(
+            order,
+            short_rows,
+            {p: q - reserved[p] for p, q in wanted.items() if q > reserved[p]},
+        )
 
 
 def _release_reason(order: OrderLike) -> str:
@@ -768,6 +908,7 @@ def consume_shipment(order: OrderLike, shipped: Iterable[tuple[str, int]], actor
     if not wanted:
         return
     with transaction.atomic():
+        short_rows = {row.product_id: row for row in _shortages_of(order.pk)}
         held_rows = [row for row in _held(order.pk) if row.product_id in wanted]
         fallback = _candidate_sources(order)
         keys = [(row.product_id, row.source_id) for row in held_rows]
@@ -796,6 +937,10 @@ def consume_shipment(order: OrderLike, shipped: Iterable[tuple[str, int]], actor
                         may_go_negative=True,
                     )
                 )
+            short = short_rows.get(product_id)
+            if left and short is not None:
+                # Units that left unreserved were the order's shortage: no longer wanted.
+                short.quantity -= min(left, short.quantity)
             if left and fallback:
                 moves.append(
                     Move(
@@ -815,6 +960,13 @@ def consume_shipment(order: OrderLike, shipped: Iterable[tuple[str, int]], actor
                 row.save(update_fields=["quantity", "updated_at"])
             else:
                 row.delete()
+        for short in short_rows.values():
+            if short.product_id not in wanted:
+                continue
+            if short.quantity:
+                short.save(update_fields=["quantity"])
+            else:
+                short.delete()
 
 
 def cancel_order_stock(order: OrderLike, actor: Actor, *, return_stock: bool) -> None:
@@ -824,6 +976,7 @@ def cancel_order_stock(order: OrderLike, actor: Actor, *, return_stock: bool) ->
     Call inside the transaction that cancels the order.
     """
     with transaction.atomic():
+        OrderShortage.objects.filter(pk__in=[row.pk for row in _shortages_of(order.pk)]).delete()
         held_rows = _held(order.pk)
         if not held_rows:
             return

@@ -42,8 +42,19 @@ the protocol's DTO is skipped and recorded like one that cannot ship.
 **Bin locations.** A line the channel sent without a location goes out with its product's
 default bin location (the catalog product with the line's SKU), when it has one.
 
+**Kits.** A line whose SKU is a catalog kit goes out as the integration's ``kit_lines``
+says: the kit as one line (``parent``, the default), its components (``components``), or
+both. A component line is a stock-holding product of the recipe (nested kits exploded),
+``quantity × per kit`` units, with the product's own name, weight and bin location, a
+zero price (the kit's line carries the money: with ``components`` as an adjustment item,
+nothing to pick) and an option ``Kit`` naming the kit's SKU;
+its ``LineItemID`` is ``<line id>-<product id>`` so a ship notice finds the kit's line
+(:func:`crossdock.hub.shipstation.shipnotify.kit_shipment_lines`). With ``both`` the
+kit's line carries no weight when its components do, so nothing is weighed twice.
+
 **Queries.** A chunk is four reads (orders with their channel and custom status, their
-lines, the bin locations of lines without one, their discounts), and writes for skip
+lines, the bin locations of lines without one, their discounts; when kits go as components,
+three more: its kits, their recipes a level at a time, their parts), and writes for skip
 records only when there is one to record or clear, whatever its size: never a query per
 order or per line. A page costs the same at any depth of the window: its start is read
 from one boundary row and written as one, and the key is the index range's only lower
@@ -58,15 +69,18 @@ import logging
 import math
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from crossdock.core.display import plural
+from crossdock.core.dto import LineOption
 from crossdock.core.money import to_money
+from crossdock.core.stock import explode
 from crossdock.core.weights import Weight
 from crossdock.customstore.export import (
     ExportItem,
@@ -78,6 +92,7 @@ from crossdock.customstore.export import (
 )
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
 from crossdock.hub.catalog.models import Product
+from crossdock.hub.catalog.quantities import load_recipes
 from crossdock.hub.orders.conversion import address_of, line_options, weight_of
 from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
 from crossdock.hub.shipstation.models import (
@@ -85,6 +100,7 @@ from crossdock.hub.shipstation.models import (
     ExportBoundary,
     ExportRun,
     ExportSkip,
+    KitLines,
     ShipStationIntegration,
     WeightUnitsChoice,
 )
@@ -167,6 +183,82 @@ def _line_item(line: OrderLine, quantity: int) -> ExportItem:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class KitPart:
+    """One stock-holding product of a kit, as it goes out: per kit sold."""
+
+    product_id: int
+    sku: str
+    name: str
+    per_kit: int
+    weight: Weight | None
+    location: str
+    upc: str
+    image_url: str
+
+
+#: Kit SKU → its parts, for the kits among a chunk's lines.
+KitParts = dict[str, tuple[KitPart, ...]]
+
+
+def kit_parts(account_id: int, skus: set[str]) -> KitParts:
+    """The parts of every kit among ``skus`` (nested kits exploded to what holds stock)."""
+    kits = dict(
+        Product.objects.filter(account_id=account_id, sku__in=skus, is_kit=True).values_list(
+            "pk", "sku"
+        )
+    )
+    if not kits:
+        return {}
+    recipes = load_recipes(kits)
+    leaves = {kit: explode(recipes, kit, 1) for kit in kits}
+    products = Product.objects.in_bulk({leaf for parts in leaves.values() for leaf in parts})
+    return {
+        sku: tuple(
+            KitPart(
+                product_id=leaf,
+                sku=products[leaf].sku,
+                name=products[leaf].name,
+                per_kit=per_kit,
+                weight=weight_of(products[leaf].weight_value, products[leaf].weight_unit),
+                location=products[leaf].bin_location,
+                upc=products[leaf].barcode,
+                image_url=products[leaf].image_url,
+            )
+            for leaf, per_kit in sorted(leaves[kit].items())
+        )
+        for kit, sku in kits.items()
+    }
+
+
+def _kit_items(
+    line: OrderLine, quantity: int, parts: tuple[KitPart, ...], kit_lines: str
+) -> tuple[ExportItem, ...]:
+    """A kit line as ``kit_lines`` sends it (see the module docstring)."""
+    components = tuple(
+        ExportItem(
+            line_item_id=f"{line.pk}-{part.product_id}",
+            sku=part.sku,
+            name=part.name,
+            quantity=quantity * part.per_kit,
+            unit_price=Decimal("0"),
+            image_url=part.image_url,
+            weight=part.weight,
+            location=part.location,
+            options=(LineOption(name="Kit", value=f"{line.sku} × {quantity}"),),
+            upc=part.upc,
+        )
+        for part in parts
+    )
+    parent = _line_item(line, quantity)
+    if kit_lines == KitLines.COMPONENTS:
+        # The kit's price as an adjustment (nothing to pick), so ``OrderTotal`` stays whole.
+        return (replace(parent, adjustment=True, weight=None, location=""), *components)
+    if any(part.weight is not None for part in parts):
+        parent = replace(parent, weight=None)
+    return (parent, *components)
+
+
 def lines_to_send(lines: list[OrderLine], *, full_quantities: bool) -> list[tuple[OrderLine, int]]:
     """Each line sent with its quantity: what is left to ship, or in full (see the docstring)."""
     left = [(line, line.quantity - line.quantity_shipped) for line in lines]
@@ -223,8 +315,10 @@ def export_order(
     lines: list[OrderLine],
     discounts: list[OrderDiscount],
     integration: ShipStationIntegration,
+    kits: KitParts | None = None,
 ) -> ExportOrder:
-    """An order row (channel and custom status joined) as the protocol's DTO."""
+    """An order row (channel and custom status joined) as the protocol's DTO; ``kits``
+    holds the parts of its kit lines when the integration sends kits as components."""
     sources = (integration.custom_field1, integration.custom_field2, integration.custom_field3)
     sent = lines_to_send(lines, full_quantities=integration.send_full_quantities)
     customer_code = (
@@ -244,7 +338,15 @@ def export_order(
         bill_to=address_of(order, "bill_to"),
         ship_to=address_of(order, "ship_to"),
         items=(
-            *(_line_item(line, quantity) for line, quantity in sent),
+            *(
+                item
+                for line, quantity in sent
+                for item in (
+                    _kit_items(line, quantity, kits[line.sku], integration.kit_lines)
+                    if kits and line.sku in kits
+                    else (_line_item(line, quantity),)
+                )
+            ),
             *(_discount_item(discount) for discount in discounts),
         ),
         shipping_method=order.requested_shipping_service,
@@ -351,6 +453,11 @@ def _read_chunk(
     _fill_bin_locations(
         integration.account_id, [line for group in lines.values() for line in group]
     )
+    kits = (
+        kit_parts(integration.account_id, {line.sku for group in lines.values() for line in group})
+        if integration.kit_lines != KitLines.PARENT
+        else {}
+    )
     discounts: dict[int, list[OrderDiscount]] = defaultdict(list)
     for discount in OrderDiscount.objects.filter(order_id__in=ids).order_by(
         "order_id", "position", "id"
@@ -361,7 +468,7 @@ def _read_chunk(
     now = timezone.now()
     for row in rows:
         try:
-            value = export_order(row, lines[row.pk], discounts[row.pk], integration)
+            value = export_order(row, lines[row.pk], discounts[row.pk], integration, kits)
             reason = unexportable_reason(value)
         except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError) as error:
             # Stored data no reader expected (a faulty import): one order, not the page.

@@ -33,6 +33,14 @@ class WeightUnitsChoice(models.TextChoices):
     POUNDS = "pounds", "Pounds"
 
 
+class KitLines(models.TextChoices):
+    """How a kit (a catalog product with a recipe) goes out in the export."""
+
+    PARENT = "parent", "The kit as one line"
+    COMPONENTS = "components", "Its components"
+    BOTH = "both", "The kit and its components"
+
+
 class ShipStationIntegration(models.Model):
     """One ShipStation store connected to an account through the Custom Store endpoint.
 
@@ -53,6 +61,8 @@ class ShipStationIntegration(models.Model):
     send_internal_notes = models.BooleanField(default=True)
     #: Send every line in full even after part of it shipped (default: what is left to ship).
     send_full_quantities = models.BooleanField(default=False)
+    #: A kit line goes out as the kit, its components, or both (see ``export.kit_items``).
+    kit_lines = models.CharField(max_length=12, choices=KitLines.choices, default=KitLines.PARENT)
     page_size = models.PositiveSmallIntegerField(
         default=DEFAULT_PAGE_SIZE,
         validators=[MinValueValidator(1), MaxValueValidator(MAX_PAGE_SIZE)],

@@ -44,6 +44,7 @@ class OptionsView:
     exclude_external_fulfillment: bool
     send_internal_notes: bool
     send_full_quantities: bool
+    kit_lines: str
     page_size: int
     weight_units: str
     custom_field1: str
@@ -191,6 +192,7 @@ def describe(
             exclude_external_fulfillment=integration.exclude_external_fulfillment,
             send_internal_notes=integration.send_internal_notes,
             send_full_quantities=integration.send_full_quantities,
+            kit_lines=integration.kit_lines,
             page_size=integration.page_size,
             weight_units=integration.weight_units,
             custom_field1=integration.custom_field1,

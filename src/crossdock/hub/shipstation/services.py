@@ -43,6 +43,7 @@ from crossdock.hub.shipstation.errors import (
 from crossdock.hub.shipstation.models import (
     MAX_PAGE_SIZE,
     CustomFieldSource,
+    KitLines,
     ShipStationIntegration,
     WeightUnitsChoice,
 )
@@ -83,6 +84,7 @@ class IntegrationOptions:
     exclude_external_fulfillment: bool = True
     send_internal_notes: bool = True
     send_full_quantities: bool = False
+    kit_lines: str = KitLines.PARENT.value
     page_size: int = 100
     weight_units: str = WeightUnitsChoice.AS_RECORDED.value
     custom_fields: tuple[str, str, str] = (
@@ -102,6 +104,7 @@ class OptionChanges:
     exclude_external_fulfillment: bool | None = None
     send_internal_notes: bool | None = None
     send_full_quantities: bool | None = None
+    kit_lines: str | None = None
     page_size: int | None = None
     weight_units: str | None = None
     #: Per field: ``None`` keeps that field's source as it is.
@@ -136,6 +139,14 @@ def _check_page_size(page_size: int) -> int:
             "options.page_size", f"must be between 1 and {MAX_PAGE_SIZE}"
         )
     return page_size
+
+
+def _check_kit_lines(value: str) -> str:
+    if value not in KitLines.values:
+        raise IntegrationValidationError(
+            "options.kit_lines", f"{value!r} is not one of {', '.join(KitLines.values)}"
+        )
+    return value
 
 
 def _check_weight_units(value: str) -> str:
@@ -191,6 +202,7 @@ def create_integration(
     name = _check_name(name)
     _check_page_size(options.page_size)
     _check_weight_units(options.weight_units)
+    _check_kit_lines(options.kit_lines)
     _check_custom_fields(options.custom_fields)
     password = generate_secret(24)
     with transaction.atomic():
@@ -203,6 +215,7 @@ def create_integration(
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
             send_full_quantities=options.send_full_quantities,
+            kit_lines=options.kit_lines,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_field1=options.custom_fields[0],
@@ -232,6 +245,8 @@ def update_integration(
             integration.send_internal_notes = changes.send_internal_notes
         if changes.send_full_quantities is not None:
             integration.send_full_quantities = changes.send_full_quantities
+        if changes.kit_lines is not None:
+            integration.kit_lines = _check_kit_lines(changes.kit_lines)
         if changes.page_size is not None:
             integration.page_size = _check_page_size(changes.page_size)
         if changes.weight_units is not None:

@@ -62,6 +62,23 @@ class StockChangeForm(forms.Form):
         return cleaned
 
 
+class TransferForm(forms.Form):
+    """Move one product's on-hand units from one inventory source to another (prefixed: it
+    shares the product page with the stock form)."""
+
+    prefix = "transfer"
+
+    from_source = forms.TypedChoiceField(coerce=int, label="From")
+    to_source = forms.TypedChoiceField(coerce=int, label="To")
+    quantity = forms.IntegerField(min_value=1, max_value=MAX_QUANTITY, label="Quantity")
+    reason = forms.CharField(required=False, max_length=500, label="Reason")
+
+    def __init__(self, *args: Any, sources: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_choices(self, "from_source", sources)
+        set_choices(self, "to_source", sources)
+
+
 class ProductSettingsForm(forms.Form):
     """The low-stock threshold and default bin location of one product."""
 

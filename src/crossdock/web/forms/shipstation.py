@@ -11,6 +11,7 @@ from crossdock.hub.shipstation.models import (
     DEFAULT_PAGE_SIZE,
     MAX_PAGE_SIZE,
     CustomFieldSource,
+    KitLines,
     ShipStationIntegration,
     WeightUnitsChoice,
 )
@@ -45,6 +46,12 @@ class ShipStationOptionsForm(forms.Form):
         label="Send partly shipped orders in full",
         help_text="Off: ShipStation gets only what is left to ship (lines already shipped are "
         "left out)",
+    )
+    kit_lines = forms.ChoiceField(
+        choices=KitLines.choices,
+        initial=KitLines.PARENT,
+        label="Send kits as",
+        help_text="Components go with their own bin locations and weights, each naming its kit",
     )
     write_back = forms.BooleanField(
         required=False,
@@ -86,6 +93,7 @@ class ShipStationOptionsForm(forms.Form):
             "exclude_external_fulfillment": integration.exclude_external_fulfillment,
             "send_internal_notes": integration.send_internal_notes,
             "send_full_quantities": integration.send_full_quantities,
+            "kit_lines": integration.kit_lines,
             "write_back": integration.write_back,
             "page_size": integration.page_size,
             "weight_units": integration.weight_units,
@@ -105,6 +113,7 @@ class ShipStationOptionsForm(forms.Form):
             exclude_external_fulfillment=data["exclude_external_fulfillment"],
             send_internal_notes=data["send_internal_notes"],
             send_full_quantities=data["send_full_quantities"],
+            kit_lines=data["kit_lines"],
             page_size=data["page_size"],
             weight_units=data["weight_units"],
             custom_fields=self._custom_fields(),
@@ -119,6 +128,7 @@ class ShipStationOptionsForm(forms.Form):
             exclude_external_fulfillment=options.exclude_external_fulfillment,
             send_internal_notes=options.send_internal_notes,
             send_full_quantities=options.send_full_quantities,
+            kit_lines=options.kit_lines,
             page_size=options.page_size,
             weight_units=options.weight_units,
             custom_fields=options.custom_fields,

@@ -18,7 +18,12 @@ from crossdock.hub.catalog import queries, services
 from crossdock.hub.catalog.models import Product, StockLevel
 from crossdock.hub.catalog.quantities import targets
 from crossdock.web.access import account_view, actor_of
-from crossdock.web.forms.catalog import ProductFilterForm, ProductSettingsForm, StockChangeForm
+from crossdock.web.forms.catalog import (
+    ProductFilterForm,
+    ProductSettingsForm,
+    StockChangeForm,
+    TransferForm,
+)
 
 PAGE_SIZE = 50
 MOVEMENTS_SHOWN = 25
@@ -87,6 +92,7 @@ def _product_page(
     product: Product,
     *,
     stock_form: StockChangeForm | None = None,
+    transfer_form: TransferForm | None = None,
     settings_form: ProductSettingsForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -105,6 +111,7 @@ def _product_page(
         "components": list(product.components.select_related("component")),
         "used_in": list(product.used_in.select_related("kit")),
         "stock_form": stock_form or StockChangeForm(sources=_sources(account)),
+        "transfer_form": transfer_form or TransferForm(sources=_sources(account)),
         "settings_form": settings_form
         or ProductSettingsForm(
             initial={
@@ -160,6 +167,36 @@ def product_stock(request: HttpRequest, account: Account, product_id: int) -> Ht
             )
             return redirect("product_detail", product.pk)
     return _product_page(request, account, product, stock_form=form, status=400)
+
+
+@require_POST
+@account_view
+def product_transfer(request: HttpRequest, account: Account, product_id: int) -> HttpResponse:
+    product = load_product(account, product_id)
+    form = TransferForm(request.POST, sources=_sources(account))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            out, into = services.transfer(
+                account,
+                product.sku,
+                data["from_source"],
+                data["to_source"],
+                data["quantity"],
+                actor_of(request),
+                data["reason"],
+            )
+        except CrossdockError as error:
+            _service_errors(form, error)
+        else:
+            messages.success(
+                request,
+                f"{product.sku}: {into.on_hand_delta:,} moved from {out.source.name} "
+                f"({out.on_hand_after:,} left) to {into.source.name} "
+                f"({into.on_hand_after:,} on hand).",
+            )
+            return redirect("product_detail", product.pk)
+    return _product_page(request, account, product, transfer_form=form, status=400)
 
 
 @require_POST
