@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.orders.models import Order, OrderLine
 from tests.fixtures.api import ApiClient
@@ -74,3 +77,74 @@ def test_more_than_a_thousand_orders_or_none_are_refused_whole(
         answer.json()["detail"][0]["loc"] == ["body", "body", "orders"] for answer in answers
     )
     assert not Order.objects.filter(account=account).exists()
+
+
+def _inserts_to_post(api: ApiClient, count: int, prefix: str) -> int:
+    body = {"orders": [order_payload(number=f"{prefix}-{n}") for n in range(count)]}
+    with CaptureQueriesContext(connection) as captured:
+        answer = api.post("/orders/bulk", body).json()
+    assert answer["created"] == count
+    return sum(1 for query in captured.captured_queries if query["sql"].startswith("INSERT"))
+
+
+def test_the_valid_orders_of_a_call_are_stored_with_a_fixed_number_of_inserts(
+    api: ApiClient, account: Account
+) -> None:
+    # given calls of 2 and of 10 orders (the first call also makes the manual channel; 10
+    # orders stay within one of SQLite's 999-parameter insert batches)
+    api.post("/orders/bulk", {"orders": [order_payload(number="WARM")]})
+    # when each is posted
+    inserts = (_inserts_to_post(api, 2, "TWO"), _inserts_to_post(api, 10, "TEN"))
+    # then both took the same INSERTs: orders, lines, discounts, events, one each
+    assert inserts == (4, 4)
+    assert OrderLine.objects.filter(order__number__startswith="TEN-").count() == 20
+
+
+def test_a_number_repeated_in_one_call_is_stored_once_and_refused_after(
+    api: ApiClient, account: Account
+) -> None:
+    # given the same number twice in one call, with a valid order between
+    body = {
+        "orders": [
+            order_payload(number="TWICE", customer_notes="first"),
+            order_payload(number="BETWEEN"),
+            order_payload(number="TWICE", customer_notes="second"),
+        ]
+    }
+    # when it is posted
+    answer = api.post("/orders/bulk", body).json()
+    # then the first is stored, the repeat refused by its number, nothing else changed
+    assert [(r["index"], r["status"]) for r in answer["results"]] == [
+        (0, "created"),
+        (1, "created"),
+        (2, "refused"),
+    ]
+    assert [e["field"] for e in answer["results"][2]["errors"]] == ["number"]
+    assert list(
+        Order.objects.filter(account=account, number="TWICE").values_list(
+            "customer_notes", flat=True
+        )
+    ) == ["first"]
+
+
+def test_custom_statuses_are_checked_per_order_in_a_call(api: ApiClient, account: Account) -> None:
+    # given a custom status of "paid" and one of "on_hold"
+    api.post("/custom-statuses", {"name": "Packing", "status": "paid"})
+    api.post("/custom-statuses", {"name": "Engraving", "status": "on_hold"})
+    body = {
+        "orders": [
+            order_payload(number="C-1", custom_status="Packing"),
+            order_payload(number="C-2", custom_status="Engraving"),
+            order_payload(number="C-3", custom_status="Packing"),
+            order_payload(number="C-4", custom_status="Nowhere"),
+        ]
+    }
+    # when paid orders name them
+    answer = api.post("/orders/bulk", body).json()
+    # then the ones of the right status are stored with it, the others refused by field
+    assert [r["status"] for r in answer["results"]] == ["created", "refused", "created", "refused"]
+    assert [e["field"] for e in answer["results"][1]["errors"]] == ["custom_status"]
+    assert [e["field"] for e in answer["results"][3]["errors"]] == ["custom_status"]
+    assert dict(
+        Order.objects.filter(account=account).values_list("number", "custom_status__name")
+    ) == {"C-1": "Packing", "C-3": "Packing"}

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, ValidationError, field_validator
 
-from crossdock.api.auth import ApiCaller, caller
+from crossdock.api.auth import caller
 from crossdock.api.order_schemas import (
     CancelIn,
     OrderIn,
@@ -20,10 +20,12 @@ from crossdock.api.order_schemas import (
     aware_utc,
     order_out,
 )
-from crossdock.core.errors import Conflict, Invalid
+from crossdock.core.errors import Invalid
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.orders import queries, services
+from crossdock.hub.orders.errors import OrderError
 from crossdock.hub.orders.services import UNSET, OrderChanges
+from crossdock.hub.orders.upsert import NewOrder, create_orders
 from crossdock.platform.api_schemas import InSchema
 
 router = Router(tags=["orders"])
@@ -92,27 +94,13 @@ def _schema_errors(error: ValidationError) -> list[FieldError]:
     ]
 
 
-def _bulk_one(who: ApiCaller, index: int, raw: dict[str, Any]) -> BulkResult:
-    try:
-        order_in = OrderIn.model_validate(raw)
-    except ValidationError as error:
-        return BulkResult(index=index, status="refused", errors=_schema_errors(error))
-    try:
-        order = services.create_order(
-            who.account,
-            order_in.to_order_data(),
-            who.actor,
-            total=order_in.total,
-            custom_status=order_in.custom_status,
-        )
-    except Invalid as error:
+def _refusal(index: int, number: str, error: OrderError) -> BulkResult:
+    if isinstance(error, Invalid):
         pairs = error.field_errors or (("", str(error)),)
         errors = [FieldError(field=field, message=text) for field, text in pairs]
-        return BulkResult(index=index, status="refused", number=order_in.number, errors=errors)
-    except Conflict as error:
+    else:
         errors = [FieldError(field="number", message=str(error))]
-        return BulkResult(index=index, status="refused", number=order_in.number, errors=errors)
-    return BulkResult(index=index, status="created", id=order.pk, number=order.number)
+    return BulkResult(index=index, status="refused", number=number, errors=errors)
 
 
 @router.post(
@@ -121,13 +109,34 @@ def _bulk_one(who: ApiCaller, index: int, raw: dict[str, Any]) -> BulkResult:
     summary="Create up to 1,000 orders on the manual channel, each on its own",
 )
 def create_orders_bulk(request: HttpRequest, body: BulkOrdersIn) -> BulkOrdersOut:
-    """Each order is validated and created as ``POST /orders`` would, in its own transaction:
-    one refused order (answered by index, with its field errors) leaves the others stored and
-    is itself not stored at all."""
+    """Every order is validated first, as ``POST /orders`` would; the valid ones are then
+    stored together. A refused order (answered by index, with its field errors) is not
+    stored at all and leaves the others stored."""
     who = caller(request)
-    results = [_bulk_one(who, index, raw) for index, raw in enumerate(body.orders)]
-    created = sum(1 for result in results if result.status == "created")
-    return BulkOrdersOut(created=created, refused=len(results) - created, results=results)
+    results: dict[int, BulkResult] = {}
+    valid: list[tuple[int, OrderIn]] = []
+    for index, raw in enumerate(body.orders):
+        try:
+            valid.append((index, OrderIn.model_validate(raw)))
+        except ValidationError as error:
+            results[index] = BulkResult(index=index, status="refused", errors=_schema_errors(error))
+    answers = create_orders(
+        who.account,
+        [
+            NewOrder(order_in.to_order_data(), order_in.total, order_in.custom_status)
+            for _, order_in in valid
+        ],
+        who.actor,
+    )
+    for (index, order_in), answer in zip(valid, answers, strict=True):
+        results[index] = (
+            _refusal(index, order_in.number, answer)
+            if isinstance(answer, OrderError)
+            else BulkResult(index=index, status="created", id=answer.pk, number=answer.number)
+        )
+    ordered = [results[index] for index in range(len(body.orders))]
+    created = sum(1 for result in ordered if result.status == "created")
+    return BulkOrdersOut(created=created, refused=len(ordered) - created, results=ordered)
 
 
 @router.get("", response=OrderPage, summary="List orders, newest first")

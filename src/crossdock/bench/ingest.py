@@ -154,9 +154,8 @@ def _bare(shop: Shop, items: list[OrderData]) -> int:
                 " ship_to_postal_code, ship_to_country, payment_method,"
                 " requested_shipping_service, shipping_paid, tax, total, gift, gift_message,"
                 " customer_notes, internal_notes, weight_unit, fulfillment_source,"
-                " marketplace_order_id, payload_digest, created_at, updated_at) VALUES ("
-                + ", ".join(["%s"] * 48)
-                + ")",
+                " marketplace_order_id, payload_digest, cancel_reason, created_at, updated_at)"
+                " VALUES (" + ", ".join(["%s"] * 49) + ")",
                 [
                     (
                         shop.account.pk,
@@ -203,6 +202,7 @@ def _bare(shop: Shop, items: list[OrderData]) -> int:
                         "",
                         "",
                         "merchant",
+                        "",
                         "",
                         "",
                         stamp,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crossdock.core.errors import Invalid
 from crossdock.hub.accounts.models import Account
@@ -21,12 +23,13 @@ from crossdock.hub.catalog.services import (
     rebuild_levels,
     receive,
     set_recipe,
+    sync_new_orders_stock,
     transfer,
 )
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.orders.services import cancel_order, create_order
-from crossdock.hub.orders.upsert import upsert_channel_order
+from crossdock.hub.orders.upsert import NewOrder, create_orders, upsert_channel_order
 from tests.fixtures.catalog import CLERK, level, order_data, stocked, warehouse
 
 
@@ -285,3 +288,41 @@ def test_a_recipe_naming_an_unknown_sku_is_refused_and_the_product_stays_plain(
     assert refused.value.field_errors == (("components.NOPE", "no product with SKU 'NOPE'"),)
     gift.refresh_from_db()
     assert (gift.is_kit, gift.components.count()) == (False, 0)
+
+
+def test_orders_created_together_reserve_as_one_would_with_one_product_look_up(
+    account: Account,
+) -> None:
+    # given a stocked mug, a kit of two mugs, and orders of them and of unknown SKUs
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 10)
+    gift = create_product(account, "GIFT", "Gift box")
+    set_recipe(account, gift.pk, {"MUG-1": 2})
+    items = [
+        NewOrder(order_data("B-1", {"MUG-1": 1})),
+        NewOrder(order_data("B-2", {"GIFT": 2, "TEA-9": 1})),
+        NewOrder(order_data("B-3", {"TEA-9": 4})),
+    ]
+
+    # when they are created in one batch
+    created = create_orders(account, items, CLERK)
+
+    # then the mug holds 1 + 2 × 2 reserved, and the order of unknown SKUs holds nothing
+    assert [getattr(order, "number", None) for order in created] == ["B-1", "B-2", "B-3"]
+    assert level(mug, main) == (10, 5)
+    assert not OrderReservation.objects.filter(order_number="B-3").exists()
+
+
+def test_new_orders_of_no_product_cost_one_look_up_and_write_nothing(account: Account) -> None:
+    # given new orders none of whose SKUs is a product
+    orders = [
+        create_order(account, order_data(f"N-{n}", {"TEA-9": 1, "CUP": 2}), CLERK) for n in range(3)
+    ]
+
+    # when their stock is synced as a batch
+    with CaptureQueriesContext(connection) as captured:
+        sync_new_orders_stock([(order, ["TEA-9", "CUP"]) for order in orders], CLERK)
+
+    # then one query looked the SKUs up, and nothing was reserved
+    assert len(captured.captured_queries) == 1
+    assert not OrderReservation.objects.filter(order_id__in=[order.pk for order in orders]).exists()

@@ -209,3 +209,69 @@ def test_recording_costs_the_same_queries_for_two_lines_or_thirty(
     assert queries[0] == queries[1]
     assert [line.quantity_shipped for line in _lines(thirty)] == [2] * 30
     assert Order.objects.get(pk=thirty.pk).status == "shipped"
+
+
+def _statements(captured: CaptureQueriesContext) -> list[str]:
+    return [query["sql"].split()[0].upper() for query in captured.captured_queries]
+
+
+def test_a_repeated_shipment_is_answered_by_a_read_without_writing(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("D-1")
+    shipment = Shipment(carrier="UPS", tracking_number="1ZREPEAT")
+    first = record_fulfillment(account, order.pk, shipment, MERCHANT)
+
+    with CaptureQueriesContext(connection) as captured:
+        again = record_fulfillment(account, order.pk, shipment, MERCHANT)
+
+    assert (again.created, again.fulfillment.pk) == (False, first.fulfillment.pk)
+    assert _statements(captured) == ["SELECT"]
+
+
+def test_the_write_transaction_reads_once_then_writes(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    order = make_order("D-2")
+
+    with CaptureQueriesContext(connection) as captured:
+        record_fulfillment(
+            account, order.pk, Shipment(carrier="UPS", tracking_number="1Z"), MERCHANT
+        )
+
+    statements = _statements(captured)
+    inside = statements[statements.index("SAVEPOINT") + 1 :] if "SAVEPOINT" in statements else []
+    # The test runs inside a transaction: the service's own is a savepoint.
+    assert inside[:3] == ["SELECT", "INSERT", "INSERT"]
+    assert inside.count("SELECT") == 2  # the locked snapshot, the catalog's product look-up
+    assert "SAVEPOINT" not in inside
+
+
+def test_lines_shipped_after_the_first_read_are_read_again_under_the_lock(
+    account: Account, make_order: Callable[..., Order], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from crossdock.hub.fulfillment import services
+
+    order = make_order("D-3")
+    mug, tee = _lines(order)
+    read = services._lines_of
+
+    def read_then_ship_elsewhere(target: Order, *, lock: bool = False) -> list[OrderLine]:
+        lines = read(target, lock=lock)
+        if not lock:
+            # Another shipment of the mug lands between the first read and the lock.
+            OrderLine.objects.filter(pk=mug.pk).update(quantity_shipped=mug.quantity)
+        return lines
+
+    monkeypatch.setattr(services, "_lines_of", read_then_ship_elsewhere)
+
+    recorded = record_fulfillment(
+        account, order.pk, Shipment(carrier="UPS", tracking_number="1ZLATE"), MERCHANT
+    )
+
+    assert list(
+        FulfillmentLine.objects.filter(fulfillment=recorded.fulfillment).values_list(
+            "line_id", "quantity"
+        )
+    ) == [(tee.pk, tee.quantity)]
+    assert [line.quantity_shipped for line in _lines(order)] == [mug.quantity, tee.quantity]

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
+
+import pytest
 
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.dto import LineData
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
+from crossdock.hub.orders import upsert
 from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.upsert import (
+    NewOrder,
     UpsertOutcome,
     create_channel_orders,
     order_digest,
@@ -116,3 +122,32 @@ def test_an_empty_page_stores_nothing(account: Account) -> None:
     # then nothing is stored
     assert created == {}
     assert not Order.objects.filter(channel=channel).exists()
+
+
+def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a concurrent writer that stores "R-2" after the batch checked the numbers
+    insert = upsert._insert_orders
+
+    def taken_meanwhile(*args: Any, **kwargs: Any) -> list[Order]:
+        create_order(account, order_data("R-2", customer_notes="the other writer"), ACTOR)
+        return insert(*args, **kwargs)
+
+    monkeypatch.setattr(upsert, "_insert_orders", taken_meanwhile)
+    items = [NewOrder(order_data(number)) for number in ("R-1", "R-2", "R-3")]
+
+    # when the three are created together
+    answers = upsert.create_orders(account, items, ACTOR)
+
+    # then the batch stored nothing; were created on their own, R-2 refused
+    assert [type(answer).__name__ for answer in answers] == ["Order", "OrderExists", "Order"]
+    assert sorted(
+        Order.objects.filter(account=account, number__startswith="R-").values_list(
+            "number", "customer_notes", "lines__sku"
+        )
+    ) == sorted(
+        (number, notes, sku)
+        for number, notes in (("R-1", ""), ("R-2", "the other writer"), ("R-3", ""))
+        for sku in {line.sku for line in order_data(number).lines}
+    )

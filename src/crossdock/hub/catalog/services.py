@@ -893,6 +893,29 @@ def _release_reason(order: OrderLike) -> str:
     return "changed"
 
 
+def sync_new_orders_stock(orders: Sequence[tuple[OrderLike, Iterable[str]]], actor: Actor) -> None:
+    """:func:`sync_order_stock` for orders just created, each with its lines' SKUs.
+
+    A new order holds no reservation yet, so one none of whose SKUs is a product (kits
+    are products too) has nothing to reserve or release: one look-up for all the orders
+    finds the ones that may, and only those are synced.
+    """
+    skus = {order.account_id: set[str]() for order, _ in orders}
+    listed = [(order, set(order_skus)) for order, order_skus in orders]
+    for order, order_skus in listed:
+        skus[order.account_id] |= order_skus
+    products = {
+        (account_id, sku)
+        for account_id, wanted in skus.items()
+        for sku in Product.objects.filter(
+            account_id=account_id, sku__in=[sku for sku in wanted if sku]
+        ).values_list("sku", flat=True)
+    }
+    for order, order_skus in listed:
+        if any((order.account_id, sku) in products for sku in order_skus):
+            sync_order_stock(order, actor)
+
+
 def consume_shipment(order: OrderLike, shipped: Iterable[tuple[str, int]], actor: Actor) -> None:
     """Goods left for ``order``: ``shipped`` is (SKU, quantity) pairs, kits as they were sold.
 

@@ -8,7 +8,7 @@ from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.fulfillment.tasks import push_write_back
 
 
-def queue_write_back(fulfillment: Fulfillment) -> WriteBack:
+def queue_write_back(fulfillment: Fulfillment, *, fresh: bool = False) -> WriteBack:
     """Queue the push of ``fulfillment`` to its order's channel; call inside its transaction.
 
     Idempotent: the unique ``(fulfillment, channel)`` key makes a second call return the
@@ -16,18 +16,27 @@ def queue_write_back(fulfillment: Fulfillment) -> WriteBack:
     re-sent push after a crash carries the same key. The delivery job is enqueued in the
     same transaction (the task queue is a table), so it exists exactly when the row does;
     the periodic sweep picks up any row whose job was lost.
+
+    ``fresh`` says the fulfillment was created in this very transaction, so no row can
+    exist yet: the row is inserted without looking first (one statement fewer while the
+    write lock is held).
     """
     order = fulfillment.order
-    write_back, created = WriteBack.objects.get_or_create(
-        fulfillment=fulfillment,
-        channel_id=order.channel_id,
-        defaults={
-            "account_id": fulfillment.account_id,
-            "state": WriteBack.State.PENDING,
-            "next_attempt_at": timezone.now(),
-            "idempotency_key": f"crossdock-fulfillment-{fulfillment.pk}",
-        },
-    )
+    fields = {
+        "account_id": fulfillment.account_id,
+        "state": WriteBack.State.PENDING,
+        "next_attempt_at": timezone.now(),
+        "idempotency_key": f"crossdock-fulfillment-{fulfillment.pk}",
+    }
+    if fresh:
+        write_back = WriteBack.objects.create(
+            fulfillment=fulfillment, channel_id=order.channel_id, **fields
+        )
+        created = True
+    else:
+        write_back, created = WriteBack.objects.get_or_create(
+            fulfillment=fulfillment, channel_id=order.channel_id, defaults=fields
+        )
     if created:
         push_write_back.enqueue(write_back.pk)
     return write_back

@@ -39,8 +39,7 @@ from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
 from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.orders.errors import OrderNotFound
-from crossdock.hub.orders.models import EventKind, Order, OrderLine
-from crossdock.hub.orders.services import record_event
+from crossdock.hub.orders.models import EventKind, Order, OrderEvent, OrderLine
 
 #: The order event kind that records an over-shipment.
 
@@ -233,49 +232,79 @@ def record_fulfillment(
     strict = source == Fulfillment.Source.MANUAL if strict is None else strict
     _validate(shipment)
     key = dedupe_key(shipment)
-    with transaction.atomic():
-        order = (
-            Order.objects.select_for_update()
-            .select_related("channel")
-            .filter(account=account, pk=order_id)
-            .first()
-        )
-        if order is None:
-            raise OrderNotFound(f"no order {order_id}")
-        lines = list(
-            OrderLine.objects.select_for_update().filter(order=order).order_by("position", "id")
-        )
-        allocation = _allocate(lines, shipment, strict=strict)
-        carrier = shipment.carrier.strip()
-        try:
-            # The unique (order, dedupe_key) constraint decides, not a prior read: a
-            # concurrent identical notice fails here and returns the row that won.
-            with transaction.atomic():
-                fulfillment = Fulfillment.objects.create(
-                    account=account,
-                    order=order,
-                    source=source,
-                    carrier=carrier,
-                    carrier_code=canonical_carrier(carrier).value if carrier else "",
-                    service=shipment.service.strip(),
-                    tracking_number=shipment.tracking_number.strip(),
-                    shipping_cost=(
-                        to_money(shipment.shipping_cost)
-                        if shipment.shipping_cost is not None
-                        else None
-                    ),
-                    ship_date=shipment.ship_date,
-                    label_created_at=shipment.label_created_at,
-                    notes_to_buyer=shipment.notes_to_buyer,
-                    notify_customer=shipment.notify_customer,
-                    dedupe_key=key,
-                    over_shipped_units=sum(over.excess for over in allocation.over),
-                )
-        except IntegrityError:
-            existing = Fulfillment.objects.get(order=order, dedupe_key=key)
-            return RecordedShipment(fulfillment=existing, created=False)
-        _apply(order, lines, allocation, fulfillment, actor, write_back=write_back)
-        return RecordedShipment(fulfillment=fulfillment, created=True)
+    # Everything that only reads happens before the write transaction: on SQLite that
+    # transaction holds the database's one write lock, and every notice waits for it.
+    existing = Fulfillment.objects.filter(account=account, order_id=order_id, dedupe_key=key)
+    found = existing.first()
+    if found is not None:
+        return RecordedShipment(fulfillment=found, created=False)
+    order = Order.objects.select_related("channel").filter(account=account, pk=order_id).first()
+    if order is None:
+        raise OrderNotFound(f"no order {order_id}")
+    lines = _lines_of(order)
+    allocation = _allocate(lines, shipment, strict=strict)
+    try:
+        with transaction.atomic():
+            if _snapshot(order, lines) != _locked_snapshot(order):
+                # Shipped or changed since the read above: read it again under the lock.
+                order = Order.objects.select_for_update().select_related("channel").get(pk=order.pk)
+                lines = _lines_of(order, lock=True)
+                allocation = _allocate(lines, shipment, strict=strict)
+            # The unique (order, dedupe_key) constraint decides, not the read above: a
+            # concurrent identical notice fails here and rolls this whole transaction back
+            # before anything else was written.
+            fulfillment = Fulfillment.objects.create(
+                account=account,
+                order=order,
+                source=source,
+                carrier=shipment.carrier.strip(),
+                carrier_code=canonical_carrier(shipment.carrier.strip()).value
+                if shipment.carrier.strip()
+                else "",
+                service=shipment.service.strip(),
+                tracking_number=shipment.tracking_number.strip(),
+                shipping_cost=(
+                    to_money(shipment.shipping_cost) if shipment.shipping_cost is not None else None
+                ),
+                ship_date=shipment.ship_date,
+                label_created_at=shipment.label_created_at,
+                notes_to_buyer=shipment.notes_to_buyer,
+                notify_customer=shipment.notify_customer,
+                dedupe_key=key,
+                over_shipped_units=sum(over.excess for over in allocation.over),
+            )
+            _apply(order, lines, allocation, fulfillment, actor, write_back=write_back)
+    except IntegrityError:
+        return RecordedShipment(fulfillment=existing.get(), created=False)
+    return RecordedShipment(fulfillment=fulfillment, created=True)
+
+
+def _lines_of(order: Order, *, lock: bool = False) -> list[OrderLine]:
+    rows = OrderLine.objects.filter(order=order).order_by("position", "id")
+    return list(rows.select_for_update() if lock else rows)
+
+
+#: What the allocation was computed from: the order's status and each line's counts.
+_Snapshot = tuple[str, tuple[tuple[int, int, int], ...]]
+
+
+def _snapshot(order: Order, lines: Sequence[OrderLine]) -> _Snapshot:
+    return order.status, tuple((line.pk, line.quantity, line.quantity_shipped) for line in lines)
+
+
+def _locked_snapshot(order: Order) -> _Snapshot:
+    """The order's current snapshot, its rows locked (on PostgreSQL), in one statement."""
+    rows = list(
+        OrderLine.objects.select_for_update()
+        .filter(order_id=order.pk)
+        .order_by("position", "id")
+        .values_list("order__status", "id", "quantity", "quantity_shipped")
+    )
+    if not rows:
+        # No lines to join the order's status from: lock and read the order alone.
+        status = Order.objects.select_for_update().values_list("status", flat=True).get(pk=order.pk)
+        return status, ()
+    return rows[0][0], tuple((line_id, ordered, shipped) for _, line_id, ordered, shipped in rows)
 
 
 def _apply(
@@ -302,14 +331,15 @@ def _apply(
     shipped = sum(line.quantity_shipped for line in lines)
     previous = OrderStatus(order.status)
     status = shipment_status(ordered, shipped)
+    now = timezone.now()
+    changes: dict[str, object] = {"modified_at": now, "updated_at": now}
     if status is not None and status != previous:
-        order.status = status.value
-        order.status_before_hold = ""
-        order.custom_status = None
-    order.modified_at = timezone.now()
-    order.save(
-        update_fields=["status", "status_before_hold", "custom_status", "modified_at", "updated_at"]
-    )
+        changes |= {"status": status.value, "status_before_hold": "", "custom_status": None}
+    # Only the columns this shipment moves: the order row was read before the lock, and
+    # whatever else it holds (notes, a custom status) may have changed since.
+    Order.objects.filter(pk=order.pk).update(**changes)
+    for column, value in changes.items():
+        setattr(order, column, value)
     described = " ".join(
         part for part in (carrier_name(fulfillment.carrier), fulfillment.tracking_number) if part
     )
@@ -322,22 +352,25 @@ def _apply(
         )
     if previous == OrderStatus.CANCELLED:
         message += "; the order had been cancelled"
-    record_event(
-        order,
-        actor,
-        EventKind.SHIPMENT_RECORDED,
-        message,
-        {
-            "fulfillment_id": fulfillment.pk,
-            "source": fulfillment.source,
-            "carrier": fulfillment.carrier,
-            "tracking_number": fulfillment.tracking_number,
-            "lines": {str(line_id): quantity for line_id, quantity in allocation.items()},
-            "status": order.status,
-        },
-    )
+    events = [
+        _event(
+            order,
+            actor,
+            EventKind.SHIPMENT_RECORDED,
+            message,
+            {
+                "fulfillment_id": fulfillment.pk,
+                "source": fulfillment.source,
+                "carrier": fulfillment.carrier,
+                "tracking_number": fulfillment.tracking_number,
+                "lines": {str(line_id): quantity for line_id, quantity in allocation.items()},
+                "status": order.status,
+            },
+        )
+    ]
     if allocated.over:
-        _record_over_shipment(order, actor, fulfillment, allocated.over)
+        events.append(_over_shipment_event(order, actor, fulfillment, allocated.over))
+    OrderEvent.objects.bulk_create(events)
     # Nothing to tell a marketplace about: hand-entered orders, shipments with no lines,
     # and orders cancelled before they shipped (the channel would refuse the tracking).
     if (
@@ -346,18 +379,32 @@ def _apply(
         and order.channel.kind != MANUAL_KIND
         and previous != OrderStatus.CANCELLED
     ):
-        queue_write_back(fulfillment)
+        queue_write_back(fulfillment, fresh=True)
 
 
-def _record_over_shipment(
+def _event(
+    order: Order, actor: Actor, kind: EventKind, message: str, data: dict[str, object]
+) -> OrderEvent:
+    """An event row as :func:`~crossdock.hub.orders.services.record_event` writes it."""
+    return OrderEvent(
+        account_id=order.account_id,
+        order=order,
+        actor=str(actor),
+        kind=kind,
+        message=message[:500],
+        data=data,
+    )
+
+
+def _over_shipment_event(
     order: Order, actor: Actor, fulfillment: Fulfillment, over: tuple[OverShipment, ...]
-) -> None:
+) -> OrderEvent:
     excess = sum(item.excess for item in over)
     detail = "; ".join(
         f"{item.sku or f'line {item.line_id}'}: {item.reported} reported, {item.left} left"
         for item in over
     )
-    record_event(
+    return _event(
         order,
         actor,
         EventKind.OVER_SHIPMENT,

@@ -17,7 +17,7 @@ from crossdock.hub.orders.services import record_event
 
 def apply_refunds_and_cancellation(order: Order, data: OrderData, actor: Actor) -> bool:
     """Record the payload's new refunds and its cancellation details; ``True`` if any."""
-    known = set(order.refunds.values_list("external_id", flat=True))
+    known = set(order.refunds.values_list("external_id", flat=True)) if data.refunds else set()
     added = False
     for refund in data.refunds:
         key = refund.external_id[:100]

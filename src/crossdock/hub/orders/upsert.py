@@ -31,7 +31,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -42,11 +43,14 @@ from crossdock.core.actors import Actor
 from crossdock.core.dto import LineData, OrderData
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
-from crossdock.hub.catalog.services import sync_order_stock
+from crossdock.hub.accounts.models import Account
+from crossdock.hub.catalog.services import sync_new_orders_stock, sync_order_stock
 from crossdock.hub.channels.models import Channel
+from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.orders.conversion import order_columns, weight_columns
 from crossdock.hub.orders.errors import OrderError, OrderExists
 from crossdock.hub.orders.models import (
+    CustomStatus,
     EventKind,
     Order,
     OrderDiscount,
@@ -62,6 +66,7 @@ from crossdock.hub.orders.services import (
     check_total,
     create_order,
     record_event,
+    resolve_custom_status,
 )
 
 
@@ -258,8 +263,16 @@ def after_channel_order_saved(order: Order, data: OrderData, actor: Actor) -> No
     details are recorded and the order's stock reserved (both idempotent). A changed order
     takes the same steps inside :func:`_update`.
     """
-    apply_refunds_and_cancellation(order, data, actor)
-    sync_order_stock(order, actor)
+    after_channel_orders_saved([(order, data)], actor)
+
+
+def after_channel_orders_saved(saved: Sequence[tuple[Order, OrderData]], actor: Actor) -> None:
+    """:func:`after_channel_order_saved` for many new orders, the stock look-up shared."""
+    for order, data in saved:
+        apply_refunds_and_cancellation(order, data, actor)
+    sync_new_orders_stock(
+        [(order, [line.sku for line in data.lines]) for order, data in saved], actor
+    )
 
 
 def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
@@ -299,56 +312,152 @@ def create_channel_orders(
     chosen = _creatable(channel, items)
     if not chosen:
         return {}
+    try:
+        orders = _insert_orders(channel, [(data, None) for data in chosen], actor, digests=True)
+    except IntegrityError:
+        # A concurrent pull stored one of them first: the single path sorts each out.
+        return {}
+    return {order.external_id: order for order in orders}
+
+
+def _insert_orders(
+    channel: Channel,
+    items: Sequence[tuple[OrderData, CustomStatus | None]],
+    actor: Actor,
+    *,
+    digests: bool,
+) -> list[Order]:
+    """Store ``items`` (checked already) on ``channel`` in one transaction, a fixed number
+    of statements for the lot, then each one's :func:`after_channel_order_saved`.
+
+    Raises :class:`IntegrityError`, having stored nothing, when a concurrent writer took a
+    number first.
+    """
     now = timezone.now()
     orders = [
         Order(
             account_id=channel.account_id,
             channel=channel,
             modified_at=now,
-            payload_digest=order_digest(data),
+            custom_status=custom,
+            payload_digest=order_digest(data) if digests else "",
             **order_columns(data),
         )
-        for data in chosen
+        for data, custom in items
     ]
+    with transaction.atomic():
+        Order.objects.bulk_create(orders)
+        if any(order.pk is None for order in orders):
+            # A backend that does not return ids from a bulk insert (none we run on).
+            ids = dict(
+                Order.objects.filter(
+                    channel=channel, external_id__in=[o.external_id for o in orders]
+                ).values_list("external_id", "id")
+            )
+            for order in orders:
+                order.pk = ids[order.external_id]
+        OrderLine.objects.bulk_create(
+            row
+            for order, (data, _) in zip(orders, items, strict=True)
+            for row in _line_rows(order, data)
+        )
+        OrderDiscount.objects.bulk_create(
+            row
+            for order, (data, _) in zip(orders, items, strict=True)
+            for row in _discount_rows(order, data)
+        )
+        OrderEvent.objects.bulk_create(
+            OrderEvent(
+                account_id=order.account_id,
+                order=order,
+                actor=str(actor),
+                kind=EventKind.CREATED,
+                message=f"Order {order.number} created"[:500],
+                data={},
+            )
+            for order in orders
+        )
+        after_channel_orders_saved(
+            [(order, data) for order, (data, _) in zip(orders, items, strict=True)], actor
+        )
+    return orders
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """An order to create on the manual channel, as ``POST /api/v1/orders`` takes it."""
+
+    data: OrderData
+    total: Decimal | None = None
+    custom_status: str | None = None
+
+
+def create_orders(
+    account: Account, items: Sequence[NewOrder], actor: Actor
+) -> list[Order | OrderError]:
+    """Create many orders on the account's manual channel; one answer per item, in order.
+
+    Each item is checked as :func:`~crossdock.hub.orders.services.create_order` checks it
+    (its total, its custom status, its number free on the channel and not repeated in
+    ``items``): a refused item gets its error and is not stored at all. The accepted ones
+    are stored together (:func:`_insert_orders`: a fixed number of statements, then every
+    order's :func:`after_channel_order_saved`). Should a concurrent writer take one of the
+    numbers meanwhile, the batch stores nothing and each item is created on its own.
+    """
+    channel = ensure_manual_channel(account)
+    if not items:
+        return []
+    taken = set(
+        Order.objects.filter(
+            channel=channel, number__in=[item.data.number for item in items]
+        ).values_list("number", flat=True)
+    )
+    customs: dict[tuple[str, OrderStatus], CustomStatus | None] = {}
+    answers: dict[int, Order | OrderError] = {}
+    accepted: list[tuple[int, OrderData, CustomStatus | None]] = []
+    for index, item in enumerate(items):
+        try:
+            check_total(item.data, item.total)
+            custom = None
+            if item.custom_status:
+                wanted = (item.custom_status, item.data.status)
+                if wanted not in customs:
+                    customs[wanted] = resolve_custom_status(account, *wanted)
+                custom = customs[wanted]
+            if item.data.number in taken:
+                raise OrderExists(f"order {item.data.number!r} already exists on {channel.name}")
+        except OrderError as error:
+            answers[index] = error
+            continue
+        taken.add(item.data.number)
+        accepted.append((index, item.data, custom))
+    try:
+        stored: Sequence[Order | OrderError] = _insert_orders(
+            channel, [(data, custom) for _, data, custom in accepted], actor, digests=False
+        )
+    except IntegrityError:
+        stored = [_create_one(account, channel, items[index], actor) for index, _, _ in accepted]
+    answers.update((index, order) for (index, _, _), order in zip(accepted, stored, strict=True))
+    return [answers[index] for index in range(len(items))]
+
+
+def _create_one(
+    account: Account, channel: Channel, item: NewOrder, actor: Actor
+) -> Order | OrderError:
     try:
         with transaction.atomic():
-            Order.objects.bulk_create(orders)
-            if any(order.pk is None for order in orders):
-                # A backend that does not return ids from a bulk insert (none we run on).
-                ids = dict(
-                    Order.objects.filter(
-                        channel=channel, external_id__in=[o.external_id for o in orders]
-                    ).values_list("external_id", "id")
-                )
-                for order in orders:
-                    order.pk = ids[order.external_id]
-            OrderLine.objects.bulk_create(
-                row
-                for order, data in zip(orders, chosen, strict=True)
-                for row in _line_rows(order, data)
+            order = create_order(
+                account,
+                item.data,
+                actor,
+                channel=channel,
+                total=item.total,
+                custom_status=item.custom_status,
             )
-            OrderDiscount.objects.bulk_create(
-                row
-                for order, data in zip(orders, chosen, strict=True)
-                for row in _discount_rows(order, data)
-            )
-            OrderEvent.objects.bulk_create(
-                OrderEvent(
-                    account_id=order.account_id,
-                    order=order,
-                    actor=str(actor),
-                    kind=EventKind.CREATED,
-                    message=f"Order {order.number} created"[:500],
-                    data={},
-                )
-                for order in orders
-            )
-            for order, data in zip(orders, chosen, strict=True):
-                after_channel_order_saved(order, data, actor)
-    except IntegrityError:
-        # A concurrent pull stored one of them first: the single path sorts each out.
-        return {}
-    return {order.external_id: order for order in orders}
+            after_channel_order_saved(order, item.data, actor)
+    except OrderError as error:
+        return error
+    return order
 
 
 def upsert_channel_order(
