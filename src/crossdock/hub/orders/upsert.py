@@ -100,9 +100,19 @@ def _plain(value: Any) -> Any:
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
+#: Order fields added after orders were first stored, with their empty values. Left out of
+#: the canonical form while empty, so an order stored before they existed keeps its digest
+#: (and is not rewritten on its next pull) until the channel reports one of them.
+_ADDED_LATER: dict[str, Any] = {"refunds": (), "cancelled_at": None, "cancel_reason": ""}
+
+
 def order_digest(data: OrderData) -> str:
     """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
-    canonical = json.dumps(_plain(data), sort_keys=True, default=str, ensure_ascii=False)
+    plain = _plain(data)
+    for name, empty in _ADDED_LATER.items():
+        if plain.get(name) == empty:
+            del plain[name]
+    canonical = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
