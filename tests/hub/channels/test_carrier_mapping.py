@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from crossdock.connectors.registry import registry
 from crossdock.connectors.sandbox.connector import CARRIER_MAPPINGS
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.carriers import (
@@ -58,7 +59,7 @@ def test_an_empty_channel_carrier_means_the_channels_fallback(account: Account) 
     )
 
 
-@pytest.mark.parametrize("kind", ["amazon", "ebay", "walmart", "shopify", "bigcommerce"])
+@pytest.mark.parametrize("kind", ["amazon", "ebay", "walmart", "etsy"])
 def test_a_kind_whose_connector_is_not_installed_has_no_defaults(
     account: Account, kind: str
 ) -> None:
@@ -83,7 +84,10 @@ def test_the_defaults_are_the_ones_the_connectors_spec_declares(account: Account
 
 
 def test_seeding_copies_every_declared_default_once(account: Account) -> None:
-    assert (seed_default_mappings(), seed_default_mappings()) == (len(CARRIER_MAPPINGS), 0)
+    declared = sum(len(spec.carrier_mappings) for spec in registry().all())
+
+    assert (seed_default_mappings(), seed_default_mappings()) == (declared, 0)
+    assert CarrierMapping.objects.filter(account__isnull=True).count() == declared
     assert CarrierMapping.objects.filter(account__isnull=True, channel_kind="sandbox").count() == (
         len(CARRIER_MAPPINGS)
     )
