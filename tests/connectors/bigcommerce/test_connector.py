@@ -355,7 +355,7 @@ def test_stock_goes_to_the_channels_location() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "expected"),
+    ("values", "expected"),
     [
         (
             {"location_id": "7"},
@@ -386,9 +386,9 @@ def test_stock_goes_to_the_channels_location() -> None:
     ],
 )
 def test_a_connection_check_names_the_setting_at_fault(
-    settings: dict[str, str], expected: ConnectionProblem
+    values: dict[str, str], expected: ConnectionProblem
 ) -> None:
-    assert list(FakeBigCommerce(now=START).connector(**settings).check_connection()) == [expected]
+    assert list(FakeBigCommerce(now=START).connector(**values).check_connection()) == [expected]
 
 
 def test_a_missing_scope_is_named_as_the_control_panel_names_it() -> None:
