@@ -10,7 +10,7 @@ from crossdock.api.auth import caller
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.models import ChannelSource, InventorySource
 from crossdock.hub.channels import queries as channel_queries
-from crossdock.platform.api_schemas import InSchema
+from crossdock.platform.api_schemas import InSchema, RowId
 
 router = Router(tags=["inventory sources"])
 
@@ -30,11 +30,11 @@ class SourceIn(InSchema):
         default=InventorySource.Kind.WAREHOUSE.value,
         description="warehouse, 3pl or marketplace (stock read from its channel, never pushed)",
     )
-    channel_id: int | None = None
+    channel_id: RowId | None = None
 
 
 class ChannelSourcesIn(InSchema):
-    source_ids: list[int] = Field(description="In order: the first is preferred for orders")
+    source_ids: list[RowId] = Field(description="In order: the first is preferred for orders")
 
 
 class ChannelSourcesOut(Schema):

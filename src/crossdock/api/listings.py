@@ -20,7 +20,7 @@ from crossdock.hub.catalog import listings as listing_services
 from crossdock.hub.catalog import queries
 from crossdock.hub.catalog.models import Listing
 from crossdock.hub.catalog.quantities import targets
-from crossdock.platform.api_schemas import InSchema
+from crossdock.platform.api_schemas import InSchema, Offset, RowId
 
 router = Router(tags=["listings"])
 
@@ -54,16 +54,16 @@ class ListingOut(Schema):
 
 
 class ListingFilter(Schema):
-    channel_id: int | None = None
+    channel_id: RowId | None = None
     status: ListingStatus | None = None
     linked: bool | None = Field(default=None, description="false: only unlinked listings")
     search: str = Field(default="", max_length=100)
     limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class LinkIn(InSchema):
-    product_id: int
+    product_id: RowId
 
 
 class PauseIn(InSchema):

@@ -24,7 +24,7 @@ from crossdock.hub.catalog.errors import CatalogInvalid
 from crossdock.hub.catalog.exports import export
 from crossdock.hub.catalog.imports import check_import, import_file
 from crossdock.hub.catalog.models import Product
-from crossdock.platform.api_schemas import InSchema
+from crossdock.platform.api_schemas import InSchema, Offset
 
 router = Router(tags=["products"])
 
@@ -109,7 +109,7 @@ class ProductFilter(Schema):
     search: str = Field(default="", max_length=100, description="Part of a SKU, name or barcode")
     low_stock: bool = False
     limit: int = Field(default=100, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 #: Product fields stored as text: ``null`` in a request clears them.

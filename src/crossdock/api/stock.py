@@ -12,7 +12,7 @@ from pydantic import Field
 from crossdock.api.auth import caller
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.models import StockLevel, StockMovement
-from crossdock.platform.api_schemas import InSchema
+from crossdock.platform.api_schemas import InSchema, Offset, RowId
 
 router = Router(tags=["stock"])
 
@@ -44,22 +44,22 @@ class MovementOut(Schema):
 
 class AdjustIn(InSchema):
     sku: str = Field(min_length=1, max_length=100)
-    source_id: int
+    source_id: RowId
     delta: int = Field(description="Units to add; negative to remove")
     reason: str = Field(min_length=1, max_length=500)
 
 
 class CountIn(InSchema):
     sku: str = Field(min_length=1, max_length=100)
-    source_id: int
+    source_id: RowId
     counted: int = Field(ge=0, description="On hand becomes this")
     reason: str = Field(default="", max_length=500)
 
 
-class TransferIn(Schema):
+class TransferIn(InSchema):
     sku: str = Field(min_length=1, max_length=100)
-    from_source_id: int
-    to_source_id: int
+    from_source_id: RowId
+    to_source_id: RowId
     quantity: int = Field(description="Units moved on hand, 1 or more")
     reason: str = Field(default="", max_length=500)
 
@@ -71,16 +71,16 @@ class TransferOut(Schema):
 
 class LevelFilter(Schema):
     sku: str = Field(default="", max_length=100)
-    source_id: int | None = None
+    source_id: RowId | None = None
     limit: int = Field(default=100, ge=1, le=1000)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 class MovementFilter(Schema):
     sku: str = Field(default="", max_length=100)
-    source_id: int | None = None
+    source_id: RowId | None = None
     limit: int = Field(default=50, ge=1, le=500)
-    offset: int = Field(default=0, ge=0)
+    offset: Offset = 0
 
 
 def _level_out(level: StockLevel) -> LevelOut:

@@ -10,16 +10,24 @@ body, and its text fields hold only storable text.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Annotated, Any
 
 from ninja import Schema
 from ninja.schema import DjangoGetter
-from pydantic import field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from crossdock.core.text import NOT_TEXT, is_storable_text
 
 NOT_AN_OBJECT = "must be a JSON object"
+
+#: The largest id or offset a client may send: both databases keep them in 64 bits, and a
+#: larger number must be a 422 naming the field, never an overflow in the database driver.
+MAX_ROW_ID = 2**63 - 1
+#: A row's id as a client sends it in a body or a query.
+RowId = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+#: How many rows of a list to skip.
+Offset = Annotated[int, Field(ge=0, le=MAX_ROW_ID)]
 
 
 class InSchema(Schema):
