@@ -10,12 +10,12 @@ from django.test import TestCase
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from crossdock.connectors.base import RateLimit, StockLevel, StockResult, TerminalError
+from crossdock.connectors.base import StockLevel, StockResult, TerminalError
 from crossdock.core.stock import Rule
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.listings import decide_winner, set_paused
 from crossdock.hub.catalog.models import ChannelStock, InventorySource, Listing, StockPush
-from crossdock.hub.catalog.propagation import deliver_channel, wait_turn
+from crossdock.hub.catalog.propagation import deliver_channel
 from crossdock.hub.catalog.services import (
     create_source,
     receive,
@@ -283,20 +283,3 @@ def test_the_sweep_re_enqueues_overdue_pushes_of_decided_channels_only(account: 
     assert list(DBTaskResult.objects.values_list("args_kwargs", flat=True)) == [
         {"args": [decided.pk], "kwargs": {}}
     ]
-
-
-def test_calls_beyond_the_channel_s_burst_wait_for_the_refill() -> None:
-    # given: a channel allowing 2 calls at once, refilled at 4 per second
-    now = [100.0]
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    # when
-    for _ in range(4):
-        wait_turn(987_654, RateLimit(per_second=4, burst=2), clock=lambda: now[0], sleep=sleep)
-
-    # then
-    assert slept == [0.25, 0.25]

@@ -18,8 +18,9 @@ claim-with-lease and fenced finish, so the queue can move onto the shared outbox
 (``crossdock.platform.outbox``) once it exists.
 
 Pushes are grouped per channel up to ``spec.stock_batch_size`` levels per call, and each
-call first waits for the channel's turn (:func:`wait_turn`, the one place rate limits are
-honoured). Listings fed only by marketplace fulfilment, unlinked or paused ones are never
+call spends from the channel's shared rate-limit bucket (the client comes from
+:func:`~crossdock.hub.channels.connections.connected`, whose limiter every worker
+shares). Listings fed only by marketplace fulfilment, unlinked or paused ones are never
 pushed; a channel whose merchant has not chosen which side wins is not pushed at all.
 """
 
@@ -27,8 +28,6 @@ from __future__ import annotations
 
 import logging
 import random
-import threading
-import time
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -42,7 +41,6 @@ from django.utils import timezone
 
 from crossdock.connectors.base import (
     ConnectorError,
-    RateLimit,
     RetryableError,
     SetStock,
     StockLevel,
@@ -91,37 +89,6 @@ def retry_delay(attempt: int, retry_after: float | None, policy: PushPolicy) -> 
     if retry_after is not None:
         delay = max(delay, timedelta(seconds=retry_after))
     return delay
-
-
-# ---------------------------------------------------------------------------------------------
-# Rate limits: one small function, to be swapped for the shared per-channel limiter.
-
-_buckets: dict[int, tuple[float, float]] = {}
-_buckets_lock = threading.Lock()
-
-
-def wait_turn(
-    channel_id: int,
-    rate: RateLimit | None,
-    *,
-    clock: Callable[[], float] = time.monotonic,
-    sleep: Callable[[float], None] = time.sleep,
-) -> None:
-    """Block until ``channel_id`` may make one more call under ``rate`` (a token bucket kept
-    in this process). ``None``: no limit. Replace with the shared limiter of ``hub/channels``."""
-    if rate is None or rate.per_second <= 0:
-        return
-    while True:
-        with _buckets_lock:
-            now = clock()
-            tokens, last = _buckets.get(channel_id, (float(rate.burst), now))
-            tokens = min(float(rate.burst), tokens + (now - last) * rate.per_second)
-            if tokens >= 1:
-                _buckets[channel_id] = (tokens - 1, now)
-                return
-            _buckets[channel_id] = (tokens, now)
-            wait = (1 - tokens) / rate.per_second
-        sleep(wait)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -305,7 +272,6 @@ def _round(
     channel: Channel,
     send: Sender,
     batch_size: int,
-    rate: RateLimit | None,
     clock: Clock,
     policy: PushPolicy,
 ) -> tuple[int, int, datetime | None]:
@@ -336,7 +302,6 @@ def _round(
             )
             for row, quantity in batch
         ]
-        wait_turn(channel.pk, rate)
         try:
             results = send(levels)
         except RetryableError as error:
@@ -397,21 +362,18 @@ def deliver_channel(
         return 0
     batch_size = max(spec.stock_batch_size, 1)
     if send is not None:
-        return _deliver(channel, send, batch_size, spec.rate_limit, clock, policy, retry)
+        return _deliver(channel, send, batch_size, clock, policy, retry)
     with connected(channel, client) as connector:
         if not isinstance(connector, SetStock):
             logger.info("channel %s cannot set stock; pushes stay pending", channel_id)
             return 0
-        return _deliver(
-            channel, connector.set_stock, batch_size, spec.rate_limit, clock, policy, retry
-        )
+        return _deliver(channel, connector.set_stock, batch_size, clock, policy, retry)
 
 
 def _deliver(
     channel: Channel,
     send: Sender,
     batch_size: int,
-    rate: RateLimit | None,
     clock: Clock,
     policy: PushPolicy,
     retry: Retry | None,
@@ -419,7 +381,7 @@ def _deliver(
     handed = 0
     earliest: datetime | None = None
     for _ in range(MAX_ROUNDS):
-        more, count, retry_at = _round(channel, send, batch_size, rate, clock, policy)
+        more, count, retry_at = _round(channel, send, batch_size, clock, policy)
         handed += count
         if retry_at is not None and (earliest is None or retry_at < earliest):
             earliest = retry_at
