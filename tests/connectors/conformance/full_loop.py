@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.test import Client
 from lxml import etree
 
 from crossdock.customstore.dates import format_wire_datetime
-from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, render_ship_notice
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import WriteBack
@@ -26,6 +25,7 @@ from crossdock.hub.orders.pull import pull_orders
 from crossdock.hub.shipstation.services import create_integration
 from tests.connectors.conformance.harness import Harness
 from tests.connectors.conformance.platform import FakePlatform, FakeShipment
+from tests.fixtures.shipstation import notice_for_exported
 
 TRACKING = "9405511899223197428490"
 ENDPOINT = "/shipstation/custom-store"
@@ -38,36 +38,6 @@ class LoopOutcome:
     order: Order
     write_back: WriteBack
     received: list[FakeShipment]
-
-
-def _notice(order: etree._Element) -> bytes:
-    items = tuple(
-        ShipNoticeItem(
-            line_item_id=item.findtext("LineItemID") or "",
-            sku=item.findtext("SKU") or "",
-            name=item.findtext("Name") or "",
-            quantity=int(item.findtext("Quantity") or "0"),
-        )
-        for item in order.iterfind("Items/Item")
-        if item.findtext("Adjustment") != "true"
-    )
-    return render_ship_notice(
-        ShipNotice(
-            order_id=order.findtext("OrderID") or "",
-            order_number=order.findtext("OrderNumber") or "",
-            customer_code="",
-            notes_to_customer="On its way!",
-            notify_customer=False,
-            label_create_date=datetime.now(UTC),
-            ship_date=date.today(),
-            carrier="USPS",
-            service="Priority Mail",
-            tracking_number=TRACKING,
-            shipping_cost=None,
-            custom_fields=("", "", ""),
-            items=items,
-        )
-    )
 
 
 def run_full_loop(fake: FakePlatform) -> LoopOutcome:
@@ -106,7 +76,7 @@ def run_full_loop(fake: FakePlatform) -> LoopOutcome:
     notified = store.post(
         f"{ENDPOINT}?action=shipnotify&order_number={target_order.number}"
         f"&carrier=USPS&service=Priority+Mail&tracking_number={TRACKING}",
-        _notice(target),
+        notice_for_exported(target, TRACKING),
         content_type="application/xml; charset=utf-8",
         **auth,  # type: ignore[arg-type]
     )

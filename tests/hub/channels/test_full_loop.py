@@ -7,7 +7,7 @@ through the Custom Store endpoint → a ShipStation ship notice posted → the w
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -15,7 +15,6 @@ from lxml import etree
 from pytest_django.live_server_helper import LiveServer
 
 from crossdock.customstore.dates import format_wire_datetime
-from crossdock.customstore.notice import ShipNotice, ShipNoticeItem, render_ship_notice
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import WriteBack
@@ -23,39 +22,10 @@ from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.tasks import request_sync
 from crossdock.hub.shipstation.services import create_integration
 from crossdock.sandbox import services as sandbox
+from tests.fixtures.shipstation import notice_for_exported
 from tests.fixtures.tasks import run_queued_tasks
 
 pytestmark = pytest.mark.usefixtures("transactional_db")
-
-
-def _notice_for(order: etree._Element) -> bytes:
-    items = tuple(
-        ShipNoticeItem(
-            line_item_id=item.findtext("LineItemID") or "",
-            sku=item.findtext("SKU") or "",
-            name=item.findtext("Name") or "",
-            quantity=int(item.findtext("Quantity") or "0"),
-        )
-        for item in order.iterfind("Items/Item")
-        if item.findtext("Adjustment") != "true"
-    )
-    return render_ship_notice(
-        ShipNotice(
-            order_id=order.findtext("OrderID") or "",
-            order_number=order.findtext("OrderNumber") or "",
-            customer_code="",
-            notes_to_customer="On its way!",
-            notify_customer=False,
-            label_create_date=datetime.now(UTC),
-            ship_date=date.today(),
-            carrier="USPS",
-            service="Priority Mail",
-            tracking_number="9405511899223197428490",
-            shipping_cost=None,
-            custom_fields=("", "", ""),
-            items=items,
-        )
-    )
 
 
 def test_sandbox_orders_round_trip_to_one_shipment_on_the_marketplace(
@@ -106,7 +76,7 @@ def test_sandbox_orders_round_trip_to_one_shipment_on_the_marketplace(
             "service": "Priority Mail",
             "tracking_number": "9405511899223197428490",
         },
-        content=_notice_for(target),
+        content=notice_for_exported(target),
         headers={"Content-Type": "application/xml; charset=utf-8"},
     )
     assert notified.status_code == 200, notified.text
@@ -114,7 +84,7 @@ def test_sandbox_orders_round_trip_to_one_shipment_on_the_marketplace(
     resent = store.post(
         "/shipstation/custom-store",
         params={"action": "shipnotify", "order_number": paid.number},
-        content=_notice_for(target),
+        content=notice_for_exported(target),
         headers={"Content-Type": "application/xml; charset=utf-8"},
     )
     assert resent.status_code == 200, resent.text
