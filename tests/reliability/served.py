@@ -35,3 +35,33 @@ def manage(env: dict[str, str], code: str) -> dict[str, object]:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     return json.loads(lines[-1][len("RESULT ") :]) if lines else {}
+
+
+def soak_line(
+    name: str,
+    *,
+    faults: int,
+    operations: int,
+    lost: int,
+    duplicated: int,
+    seconds: float,
+    **extra: object,
+) -> str:
+    """Print (and return) a scenario's one ``soak:`` line, the figures ``make soak`` reports.
+
+    ``faults`` counts what the scenario injected (killed processes, failed or hung calls,
+    dropped connections), ``operations`` the work it checked, ``lost`` and ``duplicated``
+    what it found wrong (asserted to be zero by the scenario itself).
+    """
+    parts = [
+        f"soak: {name}",
+        f"faults={faults}",
+        f"operations={operations}",
+        f"lost={lost}",
+        f"duplicated={duplicated}",
+        f"seconds={seconds:.1f}",
+        *(f"{key}={value}" for key, value in extra.items()),
+    ]
+    line = " ".join(parts)
+    print(line)
+    return line
