@@ -24,7 +24,7 @@ from crossdock.desk.stores.errors import (
     ImportLeaseLost,
     StoreNotFound,
 )
-from crossdock.desk.stores.leases import is_free
+from crossdock.desk.stores.leases import LEASE, is_free, release_abandoned_runs
 from crossdock.desk.stores.models import DeskStore, ImportRun
 
 logger = logging.getLogger(__name__)
@@ -51,9 +51,11 @@ def enqueue_due_imports() -> None:
 
     Each due store is claimed by moving its ``next_import_at`` forward with a conditional
     update, so workers ticking at once enqueue it once; the import sets the real next time.
-    A store whose import died is due again once its lease has run out.
+    A store whose import died is due again once its lease has run out, and the dead
+    import's run is marked failed then, whether or not the store imports again.
     """
     now = timezone.now()
+    release_abandoned_runs(now)
     due = DeskStore.objects.filter(
         Q(next_import_at__lte=now) | Q(next_import_at__isnull=True),
         is_free(now),
@@ -81,11 +83,18 @@ def queue_import(store: DeskStore, trigger: str = ImportRun.Trigger.MANUAL) -> b
 
 
 def import_busy(store: DeskStore) -> bool:
-    """Whether an import of ``store`` runs (its lease is live) or waits on the queue."""
-    if not DeskStore.objects.filter(is_free(timezone.now()), pk=store.pk).exists():
+    """Whether an import of ``store`` runs (its lease is live) or waits on the queue.
+
+    A job claimed longer than a lease ago on a free store is not counted: a live import
+    holds the store's lease within moments of starting, so such a job belongs to a worker
+    that died (the job stays claimed until the worker's hourly sweep releases it).
+    """
+    now = timezone.now()
+    if not DeskStore.objects.filter(is_free(now), pk=store.pk).exists():
         return True
     return DBTaskResult.objects.filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=now - LEASE),
         task_path=import_store.module_path,
-        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING],
         args_kwargs__args__0=store.pk,
     ).exists()

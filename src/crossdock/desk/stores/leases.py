@@ -66,6 +66,23 @@ class Lease:
         return bool(updated)
 
 
+def release_abandoned_runs(now: datetime, *, store_id: int | None = None) -> int:
+    """Mark failed the runs still "running" on a store no live import holds.
+
+    A run is created after its import claims the store and finished before the import
+    frees it, so a running run on a free store belongs to an import whose worker died. The
+    next claim of the store does this for its own store; the periodic tick does it for
+    every store, so a run is not listed "running" until the store happens to import again
+    (never, with auto-import off).
+    """
+    runs = ImportRun.objects.filter(state=ImportRun.State.RUNNING)
+    if store_id is not None:
+        runs = runs.filter(store_id=store_id)
+    else:
+        runs = runs.filter(store__in=DeskStore.objects.filter(is_free(now)))
+    return runs.update(state=ImportRun.State.FAILED, finished_at=now, error=ABANDONED)
+
+
 def claim(store_id: int, now: datetime, *, account_limit: int | None = None) -> Lease:
     """Claim a store for an import at ``now``.
 
@@ -99,9 +116,7 @@ def claim(store_id: int, now: datetime, *, account_limit: int | None = None) -> 
                     f"this desk account already runs {plural(busy, 'import')} at once; "
                     "this one waits its turn"
                 )
-        ImportRun.objects.filter(store_id=store_id, state=ImportRun.State.RUNNING).update(
-            state=ImportRun.State.FAILED, finished_at=now, error=ABANDONED
-        )
+        release_abandoned_runs(now, store_id=store_id)
         DeskStore.objects.filter(pk=store_id).update(
             importing_since=now, import_lease_until=now + LEASE
         )
