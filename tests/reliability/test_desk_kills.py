@@ -76,7 +76,7 @@ desk = create_desk_account("Kill Desk", "packer@killdesk.test", "packing-pass-1"
 store, report = connect_store(desk, kind="crossdock", name="Kill Hub",
                               url="{base}/shipstation/custom-store",
                               username=issued.integration.username, password=issued.password)
-DeskStore.objects.filter(pk=store.pk).update(import_interval_minutes=1)
+DeskStore.objects.filter(pk=store.pk).update(import_interval_minutes=60)
 tables = {{model.__name__: model._meta.db_table for model in (
     DBTaskResult, DeskOrder, Shipment, StoreNotice, DeskStore, ImportRun, Fulfillment, Order)}}
 print("RESULT " + json.dumps({{"ids": ids, "token": create_token(account, "kills").secret,
@@ -121,8 +121,9 @@ class Served:
             past,
         )
 
-    def everything_due(self) -> None:
-        """Every lease, back-off and claim timeout is past its end, and an import is due."""
+    def leases_run_out(self) -> None:
+        """Every lease, back-off and claim timeout is past its end (the schedule is not
+        touched: no import comes due by this alone)."""
         now = datetime.now(UTC)
         self.write(
             "UPDATE {StoreNotice} SET next_attempt_at = ?"
@@ -133,7 +134,12 @@ class Served:
             "UPDATE {DBTaskResult} SET started_at = ? WHERE status = 'RUNNING'",
             _stamp(now - timedelta(hours=2)),
         )
-        self.imports_due()
+        self.write("UPDATE {DeskStore} SET import_lease_until = ?", _stamp(now))
+
+    def settled(self) -> bool:
+        """No notice left to send and no import run "running"."""
+        running = self.count("SELECT count(*) FROM {ImportRun} WHERE state = 'running'")
+        return not running and set(self.notices()) <= {"sent"}
 
     def imports_since_count(self, runs: int) -> bool:
         """Whether an import began after there were ``runs`` of them."""
@@ -246,13 +252,12 @@ class Load:
 
 
 def _recover(env: dict[str, str], served: Served) -> None:
-    """Clocks past every lease and back-off; one worker until no notice is left to send and
-    an import that began after the last one was sent has succeeded."""
-    served.everything_due()
+    """Clocks past every lease and back-off; one worker until every notice is sent and no
+    import run is left "running", then until an import begun after that has succeeded."""
+    served.leases_run_out()
     worker = _worker(env)
     try:
-        settled = _wait_for(lambda: set(served.notices()) <= {"sent"}, 240)
-        assert settled, served.notices()
+        assert _wait_for(served.settled, 240), (served.notices(), served.imports())
         since = _stamp(datetime.now(UTC))
         served.imports_due()
         assert _wait_for(lambda: served.imported_since(since) > 0, 240), served.imports()

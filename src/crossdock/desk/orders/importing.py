@@ -30,6 +30,7 @@ from django.core.mail import send_mail
 from django.db import DatabaseError
 from django.utils import timezone
 
+from crossdock.core.display import plural
 from crossdock.core.redaction import redact
 from crossdock.customstore.reader import ReadOrder, SkippedOrder
 from crossdock.desk.accounts.models import DeskMembership
@@ -154,10 +155,18 @@ def _unique(orders: list[ReadOrder]) -> list[ReadOrder]:
     return list(chosen.values())
 
 
+@dataclass(slots=True)
+class _Applied:
+    skipped: list[SkippedOrder]
+    #: Orders the database refused (locked, connection lost): the import must read them again.
+    unstored: int = 0
+
+
 def _apply(
     store: DeskStore, mapping: StatusMapping, run: ImportRun, orders: list[ReadOrder], lease: Lease
-) -> list[SkippedOrder]:
-    skipped: list[SkippedOrder] = []
+) -> _Applied:
+    applied = _Applied([])
+    skipped = applied.skipped
     for position, read in enumerate(orders, start=1):
         if position % RENEW_EVERY_ORDERS == 0:
             lease.renew()
@@ -175,6 +184,7 @@ def _apply(
         except DatabaseError as error:
             logger.warning("desk store %s: order %s not stored", store.pk, read.order_number)
             skipped.append(SkippedOrder(read.order_number, f"could not be stored: {error}"))
+            applied.unstored += 1
             continue
         except OrderOutOfRange as error:
             skipped.append(SkippedOrder(read.order_number, str(error)))
@@ -187,7 +197,7 @@ def _apply(
             run.unchanged += 1
         else:
             skipped.append(SkippedOrder(read.order_number, result.reason))
-    return skipped
+    return applied
 
 
 def _tell_merchant(store: DeskStore, error: str) -> None:
@@ -302,7 +312,15 @@ def _run(
     unique = _unique(fetched.orders)
     run.fetched = len(unique) + len(skipped)
     if unique:
-        skipped.extend(_apply(store, mapping, run, unique, lease))
+        applied = _apply(store, mapping, run, unique, lease)
+        skipped.extend(applied.skipped)
+        if applied.unstored and not error:
+            # The mark must not pass an order that is not stored: the next import (after
+            # the back-off) reads the window again, and the stored orders are recognised.
+            error = (
+                f"{plural(applied.unstored, 'order')} could not be stored (listed with the "
+                "skipped orders); the desk reads them again in the next import"
+            )
     kept = _kept(skipped, secrets)
     succeeded = not error
     finished = timezone.now()
