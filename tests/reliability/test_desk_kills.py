@@ -8,18 +8,23 @@ While an API client changes orders' notes and an export pager walks the hub's pa
 that slows the hub's answers), ``crossdock worker`` processes are started and killed with
 ``SIGKILL`` at random moments:
 
-(a) during desk imports: before each worker, the store's import lease and schedule are moved
-    past their end, as if the dead import's two minutes had gone by;
-(b) during desk ship notices: every imported order is shipped in the desk, which queues one
-    notice per shipment to the hub.
+(a) during desk imports: the store imports hourly, so before each worker its import lease
+    and schedule are moved past their end, as if the dead import's two minutes had gone by;
+(b) during desk ship notices: every imported order is shipped in the desk (its API), which
+    queues one notice per shipment to the hub.
 
 Recovery moves the clocks instead of waiting them out: leases (an import's two minutes, a
 notice's five), back-offs, and the hour after which a job a dead worker left claimed is
-released. One worker then runs until no notice is pending or sending and an import that
-began after the last change has finished. Then: every hub order is in the desk exactly once
-with its latest notes and status; every desk shipment reached the hub exactly once (one
-fulfillment per order, carrier and tracking number, the hub order shipped); no notice is
-left pending or sending, no job claimed, no import "running".
+released, but not the store's schedule. One worker then runs until no notice is pending or
+sending and no import run is "running" (so a dead import's run must be cleared without the
+store importing again), then until an import begun after that has succeeded. The test reads
+and moves those clocks in the served SQLite file itself: each ``crossdock manage`` call
+starts Django anew, which takes seconds on a loaded machine.
+
+Then: every hub order is in the desk exactly once with its latest notes and status; every
+desk shipment reached the hub exactly once (one fulfillment per order, carrier and tracking
+number, the hub order shipped); no notice is left pending or sending, no job claimed, no
+import "running".
 
 Run longer by ``make soak`` (``CROSSDOCK_SOAK_DESK_ROUNDS``, ``CROSSDOCK_SOAK_DESK_ORDERS``),
 which prints the figures.
@@ -92,9 +97,8 @@ def _stamp(moment: datetime) -> str:
 
 
 class Served:
-    """The served SQLite file, read and written straight from the test: each ``crossdock
-    manage`` call starts Django anew, which on a loaded machine takes seconds, and the test
-    watches for work and moves clocks many times. Table names come from the models."""
+    """The served SQLite file, read and written straight from the test (it watches for work
+    and moves clocks many times); table names come from the models."""
 
     def __init__(self, path: Path, tables: dict[str, str]) -> None:
         self._path = path
