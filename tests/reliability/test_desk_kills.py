@@ -332,6 +332,7 @@ def test_workers_killed_mid_import_and_mid_notice_lose_and_duplicate_nothing(
             "SELECT CAST(order_id AS TEXT), carrier, tracking_number FROM {Fulfillment}"
         )
         notices = served.notices()
+        attempts = served.count("SELECT sum(attempts) FROM {StoreNotice}")
         imports = served.imports()
         jobs_running = served.count("SELECT count(*) FROM {DBTaskResult} WHERE status = 'RUNNING'")
 
@@ -351,7 +352,9 @@ def test_workers_killed_mid_import_and_mid_notice_lose_and_duplicate_nothing(
         seconds=time.monotonic() - started,
         workers_killed=2 * ROUNDS,
         imports=sum(imports.values()),
+        imports_cut_short=imports.get("failed", 0),
         notices=len(shipments),
+        notice_posts=attempts,
         orders=len(hub),
         changes=load.changes,
         export_pages=load.pages,
