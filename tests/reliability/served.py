@@ -22,6 +22,19 @@ def migrated_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+    """A ``crossdock worker`` process in its own process group (so ``os.killpg`` ends it and
+    every thread it started), quiet, ticking every 0.2 seconds."""
+    return subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+        [CROSSDOCK, "worker", "--interval", "0.2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
 def manage(env: dict[str, str], code: str) -> dict[str, object]:
     """Run ``code`` in ``crossdock manage shell``; what it printed after ``RESULT ``."""
     done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments

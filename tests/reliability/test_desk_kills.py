@@ -49,8 +49,8 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.reliability.served import manage, migrated_env, soak_line
-from tests.serving import CROSSDOCK, crossdock_serve
+from tests.reliability.served import manage, migrated_env, soak_line, start_worker
+from tests.serving import crossdock_serve
 
 #: Hub orders (5 to an export page), and workers killed in each of the two phases.
 ORDERS = int(os.environ.get("CROSSDOCK_SOAK_DESK_ORDERS", "24"))
@@ -169,17 +169,6 @@ class Served:
         )
 
 
-def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "worker", "--interval", "0.2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 def _wait_for(sign: Callable[[], bool], seconds: float = 90.0) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -195,7 +184,7 @@ def _kill_during(
     """Start a worker; once ``sign`` shows it at work, kill it with ``SIGKILL`` at a random
     moment (a worker takes seconds to start on a loaded machine, so a timer alone would
     mostly kill workers that had not begun)."""
-    worker = _worker(env)
+    worker = start_worker(env)
     _wait_for(sign)
     time.sleep(rng.uniform(0.0, 2.5))
     os.killpg(worker.pid, signal.SIGKILL)
@@ -259,7 +248,7 @@ def _recover(env: dict[str, str], served: Served) -> None:
     """Clocks past every lease and back-off; one worker until every notice is sent and no
     import run is left "running", then until an import begun after that has succeeded."""
     served.leases_run_out()
-    worker = _worker(env)
+    worker = start_worker(env)
     try:
         assert _wait_for(served.settled, 240), (served.notices(), served.imports())
         since = _stamp(datetime.now(UTC))
