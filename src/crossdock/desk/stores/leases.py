@@ -72,14 +72,16 @@ def release_abandoned_runs(now: datetime, *, store_id: int | None = None) -> int
     A run is created after its import claims the store and finished before the import
     frees it, so a running run on a free store belongs to an import whose worker died. The
     next claim of the store does this for its own store; the periodic tick does it for
-    every store, so a run is not listed "running" until the store happens to import again
-    (never, with auto-import off).
+    every store whose lease ran out unreleased (only a dead import leaves one: a few
+    stores, however long the history), so a run is not listed "running" until the store
+    happens to import again (never, with auto-import off).
     """
     runs = ImportRun.objects.filter(state=ImportRun.State.RUNNING)
     if store_id is not None:
         runs = runs.filter(store_id=store_id)
     else:
-        runs = runs.filter(store__in=DeskStore.objects.filter(is_free(now)))
+        dead = DeskStore.objects.filter(is_free(now), importing_since__isnull=False)
+        runs = runs.filter(store__in=dead)
     return runs.update(state=ImportRun.State.FAILED, finished_at=now, error=ABANDONED)
 
 
