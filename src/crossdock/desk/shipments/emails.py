@@ -4,7 +4,8 @@ Sent through Django's e-mail backend (the console by default) at most once per s
 the :class:`~crossdock.desk.shipments.models.BuyerEmail` row is claimed (pending → sending)
 before sending, so a repeated job never sends twice. The address comes from the store, so it
 is checked first; whatever goes wrong after the claim ends the row in ``failed`` with its
-reason, never left in ``sending``.
+reason, never left in ``sending``: a row whose worker was killed while sending is ended
+failed by the periodic tick (:func:`release_stale_sending`), not sent again.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from __future__ import annotations
 import logging
 import smtplib
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from email.utils import formataddr, parseaddr
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import validate_email
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -26,6 +29,13 @@ from crossdock.desk.shipments.models import BuyerEmail, Shipment
 from crossdock.desk.stores.tokens import render_tokens
 
 logger = logging.getLogger(__name__)
+
+#: An e-mail claimed this long ago and still "sending" belongs to a worker that was killed
+#: (sending one takes seconds; the mail backend's own timeout is shorter).
+SENDING_LEASE = timedelta(minutes=5)
+STOPPED_SENDING = (
+    "the worker stopped while sending this e-mail; it may have gone out, so it is not sent again"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,7 +110,7 @@ def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
     """
     claimed = BuyerEmail.objects.filter(
         shipment_id=shipment_id, state=BuyerEmail.State.PENDING
-    ).update(state=BuyerEmail.State.SENDING)
+    ).update(state=BuyerEmail.State.SENDING, claimed_at=timezone.now())
     if not claimed:
         return BuyerEmail.objects.filter(shipment_id=shipment_id).first()
     email = BuyerEmail.objects.select_related(
@@ -121,6 +131,16 @@ def send_buyer_email(shipment_id: int) -> BuyerEmail | None:
         state=BuyerEmail.State.SENT, sent_at=timezone.now(), error=""
     )
     return BuyerEmail.objects.get(pk=email.pk)
+
+
+def release_stale_sending(now: datetime) -> int:
+    """E-mails left "sending" past :data:`SENDING_LEASE` (their worker was killed) end
+    failed. They are not sent again: the mail server may have taken one already, and an
+    e-mail goes out at most once."""
+    return BuyerEmail.objects.filter(
+        Q(claimed_at__isnull=True) | Q(claimed_at__lt=now - SENDING_LEASE),
+        state=BuyerEmail.State.SENDING,
+    ).update(state=BuyerEmail.State.FAILED, error=STOPPED_SENDING)
 
 
 def _failed(email: BuyerEmail, reason: str) -> BuyerEmail:

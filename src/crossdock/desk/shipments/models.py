@@ -103,6 +103,8 @@ class BuyerEmail(models.Model):
     shipment = models.OneToOneField(Shipment, on_delete=models.CASCADE, related_name="email")
     recipient = models.EmailField(max_length=254)
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
+    #: When a worker took it to send (``sending``): one killed meanwhile leaves it stale.
+    claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
 

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tasks import task
 
-from crossdock.desk.shipments.emails import send_buyer_email
+from crossdock.desk.shipments.emails import release_stale_sending, send_buyer_email
 from crossdock.desk.shipments.models import StoreNotice
 from crossdock.desk.shipments.notices import deliver_notice, release_stale_claims
 
@@ -29,9 +29,11 @@ def send_buyer_email_task(shipment_id: int) -> None:
 def enqueue_due_notices() -> None:
     """Periodic: enqueue failed notices whose retry is due, and pending ones whose job was
     lost. A conditional update claims each (failed → pending, ``next_attempt_at`` = now), so
-    concurrent ticks enqueue it once and the next tick leaves it alone for ``LOST_JOB``."""
+    concurrent ticks enqueue it once and the next tick leaves it alone for ``LOST_JOB``.
+    Buyer e-mails a killed worker left sending end failed."""
     now = timezone.now()
     release_stale_claims(now)
+    release_stale_sending(now)
     due = StoreNotice.objects.filter(
         Q(state=StoreNotice.State.FAILED, next_attempt_at__lte=now)
         | Q(state=StoreNotice.State.PENDING, next_attempt_at__lte=now - LOST_JOB)
