@@ -30,6 +30,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
+from psycopg import sql
 
 from crossdock.core.actors import SYSTEM
 from crossdock.hub.accounts.services import create_account, create_token
@@ -38,8 +39,8 @@ from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
 from crossdock.hub.fulfillment.tasks import push_write_back
 from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
-from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.pull import pull_orders
+from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.tasks import request_sync
 from crossdock.hub.shipstation.services import IntegrationOptions, create_integration
 from crossdock.sandbox import services as sandbox
@@ -57,7 +58,6 @@ pytestmark = [
     ),
     pytest.mark.usefixtures("transactional_db"),
 ]
-
 
 
 @pytest.fixture(autouse=True)
@@ -119,22 +119,20 @@ class Holder:
 
 
 @contextmanager
-def holding(statement: str) -> Iterator[Holder]:
-    """Run ``statement`` (a lock) in a transaction held until the block ends."""
+def holding(statement: str, model: type[Any], *params: object) -> Iterator[Holder]:
+    """Run ``statement`` (a lock on ``{table}``, ``model``'s) in a transaction held until
+    the block ends."""
     holder = _connect(autocommit=False)
     watch = _connect(autocommit=True)
+    table = sql.Identifier(model._meta.db_table)
     try:
         holder.execute("SET lock_timeout = '60s'")
-        holder.execute(statement)
+        holder.execute(sql.SQL(statement).format(table=table), params)
         yield Holder(holder, watch)
     finally:
         holder.rollback()
         holder.close()
         watch.close()
-
-
-def _table(model: type[Any]) -> str:
-    return str(model._meta.db_table)
 
 
 def _served_env(tmp_path: Path) -> dict[str, str]:
@@ -230,7 +228,7 @@ def test_a_ship_notice_cut_off_mid_transaction_records_nothing_and_its_retry_rec
         with httpx.Client(base_url=base, auth=auth, timeout=120) as client:
             # when its connection drops after the fulfillment, its lines and the order's
             # change are written, while it waits to queue the write-back
-            with holding(f'LOCK TABLE "{_table(WriteBack)}" IN SHARE MODE') as lock:
+            with holding("LOCK TABLE {table} IN SHARE MODE", WriteBack) as lock:
                 thread, answers = _in_thread(lambda: client.post(**post))
                 lock.drop("ship notice")
             thread.join(timeout=60)
@@ -270,7 +268,7 @@ def test_a_bulk_create_cut_off_mid_transaction_stores_no_order_and_its_retry_sto
         ) as client:
             # when the connection drops after the orders and their lines are inserted,
             # while the call waits to write their "created" events
-            with holding(f'LOCK TABLE "{_table(OrderEvent)}" IN SHARE MODE') as lock:
+            with holding("LOCK TABLE {table} IN SHARE MODE", OrderEvent) as lock:
                 thread, answers = _in_thread(lambda: client.post("/api/v1/orders/bulk", json=body))
                 lock.drop("bulk create")
             thread.join(timeout=60)
@@ -352,7 +350,7 @@ def test_a_pull_cut_off_mid_page_stores_every_order_once_after_the_worker_recove
         with crossdock_worker(env, tmp_path / "worker.log") as worker:
             # when the worker's connection drops while it stores the page (its orders and
             # their lines inserted, their events waiting)
-            with holding(f'LOCK TABLE "{_table(OrderEvent)}" IN SHARE MODE') as lock:
+            with holding("LOCK TABLE {table} IN SHARE MODE", OrderEvent) as lock:
                 request_sync(account, channel.pk)
                 lock.drop("pull")
 
@@ -416,7 +414,7 @@ def test_a_write_back_cut_off_as_it_finishes_is_delivered_once_by_the_living_wor
             # when the worker's connection drops as it records the marketplace's answer
             _until(sending)
             with holding(
-                f'SELECT 1 FROM "{_table(WriteBack)}" WHERE id = {row.pk} FOR UPDATE'
+                "SELECT 1 FROM {table} WHERE id = %s FOR UPDATE", WriteBack, row.pk
             ) as lock:
                 lock.drop("write-back")
             # ... and, its lease over, the sweep enqueues it again
