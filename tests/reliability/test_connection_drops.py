@@ -72,6 +72,8 @@ def _fast_password_hashing() -> None:
 
 #: Connections dropped by this module's tests, for the ``soak:`` line of the last one.
 DROPPED: Counter[str] = Counter()
+#: When this module's first test started, for the same line.
+STARTED = time.monotonic()
 
 
 def _connect(*, autocommit: bool) -> psycopg.Connection[Any]:
@@ -391,7 +393,6 @@ def test_a_write_back_cut_off_as_it_finishes_is_delivered_once_by_the_living_wor
     # given a served sandbox shop that answers slowly, and a shipped order's write-back
     account = create_account("Pushed", "owner@pushed.test", "s3cret-pass-9")
     env = _served_env(tmp_path)
-    started = time.monotonic()
     with crossdock_serve(env, tmp_path / "server.log") as port:
         created = sandbox.create_shop("Push Shop", "PU")
         sandbox.configure_faults(created.shop, {"delay_ms": "1500"})
@@ -443,7 +444,7 @@ def test_a_write_back_cut_off_as_it_finishes_is_delivered_once_by_the_living_wor
         operations=4,
         lost=0,
         duplicated=0,
-        seconds=time.monotonic() - started,
+        seconds=time.monotonic() - STARTED,
         **{kind.replace(" ", "_"): count for kind, count in sorted(DROPPED.items())},
     )
 
