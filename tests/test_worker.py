@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import threading
 import warnings
+from typing import Any
 
 import pytest
 from django.db import OperationalError
@@ -81,7 +82,7 @@ def test_a_job_whose_connection_dropped_is_released_by_its_worker_once_the_datab
     result = pull_channel_orders.enqueue(987654)
     dropped: list[str] = []
 
-    def connection_gone(self: DBTaskResult, *args: object) -> None:
+    def connection_gone(self: Any, *args: object) -> None:
         dropped.append(str(self.pk))
         raise OperationalError("the connection is closed")
 

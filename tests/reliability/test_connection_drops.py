@@ -222,16 +222,19 @@ def test_a_ship_notice_cut_off_mid_transaction_records_nothing_and_its_retry_rec
         order = create_order(account, order_data("D-1"), SYSTEM, channel=channel)
         before = (Order.objects.get(pk=order.pk).status, OrderEvent.objects.count())
         auth = (issued.integration.username, issued.password)
-        post = {
-            "url": "/shipstation/custom-store?action=shipnotify",
-            "content": _notice(order),
-            "headers": {"Content-Type": "application/xml"},
-        }
         with httpx.Client(base_url=base, auth=auth, timeout=120) as client:
+
+            def post() -> httpx.Response:
+                return client.post(
+                    "/shipstation/custom-store?action=shipnotify",
+                    content=_notice(order),
+                    headers={"Content-Type": "application/xml"},
+                )
+
             # when its connection drops after the fulfillment, its lines and the order's
             # change are written, while it waits to queue the write-back
             with holding("LOCK TABLE {table} IN SHARE MODE", WriteBack) as lock:
-                thread, answers = _in_thread(lambda: client.post(**post))
+                thread, answers = _in_thread(post)
                 lock.drop("ship notice")
             thread.join(timeout=60)
             cut_off = answers[0]
@@ -242,7 +245,7 @@ def test_a_ship_notice_cut_off_mid_transaction_records_nothing_and_its_retry_rec
             assert WriteBack.objects.count() == 0
 
             # when ShipStation retries (twice: a duplicate as well)
-            retried = [client.post(**post) for _ in range(2)]
+            retried = [post() for _ in range(2)]
 
     # then the hub answered the cut-off call with a retryable error, and the retry recorded
     # the shipment once, with its order change and its one write-back

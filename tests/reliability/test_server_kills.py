@@ -25,6 +25,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -192,6 +193,10 @@ def _notice(order_id: int) -> str:
     )
 
 
+def _ok(answer: httpx.Response) -> bool:
+    return answer.status_code == 200
+
+
 def _created_or_exists(answer: httpx.Response) -> bool:
     """A create was stored: by this call (201), or by a call whose answer was lost (409)."""
     return answer.status_code == 201 or (
@@ -242,21 +247,20 @@ def test_a_server_killed_mid_request_loses_and_duplicates_no_notice_and_no_order
             with httpx.Client(base_url=base, auth=auth, timeout=60) as client:
                 for order_id in order_ids:
                     traffic.until_answered(
-                        lambda order_id=order_id: client.post(
+                        partial(
+                            client.post,
                             "/shipstation/custom-store?action=shipnotify",
                             content=_notice(order_id),
                             headers={"Content-Type": "application/xml"},
                         ),
-                        lambda answer: answer.status_code == 200,
+                        _ok,
                     )
 
         def creator(numbers: list[str]) -> None:
             with httpx.Client(base_url=base, headers=api_headers, timeout=60) as client:
                 for number in numbers:
                     traffic.until_answered(
-                        lambda number=number: client.post(
-                            "/api/v1/orders", json=order_payload(number=number)
-                        ),
+                        partial(client.post, "/api/v1/orders", json=order_payload(number=number)),
                         _created_or_exists,
                     )
 
@@ -265,7 +269,7 @@ def test_a_server_killed_mid_request_loses_and_duplicates_no_notice_and_no_order
                 for batch in batches:
                     body = {"orders": [order_payload(number=number) for number in batch]}
                     traffic.until_answered(
-                        lambda body=body: client.post("/api/v1/orders/bulk", json=body),
+                        partial(client.post, "/api/v1/orders/bulk", json=body),
                         _bulk_stored,
                     )
 
