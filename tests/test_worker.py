@@ -5,15 +5,17 @@ from __future__ import annotations
 import gc
 import threading
 import warnings
+from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
 from crossdock import scheduling
 from crossdock.cli.root import app
 from crossdock.hub.orders.tasks import pull_channel_orders
-from crossdock.worker import run_worker
+from crossdock.worker import release_jobs_of, run_worker
 
 
 def test_run_due_runs_each_function_once_per_interval() -> None:
@@ -68,6 +70,62 @@ def test_the_worker_runs_queued_tasks_and_stops_when_asked() -> None:
         del thread
         gc.collect()
     assert [w for w in caught if issubclass(w.category, ResourceWarning)] == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_job_whose_connection_dropped_is_released_by_its_worker_once_the_database_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # given a job whose outcome cannot be recorded: the connection drops as it finishes,
+    # so neither "successful" nor "failed" reaches the database
+    # (tests/reliability/test_connection_drops.py ends a real PostgreSQL connection)
+    result = pull_channel_orders.enqueue(987654)
+    dropped: list[str] = []
+
+    def connection_gone(self: Any, *args: object) -> None:
+        dropped.append(str(self.pk))
+        raise OperationalError("the connection is closed")
+
+    monkeypatch.setattr(DBTaskResult, "set_successful", connection_gone)
+    monkeypatch.setattr(DBTaskResult, "set_failed", connection_gone)
+    stop = threading.Event()
+
+    def stop_once_released() -> None:
+        if DBTaskResult.objects.filter(pk=result.id, status="FAILED").exists():
+            stop.set()
+
+    scheduling.register_periodic("test.stop-when-released", stop_once_released, every_seconds=1)
+    try:
+        # when a worker runs it, and keeps running
+        thread = threading.Thread(target=run_worker, args=(stop,), kwargs={"interval": 0.05})
+        thread.start()
+        thread.join(timeout=20)
+    finally:
+        stop.set()
+        thread.join(timeout=30)
+        scheduling._REGISTRY.pop("test.stop-when-released")
+
+    # then the job it held is failed, not left "running" for the hour-long sweep
+    job = DBTaskResult.objects.get(pk=result.id)
+    assert dropped == [str(result.id), str(result.id)]
+    assert job.status == "FAILED"
+    assert job.exception_class_path == "crossdock.worker.InterruptedJob"
+
+
+@pytest.mark.django_db
+def test_a_running_job_is_released_only_for_the_worker_that_claimed_it_last() -> None:
+    # given three claimed jobs: one by worker a, one by b, one by a and then taken over by b
+    jobs = [DBTaskResult.objects.get(pk=pull_channel_orders.enqueue(n).id) for n in (1, 2, 3)]
+    for job, claims in zip(jobs, (["a"], ["b"], ["a", "b"]), strict=True):
+        DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING", worker_ids=claims)
+
+    # when worker a's loop failed and it releases its jobs
+    released = release_jobs_of("a")
+
+    # then only the job a still held is failed
+    assert released == 1
+    states = [DBTaskResult.objects.get(pk=job.pk).status for job in jobs]
+    assert states == ["FAILED", "RUNNING", "RUNNING"]
 
 
 def test_the_worker_command_refuses_a_queue_no_lane_knows() -> None:

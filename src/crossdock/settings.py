@@ -126,6 +126,11 @@ def _database() -> dict[str, Any]:
             "transaction_mode": "IMMEDIATE",
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+    else:
+        # Connections outlive a request (CONN_MAX_AGE): one the server ended meanwhile (a
+        # restart, a failover, an idle timeout) is found and replaced before it is used,
+        # instead of failing the next request of every web thread and worker lane.
+        config["CONN_HEALTH_CHECKS"] = True
     return config
 
 

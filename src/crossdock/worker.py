@@ -57,6 +57,31 @@ def release_abandoned_jobs(now: datetime | None = None) -> int:
     )
 
 
+def release_jobs_of(worker_id: str, now: datetime | None = None) -> int:
+    """Mark failed the jobs ``worker_id`` still holds claimed after its loop failed.
+
+    A lane runs one job at a time under its own id, so once its drain has stopped, a job of
+    its left claimed is running nowhere: its database connection dropped while it ran (the
+    runner could not record the outcome on that connection either). Like an abandoned job,
+    its work is found again by its app's own sweep.
+    """
+    moment = now or timezone.now()
+    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
+    held = [
+        job_id
+        for job_id, claimed_by in running.values_list("id", "worker_ids")
+        if claimed_by and claimed_by[-1] == worker_id
+    ]
+    if not held:
+        return 0
+    return running.filter(id__in=held).update(
+        status=TaskResultStatus.FAILED,
+        finished_at=moment,
+        exception_class_path="crossdock.worker.InterruptedJob",
+        traceback="the worker's database connection failed while it ran this job",
+    )
+
+
 def _release_abandoned_jobs_tick() -> None:
     release_abandoned_jobs()
 
@@ -102,12 +127,19 @@ def run_worker(
     worker_id = name or f"{socket.gethostname()}-{os.getpid()}-{threading.get_ident()}"
     last_run: dict[str, float] = {}
     logger.info("worker %s started on queues %s", worker_id, ",".join(queues))
+    # Set when a loop failed (a dropped database connection, say): the job it was running
+    # may be left claimed, and is released as soon as the database answers again.
+    interrupted = False
     while not stop.is_set():
         try:
             close_old_connections()
+            if interrupted:
+                release_jobs_of(worker_id)
+                interrupted = False
             run_due(last_run, time.monotonic())
             _drain(worker_id, interval, queues)
         except Exception:
+            interrupted = True
             logger.exception("worker %s loop failed; retrying", worker_id)
         finally:
             close_old_connections()

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.db import connection
+from typing import Any
+
+from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
 from tests.fixtures.api import ApiClient
 from tests.fixtures.orders import order_payload
 
@@ -148,3 +150,29 @@ def test_custom_statuses_are_checked_per_order_in_a_call(api: ApiClient, account
     assert dict(
         Order.objects.filter(account=account).values_list("number", "custom_status__name")
     ) == {"C-1": "Packing", "C-3": "Packing"}
+
+
+def test_a_database_failing_mid_call_answers_503_and_stores_nothing(
+    api: ApiClient, account: Account
+) -> None:
+    # given a database whose connection fails as the call writes the orders' events
+    # (dropped mid-transaction; tests/reliability/test_connection_drops.py ends a real one)
+    events = OrderEvent._meta.db_table
+
+    def drop_at_events(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        if sql.startswith(f'INSERT INTO "{events}"'):
+            raise OperationalError("server closed the connection unexpectedly")
+        return execute(sql, params, many, context)
+
+    body = {"orders": [order_payload(number=f"CUT-{n}") for n in range(3)]}
+    # when the call is made
+    with connection.execute_wrapper(drop_at_events):
+        response = api.post("/orders/bulk", body)
+    # then the client is told to send it again, and no order is stored, not even in part
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    assert response.json() == {
+        "detail": "the database could not answer just now; send the request again"
+    }
+    assert Order.objects.filter(account=account).count() == 0
+    assert OrderLine.objects.count() == 0

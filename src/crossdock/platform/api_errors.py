@@ -6,17 +6,28 @@ app's errors answer alike: ``NotFound`` 404, ``Conflict`` 409, ``RateLimited`` 4
 its field errors shaped exactly like ninja's own validation errors. Every route names its
 body parameter ``body``, so ninja locates a field at ``["body", "body", field, …]``; errors
 found by the services use the same path.
+
+A database that cannot answer (its connection dropped mid-request, a restart, a failover;
+on SQLite a lock held past the busy timeout) is a ``503`` with ``Retry-After``, never a
+500: the request's transaction was rolled back whole, so the client may simply send it again.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 
 from crossdock.core.errors import Conflict, Invalid, NotFound, RateLimited, Unavailable
+
+logger = logging.getLogger(__name__)
+
+#: How long a client is asked to wait before it sends a request the database could not answer.
+DATABASE_RETRY_AFTER = 5
 
 
 def fields_error(
@@ -60,6 +71,23 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Unavailable)
     def _unavailable(request: HttpRequest, error: Unavailable) -> HttpResponse:
         return message(api, request, 503, str(error))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+        # The path only: a query string may carry a credential.
+        logger.warning(
+            "%s %s: the database could not answer: %s",
+            request.method,
+            request.path,
+            type(error).__name__,
+            exc_info=error,
+        )
+        response = message(
+            api, request, 503, "the database could not answer just now; send the request again"
+        )
+        response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+        return response
 
 
 def rest_api(title: str, description: str, auth: Callable[..., Any], namespace: str) -> NinjaAPI:
