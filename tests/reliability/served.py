@@ -2,24 +2,48 @@
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from tests.serving import CROSSDOCK
 
 
-def migrated_env(tmp_path: Path) -> dict[str, str]:
-    """The environment of served processes sharing one migrated SQLite file in ``tmp_path``."""
+def _served_env(data_dir: Path) -> dict[str, str]:
     env = {
         key: value
         for key, value in os.environ.items()
         if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
     }
-    env |= {"CROSSDOCK_DATA_DIR": str(tmp_path / "data"), "CROSSDOCK_SANDBOX": "1"}
-    subprocess.run([CROSSDOCK, "migrate"], env=env, check=True, capture_output=True)  # noqa: S603
-    return env
+    return env | {"CROSSDOCK_DATA_DIR": str(data_dir), "CROSSDOCK_SANDBOX": "1"}
+
+
+@functools.cache
+def _migrated_template() -> Path:
+    """A data folder migrated once per test session; each scenario starts from a copy of it
+    (``crossdock migrate`` on a fresh SQLite file takes many seconds on a loaded machine)."""
+    template = Path(tempfile.mkdtemp(prefix="crossdock-migrated-")) / "data"
+    subprocess.run(  # noqa: S603 - our own console script, fixed arguments
+        [CROSSDOCK, "migrate"], env=_served_env(template), check=True, capture_output=True
+    )
+    atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
+    return template
+
+
+def migrated_env(tmp_path: Path) -> dict[str, str]:
+    """The environment of served processes sharing one migrated SQLite file in ``tmp_path``.
+
+    The folder is a copy of one migrated once per session (its database and generated keys),
+    so every scenario starts from the same fresh, fully migrated state.
+    """
+    data_dir = tmp_path / "data"
+    shutil.copytree(_migrated_template(), data_dir)
+    return _served_env(data_dir)
 
 
 def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
