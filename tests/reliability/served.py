@@ -9,8 +9,10 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 
+from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
 from tests.serving import CROSSDOCK
 
 
@@ -102,3 +104,15 @@ def soak_line(
     line = " ".join(parts)
     print(line)
     return line
+
+
+def faults_drawn(settings: FaultSettings, first: int, last: int) -> Counter[FaultKind]:
+    """The faults a sandbox shop with ``settings`` met on its requests ``first`` to ``last``
+    (its ``request_count`` before the first and after the last), recomputed with the shop's
+    own pure draw: a request's fault depends only on the seed and its number. A failed
+    write counts as ``error`` (whether it was stored first is drawn for writes only)."""
+    drawn = Counter(
+        draw_fault(settings, number, is_write=False) for number in range(first, last + 1)
+    )
+    del drawn[FaultKind.NONE]
+    return drawn

@@ -19,6 +19,7 @@ from django.test import Client
 from tests.fixtures.desk import desk_client
 from tests.reliability.routes import ApiOperation, UiRoute, api_operations, ui_routes
 from tests.reliability.world import (
+    MISSING,
     NOT_IDS,
     PASSWORD,
     DeskSide,
@@ -28,9 +29,6 @@ from tests.reliability.world import (
     hub_ids,
     snapshot,
 )
-
-#: An id no row has.
-MISSING = 987654321
 
 #: Forms that answer an unknown id by redirecting back to their list with a message that
 #: reads the same for another account's row and for a row that never existed.

@@ -4,13 +4,18 @@ The schemas are the ones the APIs serve (``get_openapi_schema``), so every opera
 hub's ``/api/v1`` and the desk's ``/desk/api/v1`` is exercised, new ones included. Each case
 goes through Django's test client with a valid bearer token of an account that has one row
 of every kind (the ids schemathesis picks mostly miss them; those that hit exercise the
-real paths). Bounded: a few examples per operation, no deadline.
+real paths). Bounded: a few examples per operation, no deadline. When the module ends it
+prints its ``soak:`` line: the generated requests sent (the hostile input it injected),
+the operations they reached, and the answers that were a 5xx.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +26,7 @@ from schemathesis.config import SchemathesisConfig
 
 from crossdock.api.app import api
 from crossdock.desk.api.app import desk_api
+from tests.reliability.served import soak_line
 from tests.reliability.world import make_desk_side, make_hub_side
 
 #: Examples per operation: a minute or two for both APIs together (``make soak``: more).
@@ -43,6 +49,27 @@ BOUNDED = settings(
 )
 
 
+#: Every generated request sent in this module, per operation, and the 5xx answers.
+SENT: Counter[str] = Counter()
+SERVER_ERRORS: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _soak_figures() -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    soak_line(
+        "schemathesis",
+        faults=SENT.total(),
+        operations=len(SENT),
+        lost=0,
+        duplicated=0,
+        seconds=time.monotonic() - started,
+        examples_per_operation=EXAMPLES,
+        server_errors=SERVER_ERRORS.total(),
+    )
+
+
 def _send(case: Any, bearer: str) -> Any:
     """One generated case through Django's test client, with the bearer token."""
     headers = {
@@ -60,7 +87,12 @@ def _send(case: Any, bearer: str) -> Any:
         body = json.dumps(case.body).encode()
     query = "&".join(f"{key}={value}" for key, value in (case.query or {}).items())
     path = case.formatted_path + (f"?{query}" if query else "")
-    return client.generic(case.method.upper(), path, body, content_type=content_type)
+    answer = client.generic(case.method.upper(), path, body, content_type=content_type)
+    operation = f"{case.method.upper()} {case.path}"
+    SENT[operation] += 1
+    if answer.status_code >= 500:
+        SERVER_ERRORS[operation] += 1
+    return answer
 
 
 @pytest.fixture

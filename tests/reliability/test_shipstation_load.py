@@ -5,7 +5,8 @@ same ship notice for every order (duplicates racing one another), and an API cli
 orders' notes. Then: no client ever got a 5xx (SQLite's "database is locked" never reaches
 a client as an error), each order has exactly one fulfillment for its (carrier, tracking),
 and one last export serves every order the API changed. Latencies are printed (not
-asserted: timing belongs to ``bench/``).
+asserted: timing belongs to ``bench/``), and so is the scenario's ``soak:`` line: the
+duplicate notices sent, the calls made, the orders lost or fulfilled twice.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import pytest
 from lxml import etree
 
 from tests.fixtures.orders import order_payload
-from tests.reliability.served import manage, migrated_env
+from tests.reliability.served import manage, migrated_env, soak_line
 from tests.serving import crossdock_serve
 
 ORDERS = int(os.environ.get("CROSSDOCK_SOAK_LOAD_ORDERS", "30"))
@@ -99,6 +100,7 @@ def test_pagers_duplicate_notices_and_changes_at_once_never_fail_nor_duplicate(
     tmp_path: Path,
 ) -> None:
     # given a served hub with orders, a ShipStation integration and an API token
+    started = time.monotonic()
     env = migrated_env(tmp_path)
     made = manage(env, SETUP)
     record = Record()
@@ -169,10 +171,21 @@ def test_pagers_duplicate_notices_and_changes_at_once_never_fail_nor_duplicate(
             f"max {max(times) * 1000:.0f} ms"
         )
     print(f"load: answers {dict(record.statuses)}")
+    by_id = {order["id"]: order for order in orders}
+    fulfillments = [len(by_id[i]["fulfillments"]) for i in shipped_ids]
+    soak_line(
+        "shipstation load",
+        faults=(NOTICE_CLIENTS - 1) * len(shipped_ids),
+        operations=sum(record.statuses.values()),
+        lost=fulfillments.count(0) + len({by_id[i]["number"] for i in changed_ids} - served),
+        duplicated=sum(count - 1 for count in fulfillments if count > 1),
+        seconds=time.monotonic() - started,
+        orders=ORDERS,
+        errors=len(record.errors),
+    )
     assert record.errors == []
     assert {status for (_, status) in record.statuses} <= {200}
-    by_id = {order["id"]: order for order in orders}
-    assert [len(by_id[i]["fulfillments"]) for i in shipped_ids] == [1] * len(shipped_ids)
+    assert fulfillments == [1] * len(shipped_ids)
     assert [by_id[i]["internal_notes"] for i in changed_ids] == [
         f"changed {i}" for i in changed_ids
     ]

@@ -9,7 +9,9 @@ Recovery: the faults stop, the clock of the outbox is moved past every lease and
 nothing is pending or sending. Then the marketplace holds exactly one shipment per order,
 every write-back is accepted and no background job is left claimed.
 
-Run longer by ``make soak`` (``CROSSDOCK_SOAK_ROUNDS``), which prints the figures.
+Run longer by ``make soak`` (``CROSSDOCK_SOAK_ROUNDS``). Either run prints its ``soak:``
+line: the workers killed and the shop's calls that met a fault, recomputed from the shop's
+request count with the sandbox's own seeded draw.
 """
 
 from __future__ import annotations
@@ -19,17 +21,21 @@ import random
 import signal
 import time
 from collections import Counter
+from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 
-from tests.reliability.served import manage, migrated_env, start_worker
+from crossdock.sandbox.faults import FaultKind, FaultSettings
+from tests.reliability.served import faults_drawn, manage, migrated_env, soak_line, start_worker
 from tests.serving import crossdock_serve
 
 #: Orders shipped, and worker processes killed, per run (``make soak`` raises both).
 ORDERS = int(os.environ.get("CROSSDOCK_SOAK_ORDERS", "12"))
 ROUNDS = int(os.environ.get("CROSSDOCK_SOAK_ROUNDS", "4"))
+#: The shop's faults while workers are killed: 30 % of calls fail, 10 % answer 429.
+ERROR_RATE, RATE_LIMIT_RATE = Decimal("0.3"), Decimal("0.1")
 
 SETUP = """
 import json
@@ -49,9 +55,10 @@ run = pull_orders(channel.pk)
 for order in Order.objects.filter(account=account):
     record_fulfillment(account, order.pk,
                        Shipment(carrier="USPS", tracking_number="9400" + str(order.pk)), SYSTEM)
-services.configure_faults(created.shop, {{"error_rate": "0.3", "rate_limit_rate": "0.1",
-                                         "retry_after_seconds": "1", "delay_ms": "300",
-                                         "fault_seed": {seed}}})
+services.configure_faults(created.shop, {{"error_rate": "{error_rate}",
+                                          "rate_limit_rate": "{rate_limit_rate}",
+                                          "retry_after_seconds": "1", "delay_ms": "300",
+                                          "fault_seed": {seed}}})
 print("RESULT " + json.dumps({{"token": created.token,
                               "orders": Order.objects.filter(account=account).count()}}))
 """
@@ -82,6 +89,24 @@ print("RESULT " + json.dumps(states))
 """
 
 
+#: How long a worker may take to reach the marketplace: its start on a loaded machine, or
+#: the back-off (30 seconds and more) of the write-backs that failed before.
+REACH_SECONDS = 45
+
+
+def _shop_requests(base: str, token: str) -> int:
+    """The shop's count of API requests so far (its fault settings are read fault-free)."""
+    answer = httpx.get(f"{base}/faults", headers={"Authorization": f"Bearer {token}"})
+    return int(answer.json()["request_count"])
+
+
+def _until_reached(base: str, token: str, since: int) -> None:
+    """Wait until a worker has called the shop since ``since`` requests (or a bound)."""
+    deadline = time.monotonic() + REACH_SECONDS
+    while _shop_requests(base, token) == since and time.monotonic() < deadline:
+        time.sleep(0.2)
+
+
 @pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="the served processes share one SQLite file"
 )
@@ -89,16 +114,35 @@ def test_workers_killed_mid_push_lose_and_duplicate_no_write_back(tmp_path: Path
     # given a served hub and marketplace, and one write-back queued per shipped order
     env = migrated_env(tmp_path)
     rng = random.Random(14)
+    seed = rng.randrange(1000)
+    started = time.monotonic()
     with crossdock_serve(env, tmp_path / "server.log") as port:
         base = f"http://127.0.0.1:{port}/sandbox/api/v1"
-        made = manage(env, SETUP.format(orders=ORDERS, base=base, seed=rng.randrange(1000)))
+        made = manage(
+            env,
+            SETUP.format(
+                orders=ORDERS,
+                base=base,
+                seed=seed,
+                error_rate=ERROR_RATE,
+                rate_limit_rate=RATE_LIMIT_RATE,
+            ),
+        )
 
-        # when workers are killed at random moments, several times, while the shop fails
+        token = str(made["token"])
+        first = _shop_requests(base, token) + 1
+
+        # when workers are killed at random moments once they push, several times, while
+        # the shop fails (a worker with nothing due before its kill makes no call)
         for _ in range(ROUNDS):
+            since = _shop_requests(base, token)
             worker = start_worker(env)
-            time.sleep(rng.uniform(1.0, 6.0))
+            _until_reached(base, token, since)
+            time.sleep(rng.uniform(0.0, 3.0))
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
+        time.sleep(1)  # a call the last worker sent as it died is counted too
+        last = _shop_requests(base, token)
         # ... then the faults stop, leases and back-offs run out, and one worker recovers
         manage(env, RECOVER)
         worker = start_worker(env)
@@ -112,12 +156,29 @@ def test_workers_killed_mid_push_lose_and_duplicate_no_write_back(tmp_path: Path
             os.killpg(worker.pid, signal.SIGTERM)
             worker.wait(timeout=60)
         received = httpx.get(
-            f"{base}/received/shipments", headers={"Authorization": f"Bearer {made['token']}"}
+            f"{base}/received/shipments", headers={"Authorization": f"Bearer {token}"}
         ).json()["shipments"]
 
     # then every order's shipment reached the marketplace exactly once
     per_order = Counter(item["order_id"] for item in received)
-    print(f"soak: {ROUNDS} workers killed, {made['orders']} write-backs, states {states}")
+    faulty = faults_drawn(
+        FaultSettings(error_rate=ERROR_RATE, rate_limit_rate=RATE_LIMIT_RATE, seed=seed),
+        first,
+        last,
+    )
+    soak_line(
+        "worker kills",
+        faults=ROUNDS + faulty.total(),
+        operations=int(str(made["orders"])),
+        lost=ORDERS - len(per_order),
+        duplicated=sum(count - 1 for count in per_order.values()),
+        seconds=time.monotonic() - started,
+        workers_killed=ROUNDS,
+        calls_failed=faulty[FaultKind.ERROR],
+        calls_rate_limited=faulty[FaultKind.RATE_LIMITED],
+        shop_calls=last - first + 1,
+        left_pending_or_sending=sum(int(str(states.get(s, 0))) for s in ("pending", "sending")),
+    )
     assert made["orders"] == ORDERS
     assert states == {"accepted": ORDERS, "jobs running": 0}
     assert sorted(per_order.values()) == [1] * ORDERS

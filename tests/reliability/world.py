@@ -22,12 +22,13 @@ from crossdock.desk.accounts import services as desk_accounts
 from crossdock.desk.accounts.models import DeskAccount
 from crossdock.desk.orders.models import DeskOrder, DeskOrderLine
 from crossdock.desk.shipments.models import Shipment as DeskShipment
-from crossdock.desk.shipments.services import ShipRequest, create_shipment
+from crossdock.desk.shipments.services import LineRequest, ShipRequest, create_shipment
 from crossdock.desk.stores.models import DeskStore
 from crossdock.desk.stores.services import add_unverified_store
 from crossdock.hub.accounts import services as hub_accounts
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.catalog.models import Listing, Product
+from crossdock.hub.catalog.models import InventorySource, Listing, Product
+from crossdock.hub.catalog.services import create_product, create_source, set_recipe
 from crossdock.hub.channels.carriers import set_mapping
 from crossdock.hub.channels.models import CarrierMapping, Channel
 from crossdock.hub.channels.services import add_channel
@@ -47,6 +48,8 @@ from tests.fixtures.shipstation import order_data
 from tests.reliability.routes import UiRoute
 
 PASSWORD = "s3cret-pass-9"
+#: An id no row has.
+MISSING = 987654321
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,10 @@ class HubSide:
     token_id: int
     product: Product
     listing: Listing
+    #: A second inventory source, named after the side (the first is "Main warehouse").
+    source: InventorySource
+    #: A kit of one ``product``.
+    kit: Product
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,8 @@ class DeskSide:
     store: DeskStore
     order: DeskOrder
     shipment: DeskShipment
+    #: A line of ``order``.
+    line_id: int
     seat_id: int
     token_id: int
 
@@ -99,9 +108,12 @@ def make_hub_side(name: str) -> HubSide:
         Shipment(carrier="USPS", service="Priority Mail", tracking_number=f"94001{slug}"),
         SYSTEM,
     )
-    token = hub_accounts.create_token(account, "isolation")
-    hub_accounts.create_token(account, "spare")
+    # Named after the side, so a list that shows another side's token is caught by name.
+    token = hub_accounts.create_token(account, f"{name} isolation")
+    hub_accounts.create_token(account, f"{name} spare")
     product = stocked(account, f"{slug.upper()}-MUG", warehouse(account), 5)
+    kit = create_product(account, f"{slug.upper()}-GIFT-SET", f"{name} gift set")
+    set_recipe(account, kit.pk, {product.sku: 2})
     return HubSide(
         account=account,
         email=email,
@@ -117,6 +129,8 @@ def make_hub_side(name: str) -> HubSide:
         token_id=token.token.pk,
         product=product,
         listing=listing(channel, product, product.sku, f"{slug}-listing"),
+        source=create_source(account, f"{name} depot"),
+        kit=kit,
     )
 
 
@@ -156,15 +170,22 @@ def make_desk_side(name: str) -> DeskSide:
             quantity=2,
             unit_price=Decimal("10.00"),
         )
+    first_line = order.lines.order_by("position")[0]
+    # The first line ships; the second is left to ship, so the order can ship again.
     shipment, _ = create_shipment(
         account,
         order.pk,
-        ShipRequest(carrier="USPS", tracking_number=f"1Z{slug}", notify_store="never"),
+        ShipRequest(
+            carrier="USPS",
+            tracking_number=f"1Z{slug}",
+            notify_store="never",
+            lines=(LineRequest(first_line.pk, 2),),
+        ),
         "tests",
     )
     seat = desk_accounts.add_user(account, f"second@{slug}.test", PASSWORD)
-    token = desk_accounts.create_token(account, "isolation")
-    desk_accounts.create_token(account, "spare")
+    token = desk_accounts.create_token(account, f"{name} isolation")
+    desk_accounts.create_token(account, f"{name} spare")
     return DeskSide(
         account=account,
         email=email,
@@ -172,6 +193,7 @@ def make_desk_side(name: str) -> DeskSide:
         store=store,
         order=order,
         shipment=shipment,
+        line_id=first_line.pk,
         seat_id=seat.pk,
         token_id=token.token.pk,
     )
