@@ -12,7 +12,7 @@ from django_tasks_db.models import DBTaskResult
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.orders.models import Order, OrderEvent
-from crossdock.hub.orders.pull import LEASE, claim_channel, pull_orders
+from crossdock.hub.orders.pull import ABANDONED_RUN, LEASE, claim_channel, pull_orders
 from crossdock.hub.orders.tasks import enqueue_due_pulls
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
@@ -344,6 +344,49 @@ def test_a_dead_workers_lease_expires_and_the_channel_is_pulled(
     run = pull(channel)
 
     assert run.created == 1
+
+
+def _run_left_running(channel: Channel, lease_until: datetime) -> SyncRun:
+    """What a worker killed mid-pull leaves: its run "running", its lease on the channel."""
+    Channel.objects.filter(pk=channel.pk).update(
+        sync_lease_owner="dead-worker", sync_lease_until=lease_until
+    )
+    return SyncRun.objects.create(
+        account_id=channel.account_id,
+        channel=channel,
+        kind=SyncRun.Kind.ORDERS,
+        started_at=timezone.now() - LEASE * 2,
+    )
+
+
+def test_a_run_a_killed_worker_left_running_is_closed_by_the_next_pull(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    # given a pull whose worker was killed: its run is "running" and its lease ran out
+    sandbox.generate_orders(shop[0], 1)
+    left = _run_left_running(channel, timezone.now() - LEASE / 10)
+
+    # when the channel is pulled again
+    run = pull(channel)
+
+    # then the abandoned run is failed with the reason, and the new one succeeded
+    left.refresh_from_db()
+    assert (left.outcome, left.error) == ("failed", ABANDONED_RUN)
+    assert left.finished_at == run.started_at
+    assert (run.outcome, run.created) == ("succeeded", 1)
+    assert SyncRun.objects.filter(outcome="running").count() == 0
+
+
+def test_a_live_pulls_run_is_left_running(channel: Channel) -> None:
+    # given a pull in progress, its lease still held
+    live = _run_left_running(channel, timezone.now() + LEASE / 2)
+
+    # when another pull of the channel is tried
+    assert pull_orders(channel.pk, client=httpx.Client()) is None
+
+    # then the live run is untouched
+    live.refresh_from_db()
+    assert (live.outcome, live.finished_at, live.error) == ("running", None, "")
 
 
 def test_due_channels_are_enqueued_once_even_when_ticked_twice(channel: Channel) -> None:

@@ -7,7 +7,8 @@ across HTTP calls); a worker that dies leaves a lease that simply expires.
 The window starts at the cursor minus the connector's settle time, so orders a channel
 settles late, and orders that changed while the last pull was paging, are read again; the
 upsert makes re-reads free. The cursor (the newest channel change time stored) moves only
-after a page is stored, and only forward. An order that cannot be read or stored is
+after a page is stored, and only forward. A run its killed worker left "running" is closed
+as failed by the channel's next pull. An order that cannot be read or stored is
 recorded in the run's ``problems`` and skipped; it never blocks the others.
 """
 
@@ -79,6 +80,22 @@ def claim_channel(channel_id: int, owner: str, now: datetime) -> bool:
         is_active=True,
     ).update(sync_lease_until=now + LEASE, sync_lease_owner=owner)
     return claimed == 1
+
+
+#: Why a run is closed as failed when the next pull finds it still "running".
+ABANDONED_RUN = "the worker running this pull stopped before it finished"
+
+
+def close_abandoned_runs(channel_id: int, now: datetime) -> int:
+    """Close as failed the order pulls of a channel left "running" by a worker that died.
+
+    Called by a pull that holds the channel's lease: no other pull of the channel is live,
+    so a run still "running" is one whose worker was killed mid-pull (its lease ran out).
+    What it stored stays stored; the cursor is where its last stored page left it.
+    """
+    return SyncRun.objects.filter(
+        channel_id=channel_id, kind=SyncRun.Kind.ORDERS, outcome=SyncRun.Outcome.RUNNING
+    ).update(outcome=SyncRun.Outcome.FAILED, finished_at=now, error=ABANDONED_RUN)
 
 
 def _renew(channel_id: int, owner: str) -> None:
@@ -185,6 +202,7 @@ def pull_orders(
     if not claim_channel(channel_id, owner, started_at):
         return None
     clock = time.monotonic()
+    close_abandoned_runs(channel_id, started_at)
     channel = Channel.objects.get(pk=channel_id)
     spec = spec_of(channel)
     since = window_start(
