@@ -17,7 +17,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import subprocess
 import time
 from collections import Counter
 from pathlib import Path
@@ -25,8 +24,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.reliability.served import manage, migrated_env
-from tests.serving import CROSSDOCK, crossdock_serve
+from tests.reliability.served import manage, migrated_env, worker_process
+from tests.serving import crossdock_serve
 
 #: Orders shipped, and worker processes killed, per run (``make soak`` raises both).
 ORDERS = int(os.environ.get("CROSSDOCK_SOAK_ORDERS", "12"))
@@ -83,17 +82,6 @@ print("RESULT " + json.dumps(states))
 """
 
 
-def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "worker", "--interval", "0.2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-
-
 @pytest.mark.skipif(
     bool(os.environ.get("DATABASE_URL")), reason="the served processes share one SQLite file"
 )
@@ -107,13 +95,13 @@ def test_workers_killed_mid_push_lose_and_duplicate_no_write_back(tmp_path: Path
 
         # when workers are killed at random moments, several times, while the shop fails
         for _ in range(ROUNDS):
-            worker = _worker(env)
+            worker = worker_process(env)
             time.sleep(rng.uniform(1.0, 6.0))
             os.killpg(worker.pid, signal.SIGKILL)
             worker.wait()
         # ... then the faults stop, leases and back-offs run out, and one worker recovers
         manage(env, RECOVER)
-        worker = _worker(env)
+        worker = worker_process(env)
         try:
             for _ in range(120):
                 states = manage(env, STATES)
