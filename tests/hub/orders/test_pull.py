@@ -6,11 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from crossdock.core.actors import Actor
+from crossdock.core.dto import OrderData
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
+from crossdock.hub.orders import pull as pull_module
 from crossdock.hub.orders.models import Order, OrderEvent
 from crossdock.hub.orders.pull import ABANDONED_RUN, LEASE, claim_channel, pull_orders
 from crossdock.hub.orders.tasks import enqueue_due_pulls
@@ -132,6 +136,39 @@ def test_an_order_changed_during_a_pull_is_not_missed(
     assert Order.objects.get(external_id=orders[0].public_id).customer_notes == "Mid-pull"
     assert run.created == 5
     assert run.fetched == 6
+
+
+def test_an_order_the_database_failed_to_store_is_not_passed_by_the_cursor(
+    channel: Channel, shop: tuple[SandboxShop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two stored orders, both changed on the channel, the second well past the
+    # overlap after the first, and a database that fails while storing the first change
+    early, late = sandbox.generate_orders(shop[0], 2)
+    pull(channel)
+    moment = timezone.now() + timedelta(minutes=1)
+    sandbox.change_order(shop[0], early.public_id, {"buyer_note": "Early change"}, now=moment)
+    sandbox.change_order(
+        shop[0], late.public_id, {"buyer_note": "Late change"}, now=moment + timedelta(minutes=5)
+    )
+    store = pull_module.upsert_channel_order
+
+    def locked(channel: Channel, data: OrderData, actor: Actor) -> object:
+        if data.external_id == early.public_id:
+            raise OperationalError("database is locked")
+        return store(channel, data, actor)
+
+    monkeypatch.setattr(pull_module, "upsert_channel_order", locked)
+
+    # when a pull meets that failure, and the next pull runs on a working database
+    with pytest.raises(OperationalError):
+        pull(channel)
+    monkeypatch.setattr(pull_module, "upsert_channel_order", store)
+    run = pull(channel)
+
+    # then the first change was read again and stored, not skipped for good
+    notes = dict(Order.objects.values_list("external_id", "customer_notes"))
+    assert notes == {early.public_id: "Early change", late.public_id: "Late change"}
+    assert run.outcome == "succeeded"
 
 
 def test_an_order_that_settles_late_inside_the_overlap_is_picked_up(

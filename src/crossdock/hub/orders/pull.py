@@ -7,7 +7,8 @@ across HTTP calls); a worker that dies leaves a lease that simply expires.
 The window starts at the cursor minus the connector's settle time, so orders a channel
 settles late, and orders that changed while the last pull was paging, are read again; the
 upsert makes re-reads free. The cursor (the newest channel change time stored) moves only
-after a page is stored, and only forward. A run its killed worker left "running" is closed
+after a page is stored, and only forward; a database failure (not the order's own fault)
+stops the pull before the cursor passes it. A run its killed worker left "running" is closed
 as failed by the channel's next pull. An order that cannot be read or stored is
 recorded in the run's ``problems`` and skipped; it never blocks the others.
 """
@@ -22,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -146,6 +147,10 @@ def store_batch(channel: Channel, batch: OrderBatch, tally: Tally, actor: Actor)
             continue
         try:
             _, outcome = upsert_channel_order(channel, pulled.data, actor)
+        except (OperationalError, InterfaceError):
+            # The database failed, not the order (locked, connection lost): the pull stops
+            # here, before the cursor passes an order it could not store.
+            raise
         except (OrderError, ValueError, ArithmeticError, DatabaseError) as error:
             # ArithmeticError (decimal's InvalidOperation, OverflowError) says little itself.
             reason = (
