@@ -18,6 +18,7 @@ from crossdock.hub.orders import pull as pull_module
 from crossdock.hub.orders.models import Order, OrderEvent
 from crossdock.hub.orders.pull import ABANDONED_RUN, LEASE, claim_channel, pull_orders
 from crossdock.hub.orders.tasks import enqueue_due_pulls
+from crossdock.hub.orders.upsert import upsert_channel_order
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
 from crossdock.sandbox.services import configure_faults
@@ -150,7 +151,7 @@ def test_an_order_the_database_failed_to_store_is_not_passed_by_the_cursor(
     sandbox.change_order(
         shop[0], late.public_id, {"buyer_note": "Late change"}, now=moment + timedelta(minutes=5)
     )
-    store = pull_module.upsert_channel_order
+    store = upsert_channel_order
 
     def locked(channel: Channel, data: OrderData, actor: Actor) -> object:
         if data.external_id == early.public_id:
