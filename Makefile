@@ -55,13 +55,15 @@ test: lint types contracts migrations-check pytest
 # loopback only, bounded in count; each prints its figures.
 SOAK_ENV := CROSSDOCK_SOAK_ORDERS=40 CROSSDOCK_SOAK_ROUNDS=12 CROSSDOCK_SOAK_EXAMPLES=60 \
 	CROSSDOCK_SOAK_LOAD_ORDERS=100 CROSSDOCK_SOAK_DESK_ORDERS=60 CROSSDOCK_SOAK_DESK_ROUNDS=8 \
-	CROSSDOCK_SOAK_SERVER_ORDERS=24 CROSSDOCK_SOAK_SERVER_KILLS=8
+	CROSSDOCK_SOAK_SERVER_ORDERS=24 CROSSDOCK_SOAK_SERVER_KILLS=8 \
+	CROSSDOCK_SOAK_PULL_ORDERS=450 CROSSDOCK_SOAK_PULL_ROUNDS=10 CROSSDOCK_SOAK_HANG_ORDERS=30
 
 soak: install-dev
 	CROSSDOCK_DATA_DIR=$$(mktemp -d) $(SOAK_ENV) $(BIN)/pytest -q -s \
 		tests/reliability/test_worker_kills.py tests/reliability/test_shipstation_load.py \
 		tests/reliability/test_desk_kills.py tests/reliability/test_schemathesis.py \
-		tests/reliability/test_server_kills.py tests/reliability/test_connection_drops.py
+		tests/reliability/test_server_kills.py tests/reliability/test_connection_drops.py \
+		tests/reliability/test_pull_kills.py tests/reliability/test_channel_hangs.py
 
 # Benchmarks beside their bare baselines (docs/performance.md); BENCH_ARGS="--large" etc.
 bench: install-dev

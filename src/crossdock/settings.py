@@ -159,6 +159,11 @@ READY_MAX_QUEUE_LAG = env_int("CROSSDOCK_READY_MAX_QUEUE_LAG", 600)
 #: Bearer token for /metrics; unset, only loopback clients not behind a proxy may scrape.
 METRICS_TOKEN = os.environ.get("CROSSDOCK_METRICS_TOKEN", "").strip()
 
+# Sales channels (docs/configuration.md, "Sales channels").
+#: Seconds the hub waits for a channel to send or answer a call (pulls, write-backs, stock
+#: pushes) before the call fails and is retried later; connecting waits at most 5 seconds.
+CHANNEL_TIMEOUT = env_int("CROSSDOCK_CHANNEL_TIMEOUT", 20)
+
 # Fair use of the shipping desk (docs/security.md, "Fair use").
 #: Stores one desk account may connect.
 DESK_MAX_STORES = env_int("CROSSDOCK_DESK_MAX_STORES", 50)

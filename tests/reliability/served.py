@@ -116,3 +116,61 @@ def faults_drawn(settings: FaultSettings, first: int, last: int) -> Counter[Faul
     )
     del drawn[FaultKind.NONE]
     return drawn
+
+
+#: Run in ``crossdock manage shell``: exec each JSON-encoded snippet read from stdin.
+_SHELL_LOOP = """
+import json, sys
+for line in sys.stdin:
+    exec(json.loads(line), {})
+    print("END", flush=True)
+"""
+
+
+class ManageShell:
+    """One ``crossdock manage shell`` kept open: :func:`manage` without a Django start per call.
+
+    On a loaded machine a process start costs seconds; a scenario that moves clocks or
+    reads states many times runs its snippets here instead. Each snippet prints its answer
+    after ``RESULT `` like :func:`manage`; its errors end the shell and fail the call.
+    """
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self._log = log
+        with log.open("w") as errors:
+            self._process = subprocess.Popen(  # noqa: S603 - our own console script
+                [CROSSDOCK, "manage", "shell", "-c", _SHELL_LOOP],
+                env=env,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=errors,
+                text=True,
+            )
+
+    def __call__(self, code: str) -> dict[str, object]:
+        stdin, stdout = self._process.stdin, self._process.stdout
+        assert stdin is not None
+        assert stdout is not None
+        stdin.write(json.dumps(code) + "\n")
+        stdin.flush()
+        result: dict[str, object] = {}
+        for line in stdout:
+            if line.startswith("RESULT "):
+                result = json.loads(line[len("RESULT ") :])
+            elif line.strip() == "END":
+                return result
+        raise AssertionError(self._log.read_text()[-3000:])
+
+    def __enter__(self) -> ManageShell:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._process.stdin is not None:
+            self._process.stdin.close()
+        try:
+            self._process.wait(timeout=60)
+        finally:
+            if self._process.poll() is None:
+                self._process.kill()
+            if self._process.stdout is not None:
+                self._process.stdout.close()

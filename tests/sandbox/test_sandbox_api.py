@@ -368,6 +368,30 @@ def test_an_error_after_write_stores_the_shipment_but_answers_503() -> None:
     assert SandboxShipment.objects.filter(idempotency_key="k").count() == 1
 
 
+def test_a_timeout_after_write_stores_the_shipment_then_hangs_and_answers_504() -> None:
+    # given a shop whose next write meets a hang after the write is stored
+    client = Client()
+    settings = FaultSettings(timeout_rate=Decimal("1"), seed=0)
+    draws = [draw_fault(settings, n, is_write=True) for n in range(1, 100)]
+    request_number = draws.index(FaultKind.TIMEOUT_AFTER_WRITE) + 1
+    shop, token = make_shop(timeout_rate="1", timeout_seconds="0.01", fault_seed=0)
+    order = services.generate_orders(shop, 1)[0]
+    type(shop).objects.filter(pk=shop.pk).update(request_count=request_number - 1)
+
+    # when a shipment is posted
+    response = _post(
+        client, token, f"/orders/{order.public_id}/shipments", SHIPMENT, **{"Idempotency-Key": "k"}
+    )
+
+    # then it is stored although the answer is the hang's 504; reads never store first
+    assert response.status_code == 504
+    assert SandboxShipment.objects.filter(idempotency_key="k").count() == 1
+    assert FaultKind.TIMEOUT in draws
+    assert FaultKind.TIMEOUT_AFTER_WRITE not in [
+        draw_fault(settings, n, is_write=False) for n in range(1, 100)
+    ]
+
+
 def test_slow_answers_still_answer_and_timeouts_hang_then_give_up() -> None:
     client = Client()
     shop, token = make_shop(delay_ms=5)

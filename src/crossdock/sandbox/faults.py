@@ -15,6 +15,8 @@ from enum import StrEnum
 class FaultKind(StrEnum):
     NONE = "none"
     TIMEOUT = "timeout"
+    #: The write is stored, then the answer hangs: the client times out not knowing it worked.
+    TIMEOUT_AFTER_WRITE = "timeout_after_write"
     RATE_LIMITED = "rate_limited"
     #: 503 before anything is done.
     ERROR = "error"
@@ -31,11 +33,16 @@ class FaultSettings:
 
 
 def draw_fault(settings: FaultSettings, request_number: int, *, is_write: bool) -> FaultKind:
-    """The fault request ``request_number`` meets; rates are tried timeout, 429, error."""
+    """The fault request ``request_number`` meets; rates are tried timeout, 429, error.
+
+    On a write, half the timeouts and half the errors come after the write is stored.
+    """
     rng = random.Random(f"{settings.seed}:{request_number}")  # noqa: S311 - simulation, not crypto
     roll = Decimal(str(rng.random()))
     threshold = settings.timeout_rate
     if roll < threshold:
+        if is_write and rng.random() < 0.5:
+            return FaultKind.TIMEOUT_AFTER_WRITE
         return FaultKind.TIMEOUT
     threshold += settings.rate_limit_rate
     if roll < threshold:

@@ -78,6 +78,9 @@ def endpoint(methods: tuple[str, ...], *, faults: bool) -> Callable[[Handler], H
                 return _error(error.status, str(error))
             if fault == FaultKind.ERROR_AFTER_WRITE:
                 return _error(503, "the marketplace is unavailable")
+            if fault == FaultKind.TIMEOUT_AFTER_WRITE:
+                time.sleep(float(shop.timeout_seconds))
+                return _error(504, "the marketplace timed out")
             return response
 
         return wrapped

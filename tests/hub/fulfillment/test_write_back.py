@@ -249,6 +249,51 @@ def test_a_worker_killed_mid_push_loses_nothing_and_duplicates_nothing(
     assert methods == (["GET"] if channel_received_it else ["GET", "POST"])
 
 
+def _hanging_after_write() -> httpx.Client:
+    """A client whose POST reaches the channel, then times out waiting for the answer."""
+    forward = sandbox_http()
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        response = forward.send(request)
+        response.read()
+        if request.method == "POST":
+            raise httpx.ReadTimeout("the channel hung", request=request)
+        return httpx.Response(
+            response.status_code, headers=response.headers, content=response.content
+        )
+
+    return httpx.Client(transport=httpx.MockTransport(handle))
+
+
+def test_a_push_whose_answer_was_lost_to_a_timeout_is_looked_up_before_it_is_sent_again(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    # given a push the channel stored, whose answer never came (the call timed out)
+    order = _pulled_orders(channel, shop[0], 1)[0]
+    ship(order)
+    row_id = WriteBack.objects.get().pk
+    clock = Clock()
+    timed_out = _deliver(row_id, clock, _hanging_after_write())
+    assert timed_out is not None
+    assert (timed_out.state, timed_out.last_error) == (
+        "pending",
+        "RetryableError: timed out: ReadTimeout",
+    )
+    assert timed_out.next_attempt_at is not None
+
+    # when it is retried after its back-off
+    clock.now = timed_out.next_attempt_at
+    requests: list[httpx.Request] = []
+    row = _deliver(row_id, clock, sandbox_http(log=requests))
+
+    # then it is found on the channel by its key and not sent a second time
+    assert row is not None
+    assert (row.state, row.attempts) == ("accepted", 2)
+    assert [request.method for request in requests] == ["GET"]
+    assert SandboxShipment.objects.count() == 1
+    assert row.external_id == SandboxShipment.objects.get().public_id
+
+
 def test_an_unexpected_failure_backs_off_and_ends_dead_instead_of_looping(
     channel: Channel, shop: tuple[SandboxShop, str]
 ) -> None:
@@ -370,7 +415,9 @@ def test_a_write_back_out_of_attempts_is_dead_and_only_failed_rows_replay(
 
     dead = WriteBack.objects.get()
     assert (dead.state, dead.attempts, dead.next_attempt_at) == ("dead", 3, None)
-    assert dead.last_error.startswith("gave up after 3 attempts; last: RetryableError: POST")
+    # A retry looks the shipment up first (the 503 may have come after it was stored), and
+    # that look-up is what failed last.
+    assert dead.last_error.startswith("gave up after 3 attempts; last: RetryableError: GET")
     # Some of those 503s came after the marketplace stored the shipment: a replay must
     # still leave exactly one there.
     configure_faults(shop[0], {"error_rate": "0"})

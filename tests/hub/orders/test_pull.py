@@ -6,14 +6,19 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from django.db import OperationalError
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from crossdock.core.actors import Actor
+from crossdock.core.dto import OrderData
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel, SyncRun
+from crossdock.hub.orders import pull as pull_module
 from crossdock.hub.orders.models import Order, OrderEvent
-from crossdock.hub.orders.pull import LEASE, claim_channel, pull_orders
+from crossdock.hub.orders.pull import ABANDONED_RUN, LEASE, claim_channel, pull_orders
 from crossdock.hub.orders.tasks import enqueue_due_pulls
+from crossdock.hub.orders.upsert import upsert_channel_order
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxOrder, SandboxShop
 from crossdock.sandbox.services import configure_faults
@@ -132,6 +137,39 @@ def test_an_order_changed_during_a_pull_is_not_missed(
     assert Order.objects.get(external_id=orders[0].public_id).customer_notes == "Mid-pull"
     assert run.created == 5
     assert run.fetched == 6
+
+
+def test_an_order_the_database_failed_to_store_is_not_passed_by_the_cursor(
+    channel: Channel, shop: tuple[SandboxShop, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given two stored orders, both changed on the channel, the second well past the
+    # overlap after the first, and a database that fails while storing the first change
+    early, late = sandbox.generate_orders(shop[0], 2)
+    pull(channel)
+    moment = timezone.now() + timedelta(minutes=1)
+    sandbox.change_order(shop[0], early.public_id, {"buyer_note": "Early change"}, now=moment)
+    sandbox.change_order(
+        shop[0], late.public_id, {"buyer_note": "Late change"}, now=moment + timedelta(minutes=5)
+    )
+    store = upsert_channel_order
+
+    def locked(channel: Channel, data: OrderData, actor: Actor) -> object:
+        if data.external_id == early.public_id:
+            raise OperationalError("database is locked")
+        return store(channel, data, actor)
+
+    monkeypatch.setattr(pull_module, "upsert_channel_order", locked)
+
+    # when a pull meets that failure, and the next pull runs on a working database
+    with pytest.raises(OperationalError):
+        pull(channel)
+    monkeypatch.setattr(pull_module, "upsert_channel_order", store)
+    run = pull(channel)
+
+    # then the first change was read again and stored, not skipped for good
+    notes = dict(Order.objects.values_list("external_id", "customer_notes"))
+    assert notes == {early.public_id: "Early change", late.public_id: "Late change"}
+    assert run.outcome == "succeeded"
 
 
 def test_an_order_that_settles_late_inside_the_overlap_is_picked_up(
@@ -344,6 +382,49 @@ def test_a_dead_workers_lease_expires_and_the_channel_is_pulled(
     run = pull(channel)
 
     assert run.created == 1
+
+
+def _run_left_running(channel: Channel, lease_until: datetime) -> SyncRun:
+    """What a worker killed mid-pull leaves: its run "running", its lease on the channel."""
+    Channel.objects.filter(pk=channel.pk).update(
+        sync_lease_owner="dead-worker", sync_lease_until=lease_until
+    )
+    return SyncRun.objects.create(
+        account_id=channel.account_id,
+        channel=channel,
+        kind=SyncRun.Kind.ORDERS,
+        started_at=timezone.now() - LEASE * 2,
+    )
+
+
+def test_a_run_a_killed_worker_left_running_is_closed_by_the_next_pull(
+    channel: Channel, shop: tuple[SandboxShop, str]
+) -> None:
+    # given a pull whose worker was killed: its run is "running" and its lease ran out
+    sandbox.generate_orders(shop[0], 1)
+    left = _run_left_running(channel, timezone.now() - LEASE / 10)
+
+    # when the channel is pulled again
+    run = pull(channel)
+
+    # then the abandoned run is failed with the reason, and the new one succeeded
+    left.refresh_from_db()
+    assert (left.outcome, left.error) == ("failed", ABANDONED_RUN)
+    assert left.finished_at == run.started_at
+    assert (run.outcome, run.created) == ("succeeded", 1)
+    assert SyncRun.objects.filter(outcome="running").count() == 0
+
+
+def test_a_live_pulls_run_is_left_running(channel: Channel) -> None:
+    # given a pull in progress, its lease still held
+    live = _run_left_running(channel, timezone.now() + LEASE / 2)
+
+    # when another pull of the channel is tried
+    assert pull_orders(channel.pk, client=httpx.Client()) is None
+
+    # then the live run is untouched
+    live.refresh_from_db()
+    assert (live.outcome, live.finished_at, live.error) == ("running", None, "")
 
 
 def test_due_channels_are_enqueued_once_even_when_ticked_twice(channel: Channel) -> None:

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 import httpx
+from django.conf import settings
 
 from crossdock.connectors.base import (
     ChannelConfig,
@@ -22,12 +23,30 @@ from crossdock.connectors.base import (
     Location,
     ProblemKind,
 )
-from crossdock.connectors.http import build_client
+from crossdock.connectors.http import DEFAULT_TIMEOUTS, Timeouts, build_client
 from crossdock.connectors.registry import UnknownConnector, registry
 from crossdock.hub.channels.crypto import decrypt_secrets
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.ratelimit import Limiter
 from crossdock.platform.secrets import SecretUnreadable
+
+
+def channel_timeouts() -> Timeouts:
+    """The timeouts of every call to a channel: ``CHANNEL_TIMEOUT`` to send and to answer."""
+    seconds = float(settings.CHANNEL_TIMEOUT)
+    return Timeouts(
+        connect=min(DEFAULT_TIMEOUTS.connect, seconds),
+        read=seconds,
+        write=seconds,
+        pool=min(DEFAULT_TIMEOUTS.pool, seconds),
+    )
+
+
+def channel_client() -> httpx.Client:
+    """A client for calls to a channel (:func:`build_client`), with :func:`channel_timeouts`."""
+    client = build_client()
+    client.timeout = channel_timeouts().to_httpx()
+    return client
 
 
 def spec_of(channel: Channel) -> ConnectorSpec | None:
@@ -63,7 +82,7 @@ def connected(channel: Channel, client: httpx.Client | None = None) -> Iterator[
     if spec is None:
         raise UnknownConnector(f"no connector named {channel.kind!r} is installed")
     owned = client is None
-    http = build_client() if client is None else client
+    http = channel_client() if client is None else client
     # Every request through this client takes its turn in the channel's shared budget.
     limiter = Limiter(channel.pk, spec.rate_limit) if spec.rate_limit else None
     if limiter is not None:
@@ -88,7 +107,7 @@ def check_values(
         settings={k: v for k, v in values.items() if k not in secret_names},
         secrets={k: v for k, v in values.items() if k in secret_names and v},
     )
-    http = build_client() if client is None else client
+    http = channel_client() if client is None else client
     try:
         connector = spec.build(http, config)
         if not isinstance(connector, CheckConnection):

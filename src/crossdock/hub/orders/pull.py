@@ -7,7 +7,9 @@ across HTTP calls); a worker that dies leaves a lease that simply expires.
 The window starts at the cursor minus the connector's settle time, so orders a channel
 settles late, and orders that changed while the last pull was paging, are read again; the
 upsert makes re-reads free. The cursor (the newest channel change time stored) moves only
-after a page is stored, and only forward. An order that cannot be read or stored is
+after a page is stored, and only forward; a database failure (not the order's own fault)
+stops the pull before the cursor passes it. A run its killed worker left "running" is closed
+as failed by the channel's next pull. An order that cannot be read or stored is
 recorded in the run's ``problems`` and skipped; it never blocks the others.
 """
 
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, InterfaceError, OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -81,6 +83,22 @@ def claim_channel(channel_id: int, owner: str, now: datetime) -> bool:
     return claimed == 1
 
 
+#: Why a run is closed as failed when the next pull finds it still "running".
+ABANDONED_RUN = "the worker running this pull stopped before it finished"
+
+
+def close_abandoned_runs(channel_id: int, now: datetime) -> int:
+    """Close as failed the order pulls of a channel left "running" by a worker that died.
+
+    Called by a pull that holds the channel's lease: no other pull of the channel is live,
+    so a run still "running" is one whose worker was killed mid-pull (its lease ran out).
+    What it stored stays stored; the cursor is where its last stored page left it.
+    """
+    return SyncRun.objects.filter(
+        channel_id=channel_id, kind=SyncRun.Kind.ORDERS, outcome=SyncRun.Outcome.RUNNING
+    ).update(outcome=SyncRun.Outcome.FAILED, finished_at=now, error=ABANDONED_RUN)
+
+
 def _renew(channel_id: int, owner: str) -> None:
     Channel.objects.filter(pk=channel_id, sync_lease_owner=owner).update(
         sync_lease_until=timezone.now() + LEASE
@@ -129,6 +147,10 @@ def store_batch(channel: Channel, batch: OrderBatch, tally: Tally, actor: Actor)
             continue
         try:
             _, outcome = upsert_channel_order(channel, pulled.data, actor)
+        except (OperationalError, InterfaceError):
+            # The database failed, not the order (locked, connection lost): the pull stops
+            # here, before the cursor passes an order it could not store.
+            raise
         except (OrderError, ValueError, ArithmeticError, DatabaseError) as error:
             # ArithmeticError (decimal's InvalidOperation, OverflowError) says little itself.
             reason = (
@@ -185,6 +207,7 @@ def pull_orders(
     if not claim_channel(channel_id, owner, started_at):
         return None
     clock = time.monotonic()
+    close_abandoned_runs(channel_id, started_at)
     channel = Channel.objects.get(pk=channel_id)
     spec = spec_of(channel)
     since = window_start(
