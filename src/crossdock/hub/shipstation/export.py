@@ -72,6 +72,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.db import transaction
@@ -211,6 +212,13 @@ class LineValues:
     upc: str
 
 
+@lru_cache(maxsize=4096)
+def _weight(value: Decimal | None, unit: str) -> Weight | None:
+    """``weight_of``, remembered: the lines of a page mostly repeat a few weights (a
+    ``Weight`` is immutable and equal values write the same wire text)."""
+    return weight_of(value, unit)
+
+
 def line_of(
     line_id: int,
     sku: str,
@@ -233,7 +241,7 @@ def line_of(
         quantity,
         quantity_shipped,
         unit_price,
-        weight_of(weight_value, weight_unit),
+        _weight(weight_value, weight_unit) if weight_unit else None,
         image_url,
         location,
         options_of(options) if options else (),
