@@ -54,7 +54,9 @@ kit's line carries no weight when its components do, so nothing is weighed twice
 
 **Queries.** A chunk is four reads (orders with their channel and custom status, their
 lines, the bin locations of lines without one, their discounts; when kits go as components,
-three more: its kits, their recipes a level at a time, their parts), and writes for skip
+three more: its kits, their recipes a level at a time, their parts), each read as tuples of
+only the columns the wire needs (``ORDER_COLUMNS``, ``LINE_COLUMNS``) straight into the DTO,
+never as model instances (the weight and kit rules take :class:`LineValues`), and writes for skip
 records only when there is one to record or clear, whatever its size: never a query per
 order or per line. A page costs the same at any depth of the window: its start is read
 from one boundary row and written as one, and the key is the index range's only lower
