@@ -36,7 +36,9 @@ def format_wire_datetime(moment: datetime) -> str:
     """``moment`` in UTC as ``MM/dd/yyyy HH:mm`` (seconds dropped, never rounded up)."""
     if moment.tzinfo is None:
         raise DateError("refusing to write a naive datetime: the protocol is UTC")
-    return moment.astimezone(UTC).strftime(WIRE_FORMAT)
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    return moment.strftime(WIRE_FORMAT)
 
 
 def format_ship_date(day: date) -> str:

@@ -216,6 +216,8 @@ def item_weights(
 
 def _image_url(value: str) -> str:
     """An ``xs:anyURI`` for an http(s) image, or ``""`` when it cannot be one."""
+    if not value:
+        return ""
     url = clean_text(value).strip()
     if not url.lower().startswith(("http://", "https://")):
         return ""
@@ -232,6 +234,8 @@ def _code(out: list[str], tag: str, value: str, limit: int) -> None:
 
 
 def _optional_code(out: list[str], tag: str, value: str, limit: int) -> None:
+    if not value:
+        return
     text = clean_text(value, limit)
     if text:
         out.append(f"<{tag}>{escape_text(text)}</{tag}>")
@@ -243,13 +247,15 @@ def _free(out: list[str], tag: str, value: str, limit: int) -> None:
 
 
 def _optional_free(out: list[str], tag: str, value: str, limit: int) -> None:
+    if not value:
+        return
     text = clean_text(value, limit)
     if text:
         out.append(f"<{tag}>{cdata(text)}</{tag}>")
 
 
 def _country(out: list[str], value: str, *, required: bool) -> None:
-    code = clean_text(value).strip().upper()
+    code = clean_text(value).strip().upper() if value else ""
     if len(code) == 2:
         out.append(f"<Country>{escape_text(code)}</Country>")
     elif required:
@@ -298,8 +304,10 @@ def _item(out: list[str], item: ExportItem, weight: tuple[str, WeightUnits] | No
         out.append(f"<ImageUrl>{escape_text(image_url)}</ImageUrl>")
     if weight is not None:
         out.append(f"<Weight>{weight[0]}</Weight><WeightUnits>{weight[1].value}</WeightUnits>")
-    out.append(f"<Quantity>{int(item.quantity)}</Quantity>")
-    out.append(f"<UnitPrice>{format_money(item.unit_price)}</UnitPrice>")
+    out.append(
+        f"<Quantity>{int(item.quantity)}</Quantity>"
+        f"<UnitPrice>{format_money(item.unit_price)}</UnitPrice>"
+    )
     _optional_code(out, "UPC", item.upc, 12)
     _optional_free(out, "Location", item.location, 100)
     if item.options:
@@ -324,15 +332,19 @@ def render_order(order: ExportOrder, units: WeightUnits | None = None) -> str:
     _optional_free(out, "ShippingMethod", order.shipping_method, 100)
     _optional_free(out, "PaymentMethod", order.payment_method, 50)
     _optional_code(out, "CurrencyCode", order.currency_code.upper(), 3)
-    out.append(f"<OrderTotal>{format_money(order_total(order))}</OrderTotal>")
-    out.append(f"<TaxAmount>{format_money(order.tax_amount)}</TaxAmount>")
-    out.append(f"<ShippingAmount>{format_money(order.shipping_amount)}</ShippingAmount>")
+    out.append(
+        f"<OrderTotal>{format_money(order_total(order))}</OrderTotal>"
+        f"<TaxAmount>{format_money(order.tax_amount)}</TaxAmount>"
+        f"<ShippingAmount>{format_money(order.shipping_amount)}</ShippingAmount>"
+    )
     _optional_free(out, "CustomerNotes", order.customer_notes, 1000)
     _optional_free(out, "InternalNotes", order.internal_notes, 1000)
     out.append(f"<Gift>{'true' if order.gift else 'false'}</Gift>")
     _optional_free(out, "GiftMessage", order.gift_message, 1000)
-    for number, value in enumerate(order.custom_fields, start=1):
-        _optional_free(out, f"CustomField{number}", value, 100)
+    field1, field2, field3 = order.custom_fields
+    _optional_free(out, "CustomField1", field1, 100)
+    _optional_free(out, "CustomField2", field2, 100)
+    _optional_free(out, "CustomField3", field3, 100)
     _optional_free(out, "RequestedWarehouse", order.requested_warehouse, 100)
     _optional_free(out, "Source", order.source, 50)
     out.append("<Customer>")

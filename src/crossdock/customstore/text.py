@@ -52,8 +52,10 @@ def clean_text(value: str, max_length: int | None = None) -> str:
     Most stored text is printable with no ``&``: nothing to decode, normalise or drop
     (no control character, surrogate or non-character is printable), so it is only cut.
     """
-    if "&" not in value and value.isprintable():
-        return value if max_length is None else cut(value, max_length)
+    if value.isprintable() and "&" not in value:
+        if max_length is None or len(value) <= max_length:
+            return value
+        return value[:max_length]
     text = decode_entities(value)
     if "\r" in text:
         text = _LINE_BREAK.sub("\n", text)
@@ -85,4 +87,6 @@ def cdata(value: str) -> str:
     The caller passes cleaned text: CDATA cannot carry forbidden code points, and a parser
     folds ``\\r`` in it, which :func:`clean_text` has already done.
     """
-    return "<![CDATA[" + value.replace("]]>", "]]]]><![CDATA[>") + "]]>"
+    if "]]>" in value:
+        value = value.replace("]]>", "]]]]><![CDATA[>")
+    return f"<![CDATA[{value}]]>"

@@ -7,10 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Model
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.models import Order, OrderDiscount
 from crossdock.hub.shipstation.export import export_window
 from crossdock.hub.shipstation.models import ExportBoundary, ExportRun
 from crossdock.hub.shipstation.services import IssuedCredentials, OptionChanges, update_integration
@@ -123,3 +125,31 @@ def test_page_ones_count_reads_the_export_index_alone(
         plan = " ".join(str(row[-1]) for row in cursor.fetchall())
     # then it reads the covering export index, not one table row per order
     assert "USING COVERING INDEX order_export_window (account_id=? AND modified_at>?" in plan
+
+
+def test_a_page_reads_its_orders_lines_and_discounts_without_building_models(
+    account: Account,
+    issued: IssuedCredentials,
+    store: StoreClient,
+    make_order: Callable[..., Order],
+) -> None:
+    # given three orders with lines and a discount
+    made = _orders(make_order, 3)
+    OrderDiscount.objects.create(order=made[0], code="TEN", description="Ten off", amount=10)
+    built: list[str] = []
+
+    def count(sender: type[Model], **kwargs: object) -> None:
+        built.append(sender.__name__)
+
+    # when page 1 is served and read in full
+    post_init.connect(count, weak=False)
+    try:
+        response = store.export(START, END, 1)
+        text = content(response).decode()
+    finally:
+        post_init.disconnect(count)
+    # then every order went out, and no order, line or discount model was built for it
+    assert response.status_code == 200
+    assert text.count("<Order>") == 3
+    assert "Coupon TEN: Ten off" in text
+    assert [name for name in built if name in {"Order", "OrderLine", "OrderDiscount"}] == []

@@ -43,11 +43,16 @@ def weight_columns(weight: Weight | None) -> tuple[Decimal | None, str]:
     return weight.value, weight.unit.value
 
 
-def line_options(line: OrderLine) -> tuple[LineOption, ...]:
+def options_of(stored: list[dict[str, object]]) -> tuple[LineOption, ...]:
+    """A line's stored options (its ``options`` column) as values."""
     return tuple(
         LineOption(name=str(option.get("name", "")), value=str(option.get("value", "")))
-        for option in line.options
+        for option in stored
     )
+
+
+def line_options(line: OrderLine) -> tuple[LineOption, ...]:
+    return options_of(line.options)
 
 
 def order_total_of(data: OrderData) -> Decimal:

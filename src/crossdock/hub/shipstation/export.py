@@ -54,7 +54,9 @@ kit's line carries no weight when its components do, so nothing is weighed twice
 
 **Queries.** A chunk is four reads (orders with their channel and custom status, their
 lines, the bin locations of lines without one, their discounts; when kits go as components,
-three more: its kits, their recipes a level at a time, their parts), and writes for skip
+three more: its kits, their recipes a level at a time, their parts), each read as tuples of
+only the columns the wire needs (``ORDER_COLUMNS``, ``LINE_COLUMNS``) straight into the DTO,
+never as model instances (the weight and kit rules take :class:`LineValues`), and writes for skip
 records only when there is one to record or clear, whatever its size: never a query per
 order or per line. A page costs the same at any depth of the window: its start is read
 from one boundary row and written as one, and the key is the index range's only lower
@@ -68,17 +70,19 @@ from __future__ import annotations
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from crossdock.core.display import plural
-from crossdock.core.dto import LineOption
+from crossdock.core.dto import Address, LineOption
 from crossdock.core.money import to_money
 from crossdock.core.stock import explode
 from crossdock.core.weights import Weight
@@ -93,8 +97,8 @@ from crossdock.customstore.export import (
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
 from crossdock.hub.catalog.models import Product
 from crossdock.hub.catalog.quantities import load_recipes
-from crossdock.hub.orders.conversion import address_of, line_options, weight_of
-from crossdock.hub.orders.models import Order, OrderDiscount, OrderLine
+from crossdock.hub.orders.conversion import options_of, weight_of
+from crossdock.hub.orders.models import ADDRESS_FIELDS, Order, OrderDiscount, OrderLine
 from crossdock.hub.shipstation.models import (
     CustomFieldSource,
     ExportBoundary,
@@ -121,6 +125,8 @@ _UNITS: dict[str, WeightUnits | None] = {
 }
 
 Key = tuple[datetime, int]
+#: An order read as ``values_list(*ORDER_COLUMNS, named=True)``.
+Row = Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,46 +146,156 @@ class ExportPage:
 
 # --- rows to protocol values -------------------------------------------------------------
 
+#: The order columns the export reads (``values_list``: no model instances on this path).
+ORDER_COLUMNS = (
+    "id",
+    "number",
+    "placed_at",
+    "modified_at",
+    "status",
+    "custom_status__name",
+    "customer_code",
+    "customer_email",
+    *(f"bill_to_{name}" for name in ADDRESS_FIELDS),
+    *(f"ship_to_{name}" for name in ADDRESS_FIELDS),
+    "requested_shipping_service",
+    "payment_method",
+    "currency",
+    "tax",
+    "shipping_paid",
+    "customer_notes",
+    "internal_notes",
+    "gift",
+    "gift_message",
+    "marketplace_order_id",
+    "external_id",
+    "channel__name",
+    "weight_value",
+    "weight_unit",
+)
+_BILL_TO = slice(8, 8 + len(ADDRESS_FIELDS))
+_SHIP_TO = slice(_BILL_TO.stop, _BILL_TO.stop + len(ADDRESS_FIELDS))
 
-def _custom_field(source: str, order: Order, discounts: list[OrderDiscount]) -> str:
+#: The line columns the export reads, in :func:`line_of`'s order after ``order_id``.
+LINE_COLUMNS = (
+    "order_id",
+    "id",
+    "sku",
+    "name",
+    "quantity",
+    "quantity_shipped",
+    "unit_price",
+    "weight_value",
+    "weight_unit",
+    "image_url",
+    "location",
+    "options",
+    "upc",
+)
+
+#: The discount columns the export reads.
+DISCOUNT_COLUMNS = ("order_id", "code", "description", "amount")
+
+
+@dataclass(frozen=True, slots=True)
+class LineValues:
+    """An order line as the export and its rules see it: plain values, no model."""
+
+    id: int
+    sku: str
+    name: str
+    quantity: int
+    quantity_shipped: int
+    unit_price: Decimal
+    weight: Weight | None
+    image_url: str
+    location: str
+    options: tuple[LineOption, ...]
+    upc: str
+
+
+@lru_cache(maxsize=4096)
+def _weight(value: Decimal | None, unit: str) -> Weight | None:
+    """``weight_of``, remembered: the lines of a page mostly repeat a few weights (a
+    ``Weight`` is immutable and equal values write the same wire text)."""
+    return weight_of(value, unit)
+
+
+def line_of(
+    line_id: int,
+    sku: str,
+    name: str,
+    quantity: int,
+    quantity_shipped: int,
+    unit_price: Decimal,
+    weight_value: Decimal | None,
+    weight_unit: str,
+    image_url: str,
+    location: str,
+    options: list[dict[str, object]],
+    upc: str,
+) -> LineValues:
+    """A line's stored columns (``LINE_COLUMNS`` after ``order_id``) as :class:`LineValues`."""
+    return LineValues(
+        line_id,
+        sku,
+        name,
+        quantity,
+        quantity_shipped,
+        unit_price,
+        _weight(weight_value, weight_unit) if weight_unit else None,
+        image_url,
+        location,
+        options_of(options) if options else (),
+        upc,
+    )
+
+
+def line_values(line: OrderLine) -> LineValues:
+    """An order line model as :class:`LineValues` (the order page's weight)."""
+    return line_of(*(getattr(line, "pk" if c == "id" else c) for c in LINE_COLUMNS[1:]))
+
+
+def _custom_field(source: str, order: Row, codes: list[str]) -> str:
     if source == CustomFieldSource.COUPON_CODES:
-        return ", ".join(d.code for d in discounts if d.code)
+        return ", ".join(code for code in codes if code)
     if source == CustomFieldSource.CHANNEL:
-        return order.channel.name
+        return str(order.channel__name)
     if source == CustomFieldSource.MARKETPLACE_ORDER_ID:
-        return order.marketplace_order_id
+        return str(order.marketplace_order_id)
     if source == CustomFieldSource.CHANNEL_ORDER_ID:
-        return order.external_id
+        return str(order.external_id)
     if source == CustomFieldSource.PAYMENT_METHOD:
-        return order.payment_method
+        return str(order.payment_method)
     return ""
 
 
-def _discount_item(discount: OrderDiscount) -> ExportItem:
-    label = discount.description or "Discount"
-    name = f"Coupon {discount.code}: {label}" if discount.code else label
+def _discount_item(code: str, description: str, amount: Decimal) -> ExportItem:
+    label = description or "Discount"
+    name = f"Coupon {code}: {label}" if code else label
     return ExportItem(
         line_item_id="",
         sku="",
         name=name,
         quantity=1,
-        unit_price=-to_money(discount.amount),
+        unit_price=-to_money(amount),
         adjustment=True,
     )
 
 
-def _line_item(line: OrderLine, quantity: int) -> ExportItem:
+def _line_item(line: LineValues, quantity: int) -> ExportItem:
     return ExportItem(
-        line_item_id=str(line.pk),
-        sku=line.sku,
-        name=line.name,
-        quantity=quantity,
-        unit_price=line.unit_price,
-        image_url=line.image_url,
-        weight=weight_of(line.weight_value, line.weight_unit),
-        location=line.location,
-        options=line_options(line),
-        upc=line.upc,
+        str(line.id),
+        line.sku,
+        line.name,
+        quantity,
+        line.unit_price,
+        False,
+        line.image_url,
+        line.weight,
+        line.location,
+        line.options,
+        line.upc,
     )
 
 
@@ -212,18 +328,32 @@ def kit_parts(account_id: int, skus: set[str]) -> KitParts:
         return {}
     recipes = load_recipes(kits)
     leaves = {kit: explode(recipes, kit, 1) for kit in kits}
-    products = Product.objects.in_bulk({leaf for parts in leaves.values() for leaf in parts})
+    products = {
+        row[0]: row
+        for row in Product.objects.filter(
+            pk__in={leaf for parts in leaves.values() for leaf in parts}
+        ).values_list(
+            "pk",
+            "sku",
+            "name",
+            "weight_value",
+            "weight_unit",
+            "bin_location",
+            "barcode",
+            "image_url",
+        )
+    }
     return {
         sku: tuple(
             KitPart(
                 product_id=leaf,
-                sku=products[leaf].sku,
-                name=products[leaf].name,
+                sku=products[leaf][1],
+                name=products[leaf][2],
                 per_kit=per_kit,
-                weight=weight_of(products[leaf].weight_value, products[leaf].weight_unit),
-                location=products[leaf].bin_location,
-                upc=products[leaf].barcode,
-                image_url=products[leaf].image_url,
+                weight=weight_of(products[leaf][3], products[leaf][4]),
+                location=products[leaf][5],
+                upc=products[leaf][6],
+                image_url=products[leaf][7],
             )
             for leaf, per_kit in sorted(leaves[kit].items())
         )
@@ -232,12 +362,12 @@ def kit_parts(account_id: int, skus: set[str]) -> KitParts:
 
 
 def _kit_items(
-    line: OrderLine, quantity: int, parts: tuple[KitPart, ...], kit_lines: str
+    line: LineValues, quantity: int, parts: tuple[KitPart, ...], kit_lines: str
 ) -> tuple[ExportItem, ...]:
     """A kit line as ``kit_lines`` sends it (see the module docstring)."""
     components = tuple(
         ExportItem(
-            line_item_id=f"{line.pk}-{part.product_id}",
+            line_item_id=f"{line.id}-{part.product_id}",
             sku=part.sku,
             name=part.name,
             quantity=quantity * part.per_kit,
@@ -259,25 +389,31 @@ def _kit_items(
     return (parent, *components)
 
 
-def lines_to_send(lines: list[OrderLine], *, full_quantities: bool) -> list[tuple[OrderLine, int]]:
+def lines_to_send(
+    lines: Sequence[LineValues], *, full_quantities: bool
+) -> list[tuple[LineValues, int]]:
     """Each line sent with its quantity: what is left to ship, or in full (see the docstring)."""
+    if full_quantities or not any(line.quantity_shipped for line in lines):
+        return [(line, line.quantity) for line in lines]
     left = [(line, line.quantity - line.quantity_shipped) for line in lines]
-    if full_quantities or not any(quantity > 0 for _, quantity in left):
+    if not any(quantity > 0 for _, quantity in left):
         return [(line, line.quantity) for line in lines]
     return [(line, quantity) for line, quantity in left if quantity > 0]
 
 
 def order_weight_sent(
-    order: Order, lines: list[OrderLine], sent: list[tuple[OrderLine, int]]
+    entered: Weight | None, lines: Sequence[LineValues], sent: list[tuple[LineValues, int]]
 ) -> Weight | None:
-    """The order weight to send with ``sent``: the entered one for the whole order, its
-    share by units for a remainder whose lines carry no weight, none when they do."""
-    entered = weight_of(order.weight_value, order.weight_unit)
+    """The order weight to send with ``sent``, given the ``entered`` one: all of it for the
+    whole order, its share by units for a remainder whose lines carry no weight, none when
+    they do."""
+    if entered is None:
+        return None
     ordered = sum(line.quantity for line in lines)
     sending = sum(quantity for _, quantity in sent)
-    if entered is None or sending >= ordered:
+    if sending >= ordered:
         return entered
-    if any(line.weight_value is not None and line.weight_unit for line, _ in sent):
+    if any(line.weight is not None for line, _ in sent):
         return None
     return Weight(entered.value * sending / ordered, entered.unit) if ordered else None
 
@@ -296,14 +432,15 @@ class ShippingWeight:
 
 
 def shipping_weight(
-    order: Order, lines: list[OrderLine], *, full_quantities: bool = False
+    entered: Weight | None, lines: Sequence[LineValues], *, full_quantities: bool = False
 ) -> ShippingWeight:
-    """The weight ShipStation receives for ``order`` and what it is made of (the order page)."""
+    """The weight ShipStation receives for an order with the ``entered`` weight and these
+    lines, and what it is made of (the order page; the export sends the same)."""
     sent = lines_to_send(lines, full_quantities=full_quantities)
     items = tuple(_line_item(line, quantity) for line, quantity in sent)
     return ShippingWeight(
-        sent=sent_weight(items, order_weight_sent(order, lines, sent)),
-        entered=weight_of(order.weight_value, order.weight_unit),
+        sent=sent_weight(items, order_weight_sent(entered, lines, sent)),
+        entered=entered,
         lines=sent_weight(items, None).weight,
         units_sent=sum(quantity for _, quantity in sent),
         units_ordered=sum(line.quantity for line in lines),
@@ -311,44 +448,45 @@ def shipping_weight(
 
 
 def export_order(
-    order: Order,
-    lines: list[OrderLine],
-    discounts: list[OrderDiscount],
+    order: Row,
+    lines: list[LineValues],
+    discounts: list[tuple[str, str, Decimal]],
     integration: ShipStationIntegration,
     kits: KitParts | None = None,
 ) -> ExportOrder:
-    """An order row (channel and custom status joined) as the protocol's DTO; ``kits``
-    holds the parts of its kit lines when the integration sends kits as components."""
-    sources = (integration.custom_field1, integration.custom_field2, integration.custom_field3)
+    """An order row (``ORDER_COLUMNS``) as the protocol's DTO; ``discounts`` are its
+    ``(code, description, amount)``; ``kits`` holds the parts of its kit lines when the
+    integration sends kits as components."""
     sent = lines_to_send(lines, full_quantities=integration.send_full_quantities)
-    customer_code = (
-        order.customer_code
-        or order.customer_email
-        or order.bill_to_email
-        or order.ship_to_email
-        or f"order-{order.pk}"
-    )
+    if kits:
+        items: list[ExportItem] = []
+        for line, quantity in sent:
+            if line.sku in kits:
+                items.extend(_kit_items(line, quantity, kits[line.sku], integration.kit_lines))
+            else:
+                items.append(_line_item(line, quantity))
+    else:
+        items = [_line_item(line, quantity) for line, quantity in sent]
+    if discounts:
+        items.extend(_discount_item(*discount) for discount in discounts)
+    sources = (integration.custom_field1, integration.custom_field2, integration.custom_field3)
+    codes = [discount[0] for discount in discounts]
     return ExportOrder(
-        order_id=str(order.pk),
+        order_id=str(order.id),
         order_number=order.number,
         order_date=order.placed_at,
         last_modified=order.modified_at,
-        status=order.custom_status.name if order.custom_status else order.status,
-        customer_code=customer_code,
-        bill_to=address_of(order, "bill_to"),
-        ship_to=address_of(order, "ship_to"),
-        items=(
-            *(
-                item
-                for line, quantity in sent
-                for item in (
-                    _kit_items(line, quantity, kits[line.sku], integration.kit_lines)
-                    if kits and line.sku in kits
-                    else (_line_item(line, quantity),)
-                )
-            ),
-            *(_discount_item(discount) for discount in discounts),
+        status=order.custom_status__name or order.status,
+        customer_code=(
+            order.customer_code
+            or order.customer_email
+            or order.bill_to_email
+            or order.ship_to_email
+            or f"order-{order.id}"
         ),
+        bill_to=Address(*order[_BILL_TO]),
+        ship_to=Address(*order[_SHIP_TO]),
+        items=tuple(items),
         shipping_method=order.requested_shipping_service,
         payment_method=order.payment_method,
         currency_code=order.currency,
@@ -359,12 +497,12 @@ def export_order(
         gift=order.gift,
         gift_message=order.gift_message,
         custom_fields=(
-            _custom_field(sources[0], order, discounts),
-            _custom_field(sources[1], order, discounts),
-            _custom_field(sources[2], order, discounts),
+            _custom_field(sources[0], order, codes),
+            _custom_field(sources[1], order, codes),
+            _custom_field(sources[2], order, codes),
         ),
-        source=order.channel.name,
-        weight=order_weight_sent(order, lines, sent),
+        source=order.channel__name,
+        weight=order_weight_sent(weight_of(order.weight_value, order.weight_unit), lines, sent),
     )
 
 
@@ -442,61 +580,82 @@ def _read_chunk(
     size: int,
     skips: bool = True,
 ) -> tuple[list[ExportOrder], Key | None]:
-    """Up to ``size`` orders after ``after``: exportable ones as DTOs, the rest recorded."""
-    rows = list(window.orders(after).select_related("channel", "custom_status")[:size])
+    """Up to ``size`` orders after ``after``: exportable ones as DTOs, the rest recorded.
+
+    Rows are read as tuples of the columns the export needs, straight into the DTO.
+    """
+    rows = list(window.orders(after).values_list(*ORDER_COLUMNS, named=True)[:size])
     if not rows:
         return [], None
-    ids = [row.pk for row in rows]
-    lines: dict[int, list[OrderLine]] = defaultdict(list)
-    for line in OrderLine.objects.filter(order_id__in=ids).order_by("order_id", "position", "id"):
-        lines[line.order_id].append(line)
-    _fill_bin_locations(
-        integration.account_id, [line for group in lines.values() for line in group]
+    ids = [row.id for row in rows]
+    raw_lines = list(
+        OrderLine.objects.filter(order_id__in=ids)
+        .order_by("order_id", "position", "id")
+        .values_list(*LINE_COLUMNS)
     )
+    bins = _bin_locations(integration.account_id, raw_lines)
+    lines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
+    for raw in raw_lines:
+        lines[raw[0]].append(raw)
     kits = (
-        kit_parts(integration.account_id, {line.sku for group in lines.values() for line in group})
+        kit_parts(integration.account_id, {raw[2] for raw in raw_lines})
         if integration.kit_lines != KitLines.PARENT
         else {}
     )
-    discounts: dict[int, list[OrderDiscount]] = defaultdict(list)
-    for discount in OrderDiscount.objects.filter(order_id__in=ids).order_by(
-        "order_id", "position", "id"
+    discounts: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    for order_id, code, description, amount in (
+        OrderDiscount.objects.filter(order_id__in=ids)
+        .order_by("order_id", "position", "id")
+        .values_list(*DISCOUNT_COLUMNS)
     ):
-        discounts[discount.order_id].append(discount)
+        discounts[order_id].append((code, description, amount))
     exported: list[ExportOrder] = []
     skipped: list[ExportSkip] = []
     now = timezone.now()
     for row in rows:
         try:
-            value = export_order(row, lines[row.pk], discounts[row.pk], integration, kits)
+            values = _line_values(lines[row.id], bins)
+            value = export_order(row, values, discounts[row.id], integration, kits)
             reason = unexportable_reason(value)
         except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError) as error:
             # Stored data no reader expected (a faulty import): one order, not the page.
-            logger.exception("shipstation integration %s: order %s", integration.pk, row.pk)
+            logger.exception("shipstation integration %s: order %s", integration.pk, row.id)
             reason = f"could not be exported: {type(error).__name__}: {error}"
         if reason:
             skipped.append(
-                ExportSkip(integration=integration, order=row, reason=reason[:500], skipped_at=now)
+                ExportSkip(
+                    integration=integration, order_id=row.id, reason=reason[:500], skipped_at=now
+                )
             )
         else:
             exported.append(value)
     _record_skips(integration, skipped, [int(v.order_id) for v in exported] if skips else [])
-    return exported, (rows[-1].modified_at, rows[-1].pk)
+    return exported, (rows[-1].modified_at, rows[-1].id)
 
 
-def _fill_bin_locations(account_id: int, lines: list[OrderLine]) -> None:
-    """Give each line without a location its product's bin location (in memory, never saved)."""
-    missing = {line.sku for line in lines if not line.location and line.sku}
+def _line_values(raw_lines: list[tuple[Any, ...]], bins: dict[str, str]) -> list[LineValues]:
+    """An order's line rows as values; a line stored without a location gets its bin's."""
+    found = [line_of(*raw[1:]) for raw in raw_lines]
+    if bins:
+        found = [
+            replace(line, location=bins[line.sku])
+            if not line.location and line.sku in bins
+            else line
+            for line in found
+        ]
+    return found
+
+
+def _bin_locations(account_id: int, raw_lines: list[tuple[Any, ...]]) -> dict[str, str]:
+    """SKU → its product's default bin location, for the lines stored without a location."""
+    missing = {raw[2] for raw in raw_lines if not raw[10] and raw[2]}
     if not missing:
-        return
-    bins = dict(
+        return {}
+    return dict(
         Product.objects.filter(account_id=account_id, sku__in=missing)
         .exclude(bin_location="")
         .values_list("sku", "bin_location")
     )
-    for line in lines:
-        if not line.location and line.sku in bins:
-            line.location = bins[line.sku]
 
 
 def _record_skips(

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from crossdock.core.display import plural
 from crossdock.core.weights import Weight
 from crossdock.customstore.export import WeightBasis
+from crossdock.hub.orders.conversion import weight_of
 from crossdock.hub.orders.models import Order, OrderLine
-from crossdock.hub.shipstation.export import shipping_weight
+from crossdock.hub.shipstation.export import line_values, shipping_weight
 from crossdock.web.templatetags.hub_format import weight as format_weight
 
 
@@ -24,7 +25,9 @@ def _text(value: Weight | None) -> str:
 
 def weight_for_shipstation(order: Order, lines: list[OrderLine]) -> WeightLine:
     """The weight ShipStation will receive for ``order`` and the reason, for the page."""
-    found = shipping_weight(order, lines)
+    found = shipping_weight(
+        weight_of(order.weight_value, order.weight_unit), [line_values(line) for line in lines]
+    )
     partial = found.units_sent < found.units_ordered
     left = f"the {plural(found.units_sent, 'unit')} left to ship"
     if found.sent.basis == WeightBasis.ORDER:
