@@ -304,8 +304,12 @@ def record_fulfillment(
 
 
 def _first(rows: QuerySet[Any, _Row]) -> _Row | None:
-    """The first row, or ``None``, without ``first()``'s ordering (the filter is unique)."""
-    return next(iter(rows[:1]), None)
+    """The one row a unique filter finds, or ``None``.
+
+    Without ``first()``'s ordering or the model's default one: building an ``ORDER BY``
+    (the order's default is by ``placed_at``) was a third of the statement's CPU time.
+    """
+    return next(iter(rows.order_by()[:1]), None)
 
 
 def _locked_lines(order: Order) -> Sequence[OrderLine]:

@@ -81,7 +81,7 @@ def find_order(
     """The account's order a notice is about (see the module docstring for the order)."""
     account_orders = shipment_orders(integration.account_id)
     if notice.order_id.isascii() and notice.order_id.isdigit():
-        found = next(iter(account_orders.filter(pk=int(notice.order_id))), None)
+        found = next(iter(account_orders.filter(pk=int(notice.order_id)).order_by()), None)
         if found is not None:
             return found
     for number in (query.order_number, notice.order_number):
