@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from django.db import connection, connections
 
+from crossdock import settings as crossdock_settings
 from crossdock.platform.sqlite import base
 from crossdock.platform.sqlite.base import DatabaseWrapper
 
@@ -94,3 +95,15 @@ def test_an_in_memory_database_takes_no_lock(db: None) -> None:
     assert default.in_atomic_block
     # then the process lock is free
     assert not base._WRITER.locked()
+
+
+def test_a_sqlite_file_keeps_each_threads_connection_between_requests(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the SQLite file of a data folder (no DATABASE_URL)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.setenv("CROSSDOCK_DATA_DIR", str(tmp_path))
+    # when the database settings are built
+    config = crossdock_settings._database()
+    # then a connection is kept for 60 s, as on PostgreSQL, not opened for every request
+    assert (config["ENGINE"], config["CONN_MAX_AGE"]) == ("crossdock.platform.sqlite", 60)

@@ -20,9 +20,10 @@ from crossdock.hub.fulfillment.services import (
     ShipmentLine,
     dedupe_key,
     record_fulfillment,
+    shipment_orders,
 )
 from crossdock.hub.orders.errors import OrderNotFound
-from crossdock.hub.orders.models import Order, OrderLine
+from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
 
 MERCHANT = Actor(ActorKind.USER, "owner@example.com")
 
@@ -247,31 +248,51 @@ def test_the_write_transaction_reads_once_then_writes(
     assert "SAVEPOINT" not in inside
 
 
-def test_lines_shipped_after_the_first_read_are_read_again_under_the_lock(
-    account: Account, make_order: Callable[..., Order], monkeypatch: pytest.MonkeyPatch
+def test_lines_shipped_after_the_caller_read_the_order_are_read_under_the_lock(
+    account: Account, make_order: Callable[..., Order]
 ) -> None:
-    from crossdock.hub.fulfillment import services
-
+    # given an order the caller read, then another shipment of the mug landing after it
     order = make_order("D-3")
     mug, tee = _lines(order)
-    read = services._lines_of
-
-    def read_then_ship_elsewhere(target: Order, *, lock: bool = False) -> list[OrderLine]:
-        lines = read(target, lock=lock)
-        if not lock:
-            # Another shipment of the mug lands between the first read and the lock.
-            OrderLine.objects.filter(pk=mug.pk).update(quantity_shipped=mug.quantity)
-        return lines
-
-    monkeypatch.setattr(services, "_lines_of", read_then_ship_elsewhere)
-
+    read = shipment_orders(account.pk).get(pk=order.pk)
+    OrderLine.objects.filter(pk=mug.pk).update(quantity_shipped=mug.quantity)
+    # when the whole order is recorded as shipped with the order as the caller read it
     recorded = record_fulfillment(
-        account, order.pk, Shipment(carrier="UPS", tracking_number="1ZLATE"), MERCHANT
+        account, read, Shipment(carrier="UPS", tracking_number="1ZLATE"), MERCHANT
     )
-
+    # then only what was left (the tee) is recorded, and nothing is shipped twice
     assert list(
         FulfillmentLine.objects.filter(fulfillment=recorded.fulfillment).values_list(
             "line_id", "quantity"
         )
     ) == [(tee.pk, tee.quantity)]
     assert [line.quantity_shipped for line in _lines(order)] == [mug.quantity, tee.quantity]
+
+
+def test_an_order_cancelled_after_the_caller_read_it_is_seen_as_cancelled(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    # given an order the caller read while paid, cancelled before the shipment is recorded
+    order = make_order("D-4")
+    read = shipment_orders(account.pk).get(pk=order.pk)
+    Order.objects.filter(pk=order.pk).update(status="cancelled")
+    # when the shipment is recorded with the order as the caller read it
+    record_fulfillment(account, read, Shipment(carrier="UPS", tracking_number="1ZCXL"), MERCHANT)
+    # then the event says the order had been cancelled (the status came from the locked read)
+    message = OrderEvent.objects.filter(order=order, kind="shipment_recorded").get().message
+    assert message.endswith("; the order had been cancelled")
+
+
+def test_an_order_the_caller_read_is_not_read_again(
+    account: Account, make_order: Callable[..., Order]
+) -> None:
+    # given an order read through shipment_orders
+    order = make_order("D-5")
+    read = shipment_orders(account.pk).get(pk=order.pk)
+    # when its shipment is recorded
+    with CaptureQueriesContext(connection) as captured:
+        record_fulfillment(account, read, Shipment(carrier="UPS", tracking_number="1Z5"), MERCHANT)
+    # then: the dedupe look-up, then the transaction (its first read is the locked lines)
+    statements = _statements(captured)
+    assert statements[:2] == ["SELECT", "SAVEPOINT"]
+    assert statements.count("SELECT") == 3  # dedupe, locked lines, the catalog's products

@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 from django.db import connection, connections
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
+from crossdock.bench.notices import notice_xml
 from crossdock.core.actors import SYSTEM
 from crossdock.customstore.query import ShipNotifyQuery
 from crossdock.hub.accounts.models import Account
@@ -438,3 +440,26 @@ def test_identical_notices_at_the_same_moment_record_one_shipment(
     assert Fulfillment.objects.count() == 1
     assert WriteBack.objects.count() == 1
     assert [line.quantity_shipped for line in _lines(order)] == [1, 0]
+
+
+def test_a_notice_reads_the_order_once_and_sorts_nothing_before_its_transaction(
+    store: StoreClient, make_order: Callable[..., Order], channel: Channel
+) -> None:
+    # given an order and a first call that already touched the integration's last request
+    order = make_order("1301", channel=channel)
+    assert store.notify(b"", order_number="1300-none").status_code == 404
+    # when a notice for the whole order arrives, naming it by the OrderID the export sent
+    with CaptureQueriesContext(connection) as captured:
+        response = store.notify(notice_xml(order.pk, order.number))
+    # then it is recorded
+    assert response.status_code == 200, response.content
+    sql = [query["sql"] for query in captured.captured_queries]
+    before = sql[: next(i for i, text in enumerate(sql) if text.startswith("SAVEPOINT"))]
+    # with four reads before the transaction: integration, failure counts, order, dedupe key
+    assert [text.split()[0] for text in before] == ["SELECT"] * 4
+    assert [text for text in before if "ORDER BY" in text] == []
+    # and the order's row is read once in all (the locked read joins it to the lines)
+    order_reads = [
+        text for text in sql if text.startswith("SELECT") and 'FROM "orders_order"' in text
+    ]
+    assert len(order_reads) == 1

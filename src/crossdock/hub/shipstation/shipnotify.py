@@ -30,7 +30,12 @@ from crossdock.customstore.notice import (
 )
 from crossdock.customstore.query import ShipNotifyQuery
 from crossdock.hub.fulfillment.models import Fulfillment
-from crossdock.hub.fulfillment.services import Shipment, ShipmentLine, record_fulfillment
+from crossdock.hub.fulfillment.services import (
+    Shipment,
+    ShipmentLine,
+    record_fulfillment,
+    shipment_orders,
+)
 from crossdock.hub.orders.models import Order, OrderLine
 from crossdock.hub.shipstation.errors import NoticeOrderAmbiguous, NoticeOrderNotFound
 from crossdock.hub.shipstation.export import KitParts, kit_parts
@@ -74,9 +79,9 @@ def find_order(
     integration: ShipStationIntegration, notice: ShipNotice, query: ShipNotifyQuery
 ) -> Order:
     """The account's order a notice is about (see the module docstring for the order)."""
-    account_orders = Order.objects.filter(account_id=integration.account_id)
+    account_orders = shipment_orders(integration.account_id)
     if notice.order_id.isascii() and notice.order_id.isdigit():
-        found = account_orders.filter(pk=int(notice.order_id)).first()
+        found = next(iter(account_orders.filter(pk=int(notice.order_id)).order_by()), None)
         if found is not None:
             return found
     for number in (query.order_number, notice.order_number):
@@ -201,7 +206,7 @@ def receive_ship_notice(
     order = find_order(integration, notice, query)
     recorded = record_fulfillment(
         integration.account,
-        order.pk,
+        order,
         shipment_of(notice, query, order),
         Actor(ActorKind.SHIPSTATION, integration.name),
         source=Fulfillment.Source.SHIPSTATION,
