@@ -130,7 +130,7 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
     # given a concurrent writer that stores "R-2" after the batch checked the numbers
     insert = upsert._insert_orders
 
-    def taken_meanwhile(*args: Any, **kwargs: Any) -> list[Order]:
+    def taken_meanwhile(*args: Any, **kwargs: Any) -> list[upsert.CreatedOrder]:
         create_order(account, order_data("R-2", customer_notes="the other writer"), ACTOR)
         return insert(*args, **kwargs)
 
@@ -141,7 +141,11 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
     answers = upsert.create_orders(account, items, ACTOR)
 
     # then the batch stored nothing; were created on their own, R-2 refused
-    assert [type(answer).__name__ for answer in answers] == ["Order", "OrderExists", "Order"]
+    assert [type(answer).__name__ for answer in answers] == [
+        "CreatedOrder",
+        "OrderExists",
+        "CreatedOrder",
+    ]
     assert sorted(
         Order.objects.filter(account=account, number__startswith="R-").values_list(
             "number", "customer_notes", "lines__sku"
