@@ -20,10 +20,10 @@ from crossdock.hub.catalog.services import (
     adjust,
     count,
     create_product,
+    holding_products,
     rebuild_levels,
     receive,
     set_recipe,
-    holding_products,
     transfer,
 )
 from crossdock.hub.channels.services import add_channel

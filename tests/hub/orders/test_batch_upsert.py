@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from crossdock.core.actors import Actor, ActorKind
-from crossdock.core.dto import LineData
+from crossdock.core.dto import Discount, LineData, LineOption, Refund, RefundLine
+from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
@@ -70,6 +74,35 @@ def test_the_digest_is_the_one_every_stored_order_carries() -> None:
     digest = order_digest(data)
     # then it is the digest the asdict-based canonical form gave (stored orders compare to it)
     assert digest == "9056cda460b7cab26f6064cd25814abf96f9b12ebf90b3b9b966bea727798235"
+
+
+def test_the_digest_is_the_canonical_form_of_asdict_for_every_kind_of_field() -> None:
+    # given a payload with every kind of value: nested dataclasses, tuples, decimals,
+    # datetimes, a weight, options, a discount, extra values, refunds and a cancellation
+    line = LineData(
+        sku="MUG",
+        name="Mug “Fika” & <saucer>",
+        quantity=2,
+        unit_price=Decimal("12.50"),
+        weight=Weight(Decimal("0.4500"), WeightUnit.KILOGRAM),
+        options=(LineOption("Colour", "Röd"),),
+        external_id="L-1",
+    )
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    data = replace(
+        order_data("P-2"),
+        lines=(line, replace(line, sku="CUP", external_id="L-2")),
+        discounts=(Discount("WINTER5", "Winter", Decimal("5.00")),),
+        extra={"note": "gift wrap", "ünï": "ß"},
+        refunds=(Refund("R-1", Decimal("3.10"), "dent", moment, (RefundLine("L-1", "MUG", 1),)),),
+        cancelled_at=moment,
+        cancel_reason="buyer asked",
+    )
+    # when digested
+    digest = order_digest(data)
+    # then it is the SHA-256 of asdict's form dumped with sorted keys and str for the rest
+    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
+    assert digest == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def test_a_batch_stores_each_order_as_the_single_path_would(account: Account) -> None:

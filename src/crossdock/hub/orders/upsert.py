@@ -77,27 +77,25 @@ class UpsertOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as ``dataclasses.asdict`` would give it, without its deep copies.
+def _as_json(value: Any) -> Any:
+    """JSON's fallback for the canonical form: a dataclass as its fields, the rest as text.
 
-    The digest of every stored order was taken over ``asdict``'s output: this must give
-    the same JSON (dataclasses as dicts in field order, lists and tuples kept), or every
-    stored order would read as changed once. ``asdict`` deep-copies each leaf, which was
-    a third of the time a pull spent on a new order.
+    The digest of every stored order was taken over ``dataclasses.asdict``'s output dumped
+    with ``default=str``: this must give the same JSON (dataclasses as objects, tuples as
+    arrays, decimals and datetimes as their text), or every stored order would read as
+    changed once. Letting the C encoder walk the payload and call back only for dataclasses
+    and leaves it cannot write is several times faster than building the dicts first.
     """
     names = _FIELD_NAMES.get(type(value))
-    if names is None and is_dataclass(value) and not isinstance(value, type):
+    if names is None:
+        if not is_dataclass(value) or isinstance(value, type):
+            return str(value)
         names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return type(value)(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+    return {name: getattr(value, name) for name in names}
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=_as_json, ensure_ascii=False)
 
 
 #: Order fields added after orders were first stored, with their empty values. Left out of
@@ -108,11 +106,11 @@ _ADDED_LATER: dict[str, Any] = {"refunds": (), "cancelled_at": None, "cancel_rea
 
 def order_digest(data: OrderData) -> str:
     """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
-    plain = _plain(data)
+    plain = _as_json(data)
     for name, empty in _ADDED_LATER.items():
         if plain.get(name) == empty:
             del plain[name]
-    canonical = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
+    canonical = _CANONICAL.encode(plain)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
