@@ -10,14 +10,18 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from crossdock.connectors.base import OrderBatch, PulledOrder
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.dto import Discount, LineData, LineOption, Refund, RefundLine
 from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
-from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.models import Order, OrderEvent
+from crossdock.hub.orders.pull import Tally, store_batch
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.upsert import (
     NewOrder,
@@ -188,3 +192,27 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
         for number, notes in (("R-1", ""), ("R-2", "the other writer"), ("R-3", ""))
         for sku in {line.sku for line in order_data(number).lines}
     )
+
+
+def test_an_unchanged_page_is_skipped_by_digest_with_one_query(account: Account) -> None:
+    # given a page of three orders already stored as pulled
+    channel = _channel(account)
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    page = OrderBatch(
+        tuple(
+            PulledOrder(f"ext-U-{n}", moment, order_data(f"U-{n}", external_id=f"ext-U-{n}"))
+            for n in range(3)
+        )
+    )
+    store_batch(channel, page, Tally(), ACTOR)
+    stored = sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at"))
+    events = OrderEvent.objects.count()
+    # when the same page is read again
+    tally = Tally()
+    with CaptureQueriesContext(connection) as captured:
+        store_batch(channel, page, tally, ACTOR)
+    # then one query (the stored digests) told all three unchanged, and nothing moved
+    assert len(captured.captured_queries) == 1
+    assert (tally.fetched, tally.unchanged, tally.created, tally.updated) == (3, 3, 0, 0)
+    assert sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at")) == stored
+    assert OrderEvent.objects.count() == events

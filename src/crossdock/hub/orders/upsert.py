@@ -86,15 +86,19 @@ def _as_json(value: Any) -> Any:
     changed once. Letting the C encoder walk the payload and call back only for dataclasses
     and leaves it cannot write is several times faster than building the dicts first.
     """
-    names = _FIELD_NAMES.get(type(value))
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
     if names is None:
-        if not is_dataclass(value) or isinstance(value, type):
+        if kind in _LEAVES or not is_dataclass(value) or isinstance(value, type):
+            _LEAVES.add(kind)
             return str(value)
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
     return {name: getattr(value, name) for name in names}
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: Types JSON cannot write that are no dataclass (decimals, datetimes): written as text.
+_LEAVES: set[type] = set()
 _CANONICAL = json.JSONEncoder(sort_keys=True, default=_as_json, ensure_ascii=False)
 
 
@@ -350,7 +354,7 @@ def create_channel_orders(
     order is created as :func:`~crossdock.hub.orders.services.create_order` would, with its
     digest; a conflict with a concurrent pull creates nothing here.
     """
-    chosen = _creatable(channel, items)
+    chosen = _creatable(channel, items) if items else []
     if not chosen:
         return {}
     try:
