@@ -20,7 +20,7 @@ from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
-from crossdock.hub.orders.models import Order, OrderEvent
+from crossdock.hub.orders.models import Order, OrderDiscount, OrderEvent, OrderLine
 from crossdock.hub.orders.pull import Tally, store_batch
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.upsert import (
@@ -216,3 +216,47 @@ def test_an_unchanged_page_is_skipped_by_digest_with_one_query(account: Account)
     assert (tally.fetched, tally.unchanged, tally.created, tally.updated) == (3, 3, 0, 0)
     assert sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at")) == stored
     assert OrderEvent.objects.count() == events
+
+
+def test_a_batched_order_with_refunds_a_cancellation_and_odd_pictures_is_stored_as_one_would_be(
+    account: Account,
+) -> None:
+    # given a payload with a refund, cancellation details and a picture that is no http URL
+    channel = _channel(account)
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    base = order_data("X-1")
+    odd = replace(base.lines[0], image_url="javascript:alert(1)")
+    changes: dict[str, Any] = {
+        "lines": (odd, *base.lines[1:]),
+        "refunds": (Refund("R-1", Decimal("3.10"), "dent", moment),),
+        "cancelled_at": moment,
+        "cancel_reason": "buyer asked",
+    }
+    # when it is stored by the batch and, under another number, by the single path
+    created = create_channel_orders(channel, [order_data("B-2", **changes)], ACTOR)
+    single, _ = upsert_channel_order(channel, order_data("S-2", **changes), ACTOR)
+    batched = Order.objects.get(pk=created["ext-B-2"].pk)
+    # then both hold the same columns, lines, events, refund and picture (none)
+    assert _stored(batched) == _stored(Order.objects.get(pk=single.pk))
+    assert [
+        list(order.refunds.values_list("external_id", "amount", "reason"))
+        for order in (batched, single)
+    ] == [[("R-1", Decimal("3.10"), "dent")]] * 2
+    assert (batched.cancelled_at, batched.cancel_reason) == (moment, "buyer asked")
+    assert [
+        list(order.lines.values_list("image_url", flat=True)) for order in (batched, single)
+    ] == [["", ""]] * 2
+
+
+def test_the_batch_insert_names_every_column_of_lines_discounts_and_events() -> None:
+    # given the tables the batch writes with its own column lists
+    tables = {
+        OrderLine: upsert._LINE_COLUMNS,
+        OrderDiscount: upsert._DISCOUNT_COLUMNS,
+        OrderEvent: upsert._EVENT_COLUMNS,
+    }
+    # when compared with each table's columns (all but the id)
+    # then none is left out (a new column must be added to the batch's rows too)
+    assert {model: set(columns) for model, columns in tables.items()} == {
+        model: set(upsert.new_row_columns(model)) for model in tables
+    }
