@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db import OperationalError, connection
@@ -66,6 +67,49 @@ def test_a_refused_order_names_its_fields_and_the_others_are_stored(
     assert OrderLine.objects.filter(order__number="BAD-TOTAL").count() == 0
 
 
+def test_schema_errors_of_many_orders_are_answered_each_by_its_index_and_nested_field(
+    api: ApiClient, account: Account
+) -> None:
+    # given, among valid orders, one with a bad line and bill-to country, and one missing
+    # its ship-to address
+    broken_lines = order_payload(number="BAD-LINE")
+    broken_lines["lines"][0]["quantity"] = 0
+    broken_lines["bill_to"] = {"country": "Narnia"}
+    no_address = order_payload(number="NO-ADDRESS")
+    del no_address["ship_to"]
+    body = {
+        "orders": [
+            order_payload(number="FIRST"),
+            broken_lines,
+            order_payload(number="MIDDLE"),
+            no_address,
+            order_payload(number="LAST"),
+        ]
+    }
+    # when they are posted at once
+    answer = api.post("/orders/bulk", body).json()
+    # then each refusal names its fields within its own order; the valid ones are stored
+    assert [(r["index"], r["status"], r["number"]) for r in answer["results"]] == [
+        (0, "created", "FIRST"),
+        (1, "refused", None),
+        (2, "created", "MIDDLE"),
+        (3, "refused", None),
+        (4, "created", "LAST"),
+    ]
+    assert [[e["field"] for e in r["errors"]] for r in answer["results"]] == [
+        [],
+        ["bill_to.country", "lines.0.quantity"],
+        [],
+        ["ship_to"],
+        [],
+    ]
+    assert sorted(Order.objects.filter(account=account).values_list("number", flat=True)) == [
+        "FIRST",
+        "LAST",
+        "MIDDLE",
+    ]
+
+
 def test_more_than_a_thousand_orders_or_none_are_refused_whole(
     api: ApiClient, account: Account
 ) -> None:
@@ -86,7 +130,9 @@ def _inserts_to_post(api: ApiClient, count: int, prefix: str) -> int:
     with CaptureQueriesContext(connection) as captured:
         answer = api.post("/orders/bulk", body).json()
     assert answer["created"] == count
-    return sum(1 for query in captured.captured_queries if query["sql"].startswith("INSERT"))
+    # An executemany is one statement, logged as "<n> times: INSERT …".
+    statements = [re.sub(r"^\d+ times: ", "", query["sql"]) for query in captured.captured_queries]
+    return sum(1 for sql in statements if sql.startswith("INSERT"))
 
 
 def test_the_valid_orders_of_a_call_are_stored_with_a_fixed_number_of_inserts(

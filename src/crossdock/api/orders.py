@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, TypeAdapter, ValidationError, field_validator
 
 from crossdock.api.auth import caller
 from crossdock.api.order_schemas import (
@@ -26,7 +26,7 @@ from crossdock.hub.orders import queries, services
 from crossdock.hub.orders.errors import OrderError
 from crossdock.hub.orders.services import UNSET, OrderChanges
 from crossdock.hub.orders.upsert import NewOrder, create_orders
-from crossdock.platform.api_schemas import InSchema
+from crossdock.platform.api_schemas import DictSchema, InSchema
 
 router = Router(tags=["orders"])
 
@@ -66,12 +66,12 @@ class BulkOrdersIn(InSchema):
     orders: list[dict[str, Any]] = Field(min_length=1, max_length=MAX_BULK_ORDERS)
 
 
-class FieldError(Schema):
+class FieldError(DictSchema):
     field: str
     message: str
 
 
-class BulkResult(Schema):
+class BulkResult(DictSchema):
     """What became of ``orders[index]``: created (its id), or refused (why, by field)."""
 
     index: int
@@ -81,17 +81,36 @@ class BulkResult(Schema):
     errors: list[FieldError] = []
 
 
-class BulkOrdersOut(Schema):
+class BulkOrdersOut(DictSchema):
     created: int
     refused: int
     results: list[BulkResult]
 
 
-def _schema_errors(error: ValidationError) -> list[FieldError]:
-    return [
-        FieldError(field=".".join(str(part) for part in item["loc"]), message=item["msg"])
-        for item in error.errors()
-    ]
+#: The bulk call's orders, validated in one call (each item as ``POST /orders`` takes it).
+_ORDER_LIST = TypeAdapter(list[OrderIn])
+
+
+def _validated(raw: list[dict[str, Any]]) -> tuple[dict[int, OrderIn], dict[int, list[FieldError]]]:
+    """The orders of a bulk call by index, and the refused ones' errors by field.
+
+    One validation for the whole list; should any order be invalid, the errors are read by
+    index and the others validated again together (errors name the field within the order,
+    as ``POST /orders`` names it).
+    """
+    try:
+        return dict(enumerate(_ORDER_LIST.validate_python(raw))), {}
+    except ValidationError as error:
+        refused: dict[int, list[FieldError]] = {}
+        for item in error.errors():
+            index, *field = item["loc"]
+            refused.setdefault(int(index), []).append(
+                FieldError(field=".".join(str(part) for part in field), message=item["msg"])
+            )
+    rest = [index for index in range(len(raw)) if index not in refused]
+    return dict(
+        zip(rest, _ORDER_LIST.validate_python([raw[i] for i in rest]), strict=True)
+    ), refused
 
 
 def _refusal(index: int, number: str, error: OrderError) -> BulkResult:
@@ -113,13 +132,12 @@ def create_orders_bulk(request: HttpRequest, body: BulkOrdersIn) -> BulkOrdersOu
     stored together. A refused order (answered by index, with its field errors) is not
     stored at all and leaves the others stored."""
     who = caller(request)
-    results: dict[int, BulkResult] = {}
-    valid: list[tuple[int, OrderIn]] = []
-    for index, raw in enumerate(body.orders):
-        try:
-            valid.append((index, OrderIn.model_validate(raw)))
-        except ValidationError as error:
-            results[index] = BulkResult(index=index, status="refused", errors=_schema_errors(error))
+    orders, refused = _validated(body.orders)
+    results = {
+        index: BulkResult(index=index, status="refused", errors=errors)
+        for index, errors in refused.items()
+    }
+    valid = list(orders.items())
     answers = create_orders(
         who.account,
         [

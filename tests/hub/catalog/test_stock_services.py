@@ -20,10 +20,10 @@ from crossdock.hub.catalog.services import (
     adjust,
     count,
     create_product,
+    holding_products,
     rebuild_levels,
     receive,
     set_recipe,
-    sync_new_orders_stock,
     transfer,
 )
 from crossdock.hub.channels.services import add_channel
@@ -319,10 +319,11 @@ def test_new_orders_of_no_product_cost_one_look_up_and_write_nothing(account: Ac
         create_order(account, order_data(f"N-{n}", {"TEA-9": 1, "CUP": 2}), CLERK) for n in range(3)
     ]
 
-    # when their stock is synced as a batch
+    # when the batch asks which of them hold a product
     with CaptureQueriesContext(connection) as captured:
-        sync_new_orders_stock([(order, ["TEA-9", "CUP"]) for order in orders], CLERK)
+        holding = holding_products([(order.pk, account.pk, ["TEA-9", "CUP"]) for order in orders])
 
-    # then one query looked the SKUs up, and nothing was reserved
+    # then one query looked the SKUs up, none is to be synced, and nothing was reserved
     assert len(captured.captured_queries) == 1
+    assert holding == []
     assert not OrderReservation.objects.filter(order_id__in=[order.pk for order in orders]).exists()

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+import hashlib
+import json
+from dataclasses import asdict, replace
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from crossdock.connectors.base import OrderBatch, PulledOrder
 from crossdock.core.actors import Actor, ActorKind
-from crossdock.core.dto import LineData
+from crossdock.core.dto import Discount, LineData, LineOption, Refund, RefundLine
+from crossdock.core.weights import Weight, WeightUnit
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
-from crossdock.hub.orders.models import Order
+from crossdock.hub.orders.models import Order, OrderDiscount, OrderEvent, OrderLine
+from crossdock.hub.orders.pull import Tally, store_batch
 from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.upsert import (
     NewOrder,
@@ -70,6 +78,35 @@ def test_the_digest_is_the_one_every_stored_order_carries() -> None:
     digest = order_digest(data)
     # then it is the digest the asdict-based canonical form gave (stored orders compare to it)
     assert digest == "9056cda460b7cab26f6064cd25814abf96f9b12ebf90b3b9b966bea727798235"
+
+
+def test_the_digest_is_the_canonical_form_of_asdict_for_every_kind_of_field() -> None:
+    # given a payload with every kind of value: nested dataclasses, tuples, decimals,
+    # datetimes, a weight, options, a discount, extra values, refunds and a cancellation
+    line = LineData(
+        sku="MUG",
+        name="Mug “Fika” & <saucer>",
+        quantity=2,
+        unit_price=Decimal("12.50"),
+        weight=Weight(Decimal("0.4500"), WeightUnit.KILOGRAM),
+        options=(LineOption("Colour", "Röd"),),
+        external_id="L-1",
+    )
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    data = replace(
+        order_data("P-2"),
+        lines=(line, replace(line, sku="CUP", external_id="L-2")),
+        discounts=(Discount("WINTER5", "Winter", Decimal("5.00")),),
+        extra={"note": "gift wrap", "ünï": "ß"},
+        refunds=(Refund("R-1", Decimal("3.10"), "dent", moment, (RefundLine("L-1", "MUG", 1),)),),
+        cancelled_at=moment,
+        cancel_reason="buyer asked",
+    )
+    # when digested
+    digest = order_digest(data)
+    # then it is the SHA-256 of asdict's form dumped with sorted keys and str for the rest
+    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
+    assert digest == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def test_a_batch_stores_each_order_as_the_single_path_would(account: Account) -> None:
@@ -130,7 +167,7 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
     # given a concurrent writer that stores "R-2" after the batch checked the numbers
     insert = upsert._insert_orders
 
-    def taken_meanwhile(*args: Any, **kwargs: Any) -> list[Order]:
+    def taken_meanwhile(*args: Any, **kwargs: Any) -> list[upsert.CreatedOrder]:
         create_order(account, order_data("R-2", customer_notes="the other writer"), ACTOR)
         return insert(*args, **kwargs)
 
@@ -141,7 +178,11 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
     answers = upsert.create_orders(account, items, ACTOR)
 
     # then the batch stored nothing; were created on their own, R-2 refused
-    assert [type(answer).__name__ for answer in answers] == ["Order", "OrderExists", "Order"]
+    assert [type(answer).__name__ for answer in answers] == [
+        "CreatedOrder",
+        "OrderExists",
+        "CreatedOrder",
+    ]
     assert sorted(
         Order.objects.filter(account=account, number__startswith="R-").values_list(
             "number", "customer_notes", "lines__sku"
@@ -151,3 +192,71 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
         for number, notes in (("R-1", ""), ("R-2", "the other writer"), ("R-3", ""))
         for sku in {line.sku for line in order_data(number).lines}
     )
+
+
+def test_an_unchanged_page_is_skipped_by_digest_with_one_query(account: Account) -> None:
+    # given a page of three orders already stored as pulled
+    channel = _channel(account)
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    page = OrderBatch(
+        tuple(
+            PulledOrder(f"ext-U-{n}", moment, order_data(f"U-{n}", external_id=f"ext-U-{n}"))
+            for n in range(3)
+        )
+    )
+    store_batch(channel, page, Tally(), ACTOR)
+    stored = sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at"))
+    events = OrderEvent.objects.count()
+    # when the same page is read again
+    tally = Tally()
+    with CaptureQueriesContext(connection) as captured:
+        store_batch(channel, page, tally, ACTOR)
+    # then one query (the stored digests) told all three unchanged, and nothing moved
+    assert len(captured.captured_queries) == 1
+    assert (tally.fetched, tally.unchanged, tally.created, tally.updated) == (3, 3, 0, 0)
+    assert sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at")) == stored
+    assert OrderEvent.objects.count() == events
+
+
+def test_a_batched_order_with_refunds_a_cancellation_and_odd_pictures_is_stored_as_one_would_be(
+    account: Account,
+) -> None:
+    # given a payload with a refund, cancellation details and a picture that is no http URL
+    channel = _channel(account)
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    base = order_data("X-1")
+    odd = replace(base.lines[0], image_url="javascript:alert(1)")
+    changes: dict[str, Any] = {
+        "lines": (odd, *base.lines[1:]),
+        "refunds": (Refund("R-1", Decimal("3.10"), "dent", moment),),
+        "cancelled_at": moment,
+        "cancel_reason": "buyer asked",
+    }
+    # when it is stored by the batch and, under another number, by the single path
+    created = create_channel_orders(channel, [order_data("B-2", **changes)], ACTOR)
+    single, _ = upsert_channel_order(channel, order_data("S-2", **changes), ACTOR)
+    batched = Order.objects.get(pk=created["ext-B-2"].pk)
+    # then both hold the same columns, lines, events, refund and picture (none)
+    assert _stored(batched) == _stored(Order.objects.get(pk=single.pk))
+    assert [
+        list(order.refunds.values_list("external_id", "amount", "reason"))
+        for order in (batched, single)
+    ] == [[("R-1", Decimal("3.10"), "dent")]] * 2
+    assert (batched.cancelled_at, batched.cancel_reason) == (moment, "buyer asked")
+    assert [
+        list(order.lines.values_list("image_url", flat=True)) for order in (batched, single)
+    ] == [["", ""]] * 2
+
+
+def test_the_batch_insert_names_every_column_of_lines_discounts_and_events() -> None:
+    # given the tables the batch writes with its own column lists
+    tables = {
+        OrderLine: upsert._LINE_COLUMNS,
+        OrderDiscount: upsert._DISCOUNT_COLUMNS,
+        OrderEvent: upsert._EVENT_COLUMNS,
+    }
+    # when compared with each table's columns (all but the id)
+    # then none is left out (a new column must be added to the batch's rows too)
+    assert {model: set(columns) for model, columns in tables.items()} == {
+        model: set(upsert.new_row_columns(model)) for model in tables
+    }

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -893,17 +893,21 @@ def _release_reason(order: OrderLike) -> str:
     return "changed"
 
 
-def sync_new_orders_stock(orders: Sequence[tuple[OrderLike, Iterable[str]]], actor: Actor) -> None:
-    """:func:`sync_order_stock` for orders just created, each with its lines' SKUs.
+#: A caller's key for an order (its id, or the order itself).
+K = TypeVar("K")
+
+
+def holding_products(orders: Sequence[tuple[K, int, Iterable[str]]]) -> list[K]:
+    """The keys of the new orders (key, account id, the lines' SKUs) that name a product.
 
     A new order holds no reservation yet, so one none of whose SKUs is a product (kits
     are products too) has nothing to reserve or release: one look-up for all the orders
-    finds the ones that may, and only those are synced.
+    (one per account) finds the ones :func:`sync_order_stock` must see.
     """
-    skus = {order.account_id: set[str]() for order, _ in orders}
-    listed = [(order, set(order_skus)) for order, order_skus in orders]
-    for order, order_skus in listed:
-        skus[order.account_id] |= order_skus
+    skus: dict[int, set[str]] = defaultdict(set)
+    listed = [(key, account_id, set(order_skus)) for key, account_id, order_skus in orders]
+    for _, account_id, order_skus in listed:
+        skus[account_id] |= order_skus
     products = {
         (account_id, sku)
         for account_id, wanted in skus.items()
@@ -911,9 +915,11 @@ def sync_new_orders_stock(orders: Sequence[tuple[OrderLike, Iterable[str]]], act
             account_id=account_id, sku__in=[sku for sku in wanted if sku]
         ).values_list("sku", flat=True)
     }
-    for order, order_skus in listed:
-        if any((order.account_id, sku) in products for sku in order_skus):
-            sync_order_stock(order, actor)
+    return [
+        key
+        for key, account_id, order_skus in listed
+        if any((account_id, sku) in products for sku in order_skus)
+    ]
 
 
 def consume_shipment(order: OrderLike, shipped: Iterable[tuple[str, int]], actor: Actor) -> None:

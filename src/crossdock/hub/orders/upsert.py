@@ -36,15 +36,17 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Field, Model, Q
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
 from crossdock.core.dto import LineData, OrderData
+from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
 from crossdock.hub.accounts.models import Account
-from crossdock.hub.catalog.services import sync_new_orders_stock, sync_order_stock
+from crossdock.hub.catalog.services import holding_products, sync_order_stock
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import ensure_manual_channel
 from crossdock.hub.orders.conversion import order_columns, weight_columns
@@ -61,8 +63,6 @@ from crossdock.hub.orders.models import (
 )
 from crossdock.hub.orders.refunds import apply_refunds_and_cancellation
 from crossdock.hub.orders.services import (
-    _discount_rows,
-    _line_rows,
     check_total,
     create_order,
     record_event,
@@ -77,27 +77,29 @@ class UpsertOutcome(StrEnum):
     CANCELLED = "cancelled"
 
 
-def _plain(value: Any) -> Any:
-    """``value`` as ``dataclasses.asdict`` would give it, without its deep copies.
+def _as_json(value: Any) -> Any:
+    """JSON's fallback for the canonical form: a dataclass as its fields, the rest as text.
 
-    The digest of every stored order was taken over ``asdict``'s output: this must give
-    the same JSON (dataclasses as dicts in field order, lists and tuples kept), or every
-    stored order would read as changed once. ``asdict`` deep-copies each leaf, which was
-    a third of the time a pull spent on a new order.
+    The digest of every stored order was taken over ``dataclasses.asdict``'s output dumped
+    with ``default=str``: this must give the same JSON (dataclasses as objects, tuples as
+    arrays, decimals and datetimes as their text), or every stored order would read as
+    changed once. Letting the C encoder walk the payload and call back only for dataclasses
+    and leaves it cannot write is several times faster than building the dicts first.
     """
-    names = _FIELD_NAMES.get(type(value))
-    if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELD_NAMES[type(value)] = tuple(f.name for f in fields(value))
-    if names is not None:
-        return {name: _plain(getattr(value, name)) for name in names}
-    if isinstance(value, list | tuple):
-        return type(value)(_plain(item) for item in value)
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+    kind = type(value)
+    names = _FIELD_NAMES.get(kind)
+    if names is None:
+        if kind in _LEAVES or not is_dataclass(value) or isinstance(value, type):
+            _LEAVES.add(kind)
+            return str(value)
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
+    return {name: getattr(value, name) for name in names}
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+#: Types JSON cannot write that are no dataclass (decimals, datetimes): written as text.
+_LEAVES: set[type] = set()
+_CANONICAL = json.JSONEncoder(sort_keys=True, default=_as_json, ensure_ascii=False)
 
 
 #: Order fields added after orders were first stored, with their empty values. Left out of
@@ -108,11 +110,11 @@ _ADDED_LATER: dict[str, Any] = {"refunds": (), "cancelled_at": None, "cancel_rea
 
 def order_digest(data: OrderData) -> str:
     """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
-    plain = _plain(data)
+    plain = _as_json(data)
     for name, empty in _ADDED_LATER.items():
         if plain.get(name) == empty:
             del plain[name]
-    canonical = json.dumps(plain, sort_keys=True, default=str, ensure_ascii=False)
+    canonical = _CANONICAL.encode(plain)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -271,35 +273,59 @@ def after_channel_order_saved(order: Order, data: OrderData, actor: Actor) -> No
 
     Called inside the transaction that stored it: the channel's refunds and cancellation
     details are recorded and the order's stock reserved (both idempotent). A changed order
-    takes the same steps inside :func:`_update`.
+    takes the same steps inside :func:`_update`. The batch takes them in
+    :func:`_after_orders_inserted`, reading only the orders that have such a step to take.
     """
-    after_channel_orders_saved([(order, data)], actor)
+    apply_refunds_and_cancellation(order, data, actor)
+    if holding_products([(order, order.account_id, [line.sku for line in data.lines])]):
+        sync_order_stock(order, actor)
 
 
-def after_channel_orders_saved(saved: Sequence[tuple[Order, OrderData]], actor: Actor) -> None:
-    """:func:`after_channel_order_saved` for many new orders, the stock look-up shared."""
-    for order, data in saved:
-        apply_refunds_and_cancellation(order, data, actor)
-    sync_new_orders_stock(
-        [(order, [line.sku for line in data.lines]) for order, data in saved], actor
+def _after_orders_inserted(
+    channel: Channel, created: Sequence[tuple[int, OrderData]], actor: Actor
+) -> None:
+    """:func:`after_channel_order_saved` for a batch of new orders, by id.
+
+    Most new orders have no step to take: no refunds or cancellation details in the
+    payload, and no SKU that is a product (a new order holds no reservation to release).
+    One product look-up finds the others; only those are read back as model instances.
+    """
+    telling = {
+        pk
+        for pk, data in created
+        if data.refunds or data.cancelled_at is not None or data.cancel_reason
+    }
+    stocked = set(
+        holding_products(
+            [(pk, channel.account_id, [line.sku for line in data.lines]) for pk, data in created]
+        )
     )
+    wanted = telling | stocked
+    if not wanted:
+        return
+    orders = Order.objects.in_bulk(wanted)
+    for pk, data in created:
+        if pk in telling:
+            apply_refunds_and_cancellation(orders[pk], data, actor)
+        if pk in stocked:
+            sync_order_stock(orders[pk], actor)
 
 
 def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
     """The items the batch can create for sure: valid totals, numbers free and unique."""
     numbers = [data.number for data in items]
-    taken = set(
-        Order.objects.filter(channel=channel, number__in=numbers).values_list("number", flat=True)
-    )
     keys = [data.external_id or data.number for data in items]
-    taken |= set(
-        Order.objects.filter(channel=channel, external_id__in=keys).values_list("number", flat=True)
+    taken = set(
+        Order.objects.filter(
+            Q(number__in=numbers) | Q(external_id__in=keys), channel=channel
+        ).values_list("number", "external_id")
     )
-    seen: set[str] = set()
+    seen = {value for pair in taken for value in pair}
     chosen = []
     for data in items:
         key = data.external_id or data.number
-        if data.number in taken or data.number in seen or key in seen:
+        # A number or key met before (stored, or earlier in the page) is the single path's.
+        if data.number in seen or key in seen:
             continue
         seen |= {data.number, key}
         try:
@@ -310,16 +336,25 @@ def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
     return chosen
 
 
+@dataclass(frozen=True, slots=True)
+class CreatedOrder:
+    """An order a batch stored: its id, number and key (the batch builds no model instance)."""
+
+    pk: int
+    number: str
+    external_id: str
+
+
 def create_channel_orders(
     channel: Channel, items: Sequence[OrderData], actor: Actor
-) -> dict[str, Order]:
+) -> dict[str, CreatedOrder]:
     """Create the new orders of a page in one transaction; the ones created, by external id.
 
     Items left out (see the module docstring) are for :func:`upsert_channel_order`. Every
     order is created as :func:`~crossdock.hub.orders.services.create_order` would, with its
     digest; a conflict with a concurrent pull creates nothing here.
     """
-    chosen = _creatable(channel, items)
+    chosen = _creatable(channel, items) if items else []
     if not chosen:
         return {}
     try:
@@ -330,67 +365,153 @@ def create_channel_orders(
     return {order.external_id: order for order in orders}
 
 
+def new_row_columns(model: type[Model]) -> dict[str, Field[Any, Any]]:
+    """The columns of ``model``'s table a new row fills (every concrete one but the id)."""
+    return {
+        field.column or field.attname: field
+        for field in model._meta.concrete_fields
+        if not field.primary_key
+    }
+
+
+def _insert_sql(model: type[Model], columns: Sequence[str]) -> str:
+    quote = connection.ops.quote_name
+    # Names from the model's own metadata, values as parameters: nothing from a payload.
+    table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+
+
+_LINE_COLUMNS = (
+    "order_id",
+    "position",
+    "external_id",
+    "sku",
+    "name",
+    "quantity",
+    "unit_price",
+    "weight_value",
+    "weight_unit",
+    "image_url",
+    "options",
+    "location",
+    "upc",
+    "quantity_shipped",
+)
+_DISCOUNT_COLUMNS = ("order_id", "position", "code", "description", "amount")
+_EVENT_COLUMNS = ("account_id", "order_id", "at", "actor", "kind", "message", "data")
+#: Most keys one ``IN (…)`` lists (under SQLite's and PostgreSQL's limits on parameters).
+_KEYS_PER_QUERY = 900
+
+
+def _order_defaults(now: Any) -> dict[str, Any]:
+    """Every order column's value for a new row, before the payload's own (adapted once)."""
+    values = {
+        column: field.get_db_prep_save(field.get_default(), connection)
+        for column, field in new_row_columns(Order).items()
+    }
+    values.update(created_at=now, updated_at=now, modified_at=now)
+    return values
+
+
 def _insert_orders(
     channel: Channel,
     items: Sequence[tuple[OrderData, CustomStatus | None]],
     actor: Actor,
     *,
     digests: bool,
-) -> list[Order]:
-    """Store ``items`` (checked already) on ``channel`` in one transaction, a fixed number
-    of statements for the lot, then each one's :func:`after_channel_order_saved`.
+) -> list[CreatedOrder]:
+    """Store ``items`` (checked already) on ``channel`` in one transaction: one
+    ``executemany`` per table (orders, lines, discounts, events) and one read of the new
+    ids, whatever the number of orders; then the steps of :func:`after_channel_order_saved`.
 
-    Raises :class:`IntegrityError`, having stored nothing, when a concurrent writer took a
-    number first.
+    The rows are built from the DTOs as the ORM would store them (the same values through
+    the backend's adapters), with no model instance: this is every new order's path, a
+    pulled page's and a bulk API call's. Raises :class:`IntegrityError`, having stored
+    nothing, when a concurrent writer took a number first.
     """
-    now = timezone.now()
-    orders = [
-        Order(
-            account_id=channel.account_id,
-            channel=channel,
-            modified_at=now,
-            custom_status=custom,
-            payload_digest=order_digest(data) if digests else "",
-            **order_columns(data),
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    defaults = _order_defaults(now)
+    columns = tuple(defaults)
+    account_id, channel_id = channel.account_id, channel.pk
+    order_rows = []
+    for data, custom in items:
+        row = defaults | order_columns(data)
+        row["account_id"], row["channel_id"] = account_id, channel_id
+        row["placed_at"] = ops.adapt_datetimefield_value(data.placed_at)
+        row["custom_status_id"] = custom.pk if custom is not None else None
+        if digests:
+            row["payload_digest"] = order_digest(data)
+        order_rows.append(tuple(map(row.__getitem__, columns)))
+    keys = [data.external_id or data.number for data, _ in items]
+    empty_options = ops.adapt_json_value([], None)
+    no_data = ops.adapt_json_value({}, None)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(Order, columns), order_rows)
+        ids: dict[str, int] = {}
+        for start in range(0, len(keys), _KEYS_PER_QUERY):
+            chunk = keys[start : start + _KEYS_PER_QUERY]
+            ids.update(
+                Order.objects.filter(channel_id=channel_id, external_id__in=chunk).values_list(
+                    "external_id", "id"
+                )
+            )
+        created = [(ids[key], data) for key, (data, _) in zip(keys, items, strict=True)]
+        lines = [
+            (
+                pk,
+                position,
+                line.external_id,
+                line.sku,
+                line.name,
+                line.quantity,
+                to_money(line.unit_price),
+                *weight_columns(line.weight),
+                # Only http(s) pictures are stored, whatever the channel sent.
+                clean_image_url(line.image_url),
+                ops.adapt_json_value(
+                    [{"name": option.name, "value": option.value} for option in line.options],
+                    None,
+                )
+                if line.options
+                else empty_options,
+                line.location,
+                line.upc,
+                0,
+            )
+            for pk, data in created
+            for position, line in enumerate(data.lines)
+        ]
+        if lines:
+            cursor.executemany(_insert_sql(OrderLine, _LINE_COLUMNS), lines)
+        discounts = [
+            (pk, position, discount.code, discount.description, to_money(discount.amount))
+            for pk, data in created
+            for position, discount in enumerate(data.discounts)
+        ]
+        if discounts:
+            cursor.executemany(_insert_sql(OrderDiscount, _DISCOUNT_COLUMNS), discounts)
+        who = str(actor)
+        cursor.executemany(
+            _insert_sql(OrderEvent, _EVENT_COLUMNS),
+            [
+                (
+                    account_id,
+                    pk,
+                    now,
+                    who,
+                    EventKind.CREATED.value,
+                    f"Order {data.number} created"[:500],
+                    no_data,
+                )
+                for pk, data in created
+            ],
         )
-        for data, custom in items
+        _after_orders_inserted(channel, created, actor)
+    return [
+        CreatedOrder(pk, data.number, key) for key, (pk, data) in zip(keys, created, strict=True)
     ]
-    with transaction.atomic():
-        Order.objects.bulk_create(orders)
-        if any(order.pk is None for order in orders):
-            # A backend that does not return ids from a bulk insert (none we run on).
-            ids = dict(
-                Order.objects.filter(
-                    channel=channel, external_id__in=[o.external_id for o in orders]
-                ).values_list("external_id", "id")
-            )
-            for order in orders:
-                order.pk = ids[order.external_id]
-        OrderLine.objects.bulk_create(
-            row
-            for order, (data, _) in zip(orders, items, strict=True)
-            for row in _line_rows(order, data)
-        )
-        OrderDiscount.objects.bulk_create(
-            row
-            for order, (data, _) in zip(orders, items, strict=True)
-            for row in _discount_rows(order, data)
-        )
-        OrderEvent.objects.bulk_create(
-            OrderEvent(
-                account_id=order.account_id,
-                order=order,
-                actor=str(actor),
-                kind=EventKind.CREATED,
-                message=f"Order {order.number} created"[:500],
-                data={},
-            )
-            for order in orders
-        )
-        after_channel_orders_saved(
-            [(order, data) for order, (data, _) in zip(orders, items, strict=True)], actor
-        )
-    return orders
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,7 +525,7 @@ class NewOrder:
 
 def create_orders(
     account: Account, items: Sequence[NewOrder], actor: Actor
-) -> list[Order | OrderError]:
+) -> list[CreatedOrder | OrderError]:
     """Create many orders on the account's manual channel; one answer per item, in order.
 
     Each item is checked as :func:`~crossdock.hub.orders.services.create_order` checks it
@@ -423,7 +544,7 @@ def create_orders(
         ).values_list("number", flat=True)
     )
     customs: dict[tuple[str, OrderStatus], CustomStatus | None] = {}
-    answers: dict[int, Order | OrderError] = {}
+    answers: dict[int, CreatedOrder | OrderError] = {}
     accepted: list[tuple[int, OrderData, CustomStatus | None]] = []
     for index, item in enumerate(items):
         try:
@@ -442,7 +563,7 @@ def create_orders(
         taken.add(item.data.number)
         accepted.append((index, item.data, custom))
     try:
-        stored: Sequence[Order | OrderError] = _insert_orders(
+        stored: Sequence[CreatedOrder | OrderError] = _insert_orders(
             channel, [(data, custom) for _, data, custom in accepted], actor, digests=False
         )
     except IntegrityError:
@@ -453,7 +574,7 @@ def create_orders(
 
 def _create_one(
     account: Account, channel: Channel, item: NewOrder, actor: Actor
-) -> Order | OrderError:
+) -> CreatedOrder | OrderError:
     try:
         with transaction.atomic():
             order = create_order(
@@ -467,7 +588,7 @@ def _create_one(
             after_channel_order_saved(order, item.data, actor)
     except OrderError as error:
         return error
-    return order
+    return CreatedOrder(order.pk, order.number, order.external_id)
 
 
 def upsert_channel_order(
