@@ -186,9 +186,7 @@ def seed_orders(shop: Shop, count: int, first: int = 0) -> None:
         with transaction.atomic(), connection.cursor() as cursor:
             for start in range(chunk, min(chunk + TRANSACTION, end), BATCH):
                 numbers = range(start, min(start + BATCH, end))
-                cursor.execute(
-                    f"SELECT COALESCE(MAX(id), 0) FROM {Order._meta.db_table}"  # noqa: S608
-                )
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Order._meta.db_table}")
                 (before,) = cursor.fetchone()
                 cursor.executemany(
                     orders.sql,
@@ -200,7 +198,7 @@ def seed_orders(shop: Shop, count: int, first: int = 0) -> None:
                     ],
                 )
                 cursor.execute(
-                    f"SELECT external_id, id FROM {Order._meta.db_table}"  # noqa: S608
+                    f"SELECT external_id, id FROM {Order._meta.db_table}"
                     " WHERE channel_id = %s AND id > %s",
                     [shop.channel.pk, before],
                 )
