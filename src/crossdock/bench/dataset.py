@@ -184,8 +184,9 @@ def seed_orders(shop: Shop, count: int, first: int = 0) -> None:
     end = first + count
     for chunk in range(first, end, TRANSACTION):
         with transaction.atomic(), connection.cursor() as cursor:
-            for start in range(chunk, min(chunk + TRANSACTION, end), BATCH):
-                numbers = range(start, min(start + BATCH, end))
+            stop = min(chunk + TRANSACTION, end)
+            for start in range(chunk, stop, BATCH):
+                numbers = range(start, min(start + BATCH, stop))
                 cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {Order._meta.db_table}")
                 (before,) = cursor.fetchone()
                 cursor.executemany(
