@@ -13,6 +13,7 @@ from crossdock.bench.harness import (
     Figure,
     Report,
     run_plain,
+    table,
     time_cases,
     write_table,
 )
@@ -63,6 +64,20 @@ def test_a_one_off_case_runs_once_without_a_warm_up() -> None:
     # then it ran exactly once
     assert calls == [1]
     assert row.rounds == 1
+
+
+def test_a_ratio_far_below_one_keeps_two_significant_digits_in_the_table() -> None:
+    # given a latency case 2,500 times slower than its baseline, and one 0.5 times as fast
+    slow = Case("hub", "ms", _sequence(0, 500).measure, baseline="bare", higher_is_better=False)
+    fast = Case("bare", "ms", _sequence(0, 0.2).measure)
+    half = Case("half", "ops/s", _sequence(0, 50).measure, baseline="full")
+    full = Case("full", "ops/s", _sequence(0, 100).measure)
+    rows = time_cases("demo", [slow, fast, half, full], 1, say=lambda _: None)
+    # when the table is made
+    text = table(rows)
+    # then the tiny ratio is not rounded to zero, and the usual one keeps two decimals
+    assert "| 0.0004× bare |" in text
+    assert "| 0.50× full |" in text
 
 
 def test_the_doc_table_is_replaced_between_the_markers_only(tmp_path: Path) -> None:

@@ -17,7 +17,10 @@ import pytest
 from crossdock.bench.harness import SCENARIOS, TABLE_BEGIN, TABLE_END
 from tests.serving import CROSSDOCK
 
-TINY = ("--orders", "30", "--deep-orders", "250", "--notices", "16", "--ingest-orders", "20")
+TINY = (
+    *("--orders", "30", "--deep-orders", "250", "--notices", "16", "--ingest-orders", "20"),
+    *("--stock-listings", "1", "--stock-listings", "3", "--pull-orders", "20"),
+)
 
 
 def _env() -> dict[str, str]:

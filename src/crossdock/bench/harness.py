@@ -27,6 +27,8 @@ SCENARIOS: dict[str, str] = {
     "deep-window": "crossdock.bench.deep_window",
     "notices": "crossdock.bench.notices",
     "ingest": "crossdock.bench.ingest",
+    "stock": "crossdock.bench.stock",
+    "scale-out": "crossdock.bench.scale_out",
 }
 
 #: The markers in ``docs/performance.md`` between which the table of the last run goes.
@@ -46,12 +48,18 @@ class Options:
     notices: int = 400
     #: Orders upserted per ingest round.
     ingest_orders: int = 500
+    #: Listings of one product whose pushes one stock change starts (one pair of cases each).
+    stock_listings: tuple[int, ...] = (1, 100, 10_000)
+    #: Orders each sandbox shop holds per round of the scale-out scenario.
+    pull_orders: int = 500
     #: Timed rounds per case (after one warm-up round).
     rounds: int = 5
     #: Concurrent clients for the notice scenario.
     clients: int = 8
     #: Web processes of the served hub and baseline (``crossdock serve --workers``).
     workers: int = 1
+    #: Separate ``crossdock worker`` processes beside the web processes (scale-out).
+    job_workers: int = 1
     #: ``DATABASE_URL`` for the hub (``""``: SQLite in a fresh data folder).
     database_url: str = ""
     #: First loopback port the scenarios may listen on (``0``: any free ports).
@@ -236,6 +244,11 @@ def _number(value: float) -> str:
     return f"{value:.2f}"
 
 
+def _ratio(value: float) -> str:
+    """Two decimals, or two significant digits below 0.01 (a bare stock push is that fast)."""
+    return f"{value:.2f}" if value >= 0.01 else f"{value:.2g}"
+
+
 def _extras(extra: dict[str, float]) -> str:
     return ", ".join(f"{key} {_number(value)}" for key, value in extra.items())
 
@@ -247,7 +260,7 @@ def table(rows: list[Row]) -> str:
         "| --- | --- | ---: | ---: | ---: | --- | ---: | --- |",
     ]
     for row in rows:
-        ratio = f"{row.ratio:.2f}× {row.baseline}" if row.ratio is not None else "—"
+        ratio = f"{_ratio(row.ratio)}× {row.baseline}" if row.ratio is not None else "—"
         lines.append(
             f"| {row.scenario} | {row.case} | {_number(row.median)} | {_number(row.low)} | "
             f"{_number(row.high)} | {row.unit} | {ratio} | {_extras(row.extra)} |"

@@ -62,7 +62,7 @@ def unique_count(total: int) -> int:
     return total - total // 4
 
 
-def _post_all(url: str, store: Store, bodies: list[bytes], clients: int) -> Figure:
+def post_notices(url: str, store: Store, bodies: list[bytes], clients: int) -> Figure:
     latencies: list[float] = []
 
     def client(share: list[bytes]) -> None:
@@ -112,7 +112,7 @@ class _Rounds:
 
 def _hub_round(url: str, store: Store, rounds: _Rounds, options: Options) -> Figure:
     orders = rounds.next()
-    figure = _post_all(url, store, plan(orders, options.notices), options.clients)
+    figure = post_notices(url, store, plan(orders, options.notices), options.clients)
     recorded = Fulfillment.objects.filter(order_id__in=[o for o, _ in orders]).count()
     if recorded != unique_count(options.notices):
         raise AssertionError(f"the hub recorded {recorded} shipments")
@@ -121,7 +121,7 @@ def _hub_round(url: str, store: Store, rounds: _Rounds, options: Options) -> Fig
 
 def _bare_round(url: str, store: Store, rounds: _Rounds, options: Options) -> Figure:
     orders = rounds.next()
-    figure = _post_all(url, store, plan(orders, options.notices), options.clients)
+    figure = post_notices(url, store, plan(orders, options.notices), options.clients)
     marks = ", ".join("%s" for _ in orders)
     with connection.cursor() as cursor:
         cursor.execute(
