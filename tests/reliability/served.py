@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import json
 import os
@@ -48,17 +49,19 @@ def migrated_env(tmp_path: Path) -> dict[str, str]:
     return _served_env(data_dir)
 
 
-def start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
+def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:
     """A ``crossdock worker`` process in its own process group (so ``os.killpg`` ends it and
-    every thread it started), quiet, ticking every 0.2 seconds."""
-    return subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "worker", "--interval", "0.2"],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        stdin=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    every thread it started), ticking every 0.2 seconds; its output goes to ``log``, or
+    nowhere."""
+    with log.open("w") if log is not None else contextlib.nullcontext() as output:
+        return subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
+            [CROSSDOCK, "worker", "--interval", "0.2"],
+            env=env,
+            stdout=output if output is not None else subprocess.DEVNULL,
+            stderr=subprocess.STDOUT if output is not None else subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
 
 
 def manage(env: dict[str, str], code: str) -> dict[str, object]:

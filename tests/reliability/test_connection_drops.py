@@ -47,8 +47,8 @@ from crossdock.sandbox import services as sandbox
 from tests.fixtures.channels import ship
 from tests.fixtures.orders import order_payload
 from tests.fixtures.shipstation import order_data
-from tests.reliability.served import soak_line
-from tests.serving import CROSSDOCK, crossdock_serve
+from tests.reliability.served import soak_line, start_worker
+from tests.serving import crossdock_serve
 
 pytestmark = [
     pytest.mark.postgres,
@@ -156,15 +156,7 @@ def _served_env(tmp_path: Path) -> dict[str, str]:
 @contextmanager
 def crossdock_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
     """A real ``crossdock worker`` process until the block ends."""
-    with log.open("w") as output:
-        worker = subprocess.Popen(  # noqa: S603 - our own console script, fixed arguments
-            [CROSSDOCK, "worker", "--interval", "0.2"],
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
+    worker = start_worker(env, log)
     try:
         yield worker
     finally:

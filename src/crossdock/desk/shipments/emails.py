@@ -143,6 +143,24 @@ def release_stale_sending(now: datetime) -> int:
     ).update(state=BuyerEmail.State.FAILED, error=STOPPED_SENDING)
 
 
+def claim_lost_pending(now: datetime, lost_after: timedelta) -> list[int]:
+    """The shipments of e-mails still pending ``lost_after`` since their job was queued (a
+    killed worker took the job and lost it), each claimed by a conditional update so that
+    concurrent ticks queue it once. Queueing one again is safe: sending claims the e-mail
+    (pending → sending) first, so it goes out at most once."""
+    lost = BuyerEmail.objects.filter(
+        Q(enqueued_at__isnull=True) | Q(enqueued_at__lt=now - lost_after),
+        state=BuyerEmail.State.PENDING,
+    ).values_list("pk", "shipment_id", "enqueued_at")
+    return [
+        shipment_id
+        for pk, shipment_id, enqueued_at in lost
+        if BuyerEmail.objects.filter(
+            pk=pk, state=BuyerEmail.State.PENDING, enqueued_at=enqueued_at
+        ).update(enqueued_at=now)
+    ]
+
+
 def _failed(email: BuyerEmail, reason: str) -> BuyerEmail:
     BuyerEmail.objects.filter(pk=email.pk).update(state=BuyerEmail.State.FAILED, error=reason[:500])
     logger.warning("desk e-mail of shipment %s failed", email.shipment_id)

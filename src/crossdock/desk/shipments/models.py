@@ -105,6 +105,9 @@ class BuyerEmail(models.Model):
     state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING)
     #: When a worker took it to send (``sending``): one killed meanwhile leaves it stale.
     claimed_at = models.DateTimeField(null=True, blank=True)
+    #: When its send job was last queued (``pending``): a job a killed worker took and lost
+    #: is queued again by the periodic tick once this is old.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True, default="")
 

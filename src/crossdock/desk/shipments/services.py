@@ -200,7 +200,9 @@ def create_shipment(
         _refresh_status(order)
         _owe_notice(shipment, store, request.notify_store)
         if emails_buyer:
-            BuyerEmail.objects.create(shipment=shipment, recipient=order.buyer_email)
+            BuyerEmail.objects.create(
+                shipment=shipment, recipient=order.buyer_email, enqueued_at=now
+            )
             send_buyer_email_task.enqueue(shipment.pk)
     return shipment, True
 

@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
             name='claimed_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
+        migrations.AddField(
+            model_name='buyeremail',
+            name='enqueued_at',
+            field=models.DateTimeField(blank=True, null=True),
+        ),
     ]
