@@ -15,9 +15,13 @@ this module applies them to rows:
   cannot overwrite the newer attempt's outcome.
 - **back-off** honouring ``Retry-After`` (:func:`crossdock.core.outbox.backoff_delay`),
   the next attempt enqueued by the caller's ``retry`` in the transaction that backs off.
-- **an abandoned claim** (the worker died) is either *resumed* by the next claim, which
-  tells the sender so it can first look the message up by its idempotency key (the
-  write-back: a channel finds a shipment by the key it was pushed with), or *released* by
+- **tried before**: every claim says whether the receiver may already have the message
+  (:func:`crossdock.core.outbox.tried_before`: an earlier attempt failed without a clear
+  answer, or the claim was resumed), so a sender that can look the message up by its
+  idempotency key does so first (the write-back: a channel finds a shipment by the key it
+  was pushed with).
+- **an abandoned claim** (the worker died) is either *resumed* by the next claim (tried
+  before, so the sender looks the message up), or *released* by
   the periodic tick to wait like a failure (the desk: the Custom Store protocol has no
   look-up, and a ship notice posted twice is harmless).
 - **replay**: a dead or rejected row starts again from a fresh count of attempts.
@@ -49,7 +53,13 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, Q
 
-from crossdock.core.outbox import GiveUp, RetryPolicy, Role, after_retryable_failure
+from crossdock.core.outbox import (
+    GiveUp,
+    RetryPolicy,
+    Role,
+    after_retryable_failure,
+    tried_before,
+)
 
 #: Enqueues the next attempt of a row at a time; called in the transaction that backs the
 #: row off. The task module passes it: delivery never enqueues by itself.
@@ -102,8 +112,9 @@ class Claim:
     """A row this worker owns until its lease ends."""
 
     row: Any
-    #: The row was found *sending* (its worker died): the receiver may already have it.
-    is_resumed: bool
+    #: The receiver may already have the message (:func:`~crossdock.core.outbox.
+    #: tried_before`): look it up by its key before sending it again, where one can.
+    tried_before: bool
 
 
 def claim(queue: OutboxQueue, row_id: int, now: datetime) -> Claim | None:
@@ -132,7 +143,7 @@ def claim(queue: OutboxQueue, row_id: int, now: datetime) -> Claim | None:
     if not fresh and not resumed:
         return None
     row = queue.rows().select_related(*queue.related).get(pk=row_id)
-    return Claim(row, is_resumed=bool(resumed))
+    return Claim(row, tried_before=tried_before(row.attempts, resumed=bool(resumed)))
 
 
 def finish(queue: OutboxQueue, row: Any, now: datetime, **values: object) -> bool:

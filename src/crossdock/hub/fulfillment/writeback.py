@@ -121,7 +121,7 @@ def _send(claimed: Claim, client: httpx.Client | None) -> PushResult:
         if not isinstance(connector, PushShipment):
             raise ConnectorError(f"{row.channel.kind} channels do not take shipments")
         shipment = shipment_of(row, spec.carrier_fallback)
-        if claimed.is_resumed or row.attempts > 1:
+        if claimed.tried_before:
             found = connector.find_shipment(shipment.order_external_id, row.idempotency_key)
             if found is not None:
                 return found
