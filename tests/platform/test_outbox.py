@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -12,64 +14,81 @@ from crossdock.hub.channels.models import Channel
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.fulfillment.writeback import WRITE_BACKS
 from crossdock.hub.orders.models import Order
-from crossdock.platform.outbox import back_off, claim
+from crossdock.platform.outbox import OutboxQueue, back_off, claim, reject, replay
 from crossdock.sandbox import services as sandbox
 from crossdock.sandbox.models import SandboxShop
 from tests.fixtures.channels import pull, ship
 
 pytestmark = pytest.mark.django_db
 
+#: The write-back queue giving up after one attempt.
+ONE_ATTEMPT = replace(WRITE_BACKS, policy=replace(WRITE_BACKS.policy, max_attempts=1))
 
-def _queued_row(channel: Channel, shop: SandboxShop) -> int:
-    sandbox.generate_orders(shop, 1)
-    pull(channel)
-    return int(ship(Order.objects.get(channel=channel)).write_backs.get().pk)
+#: What became of a queued row before the claim under test: (queue, row id, now) → when
+#: that claim comes.
+History = Callable[[OutboxQueue, int, datetime], datetime]
 
 
-def test_the_first_claim_of_a_row_was_never_tried_before(
-    channel: Channel, shop: tuple[SandboxShop, str]
+def _never_claimed(queue: OutboxQueue, row_id: int, now: datetime) -> datetime:
+    return now
+
+
+def _claimed(queue: OutboxQueue, row_id: int, now: datetime) -> WriteBack:
+    first = claim(queue, row_id, now)
+    assert first is not None
+    row: WriteBack = first.row
+    return row
+
+
+def _backed_off(queue: OutboxQueue, row_id: int, now: datetime) -> datetime:
+    assert back_off(queue, _claimed(queue, row_id, now), now, "timed out", rng=random.Random(1))
+    return now + timedelta(days=1)
+
+
+def _abandoned(queue: OutboxQueue, row_id: int, now: datetime) -> datetime:
+    _claimed(queue, row_id, now)
+    return now + queue.policy.lease
+
+
+def _gave_up_unanswered_then_replayed(queue: OutboxQueue, row_id: int, now: datetime) -> datetime:
+    assert back_off(ONE_ATTEMPT, _claimed(queue, row_id, now), now, "timed out")
+    replay(queue, WriteBack.objects.get(pk=row_id, state=WriteBack.State.DEAD), now)
+    return now
+
+
+def _refused_then_replayed(queue: OutboxQueue, row_id: int, now: datetime) -> datetime:
+    assert reject(queue, _claimed(queue, row_id, now), now, "refused")
+    replay(queue, WriteBack.objects.get(pk=row_id, state=WriteBack.State.REJECTED), now)
+    return now
+
+
+@pytest.mark.parametrize(
+    ("history", "attempts", "tried_before"),
+    [
+        pytest.param(_never_claimed, 1, False, id="never claimed"),
+        pytest.param(_backed_off, 2, True, id="backed off after an attempt"),
+        pytest.param(_abandoned, 2, True, id="resumed from a dead worker"),
+        pytest.param(_gave_up_unanswered_then_replayed, 1, True, id="replayed, was unanswered"),
+        pytest.param(_refused_then_replayed, 1, False, id="replayed, was refused"),
+    ],
+)
+def test_a_claim_says_whether_the_receiver_may_already_have_the_message(
+    channel: Channel,
+    shop: tuple[SandboxShop, str],
+    history: History,
+    attempts: int,
+    tried_before: bool,
 ) -> None:
-    # given a row never claimed
-    row_id = _queued_row(channel, shop[0])
+    # given a queued row with that history
+    sandbox.generate_orders(shop[0], 1)
+    pull(channel)
+    row_id = ship(Order.objects.get(channel=channel)).write_backs.get().pk
+    when = history(WRITE_BACKS, row_id, timezone.now())
 
     # when a worker claims it
-    claimed = claim(WRITE_BACKS, row_id, timezone.now())
+    claimed = claim(WRITE_BACKS, row_id, when)
 
-    # then it is the first send
+    # then the claim counts the attempt and says whether the receiver may have it
     assert claimed is not None
-    assert (claimed.row.attempts, claimed.tried_before) == (1, False)
-
-
-def test_a_claim_after_a_failed_attempt_was_tried_before(
-    channel: Channel, shop: tuple[SandboxShop, str]
-) -> None:
-    # given a row whose first attempt failed retryably (the channel may have stored it)
-    row_id = _queued_row(channel, shop[0])
-    now = timezone.now()
-    first = claim(WRITE_BACKS, row_id, now)
-    assert first is not None
-    assert back_off(WRITE_BACKS, first.row, now, "timed out", rng=random.Random(1))
-
-    # when it is claimed again after its back-off
-    again = claim(WRITE_BACKS, row_id, now + timedelta(days=1))
-
-    # then the claim says the receiver may already have it
-    assert again is not None
-    assert (again.row.attempts, again.tried_before) == (2, True)
-
-
-def test_a_claim_resumed_from_a_dead_worker_was_tried_before(
-    channel: Channel, shop: tuple[SandboxShop, str]
-) -> None:
-    # given a row a worker claimed and never finished (it died mid-call)
-    row_id = _queued_row(channel, shop[0])
-    now = timezone.now()
-    assert claim(WRITE_BACKS, row_id, now) is not None
-
-    # when another worker resumes it once the lease ran out
-    resumed = claim(WRITE_BACKS, row_id, now + WRITE_BACKS.policy.lease)
-
-    # then the claim says the receiver may already have it
-    assert resumed is not None
-    assert resumed.row.state == WriteBack.State.SENDING
-    assert (resumed.row.attempts, resumed.tried_before) == (2, True)
+    assert claimed.row.state == WriteBack.State.SENDING
+    assert (claimed.row.attempts, claimed.tried_before) == (attempts, tried_before)

@@ -24,7 +24,8 @@ this module applies them to rows:
   before, so the sender looks the message up), or *released* by
   the periodic tick to wait like a failure (the desk: the Custom Store protocol has no
   look-up, and a ship notice posted twice is harmless).
-- **replay**: a dead or rejected row starts again from a fresh count of attempts.
+- **replay**: a dead or rejected row starts again from a fresh count of attempts; a
+  queue's ``unanswered_field`` keeps, across it, that an attempt ended unanswered.
 
 How a new queue plugs in (the stock push queue, say):
 
@@ -95,6 +96,10 @@ class OutboxQueue:
     related: tuple[str, ...] = ()
     #: Extra values a claim writes (the desk records when a notice was claimed).
     claim_values: Callable[[datetime], dict[str, object]] = field(default=_nothing)
+    #: A boolean field set when an attempt ends without a clear answer (backed off, given
+    #: up) and kept by a replay, so a claim after a replay knows the receiver may have the
+    #: message; empty for a queue that never looks messages up.
+    unanswered_field: str = ""
 
     def state(self, role: Role) -> str:
         return self.states[role]
@@ -143,7 +148,13 @@ def claim(queue: OutboxQueue, row_id: int, now: datetime) -> Claim | None:
     if not fresh and not resumed:
         return None
     row = queue.rows().select_related(*queue.related).get(pk=row_id)
-    return Claim(row, tried_before=tried_before(row.attempts, resumed=bool(resumed)))
+    unanswered = bool(queue.unanswered_field and getattr(row, queue.unanswered_field))
+    return Claim(
+        row,
+        tried_before=tried_before(
+            row.attempts, resumed=bool(resumed), unanswered_before=unanswered
+        ),
+    )
 
 
 def finish(queue: OutboxQueue, row: Any, now: datetime, **values: object) -> bool:
@@ -189,6 +200,8 @@ def back_off(
     ``retry`` (the task module's enqueue) runs in the transaction that backs the row off,
     only if this worker still owned the row; without it the row waits for the sweep.
     """
+    if queue.unanswered_field:
+        values = {queue.unanswered_field: True, **values}
     step = after_retryable_failure(
         row.attempts,
         retry_after,
