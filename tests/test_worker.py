@@ -8,7 +8,8 @@ import warnings
 from typing import Any
 
 import pytest
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 from django_tasks_db.models import DBTaskResult
 from typer.testing import CliRunner
 
@@ -126,6 +127,26 @@ def test_a_running_job_is_released_only_for_the_worker_that_claimed_it_last() ->
     assert released == 1
     states = [DBTaskResult.objects.get(pk=job.pk).status for job in jobs]
     assert states == ["FAILED", "RUNNING", "RUNNING"]
+
+
+@pytest.mark.django_db
+def test_releasing_a_workers_jobs_is_one_update_filtered_by_the_database() -> None:
+    # given running jobs of several workers (one with a quote in its id), and one nobody
+    # has claimed yet
+    claims: tuple[list[str], ...] = (["a", 'b"c'], ['b"c'], ['b"c', "a"], [])
+    jobs = [DBTaskResult.objects.get(pk=pull_channel_orders.enqueue(n).id) for n in (1, 2, 3, 4)]
+    for job, claimed_by in zip(jobs, claims, strict=True):
+        DBTaskResult.objects.filter(pk=job.pk).update(status="RUNNING", worker_ids=claimed_by)
+
+    # when the worker with the quoted id releases its jobs
+    with CaptureQueriesContext(connection) as queries:
+        released = release_jobs_of('b"c')
+
+    # then one statement failed exactly the two jobs it claimed last, reading no job's ids
+    assert released == 2
+    assert [query["sql"].split()[0] for query in queries.captured_queries] == ["UPDATE"]
+    states = [DBTaskResult.objects.get(pk=job.pk).status for job in jobs]
+    assert states == ["FAILED", "FAILED", "RUNNING", "RUNNING"]
 
 
 def test_the_worker_command_refuses_a_queue_no_lane_knows() -> None:

@@ -17,9 +17,14 @@ import threading
 import time
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from django.conf import settings
-from django.db import close_old_connections, connections
+from django.db import NotSupportedError, close_old_connections, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Func
+from django.db.models.lookups import Exact
+from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.management.commands.db_worker import Worker
@@ -57,6 +62,34 @@ def release_abandoned_jobs(now: datetime | None = None) -> int:
     )
 
 
+class LastClaimant(Func):
+    """The last of a job's ``worker_ids`` (the worker that claimed it last), as text, read by
+    the database itself; ``NULL`` for a job nobody claimed."""
+
+    arity = 1
+    output_field = CharField()
+    #: SQLite's ``json_extract`` counts from the end with ``#``; PostgreSQL's ``jsonb``
+    #: takes a negative index.
+    templates: ClassVar[dict[str, str]] = {
+        "sqlite": "json_extract(%(expressions)s, '$[#-1]')",
+        "postgresql": "(%(expressions)s ->> -1)",
+    }
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> Any:
+        vendor_template = self.templates.get(connection.vendor)
+        if vendor_template is None:
+            raise NotSupportedError(f"no last claimant on {connection.vendor}")
+        return super().as_sql(compiler, connection, template=vendor_template, **extra_context)
+
+
 def release_jobs_of(worker_id: str, now: datetime | None = None) -> int:
     """Mark failed the jobs ``worker_id`` still holds claimed after its loop failed.
 
@@ -66,15 +99,9 @@ def release_jobs_of(worker_id: str, now: datetime | None = None) -> int:
     its work is found again by its app's own sweep.
     """
     moment = now or timezone.now()
-    running = DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING)
-    held = [
-        job_id
-        for job_id, claimed_by in running.values_list("id", "worker_ids")
-        if claimed_by and claimed_by[-1] == worker_id
-    ]
-    if not held:
-        return 0
-    return running.filter(id__in=held).update(
+    return DBTaskResult.objects.filter(
+        Exact(LastClaimant("worker_ids"), worker_id), status=TaskResultStatus.RUNNING
+    ).update(
         status=TaskResultStatus.FAILED,
         finished_at=moment,
         exception_class_path="crossdock.worker.InterruptedJob",

@@ -17,6 +17,7 @@ from crossdock.core.outbox import (
     after_retryable_failure,
     backoff_delay,
     can_replay,
+    tried_before,
 )
 
 NOW = datetime(2026, 11, 29, 12, 0, tzinfo=UTC)
@@ -96,3 +97,22 @@ def test_retry_after_beyond_the_back_off_wins() -> None:
 
     assert backoff_delay(1, 120.0, policy, random.Random(1)) == timedelta(seconds=120)
     assert backoff_delay(1, 2.0, policy, random.Random(1)) == timedelta(seconds=10)
+
+
+@given(st.integers(2, 100_000), st.booleans(), st.booleans())
+def test_every_claim_after_the_first_of_its_count_may_have_been_tried_before(
+    attempt: int, resumed: bool, unanswered: bool
+) -> None:
+    assert tried_before(attempt, resumed=resumed, unanswered_before=unanswered) is True
+
+
+@given(st.integers(1, 100_000), st.booleans())
+def test_a_claim_after_an_unanswered_attempt_before_a_replay_may_have_been_tried_before(
+    attempt: int, resumed: bool
+) -> None:
+    assert tried_before(attempt, resumed=resumed, unanswered_before=True) is True
+
+
+def test_only_the_first_send_of_a_message_is_not_tried_before() -> None:
+    assert tried_before(1, resumed=False, unanswered_before=False) is False
+    assert tried_before(1, resumed=True, unanswered_before=False) is True

@@ -8,10 +8,14 @@ import functools
 import json
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
+
+import httpx
 
 from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
 from tests.serving import CROSSDOCK
@@ -64,6 +68,58 @@ def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Pop
         )
 
 
+def kill_worker(worker: subprocess.Popen[bytes]) -> None:
+    """End a worker from :func:`start_worker` with ``SIGKILL``, as a crash would."""
+    os.killpg(worker.pid, signal.SIGKILL)
+    worker.wait()
+
+
+@contextlib.contextmanager
+def running_worker(
+    env: dict[str, str], log: Path | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A worker from :func:`start_worker` until the block ends, then stopped (``SIGTERM``)."""
+    worker = start_worker(env, log)
+    try:
+        yield worker
+    finally:
+        if worker.poll() is None:
+            os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=60)
+
+
+def stocked_channel_setup(
+    *, shop: str, code: str, account: str, base: str, seed: int, orders: int, stock: int
+) -> str:
+    """Code for :func:`manage` that opens a sandbox shop named ``shop`` (faults drawn from
+    ``seed``, none on yet) with ``orders`` orders, an account named ``account`` whose
+    catalog holds every SKU of the shop with ``stock`` units in its "Main warehouse", and
+    that account's sandbox channel to the shop at ``base``.
+
+    It leaves ``created`` (the shop and its token), ``orders``, ``account``, ``source`` and
+    ``channel`` defined, with ``json``, ``SYSTEM``, ``create_token`` and the sandbox's
+    ``services``, for the scenario's own code that follows.
+    """
+    return f"""
+import json
+from crossdock.core.actors import SYSTEM
+from crossdock.hub.accounts.services import create_account, create_token
+from crossdock.hub.catalog.services import create_product, create_source, receive
+from crossdock.hub.channels.services import add_channel
+from crossdock.sandbox import services
+created = services.create_shop({shop!r}, {code!r})
+services.configure_faults(created.shop, {{"fault_seed": {seed}}})
+orders = services.generate_orders(created.shop, {orders})
+account = create_account({account!r}, "owner@{account.lower()}.test", "s3cret-pass-9")
+source = create_source(account, "Main warehouse")
+for listing in created.shop.listings.all():
+    create_product(account, listing.sku, listing.title)
+    receive(account, listing.sku, source, {stock}, SYSTEM, "opening stock")
+channel = add_channel(account, "sandbox", {shop!r},
+                      {{"base_url": {base!r}, "api_token": created.token}})
+"""
+
+
 def manage(env: dict[str, str], code: str) -> dict[str, object]:
     """Run ``code`` in ``crossdock manage shell``; what it printed after ``RESULT ``."""
     done = subprocess.run(  # noqa: S603 - our own console script, fixed arguments
@@ -77,6 +133,14 @@ def manage(env: dict[str, str], code: str) -> dict[str, object]:
     assert done.returncode == 0, done.stderr[-3000:]
     lines = [line for line in done.stdout.splitlines() if line.startswith("RESULT ")]
     return json.loads(lines[-1][len("RESULT ") :]) if lines else {}
+
+
+def answered_lists(found: dict[str, object], *keys: str) -> list[list[object]]:
+    """The lists a snippet run by :func:`manage` answered under ``keys`` (each checked to be
+    a list), in that order."""
+    lists = [found[key] for key in keys]
+    assert all(isinstance(value, list) for value in lists), lists
+    return [list(value) for value in lists if isinstance(value, list)]
 
 
 def soak_line(
@@ -119,6 +183,17 @@ def faults_drawn(settings: FaultSettings, first: int, last: int) -> Counter[Faul
     )
     del drawn[FaultKind.NONE]
     return drawn
+
+
+def faults_met(base: str, token: str) -> list[dict[str, object]]:
+    """The fault log of the sandbox shop at ``base`` (its API root) with ``token``: every
+    request of its marketplace API that met a fault, in order."""
+    answer = httpx.get(
+        f"{base}/received/faults", headers={"Authorization": f"Bearer {token}"}, timeout=60
+    )
+    assert answer.status_code == 200, answer.text
+    log: list[dict[str, object]] = answer.json()["faults"]
+    return log
 
 
 #: Run in ``crossdock manage shell``: exec each JSON-encoded snippet read from stdin.

@@ -3,16 +3,18 @@
 A served hub (``crossdock serve``, its sandbox marketplace on loopback) has a sandbox
 channel with orders already pulled and shipped (one write-back each), new orders waiting
 to be pulled, and listings linked to stocked products (stock pushes). The shop then hangs
-a share of its calls for longer than the hub waits (``CROSSDOCK_CHANNEL_TIMEOUT``); on
-writes half of the hangs come after the write is stored, so the hub cannot tell it
-worked. One real ``crossdock worker`` process pulls (asked by "Sync now" over the REST
-API), pushes write-backs and pushes stock while the faults last; the test moves the
-outbox clocks past each back-off instead of waiting them out.
+calls for longer than the hub waits (``CROSSDOCK_CHANNEL_TIMEOUT``): every call at first,
+until its fault log shows that a pull, a write-back and a stock push have each met a
+hang, then a share of them; on writes half of the hangs come after the write is stored,
+so the hub cannot tell it worked. One real ``crossdock worker`` process pulls (asked by
+"Sync now" over the REST API), pushes write-backs and pushes stock while the faults last;
+the test moves the outbox clocks past each back-off instead of waiting them out.
 
 Then: every shop order is in the hub once, every shipment reached the shop once, every
 write-back is accepted and every stock push is done (nothing pending or sending), the
 stock the shop shows is what the hub pushed last, hung pulls are recorded as timed out
-(the worker went on) and the worker is still running.
+(the worker went on), the worker is still running, and the shop's fault log holds hangs
+of each kind of call.
 
 Run longer by ``make soak`` (``CROSSDOCK_SOAK_HANG_ORDERS``).
 """
@@ -20,16 +22,23 @@ Run longer by ``make soak`` (``CROSSDOCK_SOAK_HANG_ORDERS``).
 from __future__ import annotations
 
 import os
-import signal
 import time
-from decimal import Decimal
+from collections import Counter
 from pathlib import Path
 
 import httpx
 import pytest
 
-from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
-from tests.reliability.served import ManageShell, migrated_env, soak_line, start_worker
+from crossdock.sandbox.faults import FaultKind
+from tests.reliability.served import (
+    ManageShell,
+    answered_lists,
+    faults_met,
+    migrated_env,
+    running_worker,
+    soak_line,
+    stocked_channel_setup,
+)
 from tests.serving import crossdock_serve
 
 #: Orders shipped before the hangs start, and as many new ones pulled during them.
@@ -40,28 +49,15 @@ HANG_SECONDS = 10
 TIMEOUT_RATE = "0.35"
 SEED = 41
 
+#: After the shop, its stocked catalog and its channel: listings linked, the hub's stock
+#: winning, every order pulled and shipped (one write-back each), as many new orders, and
+#: the shop hanging every call.
 SETUP = """
-import json
 from django.utils import timezone
-from crossdock.core.actors import SYSTEM
-from crossdock.hub.accounts.services import create_account, create_token
 from crossdock.hub.catalog.listings import decide_winner, pull_listings
-from crossdock.hub.catalog.services import create_product, create_source, receive
-from crossdock.hub.channels.services import add_channel
 from crossdock.hub.fulfillment.services import Shipment, record_fulfillment
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.pull import pull_orders
-from crossdock.sandbox import services
-created = services.create_shop("Hang Shop", "HS")
-services.configure_faults(created.shop, {{"fault_seed": {seed}}})
-services.generate_orders(created.shop, {orders})
-account = create_account("Hangers", "owner@hangers.test", "s3cret-pass-9")
-source = create_source(account, "Main warehouse")
-for listing in created.shop.listings.all():
-    create_product(account, listing.sku, listing.title)
-    receive(account, listing.sku, source, 500, SYSTEM, "opening stock")
-channel = add_channel(account, "sandbox", "Hang shop",
-                      {{"base_url": "{base}", "api_token": created.token}})
 pull_listings(channel.pk, SYSTEM)
 decide_winner(channel, "hub", SYSTEM)
 assert pull_orders(channel.pk).outcome == "succeeded"
@@ -69,13 +65,19 @@ for order in Order.objects.filter(account=account):
     record_fulfillment(account, order.pk,
                        Shipment(carrier="USPS", tracking_number="9400" + str(order.pk)), SYSTEM)
 services.generate_orders(created.shop, {orders})
-services.configure_faults(created.shop, {{"timeout_rate": "{rate}", "timeout_seconds": {hang}}})
+services.configure_faults(created.shop, {{"timeout_rate": "1", "timeout_seconds": {hang}}})
 print("RESULT " + json.dumps({{
     "token": created.token, "channel": channel.pk,
     "api": create_token(account, "hang test").secret,
-    "requests": created.shop.__class__.objects.get().request_count,
     "now": timezone.now().isoformat(),
 }}))
+"""
+
+#: From every call hanging to a share of them.
+SOME_HANG = """
+from crossdock.sandbox import services
+from crossdock.sandbox.models import SandboxShop
+services.configure_faults(SandboxShop.objects.get(), {{"timeout_rate": "{rate}"}})
 """
 
 #: The outbox clocks moved past every back-off, for the rows and for their retry jobs (a
@@ -113,8 +115,7 @@ from django_tasks_db.models import DBTaskResult
 from crossdock.hub.catalog.models import Listing, StockPush
 from crossdock.hub.fulfillment.models import WriteBack
 from crossdock.hub.orders.models import Order
-from crossdock.sandbox.models import SandboxListing, SandboxOrder, SandboxShipment, SandboxShop
-shop = SandboxShop.objects.get()
+from crossdock.sandbox.models import SandboxListing, SandboxOrder, SandboxShipment
 pulled = Order.objects.exclude(channel__kind="manual")
 per_id = Counter(pulled.values_list("external_id", flat=True))
 shop_ids = set(SandboxOrder.objects.values_list("public_id", flat=True))
@@ -134,19 +135,27 @@ print("RESULT " + json.dumps({
                                   if shown.get(sku) != quantity),
     "listings pushed": len(pushed),
     "jobs running": DBTaskResult.objects.filter(status="RUNNING").count(),
-    "requests": shop.request_count,
 }))
 """
 
 
-def hangs_drawn(first: int, last: int) -> int:
-    """How many of the shop's requests ``first`` to ``last`` hung (the sandbox draws each
-    request's fault from its seed and number, so it is recomputed here)."""
-    settings = FaultSettings(timeout_rate=Decimal(TIMEOUT_RATE), seed=SEED)
-    hung = {FaultKind.TIMEOUT, FaultKind.TIMEOUT_AFTER_WRITE}
-    return sum(
-        draw_fault(settings, number, is_write=True) in hung for number in range(first, last + 1)
-    )
+#: The calls each kind of work makes, which the test wants to see hang.
+HUNG_CALLS = ("pull", "write-back", "stock push")
+
+
+def hangs_met(log: list[dict[str, object]]) -> Counter[str]:
+    """The hangs in a shop's fault log, per kind of work: a pull reads orders, a write-back
+    posts (or looks up) an order's shipment, a stock push posts stock; other calls (the
+    listings) by their last path segment."""
+    hangs: Counter[str] = Counter()
+    for met in log:
+        if met["kind"] not in {FaultKind.TIMEOUT, FaultKind.TIMEOUT_AFTER_WRITE}:
+            continue
+        call = str(met["path"]).rsplit("/", 1)[-1]
+        hangs[
+            {"orders": "pull", "shipments": "write-back", "stock": "stock push"}.get(call, call)
+        ] += 1
+    return hangs
 
 
 @pytest.mark.skipif(
@@ -156,7 +165,7 @@ def test_a_hanging_channel_never_holds_the_worker_and_loses_or_repeats_nothing(
     tmp_path: Path,
 ) -> None:
     # given a served hub whose channel has write-backs and stock pushes queued and orders to
-    # pull, and a shop that hangs a share of calls far past the hub's channel timeout
+    # pull, and a shop that hangs every call far past the hub's channel timeout
     started = time.monotonic()
     env = migrated_env(tmp_path)
     with (
@@ -164,31 +173,42 @@ def test_a_hanging_channel_never_holds_the_worker_and_loses_or_repeats_nothing(
         ManageShell(env, tmp_path / "shell.log") as manage,
     ):
         base = f"http://127.0.0.1:{port}"
+        shop_api = f"{base}/sandbox/api/v1"
         made = manage(
-            SETUP.format(
-                orders=ORDERS,
-                base=f"{base}/sandbox/api/v1",
+            stocked_channel_setup(
+                shop="Hang Shop",
+                code="HS",
+                account="Hangers",
+                base=shop_api,
                 seed=SEED,
-                rate=TIMEOUT_RATE,
-                hang=HANG_SECONDS,
-            ),
+                orders=ORDERS,
+                stock=500,
+            )
+            + SETUP.format(orders=ORDERS, hang=HANG_SECONDS)
         )
-        first = int(str(made["requests"])) + 1
+        token = str(made["token"])
         mark = made["now"]
         api = httpx.Client(
             base_url=f"{base}/api/v1", headers={"Authorization": f"Bearer {made['api']}"}
         )
 
-        # when one worker pulls, writes back and pushes stock through the hangs
-        worker = start_worker(env | {"CROSSDOCK_CHANNEL_TIMEOUT": str(CHANNEL_TIMEOUT)})
+        # when one worker pulls, writes back and pushes stock through the hangs: every call
+        # hangs until each kind of work has met a hang, then a share of them
         asked = 0
-        try:
+        every_kind_hung = False
+        with running_worker(env | {"CROSSDOCK_CHANNEL_TIMEOUT": str(CHANNEL_TIMEOUT)}) as worker:
             for _ in range(150):
+                if not every_kind_hung:
+                    hung = hangs_met(faults_met(shop_api, token))
+                    every_kind_hung = all(hung[call] for call in HUNG_CALLS)
+                    if every_kind_hung:
+                        manage(SOME_HANG.format(rate=TIMEOUT_RATE))
                 states = manage(NUDGE.format(mark=mark))
                 pulls = states["pulls"]
                 assert isinstance(pulls, dict)
                 done = (
-                    states["write-backs"] == {"accepted": ORDERS}
+                    every_kind_hung
+                    and states["write-backs"] == {"accepted": ORDERS}
                     and states["pushes open"] == 0
                     and pulls.get("succeeded")
                     and not pulls.get("running")
@@ -203,18 +223,13 @@ def test_a_hanging_channel_never_holds_the_worker_and_loses_or_repeats_nothing(
                     asked = runs + 1
                 time.sleep(1)
             still_running = worker.poll() is None
-        finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
-            api.close()
+        api.close()
         found = manage(CHECK)
+        hung = hangs_met(faults_met(shop_api, token))
 
     # then nothing is lost, repeated or left sending, and hung calls ended at the timeout
-    hangs = hangs_drawn(first, int(str(found["requests"])))
-    lost = found["lost"]
-    duplicated = found["duplicated"]
-    assert isinstance(lost, list)
-    assert isinstance(duplicated, list)
+    hangs = sum(hung.values())
+    lost, duplicated = answered_lists(found, "lost", "duplicated")
     soak_line(
         "channel hangs",
         faults=hangs,
@@ -223,6 +238,9 @@ def test_a_hanging_channel_never_holds_the_worker_and_loses_or_repeats_nothing(
         duplicated=len(duplicated),
         seconds=time.monotonic() - started,
         calls_hung=hangs,
+        pulls_hung=hung["pull"],
+        write_backs_hung=hung["write-back"],
+        stock_pushes_hung=hung["stock push"],
         orders_pulled=found["shop orders"],
         write_backs=ORDERS,
         write_backs_retried=found["retried write-backs"],
@@ -230,7 +248,8 @@ def test_a_hanging_channel_never_holds_the_worker_and_loses_or_repeats_nothing(
         pulls=states["pulls"],
     )
     assert still_running
-    assert hangs > 0
+    assert every_kind_hung
+    assert [call for call in HUNG_CALLS if hung[call] > 0] == list(HUNG_CALLS)
     assert found["shop orders"] == 2 * ORDERS
     assert lost == []
     assert duplicated == []

@@ -12,9 +12,10 @@ run as B shows B's rows and none of A's.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 import typer.main
@@ -26,6 +27,7 @@ from crossdock.cli.root import app
 from tests.reliability.world import MISSING, DeskSide, HubSide, snapshot
 
 runner = CliRunner()
+Case = TypeVar("Case")
 
 #: Commands that are not one merchant's or one desk business's, by design: they take no
 #: ``--account`` (``test_global_commands_take_no_account`` holds them to it).
@@ -123,6 +125,18 @@ NOTHING = {
 
 MAIN = "Main warehouse"
 
+
+def _stock(command: str, *words: str) -> Callable[[Caller, str], list[str]]:
+    """``stock <command> <words[0]> 1 --account B <words[1:]>``: in the words, ``{value}``
+    stands for the value tried, ``{sku}`` and ``{source}`` for B's own."""
+
+    def argv(b: Caller, value: str) -> list[str]:
+        filled = [word.format(value=value, sku=b.sku, source=b.source) for word in words]
+        return ["stock", command, filled[0], "1", "--account", b.hub, *filled[1:]]
+
+    return argv
+
+
 #: Commands that name a row, each way they name one. A SKU is a value the stock services
 #: check like any field (``sku: no product with SKU …``: invalid input, exit 5); an id or
 #: an inventory source name that names nothing is not found (exit 3).
@@ -168,45 +182,13 @@ ROW_COMMANDS: dict[str, tuple[Naming, ...]] = {
         ),
     ),
     "stock adjust": (
-        Naming(
-            "sku",
-            lambda b, v: [
-                *("stock", "adjust", v, "1", "--account", b.hub),
-                *("--source", MAIN, "--reason", "found"),
-            ],
-            INVALID,
-        ),
-        Naming(
-            "source",
-            lambda b, v: [
-                *("stock", "adjust", b.sku, "1", "--account", b.hub),
-                *("--source", v, "--reason", "found"),
-            ],
-        ),
+        Naming("sku", _stock("adjust", "{value}", "--source", MAIN, "--reason", "found"), INVALID),
+        Naming("source", _stock("adjust", "{sku}", "--source", "{value}", "--reason", "found")),
     ),
     "stock transfer": (
-        Naming(
-            "sku",
-            lambda b, v: [
-                *("stock", "transfer", v, "1", "--account", b.hub),
-                *("--from", MAIN, "--to", b.source),
-            ],
-            INVALID,
-        ),
-        Naming(
-            "source",
-            lambda b, v: [
-                *("stock", "transfer", b.sku, "1", "--account", b.hub),
-                *("--from", v, "--to", b.source),
-            ],
-        ),
-        Naming(
-            "source",
-            lambda b, v: [
-                *("stock", "transfer", b.sku, "1", "--account", b.hub),
-                *("--from", MAIN, "--to", v),
-            ],
-        ),
+        Naming("sku", _stock("transfer", "{value}", "--from", MAIN, "--to", "{source}"), INVALID),
+        Naming("source", _stock("transfer", "{sku}", "--from", "{value}", "--to", "{source}")),
+        Naming("source", _stock("transfer", "{sku}", "--from", MAIN, "--to", "{value}")),
     ),
     # A filter of a list: A's SKU lists what a SKU nobody has lists (nothing).
     "stock levels": (
@@ -312,11 +294,22 @@ def test_global_commands_take_no_account() -> None:
     assert taking == set(COMMANDS) - set(GLOBAL_COMMANDS)
 
 
-ROW_CASES = [
-    pytest.param(naming, id=f"{command} [{naming.row} {position}]")
-    for command, namings in ROW_COMMANDS.items()
-    for position, naming in enumerate(namings)
-]
+def _cases(table: Mapping[str, tuple[Case, ...]]) -> list[object]:
+    """One test case per entry of each command in ``table``, named by command and position
+    (and the kind of row a :class:`Naming` names)."""
+    return [
+        pytest.param(
+            case,
+            id=f"{command} [{case.row} {position}]"
+            if isinstance(case, Naming)
+            else f"{command} {position}",
+        )
+        for command, cases in table.items()
+        for position, case in enumerate(cases)
+    ]
+
+
+ROW_CASES = _cases(ROW_COMMANDS)
 
 
 @pytest.mark.parametrize("naming", ROW_CASES)
@@ -340,11 +333,7 @@ def test_b_naming_a_row_of_a_gets_what_a_missing_row_gets(
     assert snapshot() == before
 
 
-LIST_CASES = [
-    pytest.param(argv, id=f"{command} {position}")
-    for command, argvs in LIST_COMMANDS.items()
-    for position, argv in enumerate(argvs)
-]
+LIST_CASES = _cases(LIST_COMMANDS)
 
 
 @pytest.mark.parametrize("argv", LIST_CASES)

@@ -13,13 +13,12 @@ retry everything happened exactly once.
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -33,6 +32,7 @@ from django_tasks_db.models import DBTaskResult
 from psycopg import sql
 
 from crossdock.core.actors import SYSTEM
+from crossdock.hub.accounts.models import Account
 from crossdock.hub.accounts.services import create_account, create_token
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.channels.services import add_channel
@@ -44,10 +44,11 @@ from crossdock.hub.orders.services import create_order
 from crossdock.hub.orders.tasks import request_sync
 from crossdock.hub.shipstation.services import IntegrationOptions, create_integration
 from crossdock.sandbox import services as sandbox
+from crossdock.sandbox.models import SandboxShop
 from tests.fixtures.channels import ship
 from tests.fixtures.orders import order_payload
 from tests.fixtures.shipstation import order_data
-from tests.reliability.served import soak_line, start_worker
+from tests.reliability.served import running_worker, soak_line
 from tests.serving import crossdock_serve
 
 pytestmark = [
@@ -153,16 +154,54 @@ def _served_env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+@dataclass(frozen=True)
+class ServedShop:
+    """A served hub on the test database, an account, a shop on the hub's own sandbox and
+    the account's channel to it."""
+
+    env: dict[str, str]
+    port: int
+    account: Account
+    shop: SandboxShop
+    #: The shop's API token.
+    token: str
+    channel: Channel
+
+
 @contextmanager
-def crossdock_worker(env: dict[str, str], log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """A real ``crossdock worker`` process until the block ends."""
-    worker = start_worker(env, log)
-    try:
-        yield worker
-    finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=60)
+def served_shop(tmp_path: Path, owner: str, shop: str) -> Iterator[ServedShop]:
+    """A :class:`ServedShop` until the block ends: ``owner`` names the account, ``shop``
+    the shop and the channel, whose own schedule pulls nothing during the test."""
+    account = create_account(owner, f"owner@{owner.lower()}.test", "s3cret-pass-9")
+    env = _served_env(tmp_path)
+    with crossdock_serve(env, tmp_path / "server.log") as port:
+        created = sandbox.create_shop(shop)
+        channel = add_channel(
+            account,
+            "sandbox",
+            shop,
+            {"base_url": f"http://127.0.0.1:{port}/sandbox/api/v1", "api_token": created.token},
+        )
+        Channel.objects.filter(pk=channel.pk).update(next_sync_at=timezone.now() + _HOUR)
+        yield ServedShop(env, port, account, created.shop, created.token, channel)
+
+
+@contextmanager
+def api_client(tmp_path: Path, owner: str) -> Iterator[httpx.Client]:
+    """A client of the REST API of a hub served on the test database, with the token of a
+    new account named ``owner``, until the block ends."""
+    token = create_token(
+        create_account(owner, f"owner@{owner.lower()}.test", "s3cret-pass-9"), owner
+    ).secret
+    with (
+        crossdock_serve(_served_env(tmp_path), tmp_path / "server.log") as port,
+        httpx.Client(
+            base_url=f"http://127.0.0.1:{port}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
+        ) as client,
+    ):
+        yield client
 
 
 def _until(check: Any, timeout: float = 90) -> None:
@@ -199,19 +238,11 @@ def test_a_ship_notice_cut_off_mid_transaction_records_nothing_and_its_retry_rec
     tmp_path: Path,
 ) -> None:
     # given a served hub, and an order of a marketplace channel (so a notice queues a write-back)
-    account = create_account("Dropped", "owner@dropped.test", "s3cret-pass-9")
-    issued = create_integration(account, "Main", IntegrationOptions())
-    env = _served_env(tmp_path)
-    with crossdock_serve(env, tmp_path / "server.log") as port:
-        base = f"http://127.0.0.1:{port}"
-        created = sandbox.create_shop("Drop Shop", "DS")
-        channel = add_channel(
-            account,
-            "sandbox",
-            "Drop shop",
-            {"base_url": f"{base}/sandbox/api/v1", "api_token": created.token},
-        )
-        order = create_order(account, order_data("D-1"), SYSTEM, channel=channel)
+    with served_shop(tmp_path, "Dropped", "Drop Shop") as served:
+        account = served.account
+        issued = create_integration(account, "Main", IntegrationOptions())
+        base = f"http://127.0.0.1:{served.port}"
+        order = create_order(account, order_data("D-1"), SYSTEM, channel=served.channel)
         before = (Order.objects.get(pk=order.pk).status, OrderEvent.objects.count())
         auth = (issued.integration.username, issued.password)
         with httpx.Client(base_url=base, auth=auth, timeout=120) as client:
@@ -254,28 +285,21 @@ def test_a_bulk_create_cut_off_mid_transaction_stores_no_order_and_its_retry_sto
     tmp_path: Path,
 ) -> None:
     # given a served hub and an API client with five orders to create in one call
-    account = create_account("Bulk", "owner@bulk.test", "s3cret-pass-9")
-    token = create_token(account, "bulk").secret
     body = {"orders": [order_payload(number=f"B-{n}") for n in range(5)]}
-    env = _served_env(tmp_path)
-    with crossdock_serve(env, tmp_path / "server.log") as port:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=120
-        ) as client:
-            # when the connection drops after the orders and their lines are inserted,
-            # while the call waits to write their "created" events
-            with holding("LOCK TABLE {table} IN SHARE MODE", OrderEvent) as lock:
-                thread, answers = _in_thread(lambda: client.post("/api/v1/orders/bulk", json=body))
-                lock.drop("bulk create")
-            thread.join(timeout=60)
-            cut_off = answers[0]
-            # ... then none of the orders is stored, not even in part
-            assert Order.objects.count() == 0
-            assert OrderLine.objects.count() == 0
+    with api_client(tmp_path, "Bulk") as client:
+        # when the connection drops after the orders and their lines are inserted,
+        # while the call waits to write their "created" events
+        with holding("LOCK TABLE {table} IN SHARE MODE", OrderEvent) as lock:
+            thread, answers = _in_thread(lambda: client.post("/api/v1/orders/bulk", json=body))
+            lock.drop("bulk create")
+        thread.join(timeout=60)
+        cut_off = answers[0]
+        # ... then none of the orders is stored, not even in part
+        assert Order.objects.count() == 0
+        assert OrderLine.objects.count() == 0
 
-            # when the client retries the same call, and once more
-            retried = [client.post("/api/v1/orders/bulk", json=body) for _ in range(2)]
+        # when the client retries the same call, and once more
+        retried = [client.post("/api/v1/orders/bulk", json=body) for _ in range(2)]
 
     # then the first retry created every order, the second none, and each exists once
     assert isinstance(cut_off, httpx.Response)
@@ -292,26 +316,19 @@ def test_the_served_hub_answers_at_once_after_its_idle_connections_are_dropped(
     tmp_path: Path,
 ) -> None:
     # given a served hub whose web threads keep their database connections between requests
-    account = create_account("Idle", "owner@idle.test", "s3cret-pass-9")
-    token = create_token(account, "idle").secret
-    env = _served_env(tmp_path)
-    with crossdock_serve(env, tmp_path / "server.log") as port:
-        headers = {"Authorization": f"Bearer {token}"}
-        with httpx.Client(
-            base_url=f"http://127.0.0.1:{port}", headers=headers, timeout=120
-        ) as client:
-            warm = [client.get("/api/v1/orders").status_code for _ in range(8)]
-            # when every other connection to the database is ended (a restart, a failover)
-            with _connect(autocommit=True) as watch:
-                ended = watch.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid() "
-                    "AND application_name <> 'crossdock-test-holder' AND backend_type = "
-                    "'client backend' AND pid <> %s",
-                    (_django_pid(),),
-                ).fetchall()
-            DROPPED["idle"] += len(ended)
-            after = [client.get("/api/v1/orders").status_code for _ in range(8)]
+    with api_client(tmp_path, "Idle") as client:
+        warm = [client.get("/api/v1/orders").status_code for _ in range(8)]
+        # when every other connection to the database is ended (a restart, a failover)
+        with _connect(autocommit=True) as watch:
+            ended = watch.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND application_name <> 'crossdock-test-holder' AND backend_type = "
+                "'client backend' AND pid <> %s",
+                (_django_pid(),),
+            ).fetchall()
+        DROPPED["idle"] += len(ended)
+        after = [client.get("/api/v1/orders").status_code for _ in range(8)]
 
     # then no request after the drop fails
     assert warm == [200] * 8
@@ -332,19 +349,10 @@ def test_a_pull_cut_off_mid_page_stores_every_order_once_after_the_worker_recove
     tmp_path: Path,
 ) -> None:
     # given a served sandbox shop with six new orders, its channel, and a real worker
-    account = create_account("Pulled", "owner@pulled.test", "s3cret-pass-9")
-    env = _served_env(tmp_path)
-    with crossdock_serve(env, tmp_path / "server.log") as port:
-        created = sandbox.create_shop("Pull Shop", "PS")
-        sandbox.generate_orders(created.shop, 6)
-        channel = add_channel(
-            account,
-            "sandbox",
-            "Pull shop",
-            {"base_url": f"http://127.0.0.1:{port}/sandbox/api/v1", "api_token": created.token},
-        )
-        Channel.objects.filter(pk=channel.pk).update(next_sync_at=timezone.now() + _HOUR)
-        with crossdock_worker(env, tmp_path / "worker.log") as worker:
+    with served_shop(tmp_path, "Pulled", "Pull Shop") as served:
+        account, channel = served.account, served.channel
+        sandbox.generate_orders(served.shop, 6)
+        with running_worker(served.env, tmp_path / "worker.log") as worker:
             # when the worker's connection drops while it stores the page (its orders and
             # their lines inserted, their events waiting)
             with holding("LOCK TABLE {table} IN SHARE MODE", OrderEvent) as lock:
@@ -386,22 +394,16 @@ def test_a_write_back_cut_off_as_it_finishes_is_delivered_once_by_the_living_wor
     tmp_path: Path,
 ) -> None:
     # given a served sandbox shop that answers slowly, and a shipped order's write-back
-    account = create_account("Pushed", "owner@pushed.test", "s3cret-pass-9")
-    env = _served_env(tmp_path)
-    with crossdock_serve(env, tmp_path / "server.log") as port:
-        created = sandbox.create_shop("Push Shop", "PU")
-        sandbox.configure_faults(created.shop, {"delay_ms": "1500"})
-        base = f"http://127.0.0.1:{port}/sandbox/api/v1"
-        channel = add_channel(
-            account, "sandbox", "Push shop", {"base_url": base, "api_token": created.token}
-        )
-        Channel.objects.filter(pk=channel.pk).update(next_sync_at=timezone.now() + _HOUR)
-        sandbox.generate_orders(created.shop, 1)
+    with served_shop(tmp_path, "Pushed", "Push Shop") as served:
+        channel, token = served.channel, served.token
+        sandbox.configure_faults(served.shop, {"delay_ms": "1500"})
+        base = f"http://127.0.0.1:{served.port}/sandbox/api/v1"
+        sandbox.generate_orders(served.shop, 1)
         pull_orders(channel.pk)
         order = Order.objects.get()
         ship(order)
         row = WriteBack.objects.get()
-        with crossdock_worker(env, tmp_path / "worker.log") as worker:
+        with running_worker(served.env, tmp_path / "worker.log") as worker:
 
             def sending() -> bool:
                 """the worker claimed the write-back and is pushing it"""
@@ -426,7 +428,7 @@ def test_a_write_back_cut_off_as_it_finishes_is_delivered_once_by_the_living_wor
             _until(accepted)
             alive = worker.poll() is None
         received = httpx.get(
-            f"{base}/received/shipments", headers={"Authorization": f"Bearer {created.token}"}
+            f"{base}/received/shipments", headers={"Authorization": f"Bearer {token}"}
         ).json()["shipments"]
 
     # then the marketplace holds the shipment once, and no job is left claimed

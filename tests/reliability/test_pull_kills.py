@@ -22,18 +22,25 @@ from __future__ import annotations
 import json
 import os
 import random
-import signal
 import threading
 import time
-from decimal import Decimal
 from pathlib import Path
 
 import httpx
 import pytest
 
 from crossdock.connectors.sandbox.client import PAGE_SIZE
-from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
-from tests.reliability.served import ManageShell, migrated_env, soak_line, start_worker
+from tests.reliability.served import (
+    ManageShell,
+    answered_lists,
+    faults_met,
+    kill_worker,
+    migrated_env,
+    running_worker,
+    soak_line,
+    start_worker,
+    stocked_channel_setup,
+)
 from tests.serving import crossdock_serve
 
 #: Orders in the shop before the first pull (pages of 100), and workers killed, per run.
@@ -44,32 +51,16 @@ ROUNDS = int(os.environ.get("CROSSDOCK_SOAK_PULL_ROUNDS", "4"))
 FAULTS = {"error_rate": "0.2", "rate_limit_rate": "0.1", "retry_after_seconds": "1"}
 DELAY_MS = 150
 
+#: After the shop, its stocked catalog and its channel: what the test needs of them.
 SETUP = """
-import json
-from crossdock.core.actors import SYSTEM
-from crossdock.hub.accounts.services import create_account, create_token
-from crossdock.hub.catalog.services import create_product, create_source, receive
-from crossdock.hub.channels.services import add_channel
-from crossdock.sandbox import services
-created = services.create_shop("Pull Kill Shop", "PK")
-services.configure_faults(created.shop, {{"fault_seed": {seed}}})
-orders = services.generate_orders(created.shop, {orders})
-account = create_account("Pullers", "owner@pullers.test", "s3cret-pass-9")
-source = create_source(account, "Main warehouse")
-for listing in created.shop.listings.all():
-    create_product(account, listing.sku, listing.title)
-    receive(account, listing.sku, source, 100000, SYSTEM, "opening stock")
-channel = add_channel(account, "sandbox", "Pull kill shop",
-                      {{"base_url": "{base}", "api_token": created.token}})
-print("RESULT " + json.dumps({{"token": created.token, "channel": channel.pk,
-                              "api": create_token(account, "pull kills").secret,
-                              "ids": [order.public_id for order in orders]}}))
+print("RESULT " + json.dumps({"token": created.token, "channel": channel.pk,
+                             "api": create_token(account, "pull kills").secret,
+                             "ids": [order.public_id for order in orders]}))
 """
 
 #: Faults on (or off), and the clock moved: the dead worker's pull lease has run out, the
 #: channel's next pull is due and a job it left claimed is old enough to be released.
 CLOCK = """
-import json
 from datetime import timedelta
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -81,8 +72,6 @@ services.configure_faults(shop, {faults})
 past = timezone.now() - timedelta(minutes=15)
 Channel.objects.filter(kind="sandbox").update(sync_lease_until=past, next_sync_at=past)
 DBTaskResult.objects.filter(status="RUNNING").update(started_at=past - timedelta(hours=1))
-print("RESULT " + json.dumps({{"requests": SandboxShop.objects.get().request_count,
-                              "now": timezone.now().isoformat()}}))
 """
 
 #: What the hub holds against what the shop serves (read through the real connector).
@@ -156,20 +145,6 @@ print("RESULT " + json.dumps({
     "cancelled": stored.filter(status="cancelled").count(),
 }))
 """
-
-
-def faults_drawn(seed: int, first: int, last: int) -> int:
-    """How many of the shop's requests ``first`` to ``last`` met a fault under :data:`FAULTS`
-    (the sandbox draws each request's fault from its seed and number, so it is recomputed)."""
-    settings = FaultSettings(
-        error_rate=Decimal(FAULTS["error_rate"]),
-        rate_limit_rate=Decimal(FAULTS["rate_limit_rate"]),
-        seed=seed,
-    )
-    return sum(
-        draw_fault(settings, number, is_write=False) != FaultKind.NONE
-        for number in range(first, last + 1)
-    )
 
 
 class Buyers(threading.Thread):
@@ -260,8 +235,7 @@ def _kill_mid_pull(
                 known |= {run["id"] for run in fresh}
             time.sleep(0.1)
     finally:
-        os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait()
+        kill_worker(worker)
     return running
 
 
@@ -280,7 +254,18 @@ def test_workers_killed_mid_pull_lose_and_duplicate_no_order(tmp_path: Path) -> 
         ManageShell(env, tmp_path / "shell.log") as manage,
     ):
         base = f"http://127.0.0.1:{port}"
-        made = manage(SETUP.format(orders=ORDERS, base=f"{base}/sandbox/api/v1", seed=seed))
+        made = manage(
+            stocked_channel_setup(
+                shop="Pull Kill Shop",
+                code="PK",
+                account="Pullers",
+                base=f"{base}/sandbox/api/v1",
+                seed=seed,
+                orders=ORDERS,
+                stock=100000,
+            )
+            + SETUP
+        )
         assert isinstance(made["ids"], list)
         channel = made["channel"]
         api = httpx.Client(
@@ -289,7 +274,7 @@ def test_workers_killed_mid_pull_lose_and_duplicate_no_order(tmp_path: Path) -> 
             timeout=60,
         )
         on = json.dumps({**FAULTS, "delay_ms": DELAY_MS})
-        first = manage(CLOCK.format(faults=on))["requests"]
+        manage(CLOCK.format(faults=on))
         buyers = Buyers(f"{base}/sandbox/api/v1", str(made["token"]), made["ids"], seed)
         buyers.start()
 
@@ -306,29 +291,21 @@ def test_workers_killed_mid_pull_lose_and_duplicate_no_order(tmp_path: Path) -> 
         # ... then the faults stop, the clocks move past every lease, and one worker pulls
         # until a pull started after that succeeds
         off = json.dumps({"error_rate": "0", "rate_limit_rate": "0", "delay_ms": "0"})
-        recovery = manage(CLOCK.format(faults=off))
-        last = int(str(recovery["requests"]))
+        manage(CLOCK.format(faults=off))
         before = {run["id"] for run in _runs(api, channel)}
-        worker = start_worker(env)
-        try:
+        with running_worker(env):
             for _ in range(600):
                 fresh = [run for run in _runs(api, channel) if run["id"] not in before]
                 if any(run["outcome"] == "succeeded" for run in fresh):
                     break
                 time.sleep(0.5)
-        finally:
-            os.killpg(worker.pid, signal.SIGTERM)
-            worker.wait(timeout=60)
-            api.close()
+        api.close()
         found = manage(CHECK)
+        faults = len(faults_met(f"{base}/sandbox/api/v1", str(made["token"])))
 
     # then every shop order is stored exactly once, as the shop now has it, with exactly
     # its open lines reserved, and nothing is left running
-    faults = faults_drawn(seed, int(str(first)) + 1, last)
-    lost = found["lost"]
-    duplicated = found["duplicated"]
-    assert isinstance(lost, list)
-    assert isinstance(duplicated, list)
+    lost, duplicated = answered_lists(found, "lost", "duplicated")
     soak_line(
         "pull kills",
         faults=ROUNDS + faults,

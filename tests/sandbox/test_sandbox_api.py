@@ -311,6 +311,31 @@ def test_faults_answer_429_with_retry_after_and_503() -> None:
     assert inspection.status_code == 200
 
 
+def test_the_fault_log_lists_each_request_that_met_a_fault_with_its_call() -> None:
+    # given a shop that answers one call, then rate limits every call, then fails writes
+    client = Client()
+    shop, token = make_shop()
+    order = services.generate_orders(shop, 1)[0]
+    client.get(f"{API}/orders", headers=auth(token))
+    services.configure_faults(shop, {"rate_limit_rate": "1"})
+    client.get(f"{API}/listings", headers=auth(token))
+    services.configure_faults(shop, {"rate_limit_rate": "0", "error_rate": "1"})
+    written = _post(client, token, f"/orders/{order.public_id}/shipments", SHIPMENT)
+
+    # when the shop's fault log is read
+    log = _get(client, token, "/received/faults")["faults"]
+
+    # then it holds the two calls that met a fault, in order, and the inspection met none
+    write_fault = draw_fault(FaultSettings(error_rate=Decimal("1")), 3, is_write=True)
+    assert written.status_code == 503
+    assert [(f["request_number"], f["method"], f["path"], f["kind"]) for f in log] == [
+        (2, "GET", f"{API}/listings", "rate_limited"),
+        (3, "POST", f"{API}/orders/{order.public_id}/shipments", str(write_fault)),
+    ]
+    shop.refresh_from_db()
+    assert shop.request_count == 3
+
+
 def test_fault_settings_out_of_range_change_nothing() -> None:
     client = Client()
     shop, token = make_shop()

@@ -237,3 +237,22 @@ def test_the_cli_refuses_a_bad_shop_naming_the_field() -> None:
     assert made.exit_code == 1
     assert "currency must be a 3-letter code such as USD" in made.output
     assert SandboxShop.objects.count() == 0
+
+
+def test_the_faults_page_lists_the_faults_the_shop_met(browser: Client) -> None:
+    # given a shop whose API met no fault, then rate limited one call
+    shop, token = make_shop()
+    empty = _text(browser.get(f"/sandbox/shops/{shop.pk}/faults/"))
+    services.configure_faults(shop, {"rate_limit_rate": "1"})
+    Client().get("/sandbox/api/v1/listings", headers=auth(token))
+
+    # when the faults page is shown
+    page = _text(browser.get(f"/sandbox/shops/{shop.pk}/faults/"))
+
+    # then it lists that call with its request number and fault
+    assert "No request has met a fault yet." in empty
+    assert "1 of the requests met a fault" in page
+    assert (
+        "<tr><td>1</td><td><code>GET /sandbox/api/v1/listings</code></td><td>rate_limited</td>"
+        in page
+    )

@@ -48,6 +48,20 @@ def can_move(source: Role, target: Role) -> bool:
     return (source, target) in TRANSITIONS
 
 
+def tried_before(attempts: int, *, resumed: bool, unanswered_before: bool) -> bool:
+    """Whether the receiver may already have the message the claim just taken sends.
+
+    ``attempts`` counts this claim. Any earlier attempt of the count may have reached the
+    receiver: a call that timed out or answered 5xx may have been stored before its answer
+    was lost, and a claim ``resumed`` from a worker that died took over a call in flight.
+    A replay starts a new count, so ``unanswered_before`` (an attempt before it ended
+    without a clear answer) carries the same doubt across it. Only the first send of a
+    message is known to be one; a sender that can look a message up by its key does so on
+    every other claim.
+    """
+    return resumed or attempts > 1 or unanswered_before
+
+
 def can_replay(role: Role) -> bool:
     """Only a row that ended without success may be sent again from a fresh count."""
     return can_move(role, Role.PENDING) and role is not Role.SENDING

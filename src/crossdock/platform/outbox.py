@@ -15,12 +15,17 @@ this module applies them to rows:
   cannot overwrite the newer attempt's outcome.
 - **back-off** honouring ``Retry-After`` (:func:`crossdock.core.outbox.backoff_delay`),
   the next attempt enqueued by the caller's ``retry`` in the transaction that backs off.
-- **an abandoned claim** (the worker died) is either *resumed* by the next claim, which
-  tells the sender so it can first look the message up by its idempotency key (the
-  write-back: a channel finds a shipment by the key it was pushed with), or *released* by
+- **tried before**: every claim says whether the receiver may already have the message
+  (:func:`crossdock.core.outbox.tried_before`: an earlier attempt failed without a clear
+  answer, or the claim was resumed), so a sender that can look the message up by its
+  idempotency key does so first (the write-back: a channel finds a shipment by the key it
+  was pushed with).
+- **an abandoned claim** (the worker died) is either *resumed* by the next claim (tried
+  before, so the sender looks the message up), or *released* by
   the periodic tick to wait like a failure (the desk: the Custom Store protocol has no
   look-up, and a ship notice posted twice is harmless).
-- **replay**: a dead or rejected row starts again from a fresh count of attempts.
+- **replay**: a dead or rejected row starts again from a fresh count of attempts; a
+  queue's ``unanswered_field`` keeps, across it, that an attempt ended unanswered.
 
 How a new queue plugs in (the stock push queue, say):
 
@@ -49,7 +54,13 @@ from typing import Any
 from django.db import models, transaction
 from django.db.models import F, Q
 
-from crossdock.core.outbox import GiveUp, RetryPolicy, Role, after_retryable_failure
+from crossdock.core.outbox import (
+    GiveUp,
+    RetryPolicy,
+    Role,
+    after_retryable_failure,
+    tried_before,
+)
 
 #: Enqueues the next attempt of a row at a time; called in the transaction that backs the
 #: row off. The task module passes it: delivery never enqueues by itself.
@@ -85,6 +96,10 @@ class OutboxQueue:
     related: tuple[str, ...] = ()
     #: Extra values a claim writes (the desk records when a notice was claimed).
     claim_values: Callable[[datetime], dict[str, object]] = field(default=_nothing)
+    #: A boolean field set when an attempt ends without a clear answer (backed off, given
+    #: up) and kept by a replay, so a claim after a replay knows the receiver may have the
+    #: message; empty for a queue that never looks messages up.
+    unanswered_field: str = ""
 
     def state(self, role: Role) -> str:
         return self.states[role]
@@ -102,8 +117,9 @@ class Claim:
     """A row this worker owns until its lease ends."""
 
     row: Any
-    #: The row was found *sending* (its worker died): the receiver may already have it.
-    is_resumed: bool
+    #: The receiver may already have the message (:func:`~crossdock.core.outbox.
+    #: tried_before`): look it up by its key before sending it again, where one can.
+    tried_before: bool
 
 
 def claim(queue: OutboxQueue, row_id: int, now: datetime) -> Claim | None:
@@ -132,7 +148,13 @@ def claim(queue: OutboxQueue, row_id: int, now: datetime) -> Claim | None:
     if not fresh and not resumed:
         return None
     row = queue.rows().select_related(*queue.related).get(pk=row_id)
-    return Claim(row, is_resumed=bool(resumed))
+    unanswered = bool(queue.unanswered_field and getattr(row, queue.unanswered_field))
+    return Claim(
+        row,
+        tried_before=tried_before(
+            row.attempts, resumed=bool(resumed), unanswered_before=unanswered
+        ),
+    )
 
 
 def finish(queue: OutboxQueue, row: Any, now: datetime, **values: object) -> bool:
@@ -178,6 +200,8 @@ def back_off(
     ``retry`` (the task module's enqueue) runs in the transaction that backs the row off,
     only if this worker still owned the row; without it the row waits for the sweep.
     """
+    if queue.unanswered_field:
+        values = {queue.unanswered_field: True, **values}
     step = after_retryable_failure(
         row.attempts,
         retry_after,

@@ -1,4 +1,5 @@
-"""The sandbox marketplace's own tables: shops, listings, orders, shipments, stock updates.
+"""The sandbox marketplace's own tables: shops, listings, orders, shipments, stock updates,
+and the log of the faults its API injected.
 
 The sandbox plays "another company's marketplace": it never imports hub code, keeps its
 own data, and is reached only over HTTP. Orders are stored as the JSON document the API
@@ -136,3 +137,21 @@ class SandboxStockUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sku} = {self.quantity}"
+
+
+class SandboxFaultMet(models.Model):
+    """One marketplace API request that met an injected fault (the shop's fault log)."""
+
+    shop = models.ForeignKey(SandboxShop, on_delete=models.CASCADE, related_name="faults_met")
+    #: The shop's request count for this request (the fault was drawn from it and the seed).
+    request_number = models.PositiveBigIntegerField()
+    method = models.CharField(max_length=10)
+    path = models.CharField(max_length=300)
+    kind = models.CharField(max_length=30)
+    met_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["request_number", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on {self.method} {self.path}"

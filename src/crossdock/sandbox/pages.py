@@ -223,6 +223,12 @@ def faults(request: HttpRequest, shop_id: int) -> HttpResponse:
     return render(
         request,
         "sandbox/faults.html",
-        {"shop": shop, "form": form, "request_count": current["request_count"]},
+        {
+            "shop": shop,
+            "form": form,
+            "request_count": current["request_count"],
+            "faults_met": queries.faults_met(shop),
+            "faults_met_count": shop.faults_met.count(),
+        },
         status=status,
     )

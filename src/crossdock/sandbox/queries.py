@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 
 from crossdock.sandbox.errors import SandboxInvalid, SandboxNotFound
 from crossdock.sandbox.models import (
+    SandboxFaultMet,
     SandboxListing,
     SandboxOrder,
     SandboxShipment,
@@ -91,6 +92,16 @@ def stock_update_document(update: SandboxStockUpdate) -> dict[str, Any]:
         "sku": update.sku,
         "quantity": update.quantity,
         "received_at": stamp(update.received_at),
+    }
+
+
+def fault_met_document(met: SandboxFaultMet) -> dict[str, Any]:
+    return {
+        "request_number": met.request_number,
+        "method": met.method,
+        "path": met.path,
+        "kind": met.kind,
+        "met_at": stamp(met.met_at),
     }
 
 
@@ -182,3 +193,8 @@ def received_shipments(shop: SandboxShop, limit: int = 200) -> list[SandboxShipm
 def received_stock(shop: SandboxShop, limit: int = 200) -> list[SandboxStockUpdate]:
     """The stock levels the shop received, newest first."""
     return list(shop.stock_updates.order_by("-received_at", "-id")[:limit])
+
+
+def faults_met(shop: SandboxShop, limit: int = 20) -> list[SandboxFaultMet]:
+    """The requests of the shop's API that met a fault, newest first."""
+    return list(shop.faults_met.order_by("-request_number", "-id")[:limit])

@@ -33,6 +33,7 @@ from crossdock.sandbox.generator import (
     showcase_order,
 )
 from crossdock.sandbox.models import (
+    SandboxFaultMet,
     SandboxListing,
     SandboxOrder,
     SandboxShipment,
@@ -129,18 +130,27 @@ def authenticate(token: str) -> SandboxShop | None:
     return shop if hmac.compare_digest(shop.token_hash, _token_hash(token)) else None
 
 
-def next_fault(shop: SandboxShop, *, is_write: bool) -> FaultKind:
-    """Count one API request of ``shop`` and draw the fault it meets."""
+def next_fault(shop: SandboxShop, *, method: str, path: str) -> FaultKind:
+    """Count one API request of ``shop``, draw the fault it meets and log a fault met."""
     with transaction.atomic():
         SandboxShop.objects.filter(pk=shop.pk).update(request_count=F("request_count") + 1)
         fresh = SandboxShop.objects.get(pk=shop.pk)
-    faults = FaultSettings(
-        error_rate=fresh.error_rate,
-        rate_limit_rate=fresh.rate_limit_rate,
-        timeout_rate=fresh.timeout_rate,
-        seed=fresh.fault_seed,
-    )
-    return draw_fault(faults, fresh.request_count, is_write=is_write)
+        faults = FaultSettings(
+            error_rate=fresh.error_rate,
+            rate_limit_rate=fresh.rate_limit_rate,
+            timeout_rate=fresh.timeout_rate,
+            seed=fresh.fault_seed,
+        )
+        fault = draw_fault(faults, fresh.request_count, is_write=method != "GET")
+        if fault is not FaultKind.NONE:
+            SandboxFaultMet.objects.create(
+                shop=fresh,
+                request_number=fresh.request_count,
+                method=method[:10],
+                path=path[:300],
+                kind=fault,
+            )
+    return fault
 
 
 #: Each fault setting and its largest value (rates are shares, 0 to 1).

@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/listings", views.listings, name="listings"),
     path("api/v1/received/shipments", views.received_shipments, name="received-shipments"),
     path("api/v1/received/stock", views.received_stock, name="received-stock"),
+    path("api/v1/received/faults", views.received_faults, name="received-faults"),
     path("api/v1/simulate/orders", views.simulate_orders, name="simulate-orders"),
     path(
         "api/v1/simulate/orders/<str:order_id>/change",

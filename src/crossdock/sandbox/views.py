@@ -57,8 +57,7 @@ def endpoint(methods: tuple[str, ...], *, faults: bool) -> Callable[[Handler], H
                 return _error(401, "missing or unknown bearer token")
             fault = FaultKind.NONE
             if faults:
-                is_write = request.method != "GET"
-                fault = services.next_fault(shop, is_write=is_write)
+                fault = services.next_fault(shop, method=request.method, path=request.path)
                 if shop.delay_ms:
                     time.sleep(shop.delay_ms / 1000)
                 if fault == FaultKind.TIMEOUT:
@@ -219,6 +218,13 @@ def received_stock(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
     """Every stock level the marketplace received, oldest first."""
     found = shop.stock_updates.all()
     return JsonResponse({"stock_updates": [queries.stock_update_document(item) for item in found]})
+
+
+@endpoint(("GET",), faults=False)
+def received_faults(request: HttpRequest, shop: SandboxShop) -> JsonResponse:
+    """Every marketplace request that met an injected fault, in the order they came."""
+    found = shop.faults_met.all()
+    return JsonResponse({"faults": [queries.fault_met_document(item) for item in found]})
 
 
 @endpoint(("POST",), faults=False)

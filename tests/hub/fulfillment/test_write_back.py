@@ -265,30 +265,38 @@ def _hanging_after_write() -> httpx.Client:
     return httpx.Client(transport=httpx.MockTransport(handle))
 
 
+@pytest.mark.parametrize("sent_again", ["after its back-off", "replayed after giving up"])
 def test_a_push_whose_answer_was_lost_to_a_timeout_is_looked_up_before_it_is_sent_again(
-    channel: Channel, shop: tuple[SandboxShop, str]
+    channel: Channel, shop: tuple[SandboxShop, str], account: Account, sent_again: str
 ) -> None:
-    # given a push the channel stored, whose answer never came (the call timed out)
+    # given a push the channel stored, whose answer never came (the call timed out); with
+    # one attempt allowed, the write-back gave up
     order = _pulled_orders(channel, shop[0], 1)[0]
     ship(order)
     row_id = WriteBack.objects.get().pk
     clock = Clock()
-    timed_out = _deliver(row_id, clock, _hanging_after_write())
+    replayed = sent_again == "replayed after giving up"
+    policy = RetryPolicy(max_attempts=1) if replayed else FAST
+    with _hanging_after_write() as http:
+        timed_out = deliver_write_back(row_id, client=http, clock=clock, policy=policy)
     assert timed_out is not None
-    assert (timed_out.state, timed_out.last_error) == (
-        "pending",
-        "RetryableError: timed out: ReadTimeout",
-    )
-    assert timed_out.next_attempt_at is not None
+    assert timed_out.state == ("dead" if replayed else "pending")
+    assert timed_out.last_error.endswith("RetryableError: timed out: ReadTimeout")
+    assert SandboxShipment.objects.count() == 1
 
-    # when it is retried after its back-off
-    clock.now = timed_out.next_attempt_at
+    # when it is retried after its back-off, or the merchant replays it
+    if replayed:
+        replay_write_back(account, row_id)
+        clock.now = timezone.now() + timedelta(seconds=1)
+    else:
+        assert timed_out.next_attempt_at is not None
+        clock.now = timed_out.next_attempt_at
     requests: list[httpx.Request] = []
     row = _deliver(row_id, clock, sandbox_http(log=requests))
 
     # then it is found on the channel by its key and not sent a second time
     assert row is not None
-    assert (row.state, row.attempts) == ("accepted", 2)
+    assert (row.state, row.attempts) == ("accepted", 1 if replayed else 2)
     assert [request.method for request in requests] == ["GET"]
     assert SandboxShipment.objects.count() == 1
     assert row.external_id == SandboxShipment.objects.get().public_id

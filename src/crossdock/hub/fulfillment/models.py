@@ -90,6 +90,9 @@ class WriteBack(models.Model):
     idempotency_key = models.CharField(max_length=64)
     #: The channel's id for the shipment once accepted.
     external_id = models.CharField(max_length=100, blank=True, default="")
+    #: An attempt ended without the channel's clear answer (timed out, 5xx): the channel may
+    #: have the shipment, so it is looked up first, even after a replay.
+    unanswered = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

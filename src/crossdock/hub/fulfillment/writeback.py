@@ -11,9 +11,10 @@ fenced finish, back-off with jitter honouring ``Retry-After``, replay). States::
 
 Never twice: every push carries the row's idempotency key, and a row tried before is
 first looked up on the channel by that key; only when the channel does not have it is it
-sent. That is a row found in ``sending`` (its worker died mid-push) and a row backed off
-after a failed attempt: a call that timed out, or answered 5xx, may have been stored by
-the channel before its answer was lost, and not every channel honours the key itself.
+sent. That is a row found in ``sending`` (its worker died mid-push), a row backed off
+after a failed attempt, and a dead row replayed: a call that timed out, or answered 5xx,
+may have been stored by the channel before its answer was lost, and not every channel
+honours the key itself.
 """
 
 from __future__ import annotations
@@ -74,6 +75,7 @@ WRITE_BACKS = OutboxQueue(
     error_field="last_error",
     on_abandoned=Abandoned.RESUME,
     related=("fulfillment__order", "channel"),
+    unanswered_field="unanswered",
 )
 
 
@@ -121,7 +123,7 @@ def _send(claimed: Claim, client: httpx.Client | None) -> PushResult:
         if not isinstance(connector, PushShipment):
             raise ConnectorError(f"{row.channel.kind} channels do not take shipments")
         shipment = shipment_of(row, spec.carrier_fallback)
-        if claimed.is_resumed or row.attempts > 1:
+        if claimed.tried_before:
             found = connector.find_shipment(shipment.order_external_id, row.idempotency_key)
             if found is not None:
                 return found
