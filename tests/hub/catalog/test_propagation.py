@@ -247,7 +247,7 @@ def test_a_retryable_refusal_backs_off_and_asks_for_a_later_job(account: Account
 
 
 class PushesAfterCommit(TestCase):
-    def test_a_stock_change_enqueues_one_push_job_per_affected_channel_on_commit(self) -> None:
+    def test_a_stock_change_enqueues_one_push_job_for_all_its_channels_on_commit(self) -> None:
         # given
         account = Account.objects.create(name="Commit Goods")
         main = warehouse(account)
@@ -257,11 +257,14 @@ class PushesAfterCommit(TestCase):
         _listing_of(account, south, "MUG-1")
 
         # when
-        with self.captureOnCommitCallbacks() as callbacks:
+        with self.captureOnCommitCallbacks(execute=True) as callbacks:
             receive(account, "MUG-1", main, 2, CLERK)
 
-        # then
-        assert len(callbacks) == 2
+        # then: one job names both channels, so one claim and one computation serve them
+        assert len(callbacks) == 1
+        assert list(DBTaskResult.objects.values_list("task_path", "args_kwargs")) == [
+            ("crossdock.hub.catalog.tasks.push_stock", {"args": [north.pk, south.pk], "kwargs": {}})
+        ]
         assert set(StockPush.objects.values_list("state", flat=True)) == {"pending"}
 
 

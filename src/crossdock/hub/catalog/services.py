@@ -45,7 +45,7 @@ from crossdock.hub.catalog.models import (
     StockMovement,
     StockRule,
 )
-from crossdock.hub.catalog.quantities import channel_sources, load_recipes
+from crossdock.hub.catalog.quantities import load_recipes, pushed_sources
 from crossdock.hub.catalog.tasks import mark_channel_changed, mark_products_changed
 from crossdock.hub.channels.models import Channel
 
@@ -462,12 +462,7 @@ def moved(
             if order_ids
             else []
         )
-        sources = {
-            channel_id: [source.pk for source in found if source.is_pushed]
-            for channel_id, found in channel_sources(
-                account_id, {row.channel_id for row in shortages}
-            ).items()
-        }
+        sources = pushed_sources(account_id, {row.channel_id for row in shortages})
         keys = [(move.product_id, move.source_id) for move in moves]
         keys += [(row.product_id, s) for row in shortages for s in sources.get(row.channel_id, [])]
         levels = lock_levels(account_id, keys)
@@ -727,8 +722,7 @@ def _store_shortages(
 
 
 def _candidate_sources(order: OrderLike) -> list[int]:
-    found = channel_sources(order.account_id, [order.channel_id]).get(order.channel_id, [])
-    return [source.pk for source in found if source.is_pushed]
+    return pushed_sources(order.account_id, [order.channel_id])[order.channel_id]
 
 
 @dataclass(frozen=True, slots=True)
