@@ -138,6 +138,9 @@ class _ListingView:
     #: The channel was read after the last push (its quantity may differ from it).
     read_after_push: bool
 
+    def __post_init__(self) -> None:
+        self.read_after_push = bool(self.read_after_push)  # SQLite answers 0 or 1
+
 
 @dataclass(slots=True)
 class _Claimed:
@@ -178,36 +181,8 @@ def _claim(
             [token],
         )
         rows = [
-            _Claimed(
-                push_id,
-                attempts,
-                _ListingView(
-                    listing_id,
-                    account_id,
-                    channel_id,
-                    product_id,
-                    sku,
-                    external_id,
-                    status,
-                    quantity_pushed,
-                    quantity_read,
-                    bool(read_after_push),
-                ),
-            )
-            for (
-                push_id,
-                attempts,
-                listing_id,
-                account_id,
-                channel_id,
-                product_id,
-                sku,
-                external_id,
-                status,
-                quantity_pushed,
-                quantity_read,
-                read_after_push,
-            ) in cursor.fetchall()
+            _Claimed(push_id, attempts, _ListingView(*listing))
+            for push_id, attempts, *listing in cursor.fetchall()
         ]
     return token, rows
 
