@@ -1,4 +1,4 @@
-"""Delivering stock pushes: claim a channel's pending listings, compute, push, finish fenced.
+"""Delivering stock pushes: claim channels' pending listings, compute, push, finish fenced.
 
 ::
 
@@ -17,11 +17,13 @@ to ``pending`` and is pushed again with the newer value. This is the write-back 
 claim-with-lease and fenced finish, so the queue can move onto the shared outbox engine
 (``crossdock.platform.outbox``) once it exists.
 
-Pushes are grouped per channel up to ``spec.stock_batch_size`` levels per call, and each
-call spends from the channel's shared rate-limit bucket (the client comes from
-:func:`~crossdock.hub.channels.connections.connected`, whose limiter every worker
-shares). Listings fed only by marketplace fulfilment, unlinked or paused ones are never
-pushed; a channel whose merchant has not chosen which side wins is not pushed at all.
+One claim serves all the channels a change touched (one job names them all): their rows
+are claimed, read and computed together, then each channel's share is pushed in groups of
+up to its ``spec.stock_batch_size`` levels per call, and each call spends from the
+channel's shared rate-limit bucket (the client comes from
+:func:`~crossdock.hub.channels.connections.connected`, whose limiter every worker shares).
+Listings fed only by marketplace fulfilment, unlinked or paused ones are never pushed; a
+channel whose merchant has not chosen which side wins is not pushed at all.
 """
 
 from __future__ import annotations
