@@ -24,7 +24,9 @@ from crossdock.hub.catalog.services import (
     set_stock_rule,
 )
 from crossdock.hub.channels.services import add_channel
+from crossdock.hub.orders.services import create_order
 from tests.fixtures.browser import PHONE, Shoot, overflow, sign_in
+from tests.fixtures.catalog import order_data
 
 pytestmark = pytest.mark.browser
 
@@ -192,3 +194,27 @@ def test_catalog_pages_fit_a_phone(page: Page, shoot: Shoot, path: str) -> None:
     product = account.products.get(sku="MUG-BLUE")
     page.goto(f"/products/{product.pk}/")
     assert overflow(page) == 0
+
+
+def test_a_product_page_lists_its_short_orders_and_fits_a_phone(page: Page, shoot: Shoot) -> None:
+    # given 3 blue mugs and an order for 5: 3 held, 2 short
+    account = merchant_with_catalog()
+    order = create_order(account, order_data("SHORT-1", {"MUG-BLUE": 5}), CLERK)
+    product = account.products.get(sku="MUG-BLUE")
+    page.set_viewport_size(PHONE)
+    sign_in(page, EMAIL, PASSWORD)
+
+    # when the merchant opens the mug's page
+    page.goto(f"/products/{product.pk}/")
+
+    # then the short order is listed with the units it still wants, and links to the order
+    shortages = page.get_by_test_id("shortages")
+    expect(page.get_by_role("heading", name="Orders short of stock")).to_be_visible()
+    expect(shortages.get_by_role("row")).to_have_count(2)
+    expect(shortages.get_by_role("row").nth(1)).to_contain_text("SHORT-1")
+    expect(shortages.get_by_role("row").nth(1).get_by_role("cell").nth(2)).to_have_text("2")
+    assert shortages.get_by_role("link", name="SHORT-1").get_attribute("href") == (
+        f"/orders/{order.pk}/"
+    )
+    assert overflow(page) == 0
+    shoot(page, "hub-phone-product-shortages")

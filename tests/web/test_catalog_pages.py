@@ -17,6 +17,7 @@ from crossdock.hub.catalog.models import (
     ChannelStock,
     DriftRecord,
     Listing,
+    OrderReservation,
     Product,
     StockLevel,
     StockMovement,
@@ -26,7 +27,9 @@ from crossdock.hub.catalog.services import set_channel_sources, update_product
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.orders.models import Order
-from tests.fixtures.catalog import level, listing, stocked, warehouse
+from crossdock.hub.orders.services import create_order
+from tests.fixtures.catalog import CLERK, level, listing, stocked, warehouse
+from tests.fixtures.catalog import order_data as stock_order
 from tests.fixtures.orders import make_order
 
 pytestmark = pytest.mark.django_db
@@ -410,3 +413,27 @@ def test_cancelling_in_the_hub_asks_whether_to_return_stock(web: Client, account
     assert unanswered.status_code == 400
     assert "Say whether the order&#x27;s stock goes back on the shelf." in _html(unanswered)
     assert Order.objects.get(pk=order.pk).status == "paid"
+
+
+def test_cancelling_an_order_fills_a_short_order_shown_on_the_product_page(
+    web: Client, account: Account
+) -> None:
+    # given 1 mug held by the first order and a second order short of it
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 1)
+    holder = create_order(account, stock_order("A-1", {"MUG-1": 1}), CLERK)
+    short = create_order(account, stock_order("A-2", {"MUG-1": 1}), CLERK)
+    before = _html(web.get(f"/products/{mug.pk}/"))
+
+    # when the first is cancelled in the hub with its stock returned
+    cancelled = web.post(f"/orders/{holder.pk}/cancel", {"reason": "", "return_stock": "yes"})
+    after = _html(web.get(f"/products/{mug.pk}/"))
+
+    # then the page listed the short order before, and not after: it holds the freed mug,
+    # and the ledger says the reservation filled a shortage
+    assert cancelled.status_code == 302
+    assert re.search(r"Orders short of stock.*A-2</a>.*<td class=\"num\">1</td>", before, re.S)
+    assert "Orders short of stock" not in after
+    assert level(mug, main) == (1, 1)
+    assert "Order A-2 (was short)" in after
+    assert short.pk in set(OrderReservation.objects.values_list("order_id", flat=True))

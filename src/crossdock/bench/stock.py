@@ -4,10 +4,10 @@ For 1, 100 and 10,000 listings of one product (spread over up to ten channels, e
 50 % rule), each round is one change and what follows it:
 
 - **hub**: a receipt through ``catalog.services.receive`` (level lock, ledger row, push rows
-  bumped in the same transaction), then each channel's push job
-  (``propagation.deliver_channel``: claim, compute every listing's quantity with its
-  channel's rule, hand batches to the connector, fenced finish). The connector is a
-  counting stand-in, so the figure is the hub's own work.
+  bumped in the same transaction), then the one push job it enqueues for all the channels
+  it touched (``propagation.deliver_channels``: claim, compute every listing's quantity
+  with its channel's rule, hand each channel its batches, fenced finish). The connector is
+  a counting stand-in, so the figure is the hub's own work.
 - **bare**: the least code computing the same quantities with plain ``sqlite3`` in memory:
   one ``UPDATE`` of the level, one ``SELECT`` of the listings joined to it and the rule,
   the same batches handed to the same stand-in, one ``UPDATE`` of what was pushed.
@@ -31,7 +31,7 @@ from crossdock.core.actors import SYSTEM
 from crossdock.core.stock import Rule
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.models import ChannelStock, InventorySource, Listing, StockPush
-from crossdock.hub.catalog.propagation import deliver_channel
+from crossdock.hub.catalog.propagation import deliver_channels
 from crossdock.hub.catalog.services import create_product, create_source, receive, set_stock_rule
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.channels.services import add_channel
@@ -99,8 +99,7 @@ class _Hub:
 
     def push(self) -> Counter:
         sender = Counter()
-        for channel in self.channels:
-            deliver_channel(channel.pk, send=sender)
+        deliver_channels([channel.pk for channel in self.channels], send=sender)
         return sender
 
     def round(self) -> Figure:

@@ -11,6 +11,7 @@ from crossdock.hub.catalog.services import (
     count,
     receive,
     set_channel_sources,
+    sync_order_stock,
     transfer,
 )
 from crossdock.hub.channels.models import Channel
@@ -123,3 +124,56 @@ def test_shipping_the_short_units_clears_the_shortage_and_cancelling_forgets_it(
     assert OrderShortage.objects.count() == 0
     receive(account, "MUG-1", main, 4, CLERK)
     assert OrderReservation.objects.count() == 0
+
+
+def test_cancelling_an_order_gives_its_stock_to_the_oldest_short_order(account: Account) -> None:
+    # given 2 mugs held by the first order, a second and a third order for 2 each short
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 2)
+    holder = create_order(account, order_data("A-1", {"MUG-1": 2}), CLERK)
+    second = create_order(account, order_data("A-2", {"MUG-1": 2}), CLERK)
+    third = create_order(account, order_data("A-3", {"MUG-1": 2}), CLERK)
+    assert (_held(holder.pk), _held(second.pk), _held(third.pk)) == (2, 0, 0)
+
+    # when the first is cancelled and its stock returned
+    cancel_order(account, holder.pk, CLERK, return_stock=True)
+
+    # then the second (the oldest short order) holds both, in the same change; the third
+    # still wants 2
+    assert (_held(holder.pk), _held(second.pk), _held(third.pk)) == (0, 2, 0)
+    assert level(mug, main) == (2, 2)
+    assert list(OrderShortage.objects.values_list("order_id", "quantity")) == [(third.pk, 2)]
+
+
+def test_an_order_changed_to_fewer_units_frees_them_for_a_short_order(account: Account) -> None:
+    # given 3 mugs: the first order holds 3, the second wants 2 and holds none
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 3)
+    first = create_order(account, order_data("A-1", {"MUG-1": 3}), CLERK)
+    second = create_order(account, order_data("A-2", {"MUG-1": 2}), CLERK)
+
+    # when the channel says the first order is now unpaid (it holds nothing any more)
+    first.status = "unpaid"
+    first.save(update_fields=["status"])
+    sync_order_stock(first, CLERK)
+
+    # then the second holds its 2 and is no longer short; 1 stays free
+    assert (_held(first.pk), _held(second.pk)) == (0, 2)
+    assert level(mug, main) == (3, 2)
+    assert OrderShortage.objects.count() == 0
+
+
+def test_writing_a_cancelled_order_off_frees_nothing_for_short_orders(account: Account) -> None:
+    # given 2 mugs held by the first order, the second short of 2
+    main = warehouse(account)
+    mug = stocked(account, "MUG-1", main, 2)
+    holder = create_order(account, order_data("A-1", {"MUG-1": 2}), CLERK)
+    second = create_order(account, order_data("A-2", {"MUG-1": 2}), CLERK)
+
+    # when the first is cancelled with its goods written off (they are gone)
+    cancel_order(account, holder.pk, CLERK, return_stock=False)
+
+    # then nothing was freed: the second still holds none and wants 2
+    assert (_held(holder.pk), _held(second.pk)) == (0, 0)
+    assert level(mug, main) == (0, 0)
+    assert list(OrderShortage.objects.values_list("order_id", "quantity")) == [(second.pk, 2)]

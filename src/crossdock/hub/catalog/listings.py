@@ -34,7 +34,7 @@ from crossdock.hub.catalog.models import (
     Product,
     StockPush,
 )
-from crossdock.hub.catalog.quantities import channel_sources
+from crossdock.hub.catalog.quantities import pushed_sources
 from crossdock.hub.catalog.services import Move, apply_moves, create_product, lock_levels
 from crossdock.hub.catalog.tasks import mark_channel_changed, mark_listings_changed
 from crossdock.hub.channels.connections import connected
@@ -194,9 +194,7 @@ def decide_winner(channel: Channel, winner: str, actor: Actor) -> ChannelStock:
 
 
 def _adopt_channel_quantities(channel: Channel, actor: Actor) -> None:
-    sources = [
-        s for s in channel_sources(channel.account_id, [channel.pk])[channel.pk] if s.is_pushed
-    ]
+    sources = pushed_sources(channel.account_id, [channel.pk])[channel.pk]
     if not sources:
         raise CatalogInvalid.field("winner", "the channel has no warehouse or 3PL source to count")
     first = sources[0]
@@ -206,17 +204,17 @@ def _adopt_channel_quantities(channel: Channel, actor: Actor) -> None:
     ).order_by("id"):
         if row.product_id is not None and row.quantity_read is not None:
             shown.setdefault(row.product_id, max(row.quantity_read, 0))
-    keys = [(product, source.pk) for product in shown for source in sources]
+    keys = [(product, source) for product in shown for source in sources]
     levels = lock_levels(channel.account_id, keys)
     moves = []
     for product, quantity in shown.items():
-        available = sum(levels[(product, source.pk)].available for source in sources)
+        available = sum(levels[(product, source)].available for source in sources)
         if available != quantity:
-            level = levels[(product, first.pk)]
+            level = levels[(product, first)]
             moves.append(
                 Move(
                     product,
-                    first.pk,
+                    first,
                     MovementKind.COUNT,
                     set_on_hand=max(level.on_hand + quantity - available, level.reserved),
                     reason=f"{channel.name}'s quantities chosen on connecting",

@@ -1,4 +1,4 @@
-"""Delivering stock pushes: claim a channel's pending listings, compute, push, finish fenced.
+"""Delivering stock pushes: claim channels' pending listings, compute, push, finish fenced.
 
 ::
 
@@ -17,11 +17,13 @@ to ``pending`` and is pushed again with the newer value. This is the write-back 
 claim-with-lease and fenced finish, so the queue can move onto the shared outbox engine
 (``crossdock.platform.outbox``) once it exists.
 
-Pushes are grouped per channel up to ``spec.stock_batch_size`` levels per call, and each
-call spends from the channel's shared rate-limit bucket (the client comes from
-:func:`~crossdock.hub.channels.connections.connected`, whose limiter every worker
-shares). Listings fed only by marketplace fulfilment, unlinked or paused ones are never
-pushed; a channel whose merchant has not chosen which side wins is not pushed at all.
+One claim serves all the channels a change touched (one job names them all): their rows
+are claimed, read and computed together, then each channel's share is pushed in groups of
+up to its ``spec.stock_batch_size`` levels per call, and each call spends from the
+channel's shared rate-limit bucket (the client comes from
+:func:`~crossdock.hub.channels.connections.connected`, whose limiter every worker shares).
+Listings fed only by marketplace fulfilment, unlinked or paused ones are never pushed; a
+channel whose merchant has not chosen which side wins is not pushed at all.
 """
 
 from __future__ import annotations
@@ -30,13 +32,14 @@ import logging
 import random
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 import httpx
-from django.db import transaction
-from django.db.models import F, Q, Subquery
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crossdock.connectors.base import (
@@ -49,7 +52,7 @@ from crossdock.connectors.base import (
 from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.stock import ListingEvent, ListingStatus, transition
 from crossdock.hub.catalog.models import ChannelStock, Listing, StockPush
-from crossdock.hub.catalog.quantities import targets
+from crossdock.hub.catalog.quantities import targets as targets_of
 from crossdock.hub.channels.connections import connected, spec_of
 from crossdock.hub.channels.models import Channel
 from crossdock.platform.secrets import SecretUnreadable
@@ -64,7 +67,7 @@ Retry = Callable[[int, datetime], None]
 Sender = Callable[[Sequence[StockLevel]], Sequence[StockResult]]
 
 #: Rows claimed at once (then pushed in batches of the channel's batch size).
-CLAIM_SIZE = 1000
+CLAIM_SIZE = 10_000
 #: Claim rounds per job; a channel still busy after them gets a fresh job.
 MAX_ROUNDS = 20
 
@@ -92,12 +95,38 @@ def retry_delay(attempt: int, retry_after: float | None, policy: PushPolicy) -> 
 
 
 # ---------------------------------------------------------------------------------------------
-# Claim and finish
+# Claim and finish: the hot statements, written as plain SQL over tuples (the ORM's compiling
+# of them was most of a push's cost; see docs/performance.md)
+
+_PUSH = StockPush._meta.db_table
+_LISTING = Listing._meta.db_table
+#: Due: pending and its time has come, or sent by a claim whose lease ran out.
+_DUE = "((state = %s AND next_attempt_at <= %s) OR (state = %s AND lease_until <= %s))"
+
+
+def _sql(text: str, *lists: int, **parts: str) -> str:
+    """``text`` with the tables' names (``{push}``, ``{listing}``), ``{due}``, the fixed
+    ``parts`` of this module, and for ``{0}``, ``{1}`` … an ``IN`` list of that many
+    placeholders. Only names and ``%s`` are put in: every value is a parameter."""
+    marks = [", ".join(["%s"] * count) for count in lists]
+    return text.format(*marks, push=_PUSH, listing=_LISTING, due=_DUE, **parts)
+
+
+def _when(moment: datetime) -> Any:
+    """``moment`` as the database driver takes it (the ORM's own conversion)."""
+    return connection.ops.adapt_datetimefield_value(moment)
+
+
+def _execute(sql: str, params: Sequence[Any]) -> int:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        count: int = cursor.rowcount
+    return max(count, 0)
 
 
 @dataclass(slots=True)
 class _ListingView:
-    """The listing columns a push needs, read without building model instances."""
+    """The listing columns a push needs, read as a tuple (no model instance)."""
 
     pk: int
     account_id: int
@@ -108,8 +137,11 @@ class _ListingView:
     status: str
     quantity_pushed: int | None
     quantity_read: int | None
-    pushed_at: datetime | None
-    read_at: datetime | None
+    #: The channel was read after the last push (its quantity may differ from it).
+    read_after_push: bool
+
+    def __post_init__(self) -> None:
+        self.read_after_push = bool(self.read_after_push)  # SQLite answers 0 or 1
 
 
 @dataclass(slots=True)
@@ -119,64 +151,70 @@ class _Claimed:
     listing: _ListingView
 
 
-_CLAIMED_COLUMNS = (
-    "pk",
-    "attempts",
-    "listing_id",
-    "account_id",
-    "channel_id",
-    "listing__product_id",
-    "listing__sku",
-    "listing__external_id",
-    "listing__status",
-    "listing__quantity_pushed",
-    "listing__quantity_read",
-    "listing__pushed_at",
-    "listing__read_at",
-)
-
-
-def _claim(channel_id: int, now: datetime, policy: PushPolicy) -> tuple[str, list[_Claimed]]:
-    due = Q(state=State.PENDING, next_attempt_at__lte=now) | Q(
-        state=State.SENDING, lease_until__lte=now
-    )
-    # One statement: the due rows are chosen inside the UPDATE (no id list round trip).
-    chosen = (
-        StockPush.objects.filter(due, channel_id=channel_id)
-        .order_by("next_attempt_at", "id")
-        .values("pk")[:CLAIM_SIZE]
-    )
+def _claim(
+    channel_ids: Sequence[int], now: datetime, policy: PushPolicy
+) -> tuple[str, list[_Claimed]]:
+    """Claim up to ``CLAIM_SIZE`` due rows of any of the channels: one ``UPDATE`` choosing
+    them inside itself, one ``SELECT`` of their listings by the claim's token."""
     token = uuid.uuid4().hex
-    claimed = StockPush.objects.filter(due, pk__in=Subquery(chosen)).update(
-        state=State.SENDING,
-        claim_token=token,
-        claimed_generation=F("generation"),
-        lease_until=now + policy.lease,
-        attempts=F("attempts") + 1,
+    due = [State.PENDING, _when(now), State.SENDING, _when(now)]
+    claimed = _execute(
+        _sql(
+            "UPDATE {push} SET state = %s, claim_token = %s, claimed_generation = generation,"
+            " lease_until = %s, attempts = attempts + 1"
+            " WHERE id IN (SELECT id FROM {push} WHERE channel_id IN ({0}) AND {due}"
+            " ORDER BY next_attempt_at, id LIMIT %s) AND {due}",
+            len(channel_ids),
+        ),
+        [State.SENDING, token, _when(now + policy.lease), *channel_ids, *due, CLAIM_SIZE, *due],
     )
     if not claimed:
         return "", []
-    rows = [
-        _Claimed(values[0], values[1], _ListingView(*values[2:]))
-        for values in StockPush.objects.filter(claim_token=token).values_list(*_CLAIMED_COLUMNS)
-    ]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _sql(
+                "SELECT p.id, p.attempts, l.id, l.account_id, p.channel_id, l.product_id,"
+                " l.sku, l.external_id, l.status, l.quantity_pushed, l.quantity_read,"
+                " CASE WHEN l.read_at IS NOT NULL"
+                " AND (l.pushed_at IS NULL OR l.read_at > l.pushed_at) THEN 1 ELSE 0 END"
+                " FROM {push} p JOIN {listing} l ON l.id = p.listing_id"
+                " WHERE p.claim_token = %s ORDER BY p.channel_id, l.id"
+            ),
+            [token],
+        )
+        rows = [
+            _Claimed(push_id, attempts, _ListingView(*listing))
+            for push_id, attempts, *listing in cursor.fetchall()
+        ]
     return token, rows
 
 
-def _finish(token: str, now: datetime) -> int:
-    """Rows still ours go idle when nothing changed meanwhile, else back to pending (the
-    count of those, to be pushed again). The token is unique to one claim."""
-    mine = StockPush.objects.filter(claim_token=token, state=State.SENDING)
-    mine.filter(generation=F("claimed_generation")).update(
-        state=State.IDLE,
-        pushed_generation=F("claimed_generation"),
-        claim_token="",
-        lease_until=None,
-        next_attempt_at=None,
-        attempts=0,
-        last_error="",
+def _keep_lease(token: str, now: datetime, policy: PushPolicy) -> None:
+    """Renew a claim's lease (a long push of many batches), so no other worker takes it."""
+    _execute(
+        _sql("UPDATE {push} SET lease_until = %s WHERE claim_token = %s AND state = %s"),
+        [_when(now + policy.lease), token, State.SENDING],
     )
-    return mine.update(state=State.PENDING, claim_token="", lease_until=None, next_attempt_at=now)
+
+
+def _finish(token: str, now: datetime) -> None:
+    """One statement: rows still ours go idle when nothing changed meanwhile, else back to
+    pending, due now, to be pushed again with the newer value. The token is one claim's."""
+    _execute(
+        _sql(
+            "UPDATE {push} SET"
+            " state = CASE WHEN generation = claimed_generation THEN %s ELSE %s END,"
+            " pushed_generation = CASE WHEN generation = claimed_generation"
+            " THEN claimed_generation ELSE pushed_generation END,"
+            " next_attempt_at = CASE WHEN generation = claimed_generation"
+            " THEN NULL ELSE %s END,"
+            " attempts = CASE WHEN generation = claimed_generation THEN 0 ELSE attempts END,"
+            " last_error = CASE WHEN generation = claimed_generation THEN '' ELSE last_error END,"
+            " claim_token = '', lease_until = NULL"
+            " WHERE claim_token = %s AND state = %s"
+        ),
+        [State.IDLE, State.PENDING, _when(now), token, State.SENDING],
+    )
 
 
 def _back_off(
@@ -187,29 +225,56 @@ def _back_off(
     now: datetime,
     policy: PushPolicy,
 ) -> datetime | None:
-    latest: datetime | None = None
+    """Rows refused for now wait (never less than ``retry_after``): one ``UPDATE`` per
+    attempt count among them; the latest due time."""
+    by_attempts: dict[int, list[int]] = defaultdict(list)
     for row in rows:
-        due = now + retry_delay(row.attempts + 1, retry_after, policy)
+        by_attempts[row.attempts].append(row.pk)
+    latest: datetime | None = None
+    for attempts, ids in by_attempts.items():
+        due = now + retry_delay(attempts + 1, retry_after, policy)
         latest = due if latest is None or due > latest else latest
-        StockPush.objects.filter(pk=row.pk, claim_token=token, state=State.SENDING).update(
-            state=State.PENDING,
-            claim_token="",
-            lease_until=None,
-            next_attempt_at=due,
-            last_error=error[:2000],
-        )
+        for start in range(0, len(ids), _CHUNK):
+            StockPush.objects.filter(
+                pk__in=ids[start : start + _CHUNK], claim_token=token, state=State.SENDING
+            ).update(
+                state=State.PENDING,
+                claim_token="",
+                lease_until=None,
+                next_attempt_at=due,
+                last_error=error[:2000],
+            )
     return latest
 
 
 # ---------------------------------------------------------------------------------------------
 # Delivery
 
+#: Ids per ``IN`` list (well under every database's limit of parameters).
+_CHUNK = 500
+
+
+@dataclass(slots=True)
+class _Target:
+    """One channel of a delivery: where its levels go, and whether it asked to wait."""
+
+    channel_id: int
+    send: Sender
+    batch_size: int
+    #: Set when the channel answered "later" (429, Retry-After …): (reason, retry after).
+    waiting: tuple[str, float | None] | None = None
+    retry_at: datetime | None = None
+
+    def later(self, due: datetime | None) -> None:
+        if due is not None and (self.retry_at is None or due < self.retry_at):
+            self.retry_at = due
+
 
 @dataclass(slots=True)
 class _Outcome:
-    pushed: list[_ListingView]
-    failed: list[tuple[_ListingView, str]]
-    retry: list[tuple[_Claimed, str]]
+    pushed: list[_ListingView] = field(default_factory=list)
+    failed: list[tuple[_ListingView, str]] = field(default_factory=list)
+    retry: list[tuple[_Claimed, str]] = field(default_factory=list)
 
 
 def _apply_results(
@@ -228,32 +293,56 @@ def _apply_results(
         outcome.retry.append((row, "the channel answered no result for this listing"))
 
 
-def _store_listings(outcome: _Outcome, token: str, claimed: int, now: datetime) -> None:
+def _store_listings(outcome: _Outcome, token: str, rows: Sequence[_Claimed], now: datetime) -> None:
     """Store each listing's new quantity and status: one ``UPDATE`` per distinct outcome
-    (listings of one product on one channel share it), not one per listing."""
-    groups: dict[tuple[int | None, ListingStatus, str, bool], list[int]] = defaultdict(list)
+    (listings of one product on one channel share it), not one per listing. An outcome
+    every claimed listing of some channels shares selects them by the claim's token."""
+    statuses: dict[tuple[str, ListingEvent, int], ListingStatus] = {}
+
+    def status_after(current: str, event: ListingEvent, quantity: int) -> ListingStatus:
+        key = (current, event, quantity if quantity <= 0 else 1)
+        if key not in statuses:
+            statuses[key] = transition(ListingStatus(current), event, quantity)
+        return statuses[key]
+
+    groups: dict[tuple[int | None, ListingStatus, str, bool], list[_ListingView]] = defaultdict(
+        list
+    )
     for listing in outcome.pushed:
-        status = transition(
-            ListingStatus(listing.status), ListingEvent.PUSHED, listing.quantity_pushed or 0
-        )
-        groups[(listing.quantity_pushed, status, "", True)].append(listing.pk)
+        status = status_after(listing.status, ListingEvent.PUSHED, listing.quantity_pushed or 0)
+        groups[(listing.quantity_pushed, status, "", True)].append(listing)
     for listing, reason in outcome.failed:
-        status = transition(ListingStatus(listing.status), ListingEvent.FAILED)
-        groups[(listing.quantity_pushed, status, reason[:2000], False)].append(listing.pk)
-    for (quantity, new_status, reason, pushed), ids in groups.items():
-        values: dict[str, object] = {
-            "status": new_status,
-            "status_reason": reason,
-            "updated_at": now,
-        }
+        status = status_after(listing.status, ListingEvent.FAILED, 0)
+        groups[(listing.quantity_pushed, status, reason[:2000], False)].append(listing)
+    claimed: dict[int, int] = defaultdict(int)
+    for row in rows:
+        claimed[row.listing.channel_id] += 1
+    at = _when(now)
+    for (quantity, new_status, reason, pushed), listings in groups.items():
+        assign = "status = %s, status_reason = %s, updated_at = %s"
+        values: list[object] = [new_status.value, reason, at]
         if pushed:
-            values.update(quantity_pushed=quantity, pushed_at=now)
-        if len(ids) == claimed:
-            # Every claimed listing had this outcome: select them by the claim's token.
-            Listing.objects.filter(push__claim_token=token).update(**values)
+            assign += ", quantity_pushed = %s, pushed_at = %s"
+            values += [quantity, at]
+        channels = sorted({listing.channel_id for listing in listings})
+        if sum(claimed[channel_id] for channel_id in channels) == len(listings):
+            _execute(
+                _sql(
+                    "UPDATE {listing} SET {assign} WHERE id IN (SELECT listing_id"
+                    " FROM {push} WHERE claim_token = %s AND channel_id IN ({0}))",
+                    len(channels),
+                    assign=assign,
+                ),
+                [*values, token, *channels],
+            )
             continue
-        for start in range(0, len(ids), 500):
-            Listing.objects.filter(pk__in=ids[start : start + 500]).update(**values)
+        ids = [listing.pk for listing in listings]
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            _execute(
+                _sql("UPDATE {listing} SET {assign} WHERE id IN ({0})", len(chunk), assign=assign),
+                [*values, *chunk],
+            )
 
 
 def _needs_push(listing: _ListingView, quantity: int) -> bool:
@@ -262,37 +351,30 @@ def _needs_push(listing: _ListingView, quantity: int) -> bool:
         return True
     if listing.quantity_pushed != quantity:
         return True
-    read_after_push = listing.read_at is not None and (
-        listing.pushed_at is None or listing.read_at > listing.pushed_at
-    )
-    return read_after_push and listing.quantity_read != quantity
+    return listing.read_after_push and listing.quantity_read != quantity
 
 
-def _round(
-    channel: Channel,
-    send: Sender,
-    batch_size: int,
+def _push_channel(
+    target: _Target,
+    token: str,
+    to_push: Sequence[tuple[_Claimed, int]],
+    outcome: _Outcome,
+    lease: Callable[[], None],
     clock: Clock,
     policy: PushPolicy,
-) -> tuple[int, int, datetime | None]:
-    """One claim of up to ``CLAIM_SIZE`` rows: (whether more may be due — a full claim, or
-    rows whose generation moved during the push —, levels handed over, retry at)."""
-    token, rows = _claim(channel.pk, clock(), policy)
-    if not rows:
-        return 0, 0, None
-    computed = targets([row.listing for row in rows])
-    to_push: list[tuple[_Claimed, int]] = []
-    for row in rows:
-        explanation = computed.get(row.listing.pk)
-        if explanation is None or row.listing.status == ListingStatus.PAUSED:
-            continue
-        if _needs_push(row.listing, explanation.result):
-            to_push.append((row, explanation.result))
-    outcome = _Outcome([], [], [])
-    retry_at: datetime | None = None
+) -> int:
+    """Hand one channel's share of a claim to it in batches; the number handed over. Once
+    it answers "later", the rest of its share waits as well (its ``Retry-After`` honoured)."""
     handed = 0
-    for start in range(0, len(to_push), batch_size):
-        batch = to_push[start : start + batch_size]
+    for start in range(0, len(to_push), target.batch_size):
+        batch = to_push[start : start + target.batch_size]
+        if target.waiting is not None:
+            reason, retry_after = target.waiting
+            target.later(
+                _back_off(token, [row for row, _ in batch], reason, retry_after, clock(), policy)
+            )
+            continue
+        lease()
         levels = [
             StockLevel(
                 sku=row.listing.sku,
@@ -303,12 +385,14 @@ def _round(
             for row, quantity in batch
         ]
         try:
-            results = send(levels)
+            results = target.send(levels)
         except RetryableError as error:
-            due = _back_off(
-                token, [row for row, _ in batch], str(error), error.retry_after, clock(), policy
+            target.waiting = (str(error), error.retry_after)
+            target.later(
+                _back_off(
+                    token, [row for row, _ in batch], str(error), error.retry_after, clock(), policy
+                )
             )
-            retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
             continue
         except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
             reason = f"{type(error).__name__}: {error}"
@@ -316,21 +400,105 @@ def _round(
             continue
         handed += len(batch)
         _apply_results(batch, results, outcome)
-    if outcome.retry:
-        due = _back_off(
-            token,
-            [row for row, _ in outcome.retry],
-            "; ".join(p for _, p in outcome.retry[:3]),
-            None,
-            clock(),
-            policy,
+    return handed
+
+
+def _round(targets: Mapping[int, _Target], clock: Clock, policy: PushPolicy) -> tuple[int, int]:
+    """One claim of up to ``CLAIM_SIZE`` rows over every channel, one computation of their
+    quantities, each channel's share handed to it, one transaction storing the listings
+    and finishing the claim: (rows claimed, levels handed over)."""
+    claimed_at = clock()
+    token, rows = _claim(sorted(targets), claimed_at, policy)
+    if not rows:
+        return 0, 0
+    renewed = [claimed_at]
+
+    def lease() -> None:
+        now = clock()
+        if now - renewed[0] >= policy.lease / 2:
+            _keep_lease(token, now, policy)
+            renewed[0] = now
+
+    computed = targets_of([row.listing for row in rows])
+    shares: dict[int, list[tuple[_Claimed, int]]] = defaultdict(list)
+    for row in rows:
+        explanation = computed.get(row.listing.pk)
+        if explanation is None or row.listing.status == ListingStatus.PAUSED:
+            continue
+        if _needs_push(row.listing, explanation.result):
+            shares[row.listing.channel_id].append((row, explanation.result))
+    outcome = _Outcome()
+    handed = 0
+    for channel_id, to_push in shares.items():
+        handed += _push_channel(targets[channel_id], token, to_push, outcome, lease, clock, policy)
+    refused: dict[int, list[tuple[_Claimed, str]]] = defaultdict(list)
+    for row, problem in outcome.retry:
+        refused[row.listing.channel_id].append((row, problem))
+    for channel_id, found in refused.items():
+        targets[channel_id].later(
+            _back_off(
+                token,
+                [row for row, _ in found],
+                "; ".join(problem for _, problem in found[:3]),
+                None,
+                clock(),
+                policy,
+            )
         )
-        retry_at = due if retry_at is None or (due is not None and due < retry_at) else retry_at
     now = clock()
     with transaction.atomic():
-        _store_listings(outcome, token, len(rows), now)
-        again = _finish(token, now)
-    return again + (len(rows) >= CLAIM_SIZE), handed, retry_at
+        _store_listings(outcome, token, rows, now)
+        _finish(token, now)
+    return len(rows), handed
+
+
+def deliver_channels(
+    channel_ids: Iterable[int],
+    *,
+    client: httpx.Client | None = None,
+    send: Sender | None = None,
+    clock: Clock = timezone.now,
+    policy: PushPolicy = DEFAULT_POLICY,
+    retry: Retry | None = None,
+) -> int:
+    """Push every due pending listing of these channels; the number of levels handed over.
+
+    All of a change's channels are delivered together: one claim (of up to ``CLAIM_SIZE``
+    rows at a time) and one computation for all of them, then each channel's share goes to
+    its own connector in its batch size, and each channel fails or waits on its own.
+    ``send`` replaces every connector's ``set_stock`` (tests, the benchmark). Retryable
+    refusals are backed off and ``retry`` (the task module's enqueue) is called per
+    channel with its earliest due time; without it the periodic sweep picks them up.
+    """
+    # Connecting never overwrites silently: nothing moves until the merchant decides.
+    channels = list(
+        Channel.objects.filter(pk__in=sorted(set(channel_ids)), is_active=True)
+        .exclude(stock_state__winner=ChannelStock.Winner.UNDECIDED)
+        .filter(stock_state__isnull=False)
+        .order_by("pk")
+    )
+    with ExitStack() as stack:
+        targets: dict[int, _Target] = {}
+        for channel in channels:
+            spec = spec_of(channel)
+            if spec is None:
+                continue
+            batch_size = max(spec.stock_batch_size, 1)
+            if send is not None:
+                targets[channel.pk] = _Target(channel.pk, send, batch_size)
+                continue
+            try:
+                connector = stack.enter_context(connected(channel, client))
+            except (ConnectorError, UnknownConnector, SecretUnreadable) as error:
+                logger.warning("channel %s cannot be reached to push stock: %s", channel.pk, error)
+                continue
+            if not isinstance(connector, SetStock):
+                logger.info("channel %s cannot set stock; pushes stay pending", channel.pk)
+                continue
+            targets[channel.pk] = _Target(channel.pk, connector.set_stock, batch_size)
+        if not targets:
+            return 0
+        return _deliver(targets, clock, policy, retry)
 
 
 def deliver_channel(
@@ -342,53 +510,29 @@ def deliver_channel(
     policy: PushPolicy = DEFAULT_POLICY,
     retry: Retry | None = None,
 ) -> int:
-    """Push every due pending listing of one channel; the number of levels handed over.
-
-    ``send`` replaces the connector's ``set_stock`` (the benchmark's counting sender).
-    Retryable refusals are backed off and ``retry`` (the task module's enqueue) is called
-    with the earliest due time; without it the periodic sweep picks them up.
-    """
-    # Connecting never overwrites silently: nothing moves until the merchant decides.
-    channel = (
-        Channel.objects.filter(pk=channel_id, is_active=True)
-        .exclude(stock_state__winner=ChannelStock.Winner.UNDECIDED)
-        .filter(stock_state__isnull=False)
-        .first()
+    """:func:`deliver_channels` of one channel."""
+    return deliver_channels(
+        [channel_id], client=client, send=send, clock=clock, policy=policy, retry=retry
     )
-    if channel is None:
-        return 0
-    spec = spec_of(channel)
-    if spec is None:
-        return 0
-    batch_size = max(spec.stock_batch_size, 1)
-    if send is not None:
-        return _deliver(channel, send, batch_size, clock, policy, retry)
-    with connected(channel, client) as connector:
-        if not isinstance(connector, SetStock):
-            logger.info("channel %s cannot set stock; pushes stay pending", channel_id)
-            return 0
-        return _deliver(channel, connector.set_stock, batch_size, clock, policy, retry)
 
 
 def _deliver(
-    channel: Channel,
-    send: Sender,
-    batch_size: int,
-    clock: Clock,
-    policy: PushPolicy,
-    retry: Retry | None,
+    targets: Mapping[int, _Target], clock: Clock, policy: PushPolicy, retry: Retry | None
 ) -> int:
+    """Claim rounds until a claim finds nothing due (rows whose generation moved during
+    their push are due again at once); channels still busy after ``MAX_ROUNDS`` get a fresh
+    job now."""
     handed = 0
-    earliest: datetime | None = None
     for _ in range(MAX_ROUNDS):
-        more, count, retry_at = _round(channel, send, batch_size, clock, policy)
+        claimed, count = _round(targets, clock, policy)
         handed += count
-        if retry_at is not None and (earliest is None or retry_at < earliest):
-            earliest = retry_at
-        if not more:
+        if not claimed:
             break
     else:
-        earliest = clock()
-    if earliest is not None and retry is not None:
-        retry(channel.pk, earliest)
+        for target in targets.values():
+            target.later(clock())
+    if retry is not None:
+        for target in targets.values():
+            if target.retry_at is not None:
+                retry(target.channel_id, target.retry_at)
     return handed

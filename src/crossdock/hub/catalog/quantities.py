@@ -9,9 +9,10 @@ are never pushed (unlinked, or fed only by marketplace fulfilment) get ``None``.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Protocol
+
+from django.db.models import QuerySet
 
 from crossdock.core.stock import ALL_AVAILABLE, Explanation, Rule, explain, explode, kit_available
 from crossdock.hub.catalog.models import (
@@ -25,28 +26,43 @@ from crossdock.hub.catalog.models import (
 Recipes = dict[int, dict[int, int]]
 
 
-def channel_sources(
-    account_id: int, channel_ids: Iterable[int]
-) -> dict[int, list[InventorySource]]:
-    """Each channel's sources in order (its own list, else the account's pushed sources)."""
+def _default_sources(account_id: int) -> QuerySet[InventorySource]:
+    """What feeds a channel with no sources of its own: the account's active warehouses and
+    3PLs (never marketplace fulfilment, which the hub reads and does not push)."""
+    return (
+        InventorySource.objects.filter(account_id=account_id, is_active=True)
+        .exclude(kind=InventorySource.Kind.MARKETPLACE)
+        .order_by("id")
+    )
+
+
+def pushed_sources(account_id: int, channel_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The one rule for which sources' stock a channel shows and reserves from: the ids of its
+    own active sources in order, without marketplace fulfilment (read, never pushed); a
+    channel with no active source of its own is fed by the account's warehouses and 3PLs.
+
+    The quantities pushed (:func:`targets`), reservations and shortages
+    (``services``) and the connect-time count (``listings``) all read it here. Two
+    statements, rows read as tuples.
+    """
     wanted = set(channel_ids)
-    found: dict[int, list[InventorySource]] = defaultdict(list)
-    for link in (
+    if not wanted:
+        return {}
+    found: dict[int, list[int]] = {}
+    for channel_id, source_id, kind in (
         ChannelSource.objects.filter(channel_id__in=wanted, source__is_active=True)
-        .select_related("source")
         .order_by("channel_id", "position", "id")
+        .values_list("channel_id", "source_id", "source__kind")
     ):
-        found[link.channel_id].append(link.source)
+        ids = found.setdefault(channel_id, [])
+        if kind != InventorySource.Kind.MARKETPLACE:
+            ids.append(source_id)
     missing = wanted - set(found)
     if missing:
-        default = list(
-            InventorySource.objects.filter(account_id=account_id, is_active=True)
-            .exclude(kind=InventorySource.Kind.MARKETPLACE)
-            .order_by("id")
-        )
+        default = list(_default_sources(account_id).values_list("pk", flat=True))
         for channel_id in missing:
-            found[channel_id] = default
-    return dict(found)
+            found[channel_id] = list(default)
+    return found
 
 
 def load_recipes(product_ids: Iterable[int]) -> Recipes:
@@ -112,11 +128,7 @@ def targets(listings: Sequence[ListingKey]) -> dict[int, Explanation | None]:
         return {}
     account_id = listings[0].account_id
     channel_ids = {listing.channel_id for listing in listings}
-    sources = channel_sources(account_id, channel_ids)
-    pushed = {
-        channel_id: [source.pk for source in found if source.is_pushed]
-        for channel_id, found in sources.items()
-    }
+    pushed = pushed_sources(account_id, channel_ids)
     product_ids = {listing.product_id for listing in listings if listing.product_id is not None}
     recipes = load_recipes(product_ids)
     leaves = {product_id: leaves_of(recipes, product_id) for product_id in product_ids}
@@ -143,6 +155,9 @@ def targets(listings: Sequence[ListingKey]) -> dict[int, Explanation | None]:
             totals[key] = (on_hand, reserved)
         return totals[key]
 
+    # Listings of one product on one channel share their computation (explanations are
+    # immutable): a change over 10,000 listings computes each distinct one once.
+    simple: dict[tuple[int, int, Rule], Explanation] = {}
     answers: dict[int, Explanation | None] = {}
     for listing in listings:
         product_id = listing.product_id
@@ -152,8 +167,12 @@ def targets(listings: Sequence[ListingKey]) -> dict[int, Explanation | None]:
         rule = by_listing.get(listing.pk) or by_channel.get(listing.channel_id) or ALL_AVAILABLE
         parts = leaves[product_id]
         if parts == {product_id: 1}:
-            on_hand, reserved = total(product_id, listing.channel_id)
-            answers[listing.pk] = explain(on_hand, reserved, rule)
+            key = (product_id, listing.channel_id, rule)
+            found = simple.get(key)
+            if found is None:
+                on_hand, reserved = total(product_id, listing.channel_id)
+                found = simple[key] = explain(on_hand, reserved, rule)
+            answers[listing.pk] = found
             continue
         sums = {part: total(part, listing.channel_id) for part in parts}
         available = kit_available(parts, {part: oh - rs for part, (oh, rs) in sums.items()})

@@ -16,6 +16,7 @@ from crossdock.hub.catalog.models import (
     DriftRecord,
     InventorySource,
     Listing,
+    OrderShortage,
     Product,
     StockLevel,
     StockMovement,
@@ -59,6 +60,16 @@ def levels(account: Account, product_id: int) -> QuerySet[StockLevel]:
         StockLevel.objects.filter(account=account, product_id=product_id)
         .select_related("source")
         .order_by("source__name")
+    )
+
+
+def shortages(account: Account, product_id: int) -> list[OrderShortage]:
+    """The orders short of a product (units they want but hold none of), oldest order
+    first: the order in which stock that arrives or is freed goes to them."""
+    return list(
+        OrderShortage.objects.filter(account=account, product_id=product_id)
+        .select_related("channel")
+        .order_by("order_id")
     )
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
@@ -45,7 +45,7 @@ from crossdock.hub.catalog.models import (
     StockMovement,
     StockRule,
 )
-from crossdock.hub.catalog.quantities import channel_sources, load_recipes
+from crossdock.hub.catalog.quantities import load_recipes, pushed_sources
 from crossdock.hub.catalog.tasks import mark_channel_changed, mark_products_changed
 from crossdock.hub.channels.models import Channel
 
@@ -443,40 +443,70 @@ def moved(
     """
     with transaction.atomic():
         rising = {m.product_id for m in moves if m.on_hand > 0 or m.set_on_hand is not None}
-        shortages = (
-            list(
-                OrderShortage.objects.select_for_update()
-                .filter(account_id=account_id, product_id__in=rising)
-                .order_by("order_id", "product_id")
-            )
-            if rising
-            else []
-        )
-        order_ids = sorted({row.order_id for row in shortages})
-        held = (
-            list(
-                OrderReservation.objects.select_for_update()
-                .filter(order_id__in=order_ids)
-                .order_by("order_id", "product_id", "source_id")
-            )
-            if order_ids
-            else []
-        )
-        sources = {
-            channel_id: [source.pk for source in found if source.is_pushed]
-            for channel_id, found in channel_sources(
-                account_id, {row.channel_id for row in shortages}
-            ).items()
-        }
-        keys = [(move.product_id, move.source_id) for move in moves]
-        keys += [(row.product_id, s) for row in shortages for s in sources.get(row.channel_id, [])]
+        waiting = _short_of(account_id, rising)
+        keys = [(move.product_id, move.source_id) for move in moves] + waiting.keys()
         levels = lock_levels(account_id, keys)
         if check is not None:
             check(levels)
         created = apply_moves(account_id, levels, moves, actor)
-        if shortages:
-            _fill_shortages(account_id, levels, shortages, held, sources, actor)
+        waiting.fill(account_id, levels, actor)
     return created
+
+
+@dataclass(slots=True)
+class _Waiting:
+    """Orders short of some products, locked with their reservations, and the sources each
+    may reserve on: what stock that arrives or is freed is offered to, oldest order first."""
+
+    shortages: list[OrderShortage]
+    held: list[OrderReservation]
+    sources: dict[int, list[int]]
+
+    def keys(self) -> list[tuple[int, int]]:
+        """The levels filling them may reserve on (lock them with the change's own)."""
+        return [
+            (row.product_id, source_id)
+            for row in self.shortages
+            for source_id in self.sources.get(row.channel_id, [])
+        ]
+
+    def fill(self, account_id: int, levels: Levels, actor: Actor) -> None:
+        """Reserve for each short order in turn what the locked ``levels`` now allow."""
+        if self.shortages:
+            _fill_shortages(account_id, levels, self.shortages, self.held, self.sources, actor)
+
+
+def _short_of(
+    account_id: int,
+    product_ids: Collection[int],
+    *,
+    besides: int | None = None,
+    skip_locked: bool = False,
+) -> _Waiting:
+    """The orders (but ``besides``) short of ``product_ids``, their shortages and then their
+    reservations locked, as every order hook locks them (before any level).
+
+    ``skip_locked`` is for a change that already holds its own order's rows (a release):
+    an order whose shortage another transaction holds is left to it, since that one locks
+    the levels after this change and so sees the stock it frees.
+    """
+    if not product_ids:
+        return _Waiting([], [], {})
+    rows = OrderShortage.objects.select_for_update(skip_locked=skip_locked).filter(
+        account_id=account_id, product_id__in=product_ids
+    )
+    if besides is not None:
+        rows = rows.exclude(order_id=besides)
+    shortages = list(rows.order_by("order_id", "product_id"))
+    if not shortages:
+        return _Waiting([], [], {})
+    held = list(
+        OrderReservation.objects.select_for_update()
+        .filter(order_id__in=sorted({row.order_id for row in shortages}))
+        .order_by("order_id", "product_id", "source_id")
+    )
+    sources = pushed_sources(account_id, {row.channel_id for row in shortages})
+    return _Waiting(shortages, held, sources)
 
 
 def _fill_shortages(
@@ -494,7 +524,9 @@ def _fill_shortages(
     for order_id, rows in sorted(by_order.items()):
         ref = _OrderRef(order_id, account_id, rows[0].order_number)
         need = {row.product_id: row.quantity for row in rows}
-        plan = _plan_reservations(ref, need, sources.get(rows[0].channel_id, []), levels)
+        plan = _plan_reservations(
+            ref, need, sources.get(rows[0].channel_id, []), levels, note=" (was short)"
+        )
         if not plan.moves:
             continue
         apply_moves(account_id, levels, plan.moves, actor)
@@ -727,8 +759,7 @@ def _store_shortages(
 
 
 def _candidate_sources(order: OrderLike) -> list[int]:
-    found = channel_sources(order.account_id, [order.channel_id]).get(order.channel_id, [])
-    return [source.pk for source in found if source.is_pushed]
+    return pushed_sources(order.account_id, [order.channel_id])[order.channel_id]
 
 
 @dataclass(frozen=True, slots=True)
@@ -751,10 +782,16 @@ class _Plan:
 
 
 def _plan_reservations(
-    order: _OrderRef, need: Mapping[int, int], sources: Sequence[int], levels: Levels
+    order: _OrderRef,
+    need: Mapping[int, int],
+    sources: Sequence[int],
+    levels: Levels,
+    *,
+    note: str = "",
 ) -> _Plan:
     """Reserve ``need`` on the first source that can fulfil all of it, else per product on
-    the first that can, else what each source has, in order (the rest stays unreserved)."""
+    the first that can, else what each source has, in order (the rest stays unreserved).
+    ``note`` follows the order's number in the ledger's reason."""
     plan = _Plan()
     room = {key: level.available for key, level in levels.items()}
 
@@ -769,7 +806,7 @@ def _plan_reservations(
                 source_id,
                 MovementKind.RESERVATION,
                 reserved=quantity,
-                reason=f"Order {order.number}",
+                reason=f"Order {order.number}{note}",
                 order_id=order.pk,
                 order_number=order.number,
             )
@@ -845,9 +882,11 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
             _store_shortages(order, short_rows, {})
             return
         sources = _candidate_sources(order) if need else []
+        # What this change frees goes to the orders short of it, in this transaction.
+        waiting = _short_of(order.account_id, set(release), besides=order.pk, skip_locked=True)
         keys = [(row.product_id, row.source_id) for row in held_rows]
         keys += [(p, s) for p in need for s in sources]
-        levels = lock_levels(order.account_id, keys)
+        levels = lock_levels(order.account_id, keys + waiting.keys())
         totals = {(row.product_id, row.source_id): row.quantity for row in held_rows}
         moves: list[Move] = []
         # Release from the last reserved rows first.
@@ -883,6 +922,7 @@ def sync_order_stock(order: OrderLike, actor: Actor) -> None:
             short_rows,
             {p: q - reserved[p] for p, q in wanted.items() if q > reserved[p]},
         )
+        waiting.fill(order.account_id, levels, actor)
 
 
 def _release_reason(order: OrderLike) -> str:
@@ -1009,7 +1049,19 @@ def cancel_order_stock(order: OrderLike, actor: Actor, *, return_stock: bool) ->
         held_rows = _held(order.pk)
         if not held_rows:
             return
-        levels = lock_levels(order.account_id, [(r.product_id, r.source_id) for r in held_rows])
+        # Returned stock goes to the orders short of it (written-off stock frees nothing).
+        waiting = (
+            _short_of(
+                order.account_id,
+                {row.product_id for row in held_rows},
+                besides=order.pk,
+                skip_locked=True,
+            )
+            if return_stock
+            else _Waiting([], [], {})
+        )
+        keys = [(row.product_id, row.source_id) for row in held_rows]
+        levels = lock_levels(order.account_id, keys + waiting.keys())
         moves = [
             Move(
                 row.product_id,
@@ -1036,6 +1088,7 @@ def cancel_order_stock(order: OrderLike, actor: Actor, *, return_stock: bool) ->
         ]
         apply_moves(order.account_id, levels, moves, actor)
         OrderReservation.objects.filter(pk__in=[row.pk for row in held_rows]).delete()
+        waiting.fill(order.account_id, levels, actor)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,8 +3,9 @@
 Every service that changes what a listing should show calls :func:`mark_products_changed`
 (or :func:`mark_listings_changed`) inside its transaction: the listings' push rows get a new
 generation and turn ``pending``, and once the transaction commits one ``push_stock`` job
-per channel is enqueued. Many changes in a short time touch the same rows, so they become
-one push of the latest value (see ``propagation.py`` for the claim and the fenced finish).
+delivers all the channels it touched together (one claim and one computation for all).
+Many changes in a short time touch the same rows, so they become one push of the latest
+value (see ``propagation.py`` for the claim and the fenced finish).
 The periodic sweep re-enqueues channels whose pending rows lost their job.
 """
 
@@ -20,15 +21,16 @@ from django.utils import timezone
 from django_tasks import task
 
 from crossdock.hub.catalog.models import KitComponent, StockPush
-from crossdock.hub.catalog.propagation import deliver_channel
+from crossdock.hub.catalog.propagation import deliver_channels
 
 State = StockPush.State
 
 
 @task(queue_name="stock")
-def push_stock(channel_id: int) -> int:
-    """Push every due pending listing of one channel; returns how many were handed over."""
-    return deliver_channel(channel_id, retry=_retry_at)
+def push_stock(*channel_ids: int) -> int:
+    """Push every due pending listing of these channels (a change's, together; a retry's or
+    the sweep's, one); returns how many were handed over."""
+    return deliver_channels(channel_ids, retry=_retry_at)
 
 
 def _retry_at(channel_id: int, due: datetime) -> None:
@@ -36,12 +38,13 @@ def _retry_at(channel_id: int, due: datetime) -> None:
 
 
 def _enqueue_on_commit(channel_ids: Iterable[int]) -> None:
-    for channel_id in sorted(set(channel_ids)):
-        transaction.on_commit(partial(_enqueue_push, channel_id))
+    wanted = sorted(set(channel_ids))
+    if wanted:
+        transaction.on_commit(partial(_enqueue_push, wanted))
 
 
-def _enqueue_push(channel_id: int) -> None:
-    push_stock.enqueue(channel_id)
+def _enqueue_push(channel_ids: list[int]) -> None:
+    push_stock.enqueue(*channel_ids)
 
 
 def kits_containing(product_ids: Iterable[int]) -> set[int]:

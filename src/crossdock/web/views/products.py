@@ -107,6 +107,7 @@ def _product_page(
         "reserved": sum(level.reserved for level in levels),
         "available": queries.available(account, [product.pk])[product.pk],
         "movements": queries.movements(account, product.pk, limit=MOVEMENTS_SHOWN),
+        "shortages": queries.shortages(account, product.pk),
         "listings": [(listing, computed.get(listing.pk)) for listing in listings],
         "components": list(product.components.select_related("component")),
         "used_in": list(product.used_in.select_related("kit")),
