@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import signal
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -61,7 +62,7 @@ def test_worker_freezes_the_loaded_code_before_it_runs_jobs(
         seen["thresholds"] = gc.get_threshold()
 
     monkeypatch.setattr(server, "run_worker", run_worker)
-    monkeypatch.setattr(server.signal, "signal", lambda *args: None)
+    monkeypatch.setattr(signal, "signal", lambda *args: None)
     # when `crossdock worker` starts on one queue
     server.worker(interval=1.0, queue=["default"])
     # then the code it loaded was frozen before the first job
