@@ -40,7 +40,7 @@ from django.utils import timezone
 
 from crossdock.core.actors import Actor
 from crossdock.core.digests import digest_matches, is_current, order_digest
-from crossdock.core.dto import LineData, OrderData
+from crossdock.core.dto import LineData, LineOption, OrderData
 from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
@@ -403,8 +403,18 @@ def _insert_orders(
             row["payload_digest"] = order_digest(data)
         order_rows.append(tuple(map(row.__getitem__, columns)))
     keys = [data.external_id or data.number for data, _ in items]
-    empty_options = ops.adapt_json_value([], None)
     no_data = ops.adapt_json_value({}, None)
+    # Lines of a batch mostly share a few sets of options: each set is written once.
+    written: dict[tuple[LineOption, ...], Any] = {}
+
+    def options_json(options: tuple[LineOption, ...]) -> Any:
+        value = written.get(options)
+        if value is None:
+            value = written[options] = ops.adapt_json_value(
+                [{"name": option.name, "value": option.value} for option in options], None
+            )
+        return value
+
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_sql(Order, columns), order_rows)
         ids: dict[str, int] = {}
@@ -428,12 +438,7 @@ def _insert_orders(
                 *weight_columns(line.weight),
                 # Only http(s) pictures are stored, whatever the channel sent.
                 clean_image_url(line.image_url),
-                ops.adapt_json_value(
-                    [{"name": option.name, "value": option.value} for option in line.options],
-                    None,
-                )
-                if line.options
-                else empty_options,
+                options_json(line.options),
                 line.location,
                 line.upc,
                 0,
