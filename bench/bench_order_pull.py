@@ -18,10 +18,10 @@ from django.test.utils import setup_test_environment
 
 from crossdock.connectors.http import build_client
 from crossdock.connectors.sandbox.mapping import parse_order
+from crossdock.core.digests import order_digest
 from crossdock.hub.accounts.services import create_account
 from crossdock.hub.channels.services import add_channel
 from crossdock.hub.orders.pull import pull_orders
-from crossdock.hub.orders.upsert import order_digest
 from crossdock.sandbox.services import create_shop, generate_orders
 
 ORDERS = 500

@@ -86,7 +86,7 @@ from crossdock.hub.catalog.services import rebuild_levels
 from crossdock.hub.channels.connections import connected
 from crossdock.hub.channels.models import Channel, SyncRun
 from crossdock.hub.orders.models import Order
-from crossdock.hub.orders.upsert import order_digest
+from crossdock.core.digests import order_digest
 channel = Channel.objects.get(kind="sandbox")
 served = {}
 with connected(channel) as connector:

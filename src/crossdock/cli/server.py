@@ -17,6 +17,7 @@ from django.db.migrations.executor import MigrationExecutor
 from crossdock.cli.output import JsonOption, console, emit_json, fail
 from crossdock.config import sqlite_file
 from crossdock.core.display import plural
+from crossdock.platform.startup import settle_after_start_up
 from crossdock.worker import WorkerThread, lane_threads, run_worker
 
 DEFAULT_HOST = os.environ.get("CROSSDOCK_HOST", "127.0.0.1")
@@ -119,6 +120,12 @@ def serve(
     from crossdock.demo import demo_login, desk_demo_login
     from crossdock.wsgi import application
 
+    def _after_fork(web_worker: Any) -> None:
+        # Each web process freezes what its own start-up added to the parent's (frozen) heap.
+        settle_after_start_up()
+        if with_worker:
+            _start_worker(web_worker)
+
     def _start_worker(web_worker: Any) -> None:
         # After the fork: a database handle (SQLite above all) must never cross a fork, so
         # each web process starts its own worker threads (one per lane) on its own connections.
@@ -145,9 +152,9 @@ def serve(
                 "access_log_format": GUNICORN_ACCESS_LOG_FORMAT,
                 "errorlog": "-",
                 "loglevel": "warning",
+                "post_worker_init": _after_fork,
             }
             if with_worker:
-                options["post_worker_init"] = _start_worker
                 options["worker_exit"] = _stop_worker
             for key, value in options.items():
                 self.cfg.set(key, value)
@@ -178,6 +185,8 @@ def serve(
         )
     # Forked web workers must not inherit the parent's database connections.
     connections.close_all()
+    # The application is loaded: frozen before the fork, it is shared by every web process.
+    settle_after_start_up()
     _Server().run()
 
 
@@ -203,6 +212,7 @@ def worker(
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
     console.print(f"Crossdock worker running (pid {os.getpid()}); Ctrl+C stops it.")
+    settle_after_start_up()
     if queue:
         run_worker(stop, interval=interval, queues=queue)
         return

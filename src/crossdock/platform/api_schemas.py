@@ -63,14 +63,19 @@ class DictSchema(Schema):
 class InSchema(DictSchema):
     """A request body (or a part of one): a JSON object whose texts are storable."""
 
-    @model_validator(mode="before")
+    @model_validator(mode="wrap")
     @classmethod
-    def _an_object(cls, value: Any) -> Any:
-        # The wrap validator above runs first; what is not a dict arrives in a getter.
-        given = value._obj if isinstance(value, DjangoGetter) else value
-        if not isinstance(given, Mapping | Schema):
+    def _run_root_validator(
+        cls, values: Any, handler: ModelWrapValidatorHandler[Any], info: ValidationInfo
+    ) -> Any:
+        # Replaces DictSchema's (one Python call a part, not two: a bulk call validates
+        # 5,500 of them): a dict as it is, any other object refused unless it is a mapping
+        # or a schema, read through ninja's getter.
+        if isinstance(values, dict | cls):
+            return handler(values)
+        if not isinstance(values, Mapping | Schema):
             raise PydanticCustomError("object_type", NOT_AN_OBJECT)
-        return value
+        return handler(DjangoGetter(values, cls, info.context))
 
     @field_validator("*", mode="after")
     @classmethod

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -15,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 
 from crossdock.connectors.base import OrderBatch, PulledOrder
 from crossdock.core.actors import Actor, ActorKind
-from crossdock.core.dto import Discount, LineData, LineOption, Refund, RefundLine
-from crossdock.core.weights import Weight, WeightUnit
+from crossdock.core.digests import legacy_order_digest, order_digest
+from crossdock.core.dto import LineData, Refund
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
@@ -27,7 +25,6 @@ from crossdock.hub.orders.upsert import (
     NewOrder,
     UpsertOutcome,
     create_channel_orders,
-    order_digest,
     upsert_channel_order,
 )
 from tests.fixtures.shipstation import order_data
@@ -69,44 +66,6 @@ def _stored(order: Order) -> dict[str, object]:
             for actor, kind, message in order.events.values_list("actor", "kind", "message")
         ],
     }
-
-
-def test_the_digest_is_the_one_every_stored_order_carries() -> None:
-    # given an order payload with nested dataclasses, a weight and extra values
-    data = replace(order_data("P-1"), extra={"note": "gift wrap"})
-    # when digested
-    digest = order_digest(data)
-    # then it is the digest the asdict-based canonical form gave (stored orders compare to it)
-    assert digest == "9056cda460b7cab26f6064cd25814abf96f9b12ebf90b3b9b966bea727798235"
-
-
-def test_the_digest_is_the_canonical_form_of_asdict_for_every_kind_of_field() -> None:
-    # given a payload with every kind of value: nested dataclasses, tuples, decimals,
-    # datetimes, a weight, options, a discount, extra values, refunds and a cancellation
-    line = LineData(
-        sku="MUG",
-        name="Mug “Fika” & <saucer>",
-        quantity=2,
-        unit_price=Decimal("12.50"),
-        weight=Weight(Decimal("0.4500"), WeightUnit.KILOGRAM),
-        options=(LineOption("Colour", "Röd"),),
-        external_id="L-1",
-    )
-    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
-    data = replace(
-        order_data("P-2"),
-        lines=(line, replace(line, sku="CUP", external_id="L-2")),
-        discounts=(Discount("WINTER5", "Winter", Decimal("5.00")),),
-        extra={"note": "gift wrap", "ünï": "ß"},
-        refunds=(Refund("R-1", Decimal("3.10"), "dent", moment, (RefundLine("L-1", "MUG", 1),)),),
-        cancelled_at=moment,
-        cancel_reason="buyer asked",
-    )
-    # when digested
-    digest = order_digest(data)
-    # then it is the SHA-256 of asdict's form dumped with sorted keys and str for the rest
-    canonical = json.dumps(asdict(data), sort_keys=True, default=str, ensure_ascii=False)
-    assert digest == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def test_a_batch_stores_each_order_as_the_single_path_would(account: Account) -> None:
@@ -194,16 +153,25 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
     )
 
 
+def _pulled_page(prefix: str, count: int) -> OrderBatch:
+    """A pulled page of ``count`` orders numbered ``<prefix>-0``… (external ids ``ext-…``)."""
+    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
+    return OrderBatch(
+        tuple(
+            PulledOrder(
+                f"ext-{prefix}-{n}",
+                moment,
+                order_data(f"{prefix}-{n}", external_id=f"ext-{prefix}-{n}"),
+            )
+            for n in range(count)
+        )
+    )
+
+
 def test_an_unchanged_page_is_skipped_by_digest_with_one_query(account: Account) -> None:
     # given a page of three orders already stored as pulled
     channel = _channel(account)
-    moment = datetime(2026, 11, 21, 8, 30, tzinfo=UTC)
-    page = OrderBatch(
-        tuple(
-            PulledOrder(f"ext-U-{n}", moment, order_data(f"U-{n}", external_id=f"ext-U-{n}"))
-            for n in range(3)
-        )
-    )
+    page = _pulled_page("U", 3)
     store_batch(channel, page, Tally(), ACTOR)
     stored = sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at"))
     events = OrderEvent.objects.count()
@@ -216,6 +184,56 @@ def test_an_unchanged_page_is_skipped_by_digest_with_one_query(account: Account)
     assert (tally.fetched, tally.unchanged, tally.created, tally.updated) == (3, 3, 0, 0)
     assert sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at")) == stored
     assert OrderEvent.objects.count() == events
+
+
+def test_an_order_stored_with_a_form_1_digest_is_unchanged_and_keeps_a_form_2_one(
+    account: Account,
+) -> None:
+    # given a page of two orders stored before form 2 (their digests in form 1)
+    channel = _channel(account)
+    page = _pulled_page("L", 2)
+    store_batch(channel, page, Tally(), ACTOR)
+    for pulled in page.orders:
+        assert pulled.data is not None
+        Order.objects.filter(external_id=pulled.external_id).update(
+            payload_digest=legacy_order_digest(pulled.data)
+        )
+    stored = sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at"))
+    events = OrderEvent.objects.count()
+    # when the same page is read again, then once more
+    tally = Tally()
+    store_batch(channel, page, tally, ACTOR)
+    with CaptureQueriesContext(connection) as captured:
+        store_batch(channel, page, Tally(), ACTOR)
+    # then both read as unchanged, nothing moved, and each now keeps its form-2 digest,
+    # so the next read is the one query of an unchanged page
+    assert (tally.unchanged, tally.created, tally.updated) == (2, 0, 0)
+    assert sorted(Order.objects.filter(channel=channel).values_list("id", "modified_at")) == stored
+    assert OrderEvent.objects.count() == events
+    assert dict(Order.objects.values_list("external_id", "payload_digest")) == {
+        pulled.external_id: order_digest(pulled.data)
+        for pulled in page.orders
+        if pulled.data is not None
+    }
+    assert len(captured.captured_queries) == 1
+
+
+def test_the_single_path_reads_a_form_1_digest_as_unchanged_and_keeps_a_form_2_one(
+    account: Account,
+) -> None:
+    # given an order stored before form 2
+    channel = _channel(account)
+    data = order_data("L-9")
+    order, _ = upsert_channel_order(channel, data, ACTOR)
+    Order.objects.filter(pk=order.pk).update(payload_digest=legacy_order_digest(data))
+    modified = Order.objects.get(pk=order.pk).modified_at
+    # when the same payload is upserted again
+    again, outcome = upsert_channel_order(channel, data, ACTOR)
+    # then it is unchanged, not moved, and keeps the form-2 digest
+    stored = Order.objects.get(pk=order.pk)
+    assert outcome == UpsertOutcome.UNCHANGED
+    assert (stored.modified_at, stored.payload_digest) == (modified, order_digest(data))
+    assert again.payload_digest == order_digest(data)
 
 
 def test_a_batched_order_with_refunds_a_cancellation_and_odd_pictures_is_stored_as_one_would_be(

@@ -30,6 +30,7 @@ from django.utils import timezone
 from crossdock.connectors.base import ConnectorError, FetchOrder, OrderBatch, PullOrders
 from crossdock.connectors.registry import UnknownConnector
 from crossdock.core.actors import Actor, ActorKind
+from crossdock.core.digests import digest_matches, is_current, order_digest
 from crossdock.core.display import plural
 from crossdock.hub.channels.connections import connected, spec_of
 from crossdock.hub.channels.models import Channel, SyncRun
@@ -38,7 +39,6 @@ from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.upsert import (
     UpsertOutcome,
     create_channel_orders,
-    order_digest,
     upsert_channel_order,
 )
 from crossdock.platform.secrets import SecretUnreadable
@@ -142,8 +142,14 @@ def store_batch(channel: Channel, batch: OrderBatch, tally: Tally, actor: Actor)
             tally.created += 1
             created.pop(pulled.data.external_id or pulled.data.number)
             continue
-        if stored.get(pulled.external_id) == order_digest(pulled.data):
+        digest = stored.get(pulled.external_id)
+        if digest is not None and digest_matches(digest, pulled.data):
             tally.unchanged += 1
+            if not is_current(digest):
+                # Stored before the digest's current form: kept in the new one, once.
+                Order.objects.filter(channel=channel, external_id=pulled.external_id).update(
+                    payload_digest=order_digest(pulled.data)
+                )
             continue
         try:
             _, outcome = upsert_channel_order(channel, pulled.data, actor)

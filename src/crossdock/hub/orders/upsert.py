@@ -28,10 +28,8 @@ takes.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any
@@ -41,7 +39,8 @@ from django.db.models import Field, Model, Q
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
-from crossdock.core.dto import LineData, OrderData
+from crossdock.core.digests import digest_matches, is_current, order_digest
+from crossdock.core.dto import LineData, LineOption, OrderData
 from crossdock.core.image_urls import clean_image_url
 from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus
@@ -75,47 +74,6 @@ class UpsertOutcome(StrEnum):
     UPDATED = "updated"
     UNCHANGED = "unchanged"
     CANCELLED = "cancelled"
-
-
-def _as_json(value: Any) -> Any:
-    """JSON's fallback for the canonical form: a dataclass as its fields, the rest as text.
-
-    The digest of every stored order was taken over ``dataclasses.asdict``'s output dumped
-    with ``default=str``: this must give the same JSON (dataclasses as objects, tuples as
-    arrays, decimals and datetimes as their text), or every stored order would read as
-    changed once. Letting the C encoder walk the payload and call back only for dataclasses
-    and leaves it cannot write is several times faster than building the dicts first.
-    """
-    kind = type(value)
-    names = _FIELD_NAMES.get(kind)
-    if names is None:
-        if kind in _LEAVES or not is_dataclass(value) or isinstance(value, type):
-            _LEAVES.add(kind)
-            return str(value)
-        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(value))
-    return {name: getattr(value, name) for name in names}
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-#: Types JSON cannot write that are no dataclass (decimals, datetimes): written as text.
-_LEAVES: set[type] = set()
-_CANONICAL = json.JSONEncoder(sort_keys=True, default=_as_json, ensure_ascii=False)
-
-
-#: Order fields added after orders were first stored, with their empty values. Left out of
-#: the canonical form while empty, so an order stored before they existed keeps its digest
-#: (and is not rewritten on its next pull) until the channel reports one of them.
-_ADDED_LATER: dict[str, Any] = {"refunds": (), "cancelled_at": None, "cancel_reason": ""}
-
-
-def order_digest(data: OrderData) -> str:
-    """SHA-256 of the order's content in a canonical form (key order and types fixed)."""
-    plain = _as_json(data)
-    for name, empty in _ADDED_LATER.items():
-        if plain.get(name) == empty:
-            del plain[name]
-    canonical = _CANONICAL.encode(plain)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 #: Order columns the channel does not own after creation: the key, and what the merchant
@@ -445,8 +403,18 @@ def _insert_orders(
             row["payload_digest"] = order_digest(data)
         order_rows.append(tuple(map(row.__getitem__, columns)))
     keys = [data.external_id or data.number for data, _ in items]
-    empty_options = ops.adapt_json_value([], None)
     no_data = ops.adapt_json_value({}, None)
+    # Lines of a batch mostly share a few sets of options: each set is written once.
+    written: dict[tuple[LineOption, ...], Any] = {}
+
+    def options_json(options: tuple[LineOption, ...]) -> Any:
+        value = written.get(options)
+        if value is None:
+            value = written[options] = ops.adapt_json_value(
+                [{"name": option.name, "value": option.value} for option in options], None
+            )
+        return value
+
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.executemany(_insert_sql(Order, columns), order_rows)
         ids: dict[str, int] = {}
@@ -470,12 +438,7 @@ def _insert_orders(
                 *weight_columns(line.weight),
                 # Only http(s) pictures are stored, whatever the channel sent.
                 clean_image_url(line.image_url),
-                ops.adapt_json_value(
-                    [{"name": option.name, "value": option.value} for option in line.options],
-                    None,
-                )
-                if line.options
-                else empty_options,
+                options_json(line.options),
                 line.location,
                 line.upc,
                 0,
@@ -605,7 +568,11 @@ def upsert_channel_order(
                 .first()
             )
             if order is not None:
-                if order.payload_digest == digest:
+                if digest_matches(order.payload_digest, data, digest):
+                    if not is_current(order.payload_digest):
+                        # Stored before the digest's current form: kept in the new one.
+                        Order.objects.filter(pk=order.pk).update(payload_digest=digest)
+                        order.payload_digest = digest
                     return order, UpsertOutcome.UNCHANGED
                 return order, _update(order, data, digest, actor)
         try:
