@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
 import subprocess
@@ -38,13 +39,22 @@ def _order_numbers(database: Path) -> list[str]:
     return [row[0] for row in rows]
 
 
-@pytest.fixture
-def data(tmp_path: Path) -> Path:
-    """A data folder holding a migrated database with the demo's orders."""
-    folder = tmp_path / "data"
+@pytest.fixture(scope="module")
+def demo_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder migrated and given the demo's orders once for the module (no process
+    holds it open afterwards): each test works on its own copy."""
+    folder = tmp_path_factory.mktemp("backup-demo") / "data"
     env = _env(folder)
     assert _run(env, "migrate").returncode == 0
     assert _run(env, "demo").returncode == 0
+    return folder
+
+
+@pytest.fixture
+def data(demo_data: Path, tmp_path: Path) -> Path:
+    """A data folder of this test's own holding a migrated database with the demo's orders."""
+    folder = tmp_path / "data"
+    shutil.copytree(demo_data, folder)
     return folder
 
 

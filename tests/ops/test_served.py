@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -18,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.serving import CROSSDOCK, crossdock_serve
+from tests.serving import crossdock_serve, migrated_data_folder
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Served:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data = tmp_path_factory.mktemp("served-ops")
+    data = migrated_data_folder(tmp_path_factory.mktemp("served-ops") / "data")
     # A server of its own on SQLite in its own folder, whatever database the suite runs on.
     env = {
         key: value
@@ -37,9 +36,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         if not key.startswith("CROSSDOCK_") and key != "DATABASE_URL"
     }
     env |= {"CROSSDOCK_DATA_DIR": str(data), "CROSSDOCK_LOG_FORMAT": "json"}
-    subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "migrate"], env=env, capture_output=True, timeout=300, check=True
-    )
     log = data / "serve.log"
     with crossdock_serve(env, log) as port:
         yield Served(f"http://127.0.0.1:{port}", log)

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.serving import CROSSDOCK, crossdock_serve
+from tests.serving import CROSSDOCK, crossdock_serve, migrated_data_folder
 
 BIG_BODY = b"<ShipNotice>" + b"x" * 300_000 + b"</ShipNotice>"
 
@@ -46,7 +46,7 @@ def _run(env: dict[str, str], *args: str, stdin: str = "") -> str:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
-    data = tmp_path_factory.mktemp("served")
+    data = migrated_data_folder(tmp_path_factory.mktemp("served") / "data")
     # A server of its own on SQLite in its own folder, whatever database the suite runs on.
     env = {
         key: value
@@ -54,7 +54,6 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         if not key.startswith("CROSSDOCK_") and key != "DATABASE_URL"
     }
     env |= {"CROSSDOCK_DATA_DIR": str(data), "CROSSDOCK_LOG_LEVEL": "WARNING"}
-    _run(env, "migrate")
     _run(
         env,
         "account",

@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import atexit
 import contextlib
-import functools
 import json
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,7 +14,7 @@ from pathlib import Path
 import httpx
 
 from crossdock.sandbox.faults import FaultKind, FaultSettings, draw_fault
-from tests.serving import CROSSDOCK
+from tests.serving import CROSSDOCK, migrated_data_folder
 
 
 def _served_env(data_dir: Path) -> dict[str, str]:
@@ -30,27 +26,13 @@ def _served_env(data_dir: Path) -> dict[str, str]:
     return env | {"CROSSDOCK_DATA_DIR": str(data_dir), "CROSSDOCK_SANDBOX": "1"}
 
 
-@functools.cache
-def _migrated_template() -> Path:
-    """A data folder migrated once per test session; each scenario starts from a copy of it
-    (``crossdock migrate`` on a fresh SQLite file takes many seconds on a loaded machine)."""
-    template = Path(tempfile.mkdtemp(prefix="crossdock-migrated-")) / "data"
-    subprocess.run(  # noqa: S603 - our own console script, fixed arguments
-        [CROSSDOCK, "migrate"], env=_served_env(template), check=True, capture_output=True
-    )
-    atexit.register(shutil.rmtree, template.parent, ignore_errors=True)
-    return template
-
-
 def migrated_env(tmp_path: Path) -> dict[str, str]:
     """The environment of served processes sharing one migrated SQLite file in ``tmp_path``.
 
     The folder is a copy of one migrated once per session (its database and generated keys),
     so every scenario starts from the same fresh, fully migrated state.
     """
-    data_dir = tmp_path / "data"
-    shutil.copytree(_migrated_template(), data_dir)
-    return _served_env(data_dir)
+    return _served_env(migrated_data_folder(tmp_path / "data"))
 
 
 def start_worker(env: dict[str, str], log: Path | None = None) -> subprocess.Popen[bytes]:

@@ -31,7 +31,7 @@ from crossdock.hub.accounts.services import create_token
 from crossdock.hub.orders.models import Order
 from crossdock.hub.orders.pull import Tally, store_batch
 from crossdock.hub.orders.upsert import upsert_channel_order
-from crossdock.platform.startup import settle_after_start_up
+from crossdock.platform.startup import settled_for_a_while
 
 NAME = "ingest"
 SUMMARY = "orders stored from parsed channel pages: batched, one by one, unchanged, bare"
@@ -316,8 +316,9 @@ def prepare(options: Options, stack: ExitStack) -> list[Case]:
     token = create_token(shop.account, "bench").secret
     client = Client(SERVER_NAME="127.0.0.1")
     last_batch: list[list[OrderData]] = []
-    # The cases run in this process, the hub loaded as in a served one: settled the same way.
-    settle_after_start_up()
+    # The cases run in this process, the hub loaded as in a served one: settled the same way
+    # while the scenario lasts.
+    stack.enter_context(settled_for_a_while())
 
     def batched() -> Figure:
         items = numbers.take(count)

@@ -16,6 +16,8 @@ leaks no cycles keeps flat memory.
 from __future__ import annotations
 
 import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 #: Allocations between young collections, then how many young (middle) collections before
 #: a middle (full) one. CPython's defaults are (700, 10, 10).
@@ -28,3 +30,17 @@ def settle_after_start_up() -> None:
     gc.collect()
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
+
+
+@contextmanager
+def settled_for_a_while() -> Iterator[None]:
+    """Settle as after start-up for the span of a block, then give the collector back as it
+    was: for a process that goes on afterwards (a benchmark's in-process cases inside a test
+    run), whose objects made later must be scanned again."""
+    thresholds = gc.get_threshold()
+    settle_after_start_up()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*thresholds)
