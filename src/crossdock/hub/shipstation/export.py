@@ -625,8 +625,18 @@ class Window:
         return sql, [*params, size]
 
 
+_CHOSEN = ShipStationIntegration.channels.through
+_CHOSEN_SQL = (
+    f"SELECT {_CHOSEN._meta.get_field('channel').column} FROM {_CHOSEN._meta.db_table}"  # noqa: S608
+    f" WHERE {_CHOSEN._meta.get_field('shipstationintegration').column} = %s"
+)
+
+
 def export_window(integration: ShipStationIntegration, start: datetime, end: datetime) -> Window:
-    channel_ids = tuple(integration.channels.values_list("pk", flat=True))
+    """The window with the integration's chosen channels (one plain statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHOSEN_SQL, [integration.pk])
+        channel_ids = tuple(sorted(row[0] for row in cursor.fetchall()))
     return Window(integration, start, end, channel_ids)
 
 
@@ -671,10 +681,18 @@ def _paging(integration: ShipStationIntegration, query: ExportQuery) -> _Paging 
     return _Paging(run_id, pages, page_size, after, bool(has_skips))
 
 
+_ENDS = ExportBoundary._meta.db_table
+_FORGET_ENDS = f"DELETE FROM {_ENDS} WHERE run_id = %s AND page >= %s"  # noqa: S608
+_RECORD_END = f"INSERT INTO {_ENDS} (run_id, page, modified_at, order_id) VALUES (%s, %s, %s, %s)"  # noqa: S608
+
+
 def _record_boundary(run_id: int, page: int, key: Key) -> None:
-    """Page ``page`` ended at ``key``; the ends of later pages no longer follow from it."""
-    ExportBoundary.objects.filter(run_id=run_id, page__gte=page).delete()
-    ExportBoundary.objects.create(run_id=run_id, page=page, modified_at=key[0], order_id=key[1])
+    """Page ``page`` ended at ``key``; the ends of later pages no longer follow from it
+    (two plain statements, in the caller's transaction)."""
+    moment = connection.ops.adapt_datetimefield_value(key[0])
+    with connection.cursor() as cursor:
+        cursor.execute(_FORGET_ENDS, [run_id, page])
+        cursor.execute(_RECORD_END, [run_id, page, moment, key[1]])
 
 
 def _offset_key(window: Window, offset: int) -> Key | None:
