@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -14,12 +14,17 @@ from lxml import etree
 
 from crossdock.core.dto import Address, LineOption
 from crossdock.core.weights import Weight, WeightUnit
+from crossdock.customstore.dates import format_wire_datetime
 from crossdock.customstore.export import (
     ExportItem,
     ExportOrder,
     SentWeight,
     WeightBasis,
     WeightUnits,
+    _code,
+    _free,
+    _optional_code,
+    _optional_free,
     item_weights,
     order_total,
     render_orders,
@@ -27,7 +32,7 @@ from crossdock.customstore.export import (
     unexportable_reason,
 )
 from crossdock.customstore.schema import SHIPSTATION_ORDERS_XSD
-from crossdock.customstore.text import clean_text
+from crossdock.customstore.text import cdata, clean_text, escape_text
 
 GOLDEN = Path(__file__).parent / "golden"
 XSD = SHIPSTATION_ORDERS_XSD
@@ -336,3 +341,44 @@ def test_text_without_markup_or_forbidden_characters_survives_unchanged(text: st
 
     assert (parsed.findtext("GiftMessage") or "") == text[:1000]
     assert (parsed.findtext("CustomerNotes") or "") == text[:1000]
+
+
+@settings(max_examples=300)
+@given(
+    value=st.one_of(
+        st.text(max_size=12),
+        st.sampled_from(["", "a]]>b", "A&B", "a<b>", "&amp;", "x\r\ny", "\x01", "é" * 12, "12345"]),
+    ),
+    limit=st.integers(1, 12),
+)
+def test_the_writers_fast_path_writes_what_cleaning_and_escaping_write(
+    value: str, limit: int
+) -> None:
+    # given any text and a length limit
+    cleaned = clean_text(value, limit)
+    # when it is written as a code and as free text, always and when set
+    written = {}
+    for writer in (_code, _optional_code, _free, _optional_free):
+        out: list[str] = []
+        writer(out, "T", value, limit)
+        written[writer.__name__] = "".join(out)
+    # then each is what clean_text with escape_text or cdata gives (nothing for an empty one)
+    assert written == {
+        "_code": f"<T>{escape_text(cleaned)}</T>",
+        "_optional_code": f"<T>{escape_text(cleaned)}</T>" if cleaned else "",
+        "_free": f"<T>{cdata(cleaned)}</T>",
+        "_optional_free": f"<T>{cdata(cleaned)}</T>" if cleaned else "",
+    }
+
+
+def test_a_wire_date_is_written_as_strftime_writes_it_at_any_year() -> None:
+    # given moments with four-digit and shorter years, in UTC and at an offset
+    moments = [
+        datetime(2026, 3, 9, 7, 5, 59, tzinfo=UTC),
+        datetime(999, 12, 31, 23, 59, tzinfo=UTC),
+        datetime(2026, 1, 1, 0, 30, tzinfo=timezone(timedelta(hours=2))),
+    ]
+    # when each is written, then it is MM/dd/yyyy HH:mm of its UTC time, as strftime writes it
+    assert [format_wire_datetime(moment) for moment in moments] == [
+        moment.astimezone(UTC).strftime("%m/%d/%Y %H:%M") for moment in moments
+    ]

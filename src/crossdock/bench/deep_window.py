@@ -35,8 +35,8 @@ def _walk(
     store, span = store_window
     with httpx.Client(timeout=600) as client:
         found = walk(client, hub.url + ENDPOINT, store, span)  # type: ignore[arg-type]
-    if len(found.orders) != expected:
-        raise RuntimeError(f"the walk read {len(found.orders)} orders, expected {expected}")
+    if found.orders != expected:
+        raise RuntimeError(f"the walk read {found.orders} orders, expected {expected}")
     pages = found.page_seconds
     tail = pages[1:]
     first, last = median(tail[:10]), median(tail[-10:])

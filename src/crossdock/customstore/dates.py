@@ -38,7 +38,16 @@ def format_wire_datetime(moment: datetime) -> str:
         raise DateError("refusing to write a naive datetime: the protocol is UTC")
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    return moment.strftime(WIRE_FORMAT)
+    if moment.year < 1000:
+        return moment.strftime(WIRE_FORMAT)
+    # WIRE_FORMAT, without strftime's cost (a year of four digits, as %Y writes it).
+    return "%02d/%02d/%d %02d:%02d" % (  # noqa: UP031 - the fastest of the three spellings
+        moment.month,
+        moment.day,
+        moment.year,
+        moment.hour,
+        moment.minute,
+    )
 
 
 def format_ship_date(day: date) -> str:

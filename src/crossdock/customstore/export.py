@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import quote
 
 from crossdock.core.dto import Address, LineOption
@@ -214,6 +215,7 @@ def item_weights(
     return [None if item.adjustment else (each, target) for item in order.items]
 
 
+@lru_cache(maxsize=1024)
 def _image_url(value: str) -> str:
     """An ``xs:anyURI`` for an http(s) image, or ``""`` when it cannot be one."""
     if not value:
@@ -228,13 +230,34 @@ def _image_url(value: str) -> str:
 # --- writing ---------------------------------------------------------------------------
 
 
+def _code_as_is(value: str, limit: int) -> bool:
+    """Whether ``value`` is written as it is (most stored codes: printable, short enough,
+    nothing to escape), which is what cleaning and escaping it would give."""
+    return (
+        len(value) <= limit
+        and value.isprintable()
+        and "&" not in value
+        and "<" not in value
+        and ">" not in value
+    )
+
+
+def _free_as_is(value: str, limit: int) -> bool:
+    """Whether ``value`` goes into one CDATA section as it is (see :func:`_code_as_is`)."""
+    return len(value) <= limit and value.isprintable() and "&" not in value and "]]>" not in value
+
+
 def _code(out: list[str], tag: str, value: str, limit: int) -> None:
     """An identifier-like element, always written (entity-escaped)."""
-    out.append(f"<{tag}>{escape_text(clean_text(value, limit))}</{tag}>")
+    text = value if _code_as_is(value, limit) else escape_text(clean_text(value, limit))
+    out.append(f"<{tag}>{text}</{tag}>")
 
 
 def _optional_code(out: list[str], tag: str, value: str, limit: int) -> None:
     if not value:
+        return
+    if _code_as_is(value, limit):
+        out.append(f"<{tag}>{value}</{tag}>")
         return
     text = clean_text(value, limit)
     if text:
@@ -243,11 +266,17 @@ def _optional_code(out: list[str], tag: str, value: str, limit: int) -> None:
 
 def _free(out: list[str], tag: str, value: str, limit: int) -> None:
     """A free-text element, always written (CDATA)."""
-    out.append(f"<{tag}>{cdata(clean_text(value, limit))}</{tag}>")
+    if _free_as_is(value, limit):
+        out.append(f"<{tag}><![CDATA[{value}]]></{tag}>")
+    else:
+        out.append(f"<{tag}>{cdata(clean_text(value, limit))}</{tag}>")
 
 
 def _optional_free(out: list[str], tag: str, value: str, limit: int) -> None:
     if not value:
+        return
+    if _free_as_is(value, limit):
+        out.append(f"<{tag}><![CDATA[{value}]]></{tag}>")
         return
     text = clean_text(value, limit)
     if text:
@@ -292,7 +321,10 @@ def _ship_to(out: list[str], ship_to: Address) -> None:
     out.append("</ShipTo>")
 
 
-def _item(out: list[str], item: ExportItem, weight: tuple[str, WeightUnits] | None) -> None:
+def _item(
+    out: list[str], item: ExportItem, price: Decimal, weight: tuple[str, WeightUnits] | None
+) -> None:
+    """An ``<Item>``; ``price`` is its unit price already made money."""
     out.append("<Item>")
     _optional_code(out, "LineItemID", item.line_item_id, 50)
     _code(out, "SKU", item.sku, 100)
@@ -304,10 +336,7 @@ def _item(out: list[str], item: ExportItem, weight: tuple[str, WeightUnits] | No
         out.append(f"<ImageUrl>{escape_text(image_url)}</ImageUrl>")
     if weight is not None:
         out.append(f"<Weight>{weight[0]}</Weight><WeightUnits>{weight[1].value}</WeightUnits>")
-    out.append(
-        f"<Quantity>{int(item.quantity)}</Quantity>"
-        f"<UnitPrice>{format_money(item.unit_price)}</UnitPrice>"
-    )
+    out.append(f"<Quantity>{int(item.quantity)}</Quantity><UnitPrice>{price:.2f}</UnitPrice>")
     _optional_code(out, "UPC", item.upc, 12)
     _optional_free(out, "Location", item.location, 100)
     if item.options:
@@ -323,6 +352,13 @@ def _item(out: list[str], item: ExportItem, weight: tuple[str, WeightUnits] | No
 
 def render_order(order: ExportOrder, units: WeightUnits | None = None) -> str:
     """One ``<Order>`` element as text (children in schema order, each at most once)."""
+    # Each price made money once, for its item and for the total (as order_total sums them).
+    prices = [to_money(item.unit_price) for item in order.items]
+    goods = sum(
+        (price * item.quantity for price, item in zip(prices, order.items, strict=True)),
+        start=Decimal(0),
+    )
+    total = to_money(goods + to_money(order.shipping_amount) + to_money(order.tax_amount))
     out: list[str] = ["<Order>"]
     _code(out, "OrderID", order.order_id, 50)
     _code(out, "OrderNumber", order.order_number, 50)
@@ -333,7 +369,7 @@ def render_order(order: ExportOrder, units: WeightUnits | None = None) -> str:
     _optional_free(out, "PaymentMethod", order.payment_method, 50)
     _optional_code(out, "CurrencyCode", order.currency_code.upper(), 3)
     out.append(
-        f"<OrderTotal>{format_money(order_total(order))}</OrderTotal>"
+        f"<OrderTotal>{total:.2f}</OrderTotal>"
         f"<TaxAmount>{format_money(order.tax_amount)}</TaxAmount>"
         f"<ShippingAmount>{format_money(order.shipping_amount)}</ShippingAmount>"
     )
@@ -353,8 +389,9 @@ def render_order(order: ExportOrder, units: WeightUnits | None = None) -> str:
     _ship_to(out, order.ship_to)
     out.append("</Customer>")
     out.append("<Items>")
-    for item, weight in zip(order.items, item_weights(order, units), strict=True):
-        _item(out, item, weight)
+    weights = item_weights(order, units)
+    for item, price, weight in zip(order.items, prices, weights, strict=True):
+        _item(out, item, price, weight)
     out.append("</Items>")
     out.append("</Order>\n")
     return "".join(out)

@@ -153,3 +153,33 @@ def test_a_page_reads_its_orders_lines_and_discounts_without_building_models(
     assert text.count("<Order>") == 3
     assert "Coupon TEN: Ten off" in text
     assert [name for name in built if name in {"Order", "OrderLine", "OrderDiscount"}] == []
+
+
+def test_a_page_reads_outside_any_transaction_and_writes_only_its_boundary_in_one(
+    account: Account,
+    issued: IssuedCredentials,
+    store: StoreClient,
+    make_order: Callable[..., Order],
+) -> None:
+    # given seven orders, two a page, and page 1 served
+    update_integration(account, issued.integration.pk, OptionChanges(page_size=2))
+    made = _orders(make_order, 7)
+    store.export(START, END, 1)
+    # when page 2 is served
+    with CaptureQueriesContext(connection) as captured:
+        response = store.export(START, END, 2)
+        text = content(response).decode()
+    statements = [str(query["sql"]) for query in captured.captured_queries]
+    opened = next(i for i, sql in enumerate(statements) if sql.startswith("SAVEPOINT"))
+    closed = next(i for i, sql in enumerate(statements) if sql.startswith("RELEASE SAVEPOINT"))
+    # then its orders were read before the one transaction, which touched the boundaries alone
+    assert text.count("<Order>") == 2
+    assert any('"orders_order"' in sql or "orders_order o" in sql for sql in statements[:opened])
+    inside = statements[opened + 1 : closed]
+    assert len(inside) == 2
+    assert all("shipstation_exportboundary" in sql for sql in inside)
+    # and the run and page 1's boundary were read in one statement
+    assert len([sql for sql in statements if "shipstation_exportrun" in sql]) == 1
+    run = ExportRun.objects.get(integration_id=issued.integration.pk)
+    ends = list(ExportBoundary.objects.filter(run=run).values_list("page", "order_id"))
+    assert ends == [(1, made[1].pk), (2, made[3].pk)]

@@ -52,13 +52,20 @@ its ``LineItemID`` is ``<line id>-<product id>`` so a ship notice finds the kit'
 (:func:`crossdock.hub.shipstation.shipnotify.kit_shipment_lines`). With ``both`` the
 kit's line carries no weight when its components do, so nothing is weighed twice.
 
-**Queries.** A chunk is four reads (orders with their channel and custom status, their
-lines, the bin locations of lines without one, their discounts; when kits go as components,
-three more: its kits, their recipes a level at a time, their parts), each read as tuples of
-only the columns the wire needs (``ORDER_COLUMNS``, ``LINE_COLUMNS``) straight into the DTO,
-never as model instances (the weight and kit rules take :class:`LineValues`), and writes for skip
-records only when there is one to record or clear, whatever its size: never a query per
-order or per line. A page costs the same at any depth of the window: its start is read
+**Queries.** A chunk is three plain statements through ``connection.cursor()`` (orders with
+their channel and custom status, their lines with the bin location of each line stored
+without one, their discounts; when kits go as components, three more: its kits, their
+recipes a level at a time, their parts), each reading only the columns the wire needs
+(``ORDER_COLUMNS``, ``LINE_COLUMNS``) straight into the DTO, never as model instances (the
+weight and kit rules take :class:`LineValues`); the few values a driver leaves raw (SQLite's
+numbers and dates, JSON options) are converted here, as the ORM would. Skip records are
+written only when there is one to record or clear: never a query per order or per line.
+**Bookkeeping.** Page ``k > 1`` reads its run, page ``k - 1``'s boundary and whether the
+integration has skip records in one statement; the reads of a page run outside any
+transaction, and what it records (page 1's run, its own boundary) is written after them in
+one short transaction, so concurrent pages do not queue behind each other's reads. That
+loses nothing: a page's end is the key of the last order it read, whenever it is written.
+A page costs the same at any depth of the window: its start is read
 from one boundary row and written as one, and the key is the index range's only lower
 bound (:meth:`Window.orders`), so the database seeks to the page instead of scanning the
 window from its start. Page 1's count reads the
@@ -67,17 +74,18 @@ window from its start. Page 1's count reads the
 
 from __future__ import annotations
 
+import json
 import logging
 import math
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
-from decimal import Decimal
+from datetime import UTC, datetime, timedelta
+from decimal import Context, Decimal
 from functools import lru_cache
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -97,8 +105,15 @@ from crossdock.customstore.export import (
 from crossdock.customstore.query import MAX_PAGE, ExportQuery
 from crossdock.hub.catalog.models import Product
 from crossdock.hub.catalog.quantities import load_recipes
+from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders.conversion import options_of, weight_of
-from crossdock.hub.orders.models import ADDRESS_FIELDS, Order, OrderDiscount, OrderLine
+from crossdock.hub.orders.models import (
+    ADDRESS_FIELDS,
+    CustomStatus,
+    Order,
+    OrderDiscount,
+    OrderLine,
+)
 from crossdock.hub.shipstation.models import (
     CustomFieldSource,
     ExportBoundary,
@@ -125,7 +140,7 @@ _UNITS: dict[str, WeightUnits | None] = {
 }
 
 Key = tuple[datetime, int]
-#: An order read as ``values_list(*ORDER_COLUMNS, named=True)``.
+#: An order read as an :data:`OrderRow` (``ORDER_COLUMNS`` by name).
 Row = Any
 
 
@@ -195,6 +210,53 @@ LINE_COLUMNS = (
 
 #: The discount columns the export reads.
 DISCOUNT_COLUMNS = ("order_id", "code", "description", "amount")
+
+#: An order row as the chunk reads it (``ORDER_COLUMNS``, by name).
+OrderRow = namedtuple("OrderRow", ORDER_COLUMNS)  # type: ignore[misc]
+
+_JOINED = {"custom_status__name": "s.name", "channel__name": "c.name"}
+_ORDER_SELECT = ", ".join(_JOINED.get(column, f"o.{column}") for column in ORDER_COLUMNS)
+_PLACED, _MODIFIED = ORDER_COLUMNS.index("placed_at"), ORDER_COLUMNS.index("modified_at")
+_TAX, _SHIPPING = ORDER_COLUMNS.index("tax"), ORDER_COLUMNS.index("shipping_paid")
+_ORDER_WEIGHT = ORDER_COLUMNS.index("weight_value")
+_LINE_SELECT = ", ".join(f"l.{column}" for column in LINE_COLUMNS)
+_DECIMALS = Context(prec=15)
+
+
+@lru_cache(maxsize=4096)
+def _number(value: float | int | str, places: int) -> Decimal:
+    """A number SQLite returned for a decimal column, as the ORM reads it (to ``places``)."""
+    if isinstance(value, str):
+        return Decimal(value).quantize(Decimal(1).scaleb(-places))
+    return _DECIMALS.create_decimal_from_float(float(value)).quantize(Decimal(1).scaleb(-places))
+
+
+def _decimal(value: object, places: int) -> Decimal | None:
+    """A decimal column read with a plain cursor: PostgreSQL's ``Decimal`` as it is."""
+    if value is None or isinstance(value, Decimal):
+        return value
+    return _number(value, places)
+
+
+def _moment(value: object) -> datetime:
+    """A datetime column read with a plain cursor (SQLite's is naive UTC)."""
+    if not isinstance(value, datetime):
+        value = datetime.fromisoformat(str(value))
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+@lru_cache(maxsize=4096)
+def _stored_options(text: str) -> tuple[LineOption, ...]:
+    """A line's options column as the database's text (lines mostly repeat a few)."""
+    return options_of(json.loads(text))
+
+
+def _options(value: object) -> tuple[LineOption, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        return _stored_options(value)
+    return options_of(value)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, slots=True)
@@ -537,9 +599,44 @@ class Window:
             found = found.filter(fulfillment_source__in=MERCHANT_FULFILLED)
         return found.order_by("modified_at", "id")
 
+    def chunk_sql(self, after: Key | None, size: int) -> tuple[str, list[Any]]:
+        """:meth:`orders` (the same conditions, so the same index) as one plain statement
+        reading ``ORDER_COLUMNS`` of up to ``size`` orders."""
+        adapt = connection.ops.adapt_datetimefield_value
+        start = self.start if after is None else max(self.start, after[0])
+        where = "o.account_id = %s AND o.modified_at >= %s AND o.modified_at < %s"
+        params: list[Any] = [self.integration.account_id, adapt(start), adapt(self.end)]
+        if after is not None:
+            where += " AND (o.modified_at > %s OR o.id > %s)"
+            params += [adapt(after[0]), after[1]]
+        if self.channel_ids:
+            where += f" AND o.channel_id IN ({', '.join('%s' for _ in self.channel_ids)})"
+            params += self.channel_ids
+        if self.integration.exclude_external_fulfillment:
+            where += " AND o.fulfillment_source IN (%s, %s)"
+            params += MERCHANT_FULFILLED
+        # Names from the models' metadata, values as parameters: nothing from a request.
+        sql = (
+            f"SELECT {_ORDER_SELECT} FROM {Order._meta.db_table} o"  # noqa: S608
+            f" INNER JOIN {Channel._meta.db_table} c ON c.id = o.channel_id"
+            f" LEFT OUTER JOIN {CustomStatus._meta.db_table} s ON s.id = o.custom_status_id"
+            f" WHERE {where} ORDER BY o.modified_at ASC, o.id ASC LIMIT %s"
+        )
+        return sql, [*params, size]
+
+
+_CHOSEN = ShipStationIntegration.channels.through
+_CHOSEN_SQL = (
+    f"SELECT {_CHOSEN._meta.get_field('channel').column} FROM {_CHOSEN._meta.db_table}"  # noqa: S608
+    f" WHERE {_CHOSEN._meta.get_field('shipstationintegration').column} = %s"
+)
+
 
 def export_window(integration: ShipStationIntegration, start: datetime, end: datetime) -> Window:
-    channel_ids = tuple(integration.channels.values_list("pk", flat=True))
+    """The window with the integration's chosen channels (one plain statement)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_CHOSEN_SQL, [integration.pk])
+        channel_ids = tuple(sorted(row[0] for row in cursor.fetchall()))
     return Window(integration, start, end, channel_ids)
 
 
@@ -550,20 +647,52 @@ def window_orders(
     return export_window(integration, start, end).orders()
 
 
-def _boundary(run: ExportRun, page: int) -> Key | None:
-    """Where page ``page`` of the run ended, if it was served and recorded."""
-    row = (
-        ExportBoundary.objects.filter(run=run, page=page)
-        .values_list("modified_at", "order_id")
-        .first()
+@dataclass(frozen=True, slots=True)
+class _Paging:
+    """A page's bookkeeping as read: its run, where the page before it ended, and whether
+    the integration has skip records to clear."""
+
+    run_id: int
+    pages: int
+    page_size: int
+    after: Key | None
+    skips: bool
+
+
+def _paging(integration: ShipStationIntegration, query: ExportQuery) -> _Paging | None:
+    """The run of the window and page ``query.page - 1``'s boundary, in one statement."""
+    adapt = connection.ops.adapt_datetimefield_value
+    runs, ends = ExportRun._meta.db_table, ExportBoundary._meta.db_table
+    skips = ExportSkip._meta.db_table
+    sql = (
+        "SELECT r.id, r.pages, r.page_size, b.modified_at, b.order_id,"  # noqa: S608
+        f" EXISTS (SELECT 1 FROM {skips} k WHERE k.integration_id = r.integration_id)"
+        f" FROM {runs} r LEFT OUTER JOIN {ends} b ON b.run_id = r.id AND b.page = %s"
+        " WHERE r.integration_id = %s AND r.start_date = %s AND r.end_date = %s"
     )
-    return (row[0], row[1]) if row else None
+    params = [query.page - 1, integration.pk, adapt(query.start_date), adapt(query.end_date)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    run_id, pages, page_size, modified_at, order_id, has_skips = row
+    after = (_moment(modified_at), order_id) if order_id is not None else None
+    return _Paging(run_id, pages, page_size, after, bool(has_skips))
 
 
-def _record_boundary(run: ExportRun, page: int, key: Key) -> None:
-    """Page ``page`` ended at ``key``; the ends of later pages no longer follow from it."""
-    ExportBoundary.objects.filter(run=run, page__gte=page).delete()
-    ExportBoundary.objects.create(run=run, page=page, modified_at=key[0], order_id=key[1])
+_ENDS = ExportBoundary._meta.db_table
+_FORGET_ENDS = f"DELETE FROM {_ENDS} WHERE run_id = %s AND page >= %s"  # noqa: S608
+_RECORD_END = f"INSERT INTO {_ENDS} (run_id, page, modified_at, order_id) VALUES (%s, %s, %s, %s)"  # noqa: S608
+
+
+def _record_boundary(run_id: int, page: int, key: Key) -> None:
+    """Page ``page`` ended at ``key``; the ends of later pages no longer follow from it
+    (two plain statements, in the caller's transaction)."""
+    moment = connection.ops.adapt_datetimefield_value(key[0])
+    with connection.cursor() as cursor:
+        cursor.execute(_FORGET_ENDS, [run_id, page])
+        cursor.execute(_RECORD_END, [run_id, page, moment, key[1]])
 
 
 def _offset_key(window: Window, offset: int) -> Key | None:
@@ -571,6 +700,72 @@ def _offset_key(window: Window, offset: int) -> Key | None:
         return None
     row = window.orders().values_list("modified_at", "id")[offset - 1 : offset].first()
     return (row[0], row[1]) if row else None
+
+
+def _order_row(row: tuple[Any, ...]) -> Row:
+    values = list(row)
+    values[_PLACED] = _moment(values[_PLACED])
+    values[_MODIFIED] = _moment(values[_MODIFIED])
+    values[_TAX] = _decimal(values[_TAX], 2)
+    values[_SHIPPING] = _decimal(values[_SHIPPING], 2)
+    values[_ORDER_WEIGHT] = _decimal(values[_ORDER_WEIGHT], 4)
+    return OrderRow._make(values)
+
+
+def _read_lines(
+    account_id: int, ids: list[int]
+) -> tuple[dict[int, list[LineValues]], dict[int, Exception], set[str]]:
+    """The orders' lines (one statement), each without a location given its product's
+    default bin location; what stopped an order's lines being read; and their SKUs."""
+    marks = ", ".join("%s" for _ in ids)
+    sql = (
+        f"SELECT {_LINE_SELECT}, p.bin_location FROM {OrderLine._meta.db_table} l"  # noqa: S608
+        f" LEFT OUTER JOIN {Product._meta.db_table} p ON l.location = '' AND l.sku <> ''"
+        " AND p.account_id = %s AND p.sku = l.sku"
+        f" WHERE l.order_id IN ({marks}) ORDER BY l.order_id, l.position, l.id"
+    )
+    lines: dict[int, list[LineValues]] = defaultdict(list)
+    broken: dict[int, Exception] = {}
+    skus: set[str] = set()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [account_id, *ids])
+        found = cursor.fetchall()
+    for (order_id, line_id, sku, name, quantity, shipped, price, weight, unit, image,
+         location, options, upc, bin_location) in found:  # fmt: skip
+        skus.add(sku)
+        try:
+            lines[order_id].append(
+                LineValues(
+                    line_id,
+                    sku,
+                    name,
+                    quantity,
+                    shipped,
+                    _decimal(price, 2),  # type: ignore[arg-type]
+                    _weight(_decimal(weight, 4), unit) if unit else None,
+                    image,
+                    location or bin_location or "",
+                    _options(options),
+                    upc,
+                )
+            )
+        except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError) as error:
+            broken[order_id] = error
+    return lines, broken, skus
+
+
+def _read_discounts(ids: list[int]) -> dict[int, list[tuple[str, str, Decimal]]]:
+    marks = ", ".join("%s" for _ in ids)
+    discounts: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        sql = (
+            f"SELECT {', '.join(DISCOUNT_COLUMNS)} FROM {OrderDiscount._meta.db_table}"  # noqa: S608
+            f" WHERE order_id IN ({marks}) ORDER BY order_id, position, id"
+        )
+        cursor.execute(sql, ids)
+        for order_id, code, description, amount in cursor.fetchall():
+            discounts[order_id].append((code, description, _decimal(amount, 2)))  # type: ignore[arg-type]
+    return discounts
 
 
 def _read_chunk(
@@ -582,80 +777,46 @@ def _read_chunk(
 ) -> tuple[list[ExportOrder], Key | None]:
     """Up to ``size`` orders after ``after``: exportable ones as DTOs, the rest recorded.
 
-    Rows are read as tuples of the columns the export needs, straight into the DTO.
+    Three plain statements (orders, lines with their bin locations, discounts) read only
+    the columns the export needs, converted here where the driver leaves them raw (SQLite's
+    numbers and dates), straight into the DTO.
     """
-    rows = list(window.orders(after).values_list(*ORDER_COLUMNS, named=True)[:size])
+    with connection.cursor() as cursor:
+        cursor.execute(*window.chunk_sql(after, size))
+        rows = cursor.fetchall()
     if not rows:
         return [], None
-    ids = [row.id for row in rows]
-    raw_lines = list(
-        OrderLine.objects.filter(order_id__in=ids)
-        .order_by("order_id", "position", "id")
-        .values_list(*LINE_COLUMNS)
-    )
-    bins = _bin_locations(integration.account_id, raw_lines)
-    lines: dict[int, list[tuple[Any, ...]]] = defaultdict(list)
-    for raw in raw_lines:
-        lines[raw[0]].append(raw)
+    ids = [row[0] for row in rows]
+    lines, broken, skus = _read_lines(integration.account_id, ids)
     kits = (
-        kit_parts(integration.account_id, {raw[2] for raw in raw_lines})
-        if integration.kit_lines != KitLines.PARENT
-        else {}
+        kit_parts(integration.account_id, skus) if integration.kit_lines != KitLines.PARENT else {}
     )
-    discounts: dict[int, list[tuple[str, str, Decimal]]] = defaultdict(list)
-    for order_id, code, description, amount in (
-        OrderDiscount.objects.filter(order_id__in=ids)
-        .order_by("order_id", "position", "id")
-        .values_list(*DISCOUNT_COLUMNS)
-    ):
-        discounts[order_id].append((code, description, amount))
+    discounts = _read_discounts(ids)
     exported: list[ExportOrder] = []
     skipped: list[ExportSkip] = []
     now = timezone.now()
-    for row in rows:
+    for raw in rows:
+        order_id = raw[0]
         try:
-            values = _line_values(lines[row.id], bins)
-            value = export_order(row, values, discounts[row.id], integration, kits)
+            if order_id in broken:
+                raise broken[order_id]
+            row = _order_row(raw)
+            value = export_order(row, lines[order_id], discounts[order_id], integration, kits)
             reason = unexportable_reason(value)
         except (ValueError, TypeError, AttributeError, KeyError, ArithmeticError) as error:
             # Stored data no reader expected (a faulty import): one order, not the page.
-            logger.exception("shipstation integration %s: order %s", integration.pk, row.id)
+            logger.exception("shipstation integration %s: order %s", integration.pk, order_id)
             reason = f"could not be exported: {type(error).__name__}: {error}"
         if reason:
             skipped.append(
                 ExportSkip(
-                    integration=integration, order_id=row.id, reason=reason[:500], skipped_at=now
+                    integration=integration, order_id=order_id, reason=reason[:500], skipped_at=now
                 )
             )
         else:
             exported.append(value)
     _record_skips(integration, skipped, [int(v.order_id) for v in exported] if skips else [])
-    return exported, (rows[-1].modified_at, rows[-1].id)
-
-
-def _line_values(raw_lines: list[tuple[Any, ...]], bins: dict[str, str]) -> list[LineValues]:
-    """An order's line rows as values; a line stored without a location gets its bin's."""
-    found = [line_of(*raw[1:]) for raw in raw_lines]
-    if bins:
-        found = [
-            replace(line, location=bins[line.sku])
-            if not line.location and line.sku in bins
-            else line
-            for line in found
-        ]
-    return found
-
-
-def _bin_locations(account_id: int, raw_lines: list[tuple[Any, ...]]) -> dict[str, str]:
-    """SKU → its product's default bin location, for the lines stored without a location."""
-    missing = {raw[2] for raw in raw_lines if not raw[10] and raw[2]}
-    if not missing:
-        return {}
-    return dict(
-        Product.objects.filter(account_id=account_id, sku__in=missing)
-        .exclude(bin_location="")
-        .values_list("sku", "bin_location")
-    )
+    return exported, (_moment(rows[-1][_MODIFIED]), rows[-1][0])
 
 
 def _record_skips(
@@ -677,28 +838,20 @@ def _record_skips(
         )
 
 
-def _run(integration: ShipStationIntegration, query: ExportQuery, window: Window) -> ExportRun:
-    """The paging run of this window; page 1 (or a page with no run) starts it afresh."""
+def _start_run(integration: ShipStationIntegration, query: ExportQuery, pages: int) -> int:
+    """The window's run afresh (page 1, or a page with no run): its page count and no
+    boundaries; runs older than :data:`RUN_RETENTION` are forgotten."""
     now = timezone.now()
-    run = None
-    if query.page > 1:
-        run = ExportRun.objects.filter(
-            integration=integration, start_date=query.start_date, end_date=query.end_date
-        ).first()
-    if run is not None:
-        return run
     ExportRun.objects.filter(integration=integration, started_at__lt=now - RUN_RETENTION).delete()
-    size = integration.page_size
-    pages = min(MAX_PAGE, max(1, math.ceil(window.orders().count() / size)))
     run, created = ExportRun.objects.update_or_create(
         integration=integration,
         start_date=query.start_date,
         end_date=query.end_date,
-        defaults={"page_size": size, "pages": pages, "started_at": now},
+        defaults={"page_size": integration.page_size, "pages": pages, "started_at": now},
     )
     if not created:
         ExportBoundary.objects.filter(run=run).delete()
-    return run
+    return run.pk
 
 
 def _later_chunks(
@@ -718,29 +871,38 @@ def export_page(integration: ShipStationIntegration, query: ExportQuery) -> Expo
     """Plan and read the first chunk of page ``query.page`` (see the module docstring).
 
     Every read that can fail happens here, before the answer starts; on the last page
-    the chunks after the first are read while the answer streams.
+    the chunks after the first are read while the answer streams. The reads run outside
+    any transaction; what the page records (a new run, its own boundary) is written after
+    them in one short one, so concurrent pages never queue behind each other's reads.
     """
     units = _UNITS.get(integration.weight_units)
     window = export_window(integration, query.start, query.end)
-    # Skip records are cleared only when the integration has any (a read, not a write).
-    skips = ExportSkip.objects.filter(integration=integration).exists()
-    with transaction.atomic():
-        run = _run(integration, query, window)
-        if query.page > run.pages:
-            return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
-        size = run.page_size
-        # Page k follows page k - 1's boundary when it is known; else it counts (and then
-        # records nothing: its end is no boundary of the pages before it).
-        after = _boundary(run, query.page - 1) if query.page > 1 else None
-        follows = query.page == 1 or after is not None
+    paging = _paging(integration, query) if query.page > 1 else None
+    if paging is None:
+        # Skip records are cleared only when the integration has any (a read, not a write).
+        skips = ExportSkip.objects.filter(integration=integration).exists()
+        size = integration.page_size
+        pages = min(MAX_PAGE, max(1, math.ceil(window.orders().count() / size)))
+        after = None
+    else:
+        skips, size, pages, after = paging.skips, paging.page_size, paging.pages, paging.after
+    # Page k follows page k - 1's boundary when it is known; else it counts (and then
+    # records nothing: its end is no boundary of the pages before it).
+    follows = query.page == 1 or after is not None
+    first: list[ExportOrder] = []
+    last_key = end_key = None
+    if query.page <= pages:
         if not follows:
             after = _offset_key(window, (query.page - 1) * size)
-            if after is None:
-                return ExportPage(pages=run.pages, units=units, first=[], rest=iter(()))
-        first, last_key = _read_chunk(integration, window, after, size, skips)
-        end_key = last_key or after
-        if follows and query.page < run.pages and end_key is not None:
-            _record_boundary(run, query.page, end_key)
-    is_last = query.page >= run.pages
+        if follows or after is not None:
+            first, last_key = _read_chunk(integration, window, after, size, skips)
+            end_key = last_key or after
+    record = follows and query.page < pages and end_key is not None
+    if paging is None or record:
+        with transaction.atomic():
+            run_id = _start_run(integration, query, pages) if paging is None else paging.run_id
+            if record and end_key is not None:
+                _record_boundary(run_id, query.page, end_key)
+    is_last = query.page == pages
     rest = _later_chunks(integration, window, last_key, size, skips) if is_last else iter(())
-    return ExportPage(pages=run.pages, units=units, first=first, rest=rest)
+    return ExportPage(pages=pages, units=units, first=first, rest=rest)
