@@ -147,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "crossdock.platform.tasks.DatabaseBackend",
         "QUEUES": ["default", "sync", "writeback", "desk", "desk_imports", "stock"],
     }
 }
