@@ -73,6 +73,8 @@ MIDDLEWARE = [
     # X-Request-ID on every answer and log line; one access line per request, without query.
     "crossdock.platform.request_id.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # MACHINE_PATHS (the Custom Store endpoint) go straight to their view from here.
+    "crossdock.platform.machine.MachineEndpointMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's session middleware, but the desk (/desk/) keeps a session cookie of its own.
     "crossdock.platform.sessions.ProductSessionMiddleware",
@@ -86,6 +88,10 @@ MIDDLEWARE = [
     # A service's NotFound escaping a view is the 404 page, never a 500.
     "crossdock.platform.not_found.NotFoundPageMiddleware",
 ]
+
+#: Paths only software calls, with credentials of their own: answered without the page
+#: middleware (sessions, CSRF, messages …; ``crossdock.platform.machine``).
+MACHINE_PATHS = ("/shipstation/",)
 
 ROOT_URLCONF = "crossdock.urls"
 WSGI_APPLICATION = "crossdock.wsgi.application"
@@ -141,7 +147,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "BACKEND": "crossdock.platform.tasks.DatabaseBackend",
         "QUEUES": ["default", "sync", "writeback", "desk", "desk_imports", "stock"],
     }
 }

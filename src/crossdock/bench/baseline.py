@@ -5,12 +5,12 @@ Two bare WSGI callables for gunicorn (``crossdock.bench.baseline:export_app`` an
 building the document with f-strings and ``html.escape``. The export signs in against the
 stored integration (its row and a constant-time compare of the keyed hash the hub keeps)
 and writes, for the benchmark's orders, the very document the hub writes (see
-:func:`export_app` for what it leaves out); the notice app checks a Basic-auth pair given in
-the environment. This module imports no Django and nothing of Crossdock's.
+:func:`export_app` for what it leaves out); the notice app signs in the same way and writes
+the rows the hub writes for a shipment. This module imports no Django and nothing of Crossdock's.
 
 Environment: ``BENCH_DB`` (a SQLite file, or a ``postgres://`` URL), ``BENCH_HASH_KEY``
-(the hub's hash key), ``BENCH_PAGE_SIZE``; for the notices ``BENCH_ACCOUNT`` (the account
-id), ``BENCH_USERNAME`` and ``BENCH_PASSWORD``.
+(the hub's hash key: both apps check the Basic-auth pair against the integration's stored
+hash), ``BENCH_PAGE_SIZE``.
 """
 
 from __future__ import annotations
@@ -76,21 +76,13 @@ def _answer(start_response: StartResponse, status: str, body: bytes) -> list[byt
     return [body]
 
 
-def _authorised(environ: dict[str, Any]) -> bool:
-    """The notice baseline's check: the Basic-auth pair given in the environment."""
-    expected = f"{os.environ['BENCH_USERNAME']}:{os.environ['BENCH_PASSWORD']}".encode()
-    scheme, _, value = str(environ.get("HTTP_AUTHORIZATION", "")).partition(" ")
-    try:
-        given = base64.b64decode(value)
-    except ValueError:
-        return False
-    return scheme.lower() == "basic" and hmac.compare_digest(given, expected)
-
-
-def _integration(environ: dict[str, Any]) -> tuple[int, bool] | None:
-    """The export's check, against the stored credential: the integration's row by username,
-    then a constant-time compare of the password's HMAC-SHA256 under the hub's hash key (the
-    hash the hub stores). Its account and whether third-party fulfilment is left out."""
+def _integration(environ: dict[str, Any]) -> tuple[int, bool, str, bool] | None:
+    """The integration a Basic-auth pair opens, checked as the hub checks it: the row by
+    username (revoked ones never match), then a constant-time compare of the password's
+    HMAC-SHA256 under the hub's hash key (``BENCH_HASH_KEY``) with the stored hash. No
+    lock-out counting, no password overlap after a rotation, no ``last_request_at``: the
+    bench never fails a sign-in or rotates. Its account, whether third-party fulfilment is
+    left out of the export, its name and its write-back flag."""
     scheme, _, value = str(environ.get("HTTP_AUTHORIZATION", "")).partition(" ")
     try:
         username, _, password = base64.b64decode(value).decode().partition(":")
@@ -99,15 +91,17 @@ def _integration(environ: dict[str, Any]) -> tuple[int, bool] | None:
     if scheme.lower() != "basic":
         return None
     found = _rows(
-        "SELECT account_id, password_hash, exclude_external_fulfillment "
+        "SELECT account_id, password_hash, exclude_external_fulfillment, name, write_back "
         "FROM shipstation_shipstationintegration WHERE username = %s AND revoked_at IS NULL",
         (username,),
     )
     if not found:
         return None
-    account, stored, exclude = found[0]
+    account, stored, exclude, name, write_back = found[0]
     given = hmac.new(os.environ["BENCH_HASH_KEY"].encode(), password.encode(), hashlib.sha256)
-    return (account, bool(exclude)) if hmac.compare_digest(given.hexdigest(), stored) else None
+    if not hmac.compare_digest(given.hexdigest(), stored):
+        return None
+    return int(account), bool(exclude), str(name), bool(write_back)
 
 
 def _moment(value: str) -> datetime:
@@ -261,7 +255,7 @@ def export_app(environ: dict[str, Any], start_response: StartResponse) -> list[b
     signed_in = _integration(environ)
     if signed_in is None:
         return _answer(start_response, "401 Unauthorized", b"auth\n")
-    account, exclude_external = signed_in
+    account, exclude_external, _, _ = signed_in
     query = {key: values[0] for key, values in parse_qs(environ.get("QUERY_STRING", "")).items()}
     start = _moment(query["start_date"])
     end = _moment(query["end_date"]) + timedelta(minutes=1)
@@ -301,45 +295,151 @@ def export_app(environ: dict[str, Any], start_response: StartResponse) -> list[b
     return [body]
 
 
-NOTICE_TABLE = (
-    "CREATE TABLE IF NOT EXISTS bench_notice (order_id integer NOT NULL, "
-    "tracking_number varchar(100) NOT NULL, carrier varchar(50) NOT NULL, "
-    "PRIMARY KEY (order_id, tracking_number))"
-)
+def _stored_now(connection: Any) -> str:
+    """Now, as the hub's tables keep a moment (UTC; PostgreSQL with its offset)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    if isinstance(connection, sqlite3.Connection):
+        return now.strftime("%Y-%m-%d %H:%M:%S.%f")
+    return now.strftime("%Y-%m-%d %H:%M:%S.%f+00:00")
+
+
+def _already(answer: StartResponse, fulfillment_id: int) -> list[bytes]:
+    return _answer(
+        answer, "200 OK", f"OK: shipment {fulfillment_id} was already recorded\n".encode()
+    )
 
 
 def notice_app(environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-    """``POST ?action=shipnotify``: parse the notice, record it once, mark the order shipped."""
-    if not _authorised(environ):
+    """``POST ?action=shipnotify``: the hub's observable work for a whole-order notice.
+
+    What it does, each step the least code for what the hub does with the bench's notices:
+    checks the Basic-auth pair against the stored hashed credential, parses the notice
+    with ElementTree, finds the order by ``OrderID`` in the integration's account, answers
+    a repeat (same order, same dedupe key: carrier case-folded and tracking number, hashed
+    as the hub does) from one read, and otherwise, in one write transaction (``BEGIN
+    IMMEDIATE`` on SQLite, the order's lines locked ``FOR UPDATE`` on PostgreSQL): reads
+    the lines, inserts the fulfillment (``ON CONFLICT DO NOTHING``: a concurrent duplicate
+    writes nothing), one fulfillment line per line with units left, ships those lines in
+    full, marks the order shipped (``modified_at`` moves, a hold and custom status end),
+    writes the ``shipment_recorded`` event and, for an order from a real channel with the
+    integration's write-back on, the pending write-back row. The rows are the hub's own
+    tables, so the harness compares them after each round.
+
+    What it does not do: notices naming items (every bench notice ships the whole order),
+    cancelled orders, kits, stock, over-shipments, carrier names beyond case-folding,
+    lock-out counting, and the write-back's delivery job (a bare worker would poll the
+    write-back table instead).
+    """
+    found = _integration(environ)
+    if found is None:
         return _answer(start_response, "401 Unauthorized", b"auth\n")
+    account, _, integration_name, write_back = found
     length = int(environ.get("CONTENT_LENGTH") or 0)
     notice = ElementTree.fromstring(environ["wsgi.input"].read(length))
     order_id = int(notice.findtext("OrderID") or 0)
-    tracking = notice.findtext("TrackingNumber") or ""
-    carrier = notice.findtext("Carrier") or ""
+    carrier = (notice.findtext("Carrier") or "").strip()
+    service = (notice.findtext("Service") or "").strip()
+    tracking = (notice.findtext("TrackingNumber") or "").strip()
+    cost = notice.findtext("ShippingCost")
+    key = hashlib.sha256(f"tracking\0{carrier.casefold()}\0{tracking}".encode()).hexdigest()
     connection = _connection()
     sqlite = isinstance(connection, sqlite3.Connection)
+    orders = _rows(
+        "SELECT o.channel_id, c.kind, o.number FROM orders_order o "
+        "JOIN channels_channel c ON c.id = o.channel_id WHERE o.id = %s AND o.account_id = %s",
+        (order_id, account),
+    )
+    if not orders:
+        return _answer(start_response, "404 Not Found", b"unknown order\n")
+    channel_id, channel_kind, _ = orders[0]
+    repeat = _rows(
+        "SELECT id FROM fulfillment_fulfillment WHERE order_id = %s AND dedupe_key = %s",
+        (order_id, key),
+    )
+    if repeat:
+        return _already(start_response, repeat[0][0])
+
+    def run(query: str, params: Iterable[object]) -> Any:
+        return connection.execute(_sql(connection, query), tuple(params))
+
+    now = _stored_now(connection)
     if sqlite:
         connection.execute("BEGIN IMMEDIATE")
-    found = connection.execute(
-        _sql(connection, "SELECT id FROM orders_order WHERE id = %s AND account_id = %s"),
-        (order_id, int(os.environ["BENCH_ACCOUNT"])),
+    lock = "" if sqlite else " FOR UPDATE"
+    lines = run(
+        "SELECT l.id, l.quantity - l.quantity_shipped FROM orders_orderline l "
+        "JOIN orders_order o ON o.id = l.order_id WHERE l.order_id = %s ORDER BY l.position, l.id"
+        + lock,
+        (order_id,),
+    ).fetchall()
+    inserted = run(
+        "INSERT INTO fulfillment_fulfillment (account_id, order_id, source, carrier, "
+        "carrier_code, service, tracking_number, shipping_cost, ship_date, label_created_at, "
+        "notes_to_buyer, notify_customer, dedupe_key, over_shipped_units, created_at) "
+        "VALUES (%s, %s, 'shipstation', %s, %s, %s, %s, %s, NULL, NULL, '', TRUE, %s, 0, %s) "
+        "ON CONFLICT DO NOTHING RETURNING id",
+        (account, order_id, carrier, carrier.casefold(), service, tracking, cost, key, now),
     ).fetchone()
-    if found is None:
-        connection.rollback()
-        return _answer(start_response, "404 Not Found", b"unknown order\n")
-    inserted = connection.execute(
-        _sql(
-            connection,
-            "INSERT INTO bench_notice (order_id, tracking_number, carrier) VALUES (%s, %s, %s) "
-            "ON CONFLICT DO NOTHING",
-        ),
-        (order_id, tracking, carrier),
-    ).rowcount
-    if inserted:
-        connection.execute(
-            _sql(connection, "UPDATE orders_order SET status = 'shipped' WHERE id = %s"),
-            (order_id,),
+    if inserted is None:
+        connection.execute("ROLLBACK") if sqlite else connection.rollback()
+        found_id = _rows(
+            "SELECT id FROM fulfillment_fulfillment WHERE order_id = %s AND dedupe_key = %s",
+            (order_id, key),
+        )[0][0]
+        return _already(start_response, found_id)
+    fulfillment_id = inserted[0]
+    shipped = {line_id: left for line_id, left in lines if left > 0}
+    if shipped:
+        connection.cursor().executemany(
+            _sql(
+                connection,
+                "INSERT INTO fulfillment_fulfillmentline (fulfillment_id, line_id, quantity) "
+                "VALUES (%s, %s, %s)",
+            ),
+            [(fulfillment_id, line_id, left) for line_id, left in shipped.items()],
         )
-    connection.commit() if not sqlite else connection.execute("COMMIT")
-    return _answer(start_response, "200 OK", b"OK: recorded\n" if inserted else b"OK: already\n")
+        marks = ", ".join("%s" for _ in shipped)
+        run(
+            f"UPDATE orders_orderline SET quantity_shipped = quantity WHERE id IN ({marks})",
+            shipped,
+        )
+    run(
+        "UPDATE orders_order SET status = 'shipped', status_before_hold = '', "
+        "custom_status_id = NULL, modified_at = %s, updated_at = %s WHERE id = %s",
+        (now, now, order_id),
+    )
+    units = sum(shipped.values())
+    data = {
+        "fulfillment_id": fulfillment_id,
+        "source": "shipstation",
+        "carrier": carrier,
+        "tracking_number": tracking,
+        "lines": {str(line_id): left for line_id, left in shipped.items()},
+        "status": "shipped",
+    }
+    run(
+        "INSERT INTO orders_orderevent (account_id, order_id, at, actor, kind, message, data) "
+        "VALUES (%s, %s, %s, %s, 'shipment_recorded', %s, %s)",
+        (
+            account,
+            order_id,
+            now,
+            f"shipstation:{integration_name}",
+            f"{units} unit{'s' if units != 1 else ''} shipped ({carrier} {tracking})"[:500],
+            json.dumps(data),
+        ),
+    )
+    if write_back and units and channel_kind != "manual":
+        run(
+            "INSERT INTO fulfillment_writeback (account_id, fulfillment_id, channel_id, state, "
+            "attempts, next_attempt_at, last_error, idempotency_key, external_id, created_at, "
+            "updated_at) VALUES (%s, %s, %s, 'pending', 0, %s, '', %s, '', %s, %s)",
+            (account, fulfillment_id, channel_id, now, f"crossdock-fulfillment-{fulfillment_id}",
+             now, now),
+        )  # fmt: skip
+    connection.execute("COMMIT") if sqlite else connection.commit()
+    return _answer(
+        start_response,
+        "200 OK",
+        f"OK: recorded shipment {fulfillment_id} of order {order_id}\n".encode(),
+    )

@@ -3,10 +3,14 @@
 Each round ships fresh orders (a notice for an order already shipped would be a duplicate
 of a kind the round did not choose): ``options.notices`` posts, three quarters new and a
 quarter repeating one of the round's earlier notices, spread over ``options.clients``
-threads. The hub answers through ``crossdock serve`` and its real notice path (parse, find
-the order, record the fulfillment once, queue the write-back); the baseline
-(:func:`~crossdock.bench.baseline.notice_app`) parses, looks the order up and inserts one
-row once. After each round both must have recorded exactly the round's new notices.
+threads. The orders come from a marketplace channel, so every new notice also queues a
+write-back. The hub answers through ``crossdock serve`` and its real notice path
+(authenticate, parse, find the order, record the fulfillment once, queue the write-back);
+the baseline (:func:`~crossdock.bench.baseline.notice_app`) does the same observable work
+with hand-written SQL on the same tables, for orders of its own. After each round both
+must have written the same rows for the round's orders (:func:`recorded`): one
+fulfillment per new notice with its lines, every line shipped in full, the order shipped,
+one ``shipment_recorded`` event and one pending write-back, and nothing for a repeat.
 Figures: notices per second, and the median and 99th-percentile latency.
 """
 
@@ -18,16 +22,15 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
-from django.db import connection
 
-from crossdock.bench.baseline import NOTICE_TABLE
 from crossdock.bench.client import concurrently, percentile
 from crossdock.bench.dataset import Shop, Store, migrate, new_shop, new_store, seed_orders
 from crossdock.bench.export_http import ENDPOINT, baseline_env
 from crossdock.bench.harness import Case, Figure, Options
 from crossdock.bench.serving import serve_baseline, serve_hub
-from crossdock.hub.fulfillment.models import Fulfillment
-from crossdock.hub.orders.models import Order
+from crossdock.hub.channels.models import Channel
+from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
+from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
 
 NAME = "notices"
 SUMMARY = "ship notices from 8 clients, a quarter duplicates: hub beside a bare WSGI app"
@@ -110,36 +113,102 @@ class _Rounds:
         return self.batches.pop(0)
 
 
-def _hub_round(url: str, store: Store, rounds: _Rounds, options: Options) -> Figure:
-    orders = rounds.next()
-    figure = post_notices(url, store, plan(orders, options.notices), options.clients)
-    recorded = Fulfillment.objects.filter(order_id__in=[o for o, _ in orders]).count()
-    if recorded != unique_count(options.notices):
-        raise AssertionError(f"the hub recorded {recorded} shipments")
-    return figure
+#: What one order's rows say after its notices: comparable between the hub and the
+#: baseline (ids and the order's own tracking number left out).
+Rows = tuple[object, ...]
 
 
-def _bare_round(url: str, store: Store, rounds: _Rounds, options: Options) -> Figure:
-    orders = rounds.next()
-    figure = post_notices(url, store, plan(orders, options.notices), options.clients)
-    marks = ", ".join("%s" for _ in orders)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT count(*) FROM bench_notice WHERE order_id IN ({marks})",
-            [o for o, _ in orders],
+def recorded(orders: list[tuple[int, str]]) -> dict[Rows, int]:
+    """How many of ``orders`` have each set of rows: status, lines, shipments, events."""
+    ids = [order_id for order_id, _ in orders]
+    shipments: dict[int, list[Fulfillment]] = {}
+    for fulfillment in Fulfillment.objects.filter(order_id__in=ids).prefetch_related("lines"):
+        shipments.setdefault(fulfillment.order_id, []).append(fulfillment)
+    lines: dict[int, list[tuple[int, int]]] = {}
+    for order_id, quantity, shipped in (
+        OrderLine.objects.filter(order_id__in=ids)
+        .order_by("order_id", "position", "id")
+        .values_list("order_id", "quantity", "quantity_shipped")
+    ):
+        lines.setdefault(order_id, []).append((quantity, shipped))
+    events: dict[int, list[tuple[str, str, str]]] = {}
+    for order_id, kind, message, data in OrderEvent.objects.filter(order_id__in=ids).values_list(
+        "order_id", "kind", "message", "data"
+    ):
+        tracking = str(data.get("tracking_number", ""))
+        events.setdefault(order_id, []).append(
+            (
+                kind,
+                message.replace(tracking, "<tracking>") if tracking else message,
+                str(sorted(data)),
+            )
         )
-        recorded = cursor.fetchone()[0]
-    if recorded != unique_count(options.notices):
-        raise AssertionError(f"the baseline recorded {recorded} shipments")
-    return figure
+    write_backs: dict[int, list[tuple[str, int, bool]]] = {}
+    for fulfillment_id, state, attempts, key in WriteBack.objects.filter(
+        fulfillment__order_id__in=ids
+    ).values_list("fulfillment_id", "state", "attempts", "idempotency_key"):
+        write_backs.setdefault(fulfillment_id, []).append(
+            (state, attempts, key == f"crossdock-fulfillment-{fulfillment_id}")
+        )
+    statuses = dict(Order.objects.filter(pk__in=ids).values_list("pk", "status"))
+    summary: dict[Rows, int] = {}
+    for order_id in ids:
+        rows: Rows = (
+            statuses[order_id],
+            tuple(lines.get(order_id, [])),
+            tuple(
+                (
+                    shipment.source,
+                    shipment.carrier,
+                    shipment.service,
+                    shipment.tracking_number == f"9400{order_id:018d}",
+                    str(shipment.shipping_cost),
+                    shipment.notify_customer,
+                    tuple(sorted(line.quantity for line in shipment.lines.all())),
+                    tuple(write_backs.get(shipment.pk, [])),
+                )
+                for shipment in shipments.get(order_id, [])
+            ),
+            tuple(sorted(events.get(order_id, []))),
+        )
+        summary[rows] = summary.get(rows, 0) + 1
+    return summary
+
+
+class _Check:
+    """Both sides must write the same rows: the first round checked sets what is expected."""
+
+    def __init__(self, notices: int) -> None:
+        self.notices = notices
+        self.expected: dict[Rows, int] | None = None
+
+    def round(self, side: str, url: str, store: Store, rounds: _Rounds, clients: int) -> Figure:
+        orders = rounds.next()
+        figure = post_notices(url, store, plan(orders, self.notices), clients)
+        shipments = Fulfillment.objects.filter(order_id__in=[o for o, _ in orders]).count()
+        if shipments != unique_count(self.notices):
+            raise AssertionError(f"the {side} recorded {shipments} shipments")
+        found = recorded(orders)
+        if len(found) != 1:
+            raise AssertionError(f"the {side} wrote different rows for its orders: {found}")
+        if self.expected is None:
+            self.expected = found
+        elif found != self.expected:
+            raise AssertionError(f"the {side} wrote {found}, the other side {self.expected}")
+        return figure
 
 
 def prepare(options: Options, stack: ExitStack) -> list[Case]:
     migrate()
-    with connection.cursor() as cursor:
-        cursor.execute(NOTICE_TABLE)
-    shop = new_shop("notices")
+    account = new_shop("notices").account
+    # A marketplace's orders, so that a new notice queues a write-back (never delivered:
+    # the hub runs without its worker).
+    marketplace = Channel.objects.create(
+        account=account, kind="sandbox", name="Bench marketplace", is_active=False
+    )
+    shop = Shop(account=account, channel=marketplace)
     store = new_store(shop)
+    check = _Check(options.notices)
     per_round = unique_count(options.notices)
     total_rounds = options.rounds + 1
     ours = _Rounds(shop, 0, per_round, total_rounds)
@@ -152,19 +221,19 @@ def prepare(options: Options, stack: ExitStack) -> list[Case]:
         options.port_for(3),
         options.workers,
         data_dir,
-        baseline_env(shop, store),
+        baseline_env(),
     )
     hub_url, bare_url = hub.url + ENDPOINT, baseline.url + "/"
     return [
         Case(
             f"hub, {options.clients} clients",
             "notices/s",
-            lambda: _hub_round(hub_url, store, ours, options),
+            lambda: check.round("hub", hub_url, store, ours, options.clients),
             f"bare, {options.clients} clients",
         ),
         Case(
             f"bare, {options.clients} clients",
             "notices/s",
-            lambda: _bare_round(bare_url, store, bare, options),
+            lambda: check.round("baseline", bare_url, store, bare, options.clients),
         ),
     ]

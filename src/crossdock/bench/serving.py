@@ -19,6 +19,8 @@ from pathlib import Path
 
 #: gunicorn settings ``crossdock serve`` uses, so the baseline runs under the same server.
 THREADS = 8
+#: Seconds a silent gunicorn worker is given before it is restarted, as ``serve`` gives it.
+WORKER_TIMEOUT = 60
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +114,10 @@ def serve_baseline(
         str(THREADS),
         "--worker-class",
         "gthread",
+        "--timeout",
+        str(WORKER_TIMEOUT),
+        "--graceful-timeout",
+        "10",
         "--log-level",
         "warning",
         app,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 
 from crossdock.core.lockout import FailureCount, counted_failure
@@ -55,12 +55,22 @@ def seconds_locked(keys: tuple[str, ...], now: datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
 
 
-def failure_counts(keys: tuple[str, ...]) -> dict[str, FailureCount]:
-    """The stored count under each of ``keys`` that has one."""
-    return {
-        row.key: FailureCount(row.failures, row.window_started_at, row.locked_until)
-        for row in AuthThrottle.objects.filter(key__in=keys)
-    }
+_COUNT_SQL = (
+    "SELECT id, failures, window_started_at, locked_until "  # noqa: S608 - names from the model
+    f"FROM {AuthThrottle._meta.db_table} WHERE {connection.ops.quote_name('key')} = %s"
+)
+
+
+def failure_count(key: str) -> FailureCount | None:
+    """The stored count under ``key``, if any.
+
+    Read on every call ShipStation makes: one plain statement (``raw``), which Django
+    does not build again each time as it does a ``filter`` (about 1 ms of CPU here).
+    """
+    row = next(iter(AuthThrottle.objects.raw(_COUNT_SQL, [key])), None)
+    if row is None:
+        return None
+    return FailureCount(row.failures, row.window_started_at, row.locked_until)
 
 
 def count_failure(limits: tuple[FailureLimit, ...], now: datetime) -> None:

@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crossdock.core.secrets import keyed_hash
@@ -19,6 +21,7 @@ from crossdock.hub.shipstation.services import (
     PASSWORD_OVERLAP,
     USERNAME_LIMIT,
     IssuedCredentials,
+    authenticate,
     create_integration,
     revoke_integration,
     rotate_password,
@@ -269,3 +272,25 @@ def test_the_password_never_reaches_the_logs(
     assert caplog.records
     assert issued.password not in caplog.text
     assert "wrong-secret-value" not in caplog.text
+
+
+def test_a_sign_in_reads_the_integration_and_one_count_and_writes_nothing(
+    issued: IssuedCredentials,
+) -> None:
+    # given an integration that answered a call a moment ago (last_request_at is fresh)
+    username = issued.integration.username
+    client = Client(REMOTE_ADDR="203.0.113.20")
+    assert client.get(ENDPOINT, WINDOW, headers=basic(username, issued.password)).status_code == 200
+    # when it signs in again
+    with CaptureQueriesContext(connection) as captured:
+        found = authenticate(username, issued.password, "203.0.113.20")
+    # then two reads: the integration (no join, no sort) and the one count that decides
+    assert found.pk == issued.integration.pk
+    sql = [query["sql"] for query in captured.captured_queries]
+    assert [text.split()[0] for text in sql] == ["SELECT", "SELECT"]
+    assert "shipstation_shipstationintegration" in sql[0]
+    assert "JOIN" not in sql[0]
+    assert "ORDER BY" not in sql[0]
+    assert "platform_auththrottle" in sql[1]
+    assert " IN " not in sql[1]
+    assert AuthThrottle.objects.count() == 0

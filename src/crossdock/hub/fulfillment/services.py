@@ -23,10 +23,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, QuerySet
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
@@ -36,12 +36,13 @@ from crossdock.core.money import to_money
 from crossdock.core.statuses import OrderStatus, shipment_status
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog.services import consume_shipment
-from crossdock.hub.channels.models import MANUAL_KIND
+from crossdock.hub.channels.models import MANUAL_KIND, Channel
 from crossdock.hub.fulfillment.errors import FulfillmentValidationError
 from crossdock.hub.fulfillment.models import Fulfillment, FulfillmentLine
 from crossdock.hub.fulfillment.outbox import queue_write_back
 from crossdock.hub.orders.errors import OrderNotFound
 from crossdock.hub.orders.models import EventKind, Order, OrderEvent, OrderLine
+from crossdock.platform.rows import insert
 
 #: The order event kind that records an over-shipment.
 
@@ -210,17 +211,54 @@ def _validate(shipment: Shipment) -> None:
             raise FulfillmentValidationError(field, f"must be at most {limit} characters")
 
 
-_Row = TypeVar("_Row")
-
 #: What recording a shipment reads of an order (and of its channel, the kind).
 SHIPMENT_ORDER_FIELDS = ("account", "channel", "number", "status", "channel__kind")
+
+# The hot statements of a ship notice, as plain SQL (``docs/performance.md``: Django took
+# 1–2 ms to build each, the database a few hundredths of that to run it). Names come from
+# the models' metadata; every value is a parameter.
+
+
+def _in_model_order(model: type[Model], names: set[str]) -> tuple[str, ...]:
+    """``names`` (columns) in the order of ``model``'s fields, the order ``from_db`` wants."""
+    return tuple(field.attname for field in model._meta.concrete_fields if field.attname in names)
+
+
+_ORDER_FIELDS = _in_model_order(Order, {"id", "account_id", "channel_id", "number", "status"})
+_ORDER_SQL = (
+    f"SELECT {', '.join('o.' + name for name in _ORDER_FIELDS)}, c.kind "  # noqa: S608
+    f"FROM {Order._meta.db_table} o JOIN {Channel._meta.db_table} c ON c.id = o.channel_id "
+    "WHERE o.id = %s AND o.account_id = %s"
+)
+_FULFILLMENT_SQL = (
+    f"SELECT {', '.join(str(field.column) for field in Fulfillment._meta.concrete_fields)} "  # noqa: S608
+    f"FROM {Fulfillment._meta.db_table} WHERE order_id = %s AND dedupe_key = %s AND account_id = %s"
+)
+_LINE_FIELDS = _in_model_order(OrderLine, {"id", "order_id", "sku", "quantity", "quantity_shipped"})
+_LINES_SQL = (
+    f"SELECT {', '.join('l.' + name for name in _LINE_FIELDS)}, o.status "  # noqa: S608
+    f"FROM {OrderLine._meta.db_table} l JOIN {Order._meta.db_table} o ON o.id = l.order_id "
+    "WHERE l.order_id = %s ORDER BY l.position, l.id"
+)
+_STATUS_SQL = f"SELECT status FROM {Order._meta.db_table} WHERE id = %s"  # noqa: S608
+_SHIP_LINE_SQL = f"UPDATE {OrderLine._meta.db_table} SET quantity_shipped = %s WHERE id = %s"  # noqa: S608
+_FULFILLMENT_LINE_SQL = (
+    f"INSERT INTO {FulfillmentLine._meta.db_table} (fulfillment_id, line_id, quantity) "  # noqa: S608
+    "VALUES (%s, %s, %s)"
+)
+
+
+def _for_update(sql: str) -> str:
+    """``sql`` locking the rows it reads (PostgreSQL; SQLite's write lock is the database's)."""
+    return sql + " FOR UPDATE" if connection.features.has_select_for_update else sql
 
 
 def shipment_orders(account_id: int) -> QuerySet[Order]:
     """The account's orders with only the columns recording a shipment reads.
 
-    A caller that has to find the order first (a ship notice) reads it through this and
-    hands it to :func:`record_fulfillment`, which then does not read it again.
+    A caller that has to find the order first (a ship notice) reads it through this, or
+    by id through :func:`shipment_order`, and hands it to :func:`record_fulfillment`,
+    which then does not read it again.
     """
     return (
         Order.objects.filter(account_id=account_id)
@@ -229,8 +267,23 @@ def shipment_orders(account_id: int) -> QuerySet[Order]:
     )
 
 
+def shipment_order(account_id: int, order_id: int) -> Order | None:
+    """The account's order ``order_id`` as :func:`shipment_orders` reads it, in one plain
+    statement (a ship notice's look-up), or ``None``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_ORDER_SQL, [order_id, account_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    # Ids and text: nothing to convert. The other columns are deferred, as with ``only``.
+    order = Order.from_db(connection.alias, _ORDER_FIELDS, row[:-1])
+    # Its channel with the one column recording reads.
+    order.channel = Channel.from_db(connection.alias, ["id", "kind"], [order.channel_id, row[-1]])
+    return order
+
+
 def record_fulfillment(
-    account: Account,
+    account: Account | int,
     order: int | Order,
     shipment: Shipment,
     actor: Actor,
@@ -239,10 +292,11 @@ def record_fulfillment(
     write_back: bool = True,
     strict: bool | None = None,
 ) -> RecordedShipment:
-    """Record a shipment of an order of ``account``, exactly once.
+    """Record a shipment of an order of ``account`` (the account or its id), exactly once.
 
     ``order`` is the order's id, or the order as the caller already read it through
-    :func:`shipment_orders` for this account (then it is not read again).
+    :func:`shipment_orders` or :func:`shipment_order` for this account (then it is not
+    read again).
 
     In one transaction: the fulfillment and its lines, ``quantity_shipped`` on the order
     lines, the order's status (``partially_shipped`` until every line has shipped, then
@@ -256,18 +310,19 @@ def record_fulfillment(
     strict = source == Fulfillment.Source.MANUAL if strict is None else strict
     _validate(shipment)
     key = dedupe_key(shipment)
+    account_id = account if isinstance(account, int) else account.pk
     order_id = order if isinstance(order, int) else order.pk
     # A repeat is one read and takes no write lock (on SQLite the write transaction holds
     # the database's one write lock, and every notice waits for it).
-    existing = Fulfillment.objects.filter(account=account, order_id=order_id, dedupe_key=key)
-    found = _first(existing)
+    found = _recorded(account_id, order_id, key)
     if found is not None:
         return RecordedShipment(fulfillment=found, created=False)
     if isinstance(order, int):
-        read = _first(shipment_orders(account.pk).filter(pk=order))
+        read = shipment_order(account_id, order)
         if read is None:
             raise OrderNotFound(f"no order {order}")
         order = read
+    carrier = shipment.carrier.strip()
     try:
         with transaction.atomic():
             # The lines and the order's status are read once, locked: the allocation is
@@ -277,14 +332,12 @@ def record_fulfillment(
             # The unique (order, dedupe_key) constraint decides, not the read above: a
             # concurrent identical notice fails here and rolls this whole transaction back
             # before anything else was written.
-            fulfillment = Fulfillment.objects.create(
-                account=account,
+            fulfillment = Fulfillment(
+                account_id=account_id,
                 order=order,
                 source=source,
-                carrier=shipment.carrier.strip(),
-                carrier_code=canonical_carrier(shipment.carrier.strip()).value
-                if shipment.carrier.strip()
-                else "",
+                carrier=carrier,
+                carrier_code=canonical_carrier(carrier).value if carrier else "",
                 service=shipment.service.strip(),
                 tracking_number=shipment.tracking_number.strip(),
                 shipping_cost=(
@@ -297,41 +350,37 @@ def record_fulfillment(
                 dedupe_key=key,
                 over_shipped_units=sum(over.excess for over in allocation.over),
             )
+            insert(fulfillment)
             _apply(order, lines, allocation, fulfillment, actor, write_back=write_back)
     except IntegrityError:
-        return RecordedShipment(fulfillment=existing.get(), created=False)
+        found = _recorded(account_id, order_id, key)
+        if found is None:
+            raise
+        return RecordedShipment(fulfillment=found, created=False)
     return RecordedShipment(fulfillment=fulfillment, created=True)
 
 
-def _first(rows: QuerySet[Any, _Row]) -> _Row | None:
-    """The one row a unique filter finds, or ``None``.
-
-    Without ``first()``'s ordering or the model's default one: building an ``ORDER BY``
-    (the order's default is by ``placed_at``) was a third of the statement's CPU time.
-    """
-    return next(iter(rows.order_by()[:1]), None)
+def _recorded(account_id: int, order_id: int, key: str) -> Fulfillment | None:
+    """The fulfillment already recorded under ``key`` for the order, if any."""
+    return next(iter(Fulfillment.objects.raw(_FULFILLMENT_SQL, [order_id, key, account_id])), None)
 
 
 def _locked_lines(order: Order) -> Sequence[OrderLine]:
     """The order's lines, locked (on PostgreSQL, with the order's row), in one statement;
     sets ``order.status`` to the locked row's. Raises :class:`OrderNotFound` if it is gone."""
-    lines = list(
-        OrderLine.objects.select_for_update()
-        .filter(order_id=order.pk)
-        .order_by("position", "id")
-        .only("order", "sku", "quantity", "quantity_shipped")
-        .annotate(order_status=F("order__status"))
-    )
-    if lines:
-        order.status = lines[0].order_status
-        return lines
-    # No lines to join the order's status from: lock and read the order alone.
-    status = Order.objects.select_for_update().filter(pk=order.pk).values_list("status", flat=True)
-    found = _first(status)
-    if found is None:
-        raise OrderNotFound(f"no order {order.pk}")
-    order.status = found
-    return []
+    with connection.cursor() as cursor:
+        cursor.execute(_for_update(_LINES_SQL), [order.pk])
+        rows = cursor.fetchall()
+        if not rows:
+            # No lines to join the order's status from: lock and read the order alone.
+            cursor.execute(_for_update(_STATUS_SQL), [order.pk])
+            status = cursor.fetchone()
+            if status is None:
+                raise OrderNotFound(f"no order {order.pk}")
+            order.status = status[0]
+            return []
+    order.status = rows[0][-1]
+    return [OrderLine.from_db(connection.alias, _LINE_FIELDS, row[:-1]) for row in rows]
 
 
 def _apply(
@@ -345,33 +394,37 @@ def _apply(
 ) -> None:
     allocation = allocated.units
     shipped_lines = [line for line in lines if allocation.get(line.pk)]
-    FulfillmentLine.objects.bulk_create(
-        FulfillmentLine(fulfillment=fulfillment, line_id=line.pk, quantity=allocation[line.pk])
-        for line in shipped_lines
-    )
-    # The lines are locked (select_for_update): their counts are current, one UPDATE sets all.
+    # The lines are locked (read for update): their counts are current.
     for line in shipped_lines:
         line.quantity_shipped += allocation[line.pk]
-    if shipped_lines and all(line.quantity_shipped == line.quantity for line in shipped_lines):
-        # Every line ships what it had left (a whole-order notice): a plain UPDATE, far
-        # cheaper to build than bulk_update's CASE over the ids.
-        OrderLine.objects.filter(pk__in=[line.pk for line in shipped_lines]).update(
-            quantity_shipped=F("quantity")
-        )
-    elif shipped_lines:
-        OrderLine.objects.bulk_update(shipped_lines, ["quantity_shipped"])
+    if shipped_lines:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                _FULFILLMENT_LINE_SQL,
+                [(fulfillment.pk, line.pk, allocation[line.pk]) for line in shipped_lines],
+            )
+            cursor.executemany(
+                _SHIP_LINE_SQL, [(line.quantity_shipped, line.pk) for line in shipped_lines]
+            )
     consume_shipment(order, [(line.sku, allocation[line.pk]) for line in shipped_lines], actor)
     ordered = sum(line.quantity for line in lines)
     shipped = sum(line.quantity_shipped for line in lines)
     previous = OrderStatus(order.status)
     status = shipment_status(ordered, shipped)
     now = timezone.now()
-    changes: dict[str, object] = {"modified_at": now, "updated_at": now}
+    changes: dict[str, Any] = {"modified_at": now, "updated_at": now}
     if status is not None and status != previous:
-        changes |= {"status": status.value, "status_before_hold": "", "custom_status": None}
+        changes |= {"status": status.value, "status_before_hold": "", "custom_status_id": None}
     # Only the columns this shipment moves: the order row was read before the lock, and
     # whatever else it holds (notes, a custom status) may have changed since.
-    Order.objects.filter(pk=order.pk).update(**changes)
+    stored = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {Order._meta.db_table} SET "  # noqa: S608 - names from the model
+            + ", ".join(f"{column} = %s" for column in changes)
+            + " WHERE id = %s",
+            [*(stored if value is now else value for value in changes.values()), order.pk],
+        )
     for column, value in changes.items():
         setattr(order, column, value)
     described = " ".join(
@@ -404,7 +457,8 @@ def _apply(
     ]
     if allocated.over:
         events.append(_over_shipment_event(order, actor, fulfillment, allocated.over))
-    OrderEvent.objects.bulk_create(events)
+    for event in events:
+        insert(event)
     # Nothing to tell a marketplace about: hand-entered orders, shipments with no lines,
     # and orders cancelled before they shipped (the channel would refuse the tracking).
     if (

@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from crossdock.core.actors import Actor, ActorKind
+from crossdock.core.ids import storable_id
 from crossdock.customstore.notice import (
     NOTICE_MAX_BYTES,
     ShipNotice,
@@ -34,6 +35,7 @@ from crossdock.hub.fulfillment.services import (
     Shipment,
     ShipmentLine,
     record_fulfillment,
+    shipment_order,
     shipment_orders,
 )
 from crossdock.hub.orders.models import Order, OrderLine
@@ -79,11 +81,12 @@ def find_order(
     integration: ShipStationIntegration, notice: ShipNotice, query: ShipNotifyQuery
 ) -> Order:
     """The account's order a notice is about (see the module docstring for the order)."""
-    account_orders = shipment_orders(integration.account_id)
     if notice.order_id.isascii() and notice.order_id.isdigit():
-        found = next(iter(account_orders.filter(pk=int(notice.order_id)).order_by()), None)
+        order_id = int(notice.order_id)
+        found = shipment_order(integration.account_id, order_id) if storable_id(order_id) else None
         if found is not None:
             return found
+    account_orders = shipment_orders(integration.account_id)
     for number in (query.order_number, notice.order_number):
         if not number:
             continue
@@ -205,7 +208,7 @@ def receive_ship_notice(
     )
     order = find_order(integration, notice, query)
     recorded = record_fulfillment(
-        integration.account,
+        integration.account_id,
         order,
         shipment_of(notice, query, order),
         Actor(ActorKind.SHIPSTATION, integration.name),
