@@ -72,26 +72,12 @@ def _file(rows: int) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-#: The product columns both sides write, in this order (the id is the table's own).
-_STORED = (
-    "account_id",
-    "sku",
-    "name",
-    "is_kit",
-    "barcode",
-    "weight_value",
-    "weight_unit",
-    "length",
-    "width",
-    "height",
-    "dimension_unit",
-    "bin_location",
-    "cost",
-    "image_url",
-    "tags",
-    "low_stock_threshold",
-    "created_at",
-    "updated_at",
+#: The product columns both sides write, in the table's order (the id is the table's own);
+#: the baseline's rows list their values in this order.
+_STORED = tuple(
+    field.column or field.attname
+    for field in Product._meta.concrete_fields
+    if not field.primary_key
 )
 
 
@@ -164,16 +150,16 @@ def _baseline(data: bytes, account_id: int) -> float:
                 sku,
                 name,
                 False,
-                barcode,
                 _number(weight),
                 unit,
                 _number(length),
                 _number(width),
                 _number(height),
                 dimension,
+                barcode,
+                image,
                 bin_,
                 _number(cost),
-                image,
                 json.dumps(sorted({tag.strip() for tag in tags.split(",") if tag.strip()})),
                 _number(low),
                 stamp,
