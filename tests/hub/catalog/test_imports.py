@@ -309,3 +309,30 @@ def test_quantities_of_many_rows_are_counted_a_batch_at_a_time(account: Account)
     assert shortages == ["SELECT", "SELECT"]
     assert StockMovement.objects.filter(kind=MovementKind.COUNT).count() == 1_500
     assert level(Product.objects.get(sku="SKU-01499"), source) == (1_499 % 7, 0)
+
+
+def test_a_product_made_a_kit_while_its_file_is_applied_refuses_the_file(
+    account: Account,
+) -> None:
+    # given 1,500 products at one source, and a quantities file counting them all
+    source = warehouse(account)
+    _import(account, CsvKind.PRODUCTS, _products_file(1_500))
+    text = "sku,source,quantity\n" + "".join(
+        f"SKU-{number:05d},Main warehouse,3\n" for number in range(1_500)
+    )
+    before = _counts()
+
+    def make_a_kit(done: int) -> None:
+        Product.objects.filter(sku="SKU-01200").update(is_kit=True)
+
+    # when SKU-01200 becomes a kit after the first batch was counted
+    with pytest.raises(ImportRefused) as refused:
+        import_file(
+            account, CsvKind.QUANTITIES, io.BytesIO(text.encode()), CLERK, progress=make_a_kit
+        )
+    # then its row is refused and the first batch's counts are rolled back
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 1202, column sku: SKU-01200 is a kit: its stock is its components'"
+    ]
+    assert _counts() == before
+    assert level(Product.objects.get(sku="SKU-00000"), source) == (0, 0)
