@@ -102,6 +102,8 @@ class ImportOut(Schema):
     applied: bool
     created: int
     updated: int
+    #: Rows of a products file already as the file says (nothing written for them).
+    unchanged: int = 0
     errors: list[RowErrorOut]
 
 
@@ -215,6 +217,7 @@ def import_products(
         applied=True,
         created=result.created,
         updated=result.updated,
+        unchanged=result.unchanged,
         errors=[],
     )
 

@@ -109,13 +109,11 @@ def import_command(
                 "rows": result.rows,
                 "created": result.created,
                 "updated": result.updated,
+                "unchanged": result.unchanged,
             }
         )
     else:
-        console.print(
-            f"Imported {result.rows:,} {result.kind.value} rows: "
-            f"{result.created:,} created, {result.updated:,} updated."
-        )
+        console.print(f"Imported {result.rows:,} {result.kind.value} rows: {result.summary}.")
 
 
 def _import_with_progress(

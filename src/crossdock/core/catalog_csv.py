@@ -256,7 +256,7 @@ def read_rows(
         parse = _PARSERS[kind](context)
         for record in reader:
             row += 1
-            if not any(cell.strip() for cell in record):
+            if not "".join(record).strip():
                 continue
             yield from parse.record(row, _cells(columns, record, row))
     except (UnicodeDecodeError, csv.Error) as error:
@@ -281,21 +281,45 @@ def check_file(kind: CsvKind, stream: BinaryIO, context: CatalogContext | None =
     Only errors are kept, so checking costs memory in proportion to what is wrong.
     """
     start = stream.tell()
-    columns = header_of(kind, stream)
+    tally = Tally(kind, header_of(kind, stream))
     stream.seek(start)
-    rows = 0
-    errors: list[RowError] = []
-    error_count = 0
-    last_row = 0
     for item in read_rows(kind, stream, context):
-        if item.row > last_row:  # a row's errors share its number; loops come last
-            rows += 1
-            last_row = item.row
+        tally.count(item)
+    return tally.report()
+
+
+class Tally:
+    """A check's count as a file is read: rows, the first errors, how many errors in all.
+
+    :func:`check_file` counts a whole file with it; an import counts the rows it applies in
+    the same pass, so the file is read once and reported exactly as a check reports it.
+    """
+
+    __slots__ = ("_errors", "_last_row", "columns", "error_count", "kind", "rows")
+
+    def __init__(self, kind: CsvKind, columns: tuple[str, ...]) -> None:
+        self.kind = kind
+        self.columns = columns
+        self.rows = 0
+        self.error_count = 0
+        self._errors: list[RowError] = []
+        self._last_row = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.error_count == 0
+
+    def count(self, item: ParsedRow | RowError) -> None:
+        if item.row > self._last_row:  # a row's errors share its number; loops come last
+            self.rows += 1
+            self._last_row = item.row
         if isinstance(item, RowError):
-            error_count += 1
-            if len(errors) < MAX_REPORTED_ERRORS:
-                errors.append(item)
-    return CsvReport(kind, columns, rows, tuple(errors), error_count)
+            self.error_count += 1
+            if len(self._errors) < MAX_REPORTED_ERRORS:
+                self._errors.append(item)
+
+    def report(self) -> CsvReport:
+        return CsvReport(self.kind, self.columns, self.rows, tuple(self._errors), self.error_count)
 
 
 def _open_text(stream: BinaryIO) -> TextIO:
@@ -387,12 +411,15 @@ class _Cells:
         self.errors.append(RowError(self.row, column, message))
 
     def text(self, column: str, *, required: bool = False) -> str:
-        value = unescape_cell(self.cells.get(column, "").strip())
+        value = self.cells.get(column, "").strip()
         if not value:
             if required:
                 self.fail(column, "is required")
             return ""
-        if not is_storable_text(value):
+        if value[0] == "'":
+            value = unescape_cell(value)
+        # An ASCII cell without NUL is storable: the full check only for the rest.
+        if ("\x00" in value or not value.isascii()) and not is_storable_text(value):
             self.fail(column, NOT_TEXT)
             return ""
         limit = MAX_LENGTHS.get(column)
@@ -470,7 +497,7 @@ class _ProductParser:
                 unit = WeightUnit(unit_text)
             except ValueError:
                 cells.fail("weight_unit", f"must be one of g, kg, oz, lb, got {unit_text!r}")
-        amount = cells.decimal("weight", MAX_WEIGHT_GRAMS / _grams(unit))
+        amount = cells.decimal("weight", _MAX_WEIGHT[unit])
         cost = self._cost(cells)
         dimensions = [cells.decimal(name, MAX_DIMENSION) for name in ("length", "width", "height")]
         dimension_unit = cells.text("dimension_unit").lower()
@@ -529,6 +556,10 @@ class _ProductParser:
 
 def _grams(unit: WeightUnit) -> Decimal:
     return Weight(Decimal(1), unit).to(WeightUnit.GRAM).value
+
+
+#: The heaviest weight in each unit (``MAX_WEIGHT_GRAMS`` converted once).
+_MAX_WEIGHT = {unit: MAX_WEIGHT_GRAMS / _grams(unit) for unit in WeightUnit}
 
 
 class _KitParser:

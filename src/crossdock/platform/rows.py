@@ -1,21 +1,55 @@
-"""Writing a model's row with one statement built once, for the hot paths.
+"""Writing rows with statements built once, for the hot paths.
 
 Django builds every statement again on each call: for a ship notice's short INSERTs that
 was 1–2 ms of CPU each (the compiler, each field's preparation), against a few hundredths
-of a millisecond for the same SQL through ``connection.cursor()`` (``docs/performance.md``).
-:func:`insert` keeps what the ORM does for a row (``auto_now`` and ``auto_now_add``, each
-value through its field's own preparation for the database, the new primary key on the
-instance) with the statement text built once per model and database.
-Constraint violations raise :class:`django.db.IntegrityError`, as ``save()`` does.
+of a millisecond for the same SQL through ``connection.cursor()``; ``bulk_create`` and
+``bulk_update`` build a model per row and prepare every value through its field (most of a
+100,000-row catalog import went there) (``docs/performance.md``).
+
+- :func:`insert` writes one model instance as the ORM would (``auto_now`` and
+  ``auto_now_add``, each value through its field's preparation, the new primary key on the
+  instance) with the statement text built once per model and database; constraint
+  violations raise :class:`django.db.IntegrityError`, as ``save()`` does.
+- :func:`insert_sql` and :func:`update_sql` give the fixed statement a bulk writer runs with
+  ``executemany`` when it already has its values as the ORM would store them.
+
+Table and column names always come from the model's own metadata, never from input, and
+every value is a parameter.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 
 from django.db import connections
 from django.db.models import Field, Model
 from django.db.models.fields import AutoFieldMixin
+
+
+def _quoted(model: type[Model], columns: Sequence[str], using: str) -> tuple[str, list[str]]:
+    quote = connections[using].ops.quote_name
+    known = {field.column for field in model._meta.concrete_fields}
+    unknown = [column for column in columns if column not in known]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column {', '.join(unknown)}")
+    return quote(model._meta.db_table), [quote(column) for column in columns]
+
+
+def insert_sql(model: type[Model], columns: Sequence[str], using: str = "default") -> str:
+    """``INSERT`` of one row of ``columns`` into ``model``'s table, values as parameters."""
+    table, names = _quoted(model, columns, using)
+    marks = ", ".join(["%s"] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"  # noqa: S608 - names from the model
+
+
+def update_sql(model: type[Model], columns: Sequence[str], using: str = "default") -> str:
+    """``UPDATE`` of ``columns`` of the row whose primary key is the last parameter."""
+    table, names = _quoted(model, columns, using)
+    pk = model._meta.pk
+    key = connections[using].ops.quote_name((pk.column or pk.attname) if pk is not None else "id")
+    settings = ", ".join(f"{name} = %s" for name in names)
+    return f"UPDATE {table} SET {settings} WHERE {key} = %s"  # noqa: S608 - names from the model
 
 
 @cache
@@ -27,13 +61,9 @@ def _insert_of(
     meta = model._meta
     generated = isinstance(meta.pk, AutoFieldMixin)
     fields = tuple(field for field in meta.concrete_fields if not (generated and field.primary_key))
-    ops = connections[using].ops
-    names = ", ".join(ops.quote_name(str(field.column)) for field in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    # Names from the model's own metadata, values as parameters: nothing from input.
-    sql = f"INSERT INTO {ops.quote_name(meta.db_table)} ({names}) VALUES ({marks})"  # noqa: S608
+    sql = insert_sql(model, [str(field.column) for field in fields], using)
     if generated and meta.pk is not None:
-        sql += f" RETURNING {ops.quote_name(str(meta.pk.column))}"
+        sql += f" RETURNING {connections[using].ops.quote_name(str(meta.pk.column))}"
     return sql, fields, generated
 
 

@@ -91,12 +91,15 @@ def test_the_csv_import_applies_all_rows_or_answers_422_with_each_problem(
         "applied": False,
         "created": 0,
         "updated": 0,
+        "unchanged": 0,
         "errors": [],
     }
     assert not Product.objects.exists()
 
     applied = _upload(api, b"sku,name\nA,Alpha\nB,Beta\n")
     assert applied.json()["created"] == 2  # type: ignore[attr-defined]
+    again = _upload(api, b"sku,name\nA,Alpha\nB,Bravo\n")
+    assert [again.json()[key] for key in ("created", "updated", "unchanged")] == [0, 1, 1]  # type: ignore[attr-defined]
     assert sorted(Product.objects.values_list("sku", flat=True)) == ["A", "B"]
 
 

@@ -6,6 +6,8 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from crossdock.core.catalog_csv import CatalogFileError, CsvKind
 from crossdock.hub.accounts.models import Account
@@ -219,3 +221,118 @@ def test_the_export_imports_back_unchanged(account: Account) -> None:
     _import(account, CsvKind.PRODUCTS, products.getvalue())
     mug = Product.objects.get(sku="MUG")
     assert (mug.name, mug.weight_value, mug.tags) == ("=SUM(A1)", Decimal("350.5"), ["blue"])
+
+
+def _statements(queries: CaptureQueriesContext, table: str) -> list[str]:
+    """The verb of each statement on ``table`` (an executemany is logged as one)."""
+    verbs = ("INSERT", "UPDATE", "SELECT", "DELETE")
+    return [
+        next(word for word in query["sql"].split() if word in verbs)
+        for query in queries.captured_queries
+        if table in query["sql"]
+    ]
+
+
+def _products_file(count: int, name: str = "Mug") -> str:
+    rows = "".join(
+        f"SKU-{number:05d},{name} {number},{number % 90}.5,g\n" for number in range(count)
+    )
+    return "sku,name,weight,weight_unit\n" + rows
+
+
+def test_a_row_already_as_the_file_says_writes_nothing(account: Account) -> None:
+    # given 3 products imported, one of them since renamed in the hub
+    _import(account, CsvKind.PRODUCTS, _products_file(3))
+    Product.objects.filter(sku="SKU-00001").update(name="Renamed")
+    stamps = dict(Product.objects.values_list("sku", "updated_at"))
+    # when the same file is imported again
+    result = _import(account, CsvKind.PRODUCTS, _products_file(3))
+    # then only the renamed row is written back; the others keep their updated_at
+    assert (result.created, result.updated, result.unchanged) == (0, 1, 2)  # type: ignore[attr-defined]
+    assert result.summary == "0 created, 1 updated, 2 unchanged"  # type: ignore[attr-defined]
+    after = dict(Product.objects.values_list("sku", "updated_at"))
+    assert after["SKU-00000"] == stamps["SKU-00000"]
+    assert after["SKU-00002"] == stamps["SKU-00002"]
+    assert after["SKU-00001"] > stamps["SKU-00001"]
+    assert Product.objects.get(sku="SKU-00001").name == "Mug 1"
+
+
+def test_products_are_written_with_one_statement_per_batch(account: Account) -> None:
+    # given 1,200 products in the hub
+    _import(account, CsvKind.PRODUCTS, _products_file(1_200))
+    # when a file renames them all and adds 1,300 (2,500 rows: three batches)
+    with CaptureQueriesContext(connection) as queries:
+        result = _import(account, CsvKind.PRODUCTS, _products_file(2_500, name="Cup"))
+    # then each batch reads its SKUs once and writes with one INSERT and one UPDATE at most
+    statements = _statements(queries, "catalog_product")
+    assert (result.created, result.updated) == (1_300, 1_200)  # type: ignore[attr-defined]
+    assert statements.count("INSERT") == 2
+    assert statements.count("UPDATE") == 2
+    assert statements.count("SELECT") == 3
+    assert Product.objects.get(sku="SKU-02499").name == "Cup 2499"
+
+
+def test_a_problem_after_applied_batches_rolls_them_back_and_reports_as_a_check(
+    account: Account,
+) -> None:
+    # given a file whose first 2,000 rows are fine and whose last row has no name
+    text = _products_file(2_000) + "BAD,,1\n"
+    before = _counts()
+    # when it is imported
+    with pytest.raises(ImportRefused) as refused:
+        _import(account, CsvKind.PRODUCTS, text)
+    # then nothing stays, and the report is the one a check gives
+    assert _counts() == before
+    assert refused.value.report == check_import(
+        account, CsvKind.PRODUCTS, io.BytesIO(text.encode())
+    )
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 2002, column name: is required"
+    ]
+    assert refused.value.report.rows == 2_001
+
+
+def test_quantities_of_many_rows_are_counted_a_batch_at_a_time(account: Account) -> None:
+    # given 1,500 products at one source
+    source = warehouse(account)
+    _import(account, CsvKind.PRODUCTS, _products_file(1_500))
+    text = "sku,source,quantity\n" + "".join(
+        f"SKU-{number:05d},Main warehouse,{number % 7}\n" for number in range(1_500)
+    )
+    # when a quantities file counts them all
+    with CaptureQueriesContext(connection) as queries:
+        result = _import(account, CsvKind.QUANTITIES, text)
+    # then every level is the file's, each with its count movement, moved in two batches
+    # (each batch locks the shortages of its products once)
+    shortages = _statements(queries, "catalog_ordershortage")
+    assert result.updated == 1_500  # type: ignore[attr-defined]
+    assert shortages == ["SELECT", "SELECT"]
+    assert StockMovement.objects.filter(kind=MovementKind.COUNT).count() == 1_500
+    assert level(Product.objects.get(sku="SKU-01499"), source) == (1_499 % 7, 0)
+
+
+def test_a_product_made_a_kit_while_its_file_is_applied_refuses_the_file(
+    account: Account,
+) -> None:
+    # given 1,500 products at one source, and a quantities file counting them all
+    source = warehouse(account)
+    _import(account, CsvKind.PRODUCTS, _products_file(1_500))
+    text = "sku,source,quantity\n" + "".join(
+        f"SKU-{number:05d},Main warehouse,3\n" for number in range(1_500)
+    )
+    before = _counts()
+
+    def make_a_kit(done: int) -> None:
+        Product.objects.filter(sku="SKU-01200").update(is_kit=True)
+
+    # when SKU-01200 becomes a kit after the first batch was counted
+    with pytest.raises(ImportRefused) as refused:
+        import_file(
+            account, CsvKind.QUANTITIES, io.BytesIO(text.encode()), CLERK, progress=make_a_kit
+        )
+    # then its row is refused and the first batch's counts are rolled back
+    assert [str(error) for error in refused.value.report.errors] == [
+        "row 1202, column sku: SKU-01200 is a kit: its stock is its components'"
+    ]
+    assert _counts() == before
+    assert level(Product.objects.get(sku="SKU-00000"), source) == (0, 0)

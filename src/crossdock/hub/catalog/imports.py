@@ -1,12 +1,19 @@
 """Importing catalog CSV files: check every row, then apply all of them or none.
 
 ``core.catalog_csv`` reads and checks a file against what the account holds (its SKUs,
-sources and kit recipes). :func:`import_file` checks the whole file first; any row error
-and nothing is applied. A clean file is then applied in one transaction: kit recipes and
-counts through the catalog services (``set_recipe``, ``count``), so the ledger and
-propagation see an import like any other change, and product rows, which carry no stock,
-in batches (see :func:`_apply_products`). Should a service still refuse a row, the
-transaction rolls back and the refusal is reported at that row.
+sources and kit recipes). :func:`import_file` reads the file once, in one transaction: rows
+are applied as they are read, ``BATCH`` at a time, while the count of a check
+(``core.catalog_csv.Tally``) goes along; at the first row error nothing more is applied,
+the rest of the file is still checked, and the transaction rolls back, so a file with any
+problem changes nothing and is reported exactly as a check reports it.
+
+Each batch reads what it touches in a few statements and writes with one statement per
+kind of row: products new to the account are inserted and the others updated only where a
+value differs (an unchanged row writes nothing); a quantities file's counts go through the
+ledger engine (``services.moved``) a batch at a time, so levels, ledger rows, shortages and
+pushes are written as for any count. Kit recipes go through ``set_recipe`` once the whole
+file is known. Should a service still refuse a row, the transaction rolls back and the
+refusal is reported at that row.
 
 A products file updates only the columns it has: a file of ``sku,name`` renames products
 and leaves their weights alone. A kits file replaces the recipe of each kit it names. A
@@ -17,12 +24,16 @@ quantities file is a stock count: on hand becomes the file's quantity, recorded 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
+from itertools import islice
 from typing import Any, BinaryIO, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.db.models import DecimalField, JSONField
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
@@ -31,21 +42,25 @@ from crossdock.core.catalog_csv import (
     CsvKind,
     CsvReport,
     KitLine,
+    ParsedRow,
     ProductRow,
     QuantityRow,
     RowError,
+    Tally,
     check_file,
+    header_of,
     read_rows,
 )
 from crossdock.core.errors import CrossdockError
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.catalog import services
 from crossdock.hub.catalog.errors import CatalogInvalid
-from crossdock.hub.catalog.models import InventorySource, KitComponent, Product
+from crossdock.hub.catalog.models import InventorySource, KitComponent, MovementKind, Product
+from crossdock.platform.rows import insert_sql, update_sql
 
 T = TypeVar("T")
 
-#: Products written per batch.
+#: Rows applied per batch (products read and written, counts moved).
 BATCH = 1_000
 
 #: Row errors put into a refusal's ``field_errors`` (the report keeps up to its own cap).
@@ -69,15 +84,22 @@ class ImportRefused(CatalogInvalid):
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an applied file did."""
+    """What an applied file did: rows created, rows changed, rows already as the file says."""
 
     kind: CsvKind
     rows: int
     created: int
     updated: int
+    unchanged: int = 0
+
+    @property
+    def summary(self) -> str:
+        """``3 created, 1 updated`` (and ``, 2 unchanged`` when some were)."""
+        text = f"{self.created:,} created, {self.updated:,} updated"
+        return f"{text}, {self.unchanged:,} unchanged" if self.unchanged else text
 
 
-#: Called after each applied row with the count so far (a progress bar).
+#: Called after each applied batch with the count of rows so far (a progress bar).
 Progress = Callable[[int], None]
 
 
@@ -100,12 +122,17 @@ def catalog_context(account: Account) -> CatalogContext:
     )
 
 
+def _context(account: Account, kind: CsvKind) -> CatalogContext:
+    # A products file is checked on its own rows: the catalog is not read for it.
+    return CatalogContext() if kind is CsvKind.PRODUCTS else catalog_context(account)
+
+
 def check_import(account: Account, kind: CsvKind, stream: BinaryIO) -> CsvReport:
     """Check ``stream`` row by row against the account; changes nothing.
 
     Raises ``CatalogFileError`` when the file as a whole is unreadable.
     """
-    return check_file(kind, stream, catalog_context(account))
+    return check_file(kind, stream, _context(account, kind))
 
 
 def import_file(
@@ -117,31 +144,34 @@ def import_file(
     name: str = "",
     progress: Progress | None = None,
 ) -> ImportResult:
-    """Check then apply ``stream`` in one transaction; all rows or none.
+    """Check and apply ``stream`` in one pass and one transaction; all rows or none.
 
     Raises ``CatalogFileError`` (unreadable file) or :class:`ImportRefused` (row errors,
     or a row a service refused while applying): in both cases nothing changed.
     """
     start = stream.tell()
-    context = catalog_context(account)
-    report = check_file(kind, stream, context)
-    if not report.ok:
-        raise ImportRefused(report)
+    tally = Tally(kind, header_of(kind, stream))
     stream.seek(start)
-    rows = read_rows(kind, stream, context)
     try:
         with transaction.atomic():
+            rows = _checked(read_rows(kind, stream, _context(account, kind)), tally)
             if kind is CsvKind.PRODUCTS:
-                created, updated = _apply_products(account, rows, report.columns, progress)
+                counts = _apply_products(account, _only(rows, ProductRow), tally.columns, progress)
             elif kind is CsvKind.KITS:
-                created, updated = _apply_kits(account, rows, progress)
+                counts = _apply_kits(account, _only(rows, KitLine), progress)
             else:
-                created, updated = _apply_quantities(account, rows, actor, name, progress)
+                counts = _apply_quantities(account, _only(rows, QuantityRow), actor, name, progress)
+    except _FileRefused:
+        raise ImportRefused(tally.report()) from None
     except _RowRefused as refused:
         raise ImportRefused(
-            CsvReport(kind, report.columns, report.rows, (refused.error,), 1)
+            CsvReport(kind, tally.columns, tally.rows, (refused.error,), 1)
         ) from refused.__cause__
-    return ImportResult(kind, report.rows, created, updated)
+    return ImportResult(kind, tally.rows, *counts)
+
+
+class _FileRefused(Exception):
+    """The file has row errors (the tally holds them): roll back."""
 
 
 class _RowRefused(Exception):
@@ -150,12 +180,26 @@ class _RowRefused(Exception):
         self.error = error
 
 
-def _only(rows: Iterator[object], kind: type[T]) -> Iterator[T]:
+def _checked(items: Iterable[ParsedRow | RowError], tally: Tally) -> Iterator[ParsedRow]:
+    """The rows of a file while it has no error; every item is counted, and a file with
+    errors raises :class:`_FileRefused` once it is read to the end."""
+    for item in items:
+        tally.count(item)
+        if tally.ok and not isinstance(item, RowError):
+            yield item
+    if not tally.ok:
+        raise _FileRefused
+
+
+def _only(rows: Iterator[ParsedRow], kind: type[T]) -> Iterator[T]:
     for item in rows:
         if isinstance(item, kind):
             yield item
-        elif isinstance(item, RowError):  # the file changed between check and apply
-            raise _RowRefused(item)
+
+
+def _batches(rows: Iterator[T]) -> Iterator[list[T]]:
+    while batch := list(islice(rows, BATCH)):
+        yield batch
 
 
 def _refusal(row: int, error: CrossdockError, default_column: str) -> _RowRefused:
@@ -169,7 +213,8 @@ def _refusal(row: int, error: CrossdockError, default_column: str) -> _RowRefuse
 
 
 def product_values(product: ProductRow, columns: tuple[str, ...]) -> dict[str, Any]:
-    """The service's field values for the columns a file has (absent columns stay as they are)."""
+    """The product's field values for the columns a file has (absent columns stay as they
+    are), as the catalog services store them (tags sorted, once each)."""
     values: dict[str, Any] = {}
     present = set(columns)
     if "name" in present:
@@ -192,71 +237,10 @@ def product_values(product: ProductRow, columns: tuple[str, ...]) -> dict[str, A
     if "cost" in present:
         values["cost"] = product.cost
     if "tags" in present:
-        values["tags"] = list(product.tags)
+        values["tags"] = sorted(set(product.tags))
     if "low_stock_threshold" in present:
         values["low_stock_threshold"] = product.low_stock_threshold
     return values
-
-
-def _apply_products(
-    account: Account,
-    rows: Iterator[object],
-    columns: tuple[str, ...],
-    progress: Progress | None,
-) -> tuple[int, int]:
-    """Create and update products in batches.
-
-    A product row carries no stock, no ledger and nothing to push, and ``core.catalog_csv``
-    has checked every value against the same rules as ``services.create_product`` (lengths,
-    non-negative bounded numbers, the threshold's range, tags as words), so rows go in
-    ``BATCH`` at a time instead of one service call each (a 100,000-row file in seconds
-    rather than minutes). A SKU created meanwhile by someone else breaks the unique key:
-    the transaction rolls back and the file is refused.
-    """
-    existing = dict(Product.objects.filter(account=account).values_list("sku", "pk"))
-    fields = [name for name in services.PRODUCT_FIELDS if name in _fields_of(columns)]
-    created = updated = 0
-    new: list[Product] = []
-    changed: list[Product] = []
-
-    def flush() -> None:
-        if new:
-            Product.objects.bulk_create(new)
-        if changed and fields:
-            Product.objects.bulk_update(changed, [*fields, "updated_at"])
-        new.clear()
-        changed.clear()
-        if progress is not None:
-            progress(created + updated)
-
-    now = timezone.now()
-    try:
-        for product in _only(rows, ProductRow):
-            values = product_values(product, columns)
-            if "tags" in values:
-                values["tags"] = sorted(set(values["tags"]))
-            if product.sku in existing:
-                changed.append(
-                    Product(
-                        pk=existing[product.sku],
-                        account=account,
-                        sku=product.sku,
-                        updated_at=now,
-                        **values,
-                    )
-                )
-                updated += 1
-            else:
-                new.append(Product(account=account, sku=product.sku, **values))
-                created += 1
-            if len(new) + len(changed) >= BATCH:
-                flush()
-        flush()
-    except IntegrityError as error:
-        raise _RowRefused(
-            RowError(0, "sku", "a SKU of the file was created meanwhile; import it again")
-        ) from error
-    return created, updated
 
 
 def _fields_of(columns: tuple[str, ...]) -> set[str]:
@@ -271,12 +255,119 @@ def _fields_of(columns: tuple[str, ...]) -> set[str]:
     return names
 
 
+class _ProductWriter:
+    """Writes a batch of product rows with one read and at most two statements.
+
+    A product row carries no stock, no ledger and nothing to push, and ``core.catalog_csv``
+    has checked every value against the same rules as ``services.create_product`` (lengths,
+    non-negative bounded numbers, the threshold's range, tags as words), so rows are stored
+    straight, with the values adapted as the ORM adapts them: SKUs new to the account in
+    one ``INSERT`` run over the batch, existing ones compared with what is stored and only
+    those that differ in one ``UPDATE`` run (``updated_at`` moves only for them).
+    """
+
+    def __init__(self, account: Account, columns: tuple[str, ...]) -> None:
+        wanted = _fields_of(columns)
+        self.account = account
+        self.columns = columns
+        self.fields = [name for name in services.PRODUCT_FIELDS if name in wanted]
+        concrete = [field for field in Product._meta.concrete_fields if not field.primary_key]
+        column = {field.name: field.column or field.attname for field in concrete}
+        #: A new row's value of every column but the id, before the file's own.
+        self._defaults = {field.name: field.get_default() for field in concrete}
+        #: The fields whose values the backend adapts (JSON, decimals), as their fields do
+        #: (the values are checked and quantized already).
+        ops = connection.ops
+        self._adapters: dict[str, Callable[[Any], Any]] = {}
+        for field in concrete:
+            if isinstance(field, JSONField):
+                self._adapters[field.name] = partial(_adapt_json, ops, field.encoder)
+            elif isinstance(field, DecimalField):
+                self._adapters[field.name] = partial(
+                    _adapt_decimal, ops, field.max_digits, field.decimal_places
+                )
+        self._insert = insert_sql(Product, [column[name] for name in self._defaults])
+        self._update = update_sql(Product, [column[name] for name in [*self.fields, "updated_at"]])
+
+    def _stored(self, values: dict[str, Any]) -> dict[str, Any]:
+        for name, adapt in self._adapters.items():
+            value = values.get(name)
+            if value is not None:
+                values[name] = adapt(value)
+        return values
+
+    def write(self, batch: Sequence[ProductRow]) -> tuple[int, int, int]:
+        """Store ``batch``: how many were created, updated, already as the file says."""
+        fields = self.fields
+        stored = {
+            found[0]: found[1:]
+            for found in Product.objects.filter(
+                account=self.account, sku__in=[row.sku for row in batch]
+            ).values_list("sku", "pk", *fields)
+        }
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        new: list[tuple[Any, ...]] = []
+        changed: list[tuple[Any, ...]] = []
+        for row in batch:
+            values = product_values(row, self.columns)
+            found = stored.get(row.sku)
+            if found is None:
+                fresh = self._defaults | values
+                fresh.update(account=self.account.pk, sku=row.sku, created_at=now, updated_at=now)
+                new.append(tuple(self._stored(fresh).values()))
+            elif any(values[name] != was for name, was in zip(fields, found[1:], strict=True)):
+                stored_values = self._stored(values)
+                changed.append((*(stored_values[name] for name in fields), now, found[0]))
+        with connection.cursor() as cursor:
+            if new:
+                cursor.executemany(self._insert, new)
+            if changed:
+                cursor.executemany(self._update, changed)
+        return len(new), len(changed), len(batch) - len(new) - len(changed)
+
+
+def _adapt_json(ops: BaseDatabaseOperations, encoder: Any, value: Any) -> Any:
+    return ops.adapt_json_value(value, encoder)
+
+
+def _adapt_decimal(
+    ops: BaseDatabaseOperations, digits: int | None, places: int | None, value: Decimal
+) -> Any:
+    return ops.adapt_decimalfield_value(value, digits, places)
+
+
+def _apply_products(
+    account: Account,
+    rows: Iterator[ProductRow],
+    columns: tuple[str, ...],
+    progress: Progress | None,
+) -> tuple[int, int, int]:
+    """Create and update products ``BATCH`` at a time (see :class:`_ProductWriter`).
+
+    A SKU created meanwhile by someone else breaks the unique key: the transaction rolls
+    back and the file is refused.
+    """
+    writer = _ProductWriter(account, columns)
+    created = updated = unchanged = 0
+    try:
+        for batch in _batches(rows):
+            new, changed, same = writer.write(batch)
+            created, updated, unchanged = created + new, updated + changed, unchanged + same
+            if progress is not None:
+                progress(created + updated + unchanged)
+    except IntegrityError as error:
+        raise _RowRefused(
+            RowError(0, "sku", "a SKU of the file was created meanwhile; import it again")
+        ) from error
+    return created, updated, unchanged
+
+
 def _apply_kits(
-    account: Account, rows: Iterator[object], progress: Progress | None
-) -> tuple[int, int]:
+    account: Account, rows: Iterator[KitLine], progress: Progress | None
+) -> tuple[int, int, int]:
     recipes: dict[str, dict[str, int]] = {}
     first_row: dict[str, int] = {}
-    for line in _only(rows, KitLine):
+    for line in rows:
         recipes.setdefault(line.kit_sku, {})[line.component_sku] = line.quantity
         first_row.setdefault(line.kit_sku, line.row)
     kits = dict(
@@ -299,25 +390,63 @@ def _apply_kits(
         if progress is not None:
             progress(done)
     updated = len(was_kit)
-    return len(recipes) - updated, updated
+    return len(recipes) - updated, updated, 0
 
 
 def _apply_quantities(
     account: Account,
-    rows: Iterator[object],
+    rows: Iterator[QuantityRow],
     actor: Actor,
     name: str,
     progress: Progress | None,
-) -> tuple[int, int]:
-    sources = {source.name: source for source in InventorySource.objects.filter(account=account)}
+) -> tuple[int, int, int]:
+    """Each row a ``count`` movement, ``BATCH`` rows through one ``services.moved`` call:
+    the levels locked and written, one ledger row each, shortages filled and pushes queued,
+    as ``services.count`` does for one row."""
+    sources = dict(InventorySource.objects.filter(account=account).values_list("name", "pk"))
     reason = f"Imported from {name}" if name else "Imported stock count"
     done = 0
-    for level in _only(rows, QuantityRow):
+    for batch in _batches(rows):
+        products = {
+            sku: (pk, is_kit)
+            for sku, pk, is_kit in Product.objects.filter(
+                account=account, sku__in={level.sku for level in batch}
+            ).values_list("sku", "pk", "is_kit")
+        }
+        moves = []
+        for level in batch:
+            product_id, is_kit = products.get(level.sku, (None, False))
+            problem = _count_problem(level, product_id is None, is_kit, level.source in sources)
+            if problem is not None:  # changed since the file was checked
+                raise _RowRefused(problem)
+            assert product_id is not None  # a missing product is a problem above
+            moves.append(
+                services.Move(
+                    product_id,
+                    sources[level.source],
+                    MovementKind.COUNT,
+                    set_on_hand=services.check_quantity(level.quantity, "quantity", minimum=0),
+                    reason=reason,
+                )
+            )
         try:
-            services.count(account, level.sku, sources[level.source], level.quantity, actor, reason)
+            services.moved(account.pk, moves, actor)
         except CrossdockError as error:
-            raise _refusal(level.row, error, "quantity") from error
-        done += 1
+            raise _refusal(batch[0].row, error, "quantity") from error
+        done += len(batch)
         if progress is not None:
             progress(done)
-    return 0, done
+    return 0, done, 0
+
+
+def _count_problem(
+    level: QuantityRow, missing: bool, is_kit: bool, known_source: bool
+) -> RowError | None:
+    """What ``services.count`` would refuse in a row checked before the catalog changed."""
+    if missing:
+        return RowError(level.row, "sku", f"no product with SKU {level.sku!r}")
+    if is_kit:
+        return RowError(level.row, "sku", f"{level.sku} is a kit: its stock is its components'")
+    if not known_source:
+        return RowError(level.row, "source", f"no inventory source {level.source!r}")
+    return None

@@ -67,6 +67,7 @@ from crossdock.hub.orders.services import (
     record_event,
     resolve_custom_status,
 )
+from crossdock.platform.rows import insert_sql
 
 
 class UpsertOutcome(StrEnum):
@@ -332,14 +333,6 @@ def new_row_columns(model: type[Model]) -> dict[str, Field[Any, Any]]:
     }
 
 
-def _insert_sql(model: type[Model], columns: Sequence[str]) -> str:
-    quote = connection.ops.quote_name
-    # Names from the model's own metadata, values as parameters: nothing from a payload.
-    table, names = quote(model._meta.db_table), ", ".join(map(quote, columns))
-    marks = ", ".join(["%s"] * len(columns))
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
-
-
 _LINE_COLUMNS = (
     "order_id",
     "position",
@@ -416,7 +409,7 @@ def _insert_orders(
         return value
 
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(_insert_sql(Order, columns), order_rows)
+        cursor.executemany(insert_sql(Order, columns), order_rows)
         ids: dict[str, int] = {}
         for start in range(0, len(keys), _KEYS_PER_QUERY):
             chunk = keys[start : start + _KEYS_PER_QUERY]
@@ -447,17 +440,17 @@ def _insert_orders(
             for position, line in enumerate(data.lines)
         ]
         if lines:
-            cursor.executemany(_insert_sql(OrderLine, _LINE_COLUMNS), lines)
+            cursor.executemany(insert_sql(OrderLine, _LINE_COLUMNS), lines)
         discounts = [
             (pk, position, discount.code, discount.description, to_money(discount.amount))
             for pk, data in created
             for position, discount in enumerate(data.discounts)
         ]
         if discounts:
-            cursor.executemany(_insert_sql(OrderDiscount, _DISCOUNT_COLUMNS), discounts)
+            cursor.executemany(insert_sql(OrderDiscount, _DISCOUNT_COLUMNS), discounts)
         who = str(actor)
         cursor.executemany(
-            _insert_sql(OrderEvent, _EVENT_COLUMNS),
+            insert_sql(OrderEvent, _EVENT_COLUMNS),
             [
                 (
                     account_id,

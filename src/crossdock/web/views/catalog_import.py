@@ -105,11 +105,7 @@ def catalog_import_report(request: HttpRequest, account: Account, token: str) ->
             messages.error(request, "Nothing was imported: the file has problems (listed below).")
             return redirect("catalog_import_report", token)
         path.unlink(missing_ok=True)
-        messages.success(
-            request,
-            f"Imported {plural(result.rows, 'row')}: {result.created:,} created, "
-            f"{result.updated:,} updated.",
-        )
+        messages.success(request, f"Imported {plural(result.rows, 'row')}: {result.summary}.")
         return redirect("products")
     file_error = ""
     report = None
