@@ -432,8 +432,9 @@ def notice_app(environ: dict[str, Any], start_response: StartResponse) -> list[b
     if write_back and units and channel_kind != "manual":
         run(
             "INSERT INTO fulfillment_writeback (account_id, fulfillment_id, channel_id, state, "
-            "attempts, next_attempt_at, last_error, idempotency_key, external_id, created_at, "
-            "updated_at) VALUES (%s, %s, %s, 'pending', 0, %s, '', %s, '', %s, %s)",
+            "attempts, unanswered, next_attempt_at, last_error, idempotency_key, external_id, "
+            "created_at, updated_at) "
+            "VALUES (%s, %s, %s, 'pending', 0, FALSE, %s, '', %s, '', %s, %s)",
             (account, fulfillment_id, channel_id, now, f"crossdock-fulfillment-{fulfillment_id}",
              now, now),
         )  # fmt: skip
