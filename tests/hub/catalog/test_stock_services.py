@@ -18,6 +18,7 @@ from crossdock.hub.catalog.models import (
 from crossdock.hub.catalog.services import (
     LevelDifference,
     adjust,
+    consume_shipment,
     count,
     create_product,
     holding_products,
@@ -234,6 +235,24 @@ def test_a_shipment_consumes_the_reservation(account: Account) -> None:
     assert level(mug, main) == (6, 0)
     assert _ledger(account)[-1] == (MovementKind.SHIPMENT, -4, -4)
     assert OrderReservation.objects.count() == 0
+
+
+def test_a_shipment_of_skus_the_catalog_lacks_costs_the_catalog_one_read(
+    account: Account,
+) -> None:
+    # given an order whose SKUs are no product of the account's (and one that is another's)
+    other = Account.objects.create(name="Other shop")
+    create_product(other, "CUP-1", "Cup")
+    order = create_order(account, order_data("A-1", {"CUP-1": 2, "NONE-1": 1}), CLERK)
+
+    # when the catalog is told what shipped
+    with CaptureQueriesContext(connection) as queries:
+        consume_shipment(order, [("CUP-1", 2), ("NONE-1", 1), ("", 1)], CLERK)
+
+    # then it read the account's products once, and nothing moved
+    assert len(queries) == 1
+    assert "catalog_product" in queries[0]["sql"]
+    assert StockMovement.objects.count() == 0
 
 
 def test_rebuilding_levels_reports_and_repairs_a_level_that_drifted_from_the_ledger(

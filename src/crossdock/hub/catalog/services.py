@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol, TypeVar
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from crossdock.core.actors import Actor
@@ -703,13 +703,32 @@ def _holds_stock(order: OrderLike) -> bool:
     return order.status == OrderStatus.ON_HOLD and order.status_before_hold != OrderStatus.UNPAID
 
 
+#: SKUs looked up by one statement (well under every database's limit of parameters).
+_SKUS_A_STATEMENT = 500
+
+
 def _leaf_quantities(account_id: int, wanted: Mapping[str, int]) -> dict[int, int]:
-    """Product ids (kits exploded to components) and quantities for SKU → quantity."""
-    products = dict(
-        Product.objects.filter(
-            account_id=account_id, sku__in=[sku for sku in wanted if sku]
-        ).values_list("sku", "pk")
-    )
+    """Product ids (kits exploded to components) and quantities for SKU → quantity.
+
+    The SKUs are looked up with one plain statement: it runs inside every ship notice's
+    write transaction, where the ORM's building of it was about a seventh of a notice's
+    CPU (profile of the notices benchmark); orders with no product SKU cost one index read.
+    """
+    skus = [sku for sku in wanted if sku]
+    if not skus:
+        return {}
+    products: dict[str, int] = {}
+    table = connection.ops.quote_name(Product._meta.db_table)
+    with connection.cursor() as cursor:
+        for start in range(0, len(skus), _SKUS_A_STATEMENT):
+            chunk = skus[start : start + _SKUS_A_STATEMENT]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                # The table's name from the model, every value a parameter.
+                f"SELECT sku, id FROM {table} WHERE account_id = %s AND sku IN ({marks})",  # noqa: S608
+                [account_id, *chunk],
+            )
+            products.update(cursor.fetchall())
     recipes = load_recipes(products.values())
     leaves: dict[int, int] = defaultdict(int)
     for sku, quantity in wanted.items():
