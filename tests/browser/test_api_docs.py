@@ -24,7 +24,9 @@ def test_the_api_docs_render_with_no_request_beyond_this_server(
     page.on("request", record)
     page.goto(path)
 
-    page.locator(".swagger-ui .info .title").filter(has_text=title).wait_for()
-    page.locator(".swagger-ui .opblock").first.wait_for()
+    # The server builds the whole OpenAPI schema on its first request and Swagger UI lays
+    # out every operation: on a loaded 2-core machine that took over the pages' 10 s.
+    page.locator(".swagger-ui .info .title").filter(has_text=title).wait_for(timeout=60_000)
+    page.locator(".swagger-ui .opblock").first.wait_for(timeout=60_000)
     assert requested
     assert [url for url in requested if not url.startswith(live_server.url)] == []
