@@ -22,6 +22,8 @@ from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
+from django_tasks.base import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from crossdock.bench.client import concurrently, percentile
 from crossdock.bench.dataset import Shop, Store, migrate, new_shop, new_store, seed_orders
@@ -30,6 +32,7 @@ from crossdock.bench.harness import Case, Figure, Options
 from crossdock.bench.serving import serve_baseline, serve_hub
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.fulfillment.models import Fulfillment, WriteBack
+from crossdock.hub.fulfillment.tasks import push_write_back
 from crossdock.hub.orders.models import Order, OrderEvent, OrderLine
 
 NAME = "notices"
@@ -198,6 +201,17 @@ class _Check:
         return figure
 
 
+def _leave_nothing_to_deliver(marketplace: Channel) -> None:
+    """Remove the write-backs the rounds queued, and their delivery jobs: they are never to
+    be delivered (the marketplace is a stand-in), and a later scenario's job workers on the
+    same database (``scale-out``) would otherwise spend its run on them first."""
+    ids = list(WriteBack.objects.filter(channel=marketplace).values_list("id", flat=True))
+    DBTaskResult.objects.filter(
+        task_path=push_write_back.module_path, status=TaskResultStatus.READY
+    ).filter(args_kwargs__args__0__in=ids).delete()
+    WriteBack.objects.filter(id__in=ids).delete()
+
+
 def prepare(options: Options, stack: ExitStack) -> list[Case]:
     migrate()
     account = new_shop("notices").account
@@ -208,6 +222,8 @@ def prepare(options: Options, stack: ExitStack) -> list[Case]:
     )
     shop = Shop(account=account, channel=marketplace)
     store = new_store(shop)
+    # Runs once the servers are stopped (the stack unwinds in reverse).
+    stack.callback(_leave_nothing_to_deliver, marketplace)
     check = _Check(options.notices)
     per_round = unique_count(options.notices)
     total_rounds = options.rounds + 1
