@@ -65,6 +65,11 @@ integration has skip records in one statement; the reads of a page run outside a
 transaction, and what it records (page 1's run, its own boundary) is written after them in
 one short transaction, so concurrent pages do not queue behind each other's reads. That
 loses nothing: a page's end is the key of the last order it read, whenever it is written.
+A page asked for twice at once (a client's retry while the first is still running) writes
+its boundary twice; orders only leave a page's range or join at the window's far end, so the
+later reading's end is never before the earlier's, and whichever is written last, the next
+page at worst serves again an order the retry already had, never skips one (as when such
+pages were serialised).
 A page costs the same at any depth of the window: its start is read
 from one boundary row and written as one, and the key is the index range's only lower
 bound (:meth:`Window.orders`), so the database seeks to the page instead of scanning the
