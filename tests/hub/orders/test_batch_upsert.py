@@ -15,6 +15,7 @@ from crossdock.connectors.base import OrderBatch, PulledOrder
 from crossdock.core.actors import Actor, ActorKind
 from crossdock.core.digests import legacy_order_digest, order_digest
 from crossdock.core.dto import LineData, Refund
+from crossdock.core.rules import order_total
 from crossdock.hub.accounts.models import Account
 from crossdock.hub.channels.models import Channel
 from crossdock.hub.orders import upsert
@@ -151,6 +152,26 @@ def test_a_number_taken_by_a_concurrent_writer_sends_each_order_the_single_way(
         for number, notes in (("R-1", ""), ("R-2", "the other writer"), ("R-3", ""))
         for sku in {line.sku for line in order_data(number).lines}
     )
+
+
+def test_each_new_order_of_a_batch_adds_its_total_up_once(
+    account: Account, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given the rule that adds an order's total up, counted
+    added: list[str] = []
+
+    def counted(*args: Any) -> Decimal:
+        added.append("total")
+        return order_total(*args)
+
+    monkeypatch.setattr("crossdock.hub.orders.conversion.order_total", counted)
+    channel = _channel(account)
+    # when a pulled page of three and a bulk call of two are stored
+    create_channel_orders(channel, [order_data(f"T-{n}") for n in range(3)], ACTOR)
+    upsert.create_orders(account, [NewOrder(order_data(f"U-{n}")) for n in range(2)], ACTOR)
+    # then each order's total was added up once: checked, then stored as checked
+    assert len(added) == 5
+    assert Order.objects.filter(number__in=["T-0", "U-1"]).count() == 2
 
 
 def _pulled_page(prefix: str, count: int) -> OrderBatch:

@@ -65,8 +65,9 @@ def order_total_of(data: OrderData) -> Decimal:
     )
 
 
-def order_columns(data: OrderData) -> dict[str, Any]:
-    """Column values of an order row for ``data`` (the create and the channel upsert share it)."""
+def order_columns(data: OrderData, total: Decimal | None = None) -> dict[str, Any]:
+    """Column values of an order row for ``data`` (the create and the channel upsert share it);
+    ``total`` is the one :func:`order_total_of` gave, when the caller already checked it."""
     weight_value, weight_unit = weight_columns(data.weight)
     return {
         "external_id": data.external_id or data.number,
@@ -84,7 +85,7 @@ def order_columns(data: OrderData) -> dict[str, Any]:
         "requested_shipping_service": data.requested_shipping_service,
         "shipping_paid": to_money(data.shipping_paid),
         "tax": to_money(data.tax),
-        "total": order_total_of(data),
+        "total": total if total is not None else order_total_of(data),
         "gift": data.gift,
         "gift_message": data.gift_message,
         "customer_notes": data.customer_notes,

@@ -127,21 +127,22 @@ def _discount_rows(order: Order, data: OrderData) -> list[OrderDiscount]:
     ]
 
 
-def check_total(data: OrderData, total: Decimal | None) -> None:
-    """Reject a total beyond what money fields hold, or a stated total that disagrees with
-    lines − discounts + shipping + tax."""
+def check_total(data: OrderData, total: Decimal | None) -> Decimal:
+    """The order's total as its parts add up; reject one beyond what money fields hold, or a
+    stated ``total`` that disagrees with lines − discounts + shipping + tax."""
     computed = order_total_of(data)
     if abs(computed) > MAX_AMOUNT:
         raise OrderValidationError(
             "total", f"lines − discounts + shipping + tax = {computed} is beyond {MAX_AMOUNT}"
         )
     if total is None:
-        return
+        return computed
     if to_money(total) != computed:
         raise OrderValidationError(
             "total",
             f"{to_money(total)} does not equal lines − discounts + shipping + tax = {computed}",
         )
+    return computed
 
 
 def resolve_custom_status(
@@ -179,7 +180,7 @@ def create_order(
 
     A number already used on that channel raises :class:`OrderExists` and stores nothing.
     """
-    check_total(data, total)
+    computed = check_total(data, total)
     if channel is not None and channel.account_id != account.pk:
         raise OrderValidationError("channel", "channel belongs to another account")
     custom = resolve_custom_status(account, custom_status, data.status)
@@ -194,7 +195,7 @@ def create_order(
                 channel=target,
                 modified_at=now,
                 custom_status=custom,
-                **order_columns(data),
+                **order_columns(data, computed),
             )
             OrderLine.objects.bulk_create(_line_rows(order, data))
             OrderDiscount.objects.bulk_create(_discount_rows(order, data))

@@ -270,8 +270,9 @@ def _after_orders_inserted(
             sync_order_stock(orders[pk], actor)
 
 
-def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
-    """The items the batch can create for sure: valid totals, numbers free and unique."""
+def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[tuple[OrderData, Decimal]]:
+    """The items the batch can create for sure (valid totals, numbers free and unique), each
+    with its checked total."""
     numbers = [data.number for data in items]
     keys = [data.external_id or data.number for data in items]
     taken = set(
@@ -288,10 +289,9 @@ def _creatable(channel: Channel, items: Sequence[OrderData]) -> list[OrderData]:
             continue
         seen |= {data.number, key}
         try:
-            check_total(data, None)
+            chosen.append((data, check_total(data, None)))
         except (OrderError, ArithmeticError, ValueError):
             continue
-        chosen.append(data)
     return chosen
 
 
@@ -317,7 +317,9 @@ def create_channel_orders(
     if not chosen:
         return {}
     try:
-        orders = _insert_orders(channel, [(data, None) for data in chosen], actor, digests=True)
+        orders = _insert_orders(
+            channel, [(data, None, total) for data, total in chosen], actor, digests=True
+        )
     except IntegrityError:
         # A concurrent pull stored one of them first: the single path sorts each out.
         return {}
@@ -367,14 +369,15 @@ def _order_defaults(now: Any) -> dict[str, Any]:
 
 def _insert_orders(
     channel: Channel,
-    items: Sequence[tuple[OrderData, CustomStatus | None]],
+    items: Sequence[tuple[OrderData, CustomStatus | None, Decimal]],
     actor: Actor,
     *,
     digests: bool,
 ) -> list[CreatedOrder]:
-    """Store ``items`` (checked already) on ``channel`` in one transaction: one
-    ``executemany`` per table (orders, lines, discounts, events) and one read of the new
-    ids, whatever the number of orders; then the steps of :func:`after_channel_order_saved`.
+    """Store ``items`` (checked already, each with its checked total, so no total is computed
+    twice) on ``channel`` in one transaction: one ``executemany`` per table (orders, lines,
+    discounts, events) and one read of the new ids, whatever the number of orders; then the
+    steps of :func:`after_channel_order_saved`.
 
     The rows are built from the DTOs as the ORM would store them (the same values through
     the backend's adapters), with no model instance: this is every new order's path, a
@@ -387,15 +390,15 @@ def _insert_orders(
     columns = tuple(defaults)
     account_id, channel_id = channel.account_id, channel.pk
     order_rows = []
-    for data, custom in items:
-        row = defaults | order_columns(data)
+    for data, custom, total in items:
+        row = defaults | order_columns(data, total)
         row["account_id"], row["channel_id"] = account_id, channel_id
         row["placed_at"] = ops.adapt_datetimefield_value(data.placed_at)
         row["custom_status_id"] = custom.pk if custom is not None else None
         if digests:
             row["payload_digest"] = order_digest(data)
         order_rows.append(tuple(map(row.__getitem__, columns)))
-    keys = [data.external_id or data.number for data, _ in items]
+    keys = [data.external_id or data.number for data, *_ in items]
     no_data = ops.adapt_json_value({}, None)
     # Lines of a batch mostly share a few sets of options: each set is written once.
     written: dict[tuple[LineOption, ...], Any] = {}
@@ -418,7 +421,7 @@ def _insert_orders(
                     "external_id", "id"
                 )
             )
-        created = [(ids[key], data) for key, (data, _) in zip(keys, items, strict=True)]
+        created = [(ids[key], data) for key, (data, *_) in zip(keys, items, strict=True)]
         lines = [
             (
                 pk,
@@ -501,10 +504,10 @@ def create_orders(
     )
     customs: dict[tuple[str, OrderStatus], CustomStatus | None] = {}
     answers: dict[int, CreatedOrder | OrderError] = {}
-    accepted: list[tuple[int, OrderData, CustomStatus | None]] = []
+    accepted: list[tuple[int, OrderData, CustomStatus | None, Decimal]] = []
     for index, item in enumerate(items):
         try:
-            check_total(item.data, item.total)
+            total = check_total(item.data, item.total)
             custom = None
             if item.custom_status:
                 wanted = (item.custom_status, item.data.status)
@@ -517,14 +520,17 @@ def create_orders(
             answers[index] = error
             continue
         taken.add(item.data.number)
-        accepted.append((index, item.data, custom))
+        accepted.append((index, item.data, custom, total))
     try:
         stored: Sequence[CreatedOrder | OrderError] = _insert_orders(
-            channel, [(data, custom) for _, data, custom in accepted], actor, digests=False
+            channel,
+            [(data, custom, total) for _, data, custom, total in accepted],
+            actor,
+            digests=False,
         )
     except IntegrityError:
-        stored = [_create_one(account, channel, items[index], actor) for index, _, _ in accepted]
-    answers.update((index, order) for (index, _, _), order in zip(accepted, stored, strict=True))
+        stored = [_create_one(account, channel, items[index], actor) for index, *_ in accepted]
+    answers.update((index, order) for (index, *_), order in zip(accepted, stored, strict=True))
     return [answers[index] for index in range(len(items))]
 
 
